@@ -1,0 +1,251 @@
+package dev.halfmoon.log;
+
+import dev.halfmoon.message.RecordLayout;
+import dev.halfmoon.message.RecordView;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToLongFunction;
+
+/**
+ * The commit log: appends frames of records to the active segment, rolls to a new segment when a
+ * frame does not fit (closing the old one with a blank filler), and serves reads by offset.
+ *
+ * <p>Threading: one lock, {@code appendLock}, guards the active segment, the write position, the
+ * queue-offset counters and the write buffer; appenders take it in turn. {@link #flush} runs on the
+ * flush thread only. Reads are lock-free below the published {@link #writtenOffset()}.
+ *
+ * <p>Durability: under {@link FlushMode#SYNC_FLUSH} an append's future completes after the flush
+ * thread has forced its bytes; under ASYNC it completes once the bytes are written.
+ */
+final class CommitLog implements RecordAppender {
+    private static final int WRITE_BUFFER_BYTES = 4 << 20;
+
+    private final SegmentSet segments;
+    private final Clock clock;
+    private final DispatchFilter filter;
+    private final StoreHealth health;
+    private final GroupCommit groupCommit;
+    private final Signal afterWrite;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final QueueOffsets queueOffsets;
+    private ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
+    private volatile long writtenOffset;
+    private volatile long flushedOffset;
+    private volatile AppendStatus gate = AppendStatus.NOT_STARTED;
+
+    /**
+     * @param segments     the recovered segments
+     * @param endOffset    where the recovered log ends (the next frame goes here)
+     * @param clock        store clock
+     * @param filter       which records get queue offsets
+     * @param health       appends are refused unless it says writable
+     * @param groupCommit  SYNC waiters, or null under ASYNC
+     * @param afterWrite   raised after every append (wakes the flusher under SYNC, the dispatcher under ASYNC)
+     * @param queueStart   where a topic queue's offsets start the first time it is seen
+     */
+    CommitLog(SegmentSet segments, long endOffset, Clock clock, DispatchFilter filter, StoreHealth health,
+              GroupCommit groupCommit, Signal afterWrite, ToLongFunction<TopicQueue> queueStart) {
+        this.segments = segments;
+        this.clock = clock;
+        this.filter = filter;
+        this.health = health;
+        this.groupCommit = groupCommit;
+        this.afterWrite = afterWrite;
+        this.queueOffsets = new QueueOffsets(queueStart);
+        this.writtenOffset = endOffset;
+        this.flushedOffset = endOffset;
+    }
+
+    /** One past the last byte written; readers may look at anything below it. */
+    long writtenOffset() {
+        return writtenOffset;
+    }
+
+    /** One past the last byte known to be on disk. */
+    long flushedOffset() {
+        return flushedOffset;
+    }
+
+    /** First byte still held (after retention), or the write position of an empty log. */
+    long minOffset() {
+        return segments.minOffset(writtenOffset);
+    }
+
+    SegmentSet segments() {
+        return segments;
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> append(List<ByteBuffer> records) {
+        int recordBytes = 0;
+        for (ByteBuffer record : records) {
+            RecordView view = RecordView.of(record);
+            if (view.check(false) != RecordView.Check.OK || view.totalSize() != record.remaining()) {
+                return CompletableFuture.completedFuture(AppendResult.failed(AppendStatus.INVALID_RECORD));
+            }
+            recordBytes += record.remaining();
+        }
+        if (records.isEmpty()) {
+            return CompletableFuture.completedFuture(AppendResult.failed(AppendStatus.INVALID_RECORD));
+        }
+        int frameSize = Frame.HEADER_SIZE + recordBytes;
+        if (frameSize > segments.segmentSize() - RecordLayout.BLANK_SIZE) {
+            return CompletableFuture.completedFuture(AppendResult.failed(AppendStatus.RECORD_TOO_LARGE));
+        }
+        appendLock.lock();
+        try {
+            return appendLocked(records, recordBytes, frameSize);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private CompletableFuture<AppendResult> appendLocked(List<ByteBuffer> records, int recordBytes, int frameSize) {
+        AppendStatus refusal = gate != AppendStatus.OK ? gate : health.appendStatus();
+        if (refusal != AppendStatus.OK) {
+            return CompletableFuture.completedFuture(AppendResult.failed(refusal));
+        }
+        List<AppendedRecord> placed = new ArrayList<>(records.size());
+        try {
+            Segment segment = activeSegmentFor(frameSize);
+            long frameStart = writtenOffset;
+            ByteBuffer frame = buildFrame(records, recordBytes, frameSize, frameStart, placed);
+            segment.write(frame, (int) (frameStart - segment.startOffset()));
+            queueOffsets.commit();
+            writtenOffset = frameStart + frameSize;
+        } catch (LogIOException e) {
+            queueOffsets.rollback();
+            return CompletableFuture.completedFuture(AppendResult.failed(onWriteFailure(e)));
+        }
+        AppendResult result = new AppendResult(AppendStatus.OK, placed);
+        CompletableFuture<AppendResult> done = groupCommit == null
+                ? CompletableFuture.completedFuture(result)
+                : groupCommit.register(writtenOffset).thenApply(
+                        durable -> durable ? result : AppendResult.failed(AppendStatus.STORE_FAILED));
+        afterWrite.raise();
+        return done;
+    }
+
+    private AppendStatus onWriteFailure(LogIOException e) {
+        if (e.isDiskFull()) {
+            health.diskFull(true, e.getMessage());
+            return AppendStatus.DISK_FULL;
+        }
+        health.fail(e);
+        return AppendStatus.STORE_FAILED;
+    }
+
+    /** The segment the next frame goes into, rolling over (blank filler + new file) when it does not fit. */
+    private Segment activeSegmentFor(int frameSize) {
+        Segment segment = segments.find(writtenOffset);
+        if (segment == null) {
+            return segments.create(writtenOffset);
+        }
+        int position = (int) (writtenOffset - segment.startOffset());
+        if (position + frameSize + RecordLayout.BLANK_SIZE <= segment.size()) {
+            return segment;
+        }
+        ByteBuffer blank = ByteBuffer.allocate(RecordLayout.BLANK_SIZE);
+        blank.putInt(segment.size() - position).putInt(RecordLayout.BLANK_MAGIC).flip();
+        segment.write(blank, position);
+        writtenOffset = segment.endOffset();
+        return segments.create(writtenOffset);
+    }
+
+    private ByteBuffer buildFrame(List<ByteBuffer> records, int recordBytes, int frameSize, long frameStart,
+                                  List<AppendedRecord> placed) {
+        if (writeBuffer.capacity() < frameSize) {
+            writeBuffer = ByteBuffer.allocateDirect(Math.max(frameSize, WRITE_BUFFER_BYTES));
+        }
+        ByteBuffer frame = writeBuffer.clear();
+        Frame.putHeader(frame, recordBytes, records.size());
+        long now = clock.millis();
+        for (ByteBuffer record : records) {
+            int at = frame.position();
+            frame.put(record.duplicate());
+            RecordView view = RecordView.at(frame, at);
+            long queueOffset = filter.toQueue(view) ? queueOffsets.take(new TopicQueue(view.topic(), view.queueId())) : -1;
+            long physicalOffset = frameStart + at;
+            frame.putLong(at + RecordLayout.QUEUE_OFFSET_POSITION, Math.max(queueOffset, 0));
+            frame.putLong(at + RecordLayout.PHYSICAL_OFFSET_POSITION, physicalOffset);
+            frame.putLong(at + RecordLayout.storeTimestampPosition(view.sysFlag()), now);
+            placed.add(new AppendedRecord(physicalOffset, view.totalSize(), queueOffset, now));
+        }
+        Frame.seal(frame, 0);
+        return frame.flip();
+    }
+
+    /**
+     * Forces everything written so far to disk. Flush thread only.
+     *
+     * @return the new flushed offset
+     * @throws LogIOException if fsync fails
+     */
+    long flush() {
+        long target = writtenOffset;
+        long from = flushedOffset;
+        if (target <= from) {
+            return from;
+        }
+        Segment segment = segments.find(from);
+        while (segment != null && segment.startOffset() < target) {
+            segment.force();
+            segment = segments.next(segment);
+        }
+        flushedOffset = target;
+        return target;
+    }
+
+    /**
+     * The record at {@code commitLogOffset}, as a read-only view, or null if no record starts there
+     * (deleted by retention, beyond the end, or not a record boundary).
+     */
+    ByteBuffer readRecord(long commitLogOffset) {
+        Segment segment = segments.find(commitLogOffset);
+        if (segment == null || commitLogOffset + RecordLayout.FIXED_SIZE_V4 > writtenOffset) {
+            return null;
+        }
+        int position = (int) (commitLogOffset - segment.startOffset());
+        ByteBuffer view = segment.view();
+        int size = view.getInt(position);
+        if (view.getInt(position + RecordLayout.MAGIC_POSITION) != RecordLayout.MESSAGE_MAGIC
+                || size < RecordLayout.FIXED_SIZE_V4 || position + (long) size > segment.size()
+                || commitLogOffset + size > writtenOffset
+                || view.getLong(position + RecordLayout.PHYSICAL_OFFSET_POSITION) != commitLogOffset) {
+            return null;
+        }
+        return segment.slice(position, size);
+    }
+
+    /**
+     * {@code size} bytes at {@code commitLogOffset} as a read-only view, or null if they are not all
+     * held (deleted or not yet written). Used for consume-queue entries, which are trusted.
+     */
+    ByteBuffer slice(long commitLogOffset, int size) {
+        Segment segment = segments.find(commitLogOffset);
+        if (segment == null || commitLogOffset + size > writtenOffset
+                || commitLogOffset + size > segment.endOffset()) {
+            return null;
+        }
+        return segment.slice((int) (commitLogOffset - segment.startOffset()), size);
+    }
+
+    /** Starts accepting appends. */
+    void open() {
+        gate = AppendStatus.OK;
+    }
+
+    /** Refuses further appends; an append in progress finishes first. */
+    void close() {
+        appendLock.lock();
+        try {
+            gate = AppendStatus.CLOSED;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+}

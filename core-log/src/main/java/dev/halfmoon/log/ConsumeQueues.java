@@ -1,0 +1,146 @@
+package dev.halfmoon.log;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Every consume queue of the store, laid out as {@code consumequeue/<topic>/<queueId>/<files>}.
+ * A topic is used as a directory name when it only has the characters RocketMQ allows in topics;
+ * any other byte is written as {@code ~XX} so that no topic can name a path outside the store.
+ *
+ * <p>Thread-safe: the dispatch thread creates queues, everyone looks them up.
+ */
+final class ConsumeQueues implements AutoCloseable {
+    private final Path dir;
+    private final int entriesPerFile;
+    private final Map<TopicQueue, ConsumeQueue> queues = new ConcurrentHashMap<>();
+
+    private ConsumeQueues(Path dir, int entriesPerFile) {
+        this.dir = dir;
+        this.entriesPerFile = entriesPerFile;
+    }
+
+    /** Result of {@link #load}: the queues and the ones holding fewer entries than the checkpoint said. */
+    record Loaded(ConsumeQueues queues, List<TopicQueue> behind) {
+    }
+
+    /**
+     * Opens every queue under {@code dir}.
+     *
+     * @param endHints each queue's end as of the last checkpoint
+     */
+    static Loaded load(Path dir, int entriesPerFile, Map<TopicQueue, Long> endHints) {
+        ConsumeQueues set = new ConsumeQueues(dir, entriesPerFile);
+        List<TopicQueue> behind = new ArrayList<>();
+        try {
+            Files.createDirectories(dir);
+            try (Stream<Path> topics = Files.list(dir)) {
+                for (Path topicDir : topics.filter(Files::isDirectory).toList()) {
+                    String topic = decode(topicDir.getFileName().toString());
+                    try (Stream<Path> ids = Files.list(topicDir)) {
+                        for (Path queueDir : ids.filter(Files::isDirectory).toList()) {
+                            TopicQueue id = new TopicQueue(topic, Integer.parseInt(queueDir.getFileName().toString()));
+                            ConsumeQueue.Opened opened = ConsumeQueue.open(id, queueDir, entriesPerFile,
+                                    endHints.getOrDefault(id, 0L));
+                            set.queues.put(id, opened.queue());
+                            if (opened.wasBehind()) {
+                                behind.add(id);
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            set.close();
+            throw new LogIOException("load consume queues", dir, -1, e);
+        }
+        for (Map.Entry<TopicQueue, Long> hint : endHints.entrySet()) {
+            if (hint.getValue() > 0 && !set.queues.containsKey(hint.getKey())) {
+                behind.add(hint.getKey());
+            }
+        }
+        return new Loaded(set, behind);
+    }
+
+    /** The queue, or null if it never had an entry. */
+    ConsumeQueue find(TopicQueue id) {
+        return queues.get(id);
+    }
+
+    /** The queue, created empty if needed. Dispatch thread. */
+    ConsumeQueue getOrCreate(TopicQueue id) {
+        return queues.computeIfAbsent(id, q -> ConsumeQueue.create(q,
+                dir.resolve(encode(q.topic())).resolve(Integer.toString(q.queueId())), entriesPerFile));
+    }
+
+    /** Where a queue's offsets start the first time the appender sees it: its current end. */
+    long end(TopicQueue id) {
+        ConsumeQueue q = queues.get(id);
+        return q == null ? 0 : q.maxOffset();
+    }
+
+    /** Every queue's end, for a checkpoint. */
+    Map<TopicQueue, Long> ends() {
+        Map<TopicQueue, Long> ends = new HashMap<>();
+        queues.forEach((id, q) -> ends.put(id, q.maxOffset()));
+        return ends;
+    }
+
+    Iterable<ConsumeQueue> all() {
+        return queues.values();
+    }
+
+    void truncateAbove(long logEnd) {
+        queues.values().forEach(q -> q.truncateAbove(logEnd));
+    }
+
+    void trimBelow(long logMinOffset) {
+        queues.values().forEach(q -> q.trimBelow(logMinOffset));
+    }
+
+    void force() {
+        queues.values().forEach(ConsumeQueue::force);
+    }
+
+    @Override
+    public void close() {
+        queues.values().forEach(ConsumeQueue::close);
+    }
+
+    static String encode(String topic) {
+        StringBuilder sb = new StringBuilder(topic.length());
+        for (byte b : topic.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xFF);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '%' || c == '|' || c == '_' || c == '-') {
+                sb.append(c);
+            } else {
+                sb.append('~').append(String.format("%02X", b & 0xFF));
+            }
+        }
+        return sb.toString();
+    }
+
+    static String decode(String name) {
+        byte[] out = new byte[name.length()];
+        int n = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '~' && i + 2 < name.length()) {
+                out[n++] = (byte) Integer.parseInt(name.substring(i + 1, i + 3), 16);
+                i += 2;
+            } else {
+                out[n++] = (byte) c;
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+}

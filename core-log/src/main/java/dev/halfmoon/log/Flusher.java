@@ -1,0 +1,45 @@
+package dev.halfmoon.log;
+
+/**
+ * The flush policy. Under ASYNC it forces the commit log once per interval; under SYNC it forces as
+ * soon as an appender waits, completing every waiter the fsync covered (group commit), then wakes
+ * the dispatcher, which only shows flushed records under SYNC. Runs on {@code halfmoon-flush}.
+ * An fsync failure makes the store read-only and tells every waiter.
+ */
+final class Flusher implements ServiceThread.Work {
+    private final CommitLog log;
+    private final GroupCommit groupCommit;
+    private final StoreHealth health;
+    private final Signal dispatch;
+
+    /** @param groupCommit the SYNC waiters, or null under ASYNC */
+    Flusher(CommitLog log, GroupCommit groupCommit, StoreHealth health, Signal dispatch) {
+        this.log = log;
+        this.groupCommit = groupCommit;
+        this.health = health;
+        this.dispatch = dispatch;
+    }
+
+    @Override
+    public int doWork() {
+        if (log.writtenOffset() <= log.flushedOffset()) {
+            return 0;
+        }
+        long flushed;
+        try {
+            flushed = log.flush();
+        } catch (LogIOException e) {
+            health.fail(e);
+            if (groupCommit != null) {
+                groupCommit.failAll();
+            }
+            throw e;
+        }
+        if (groupCommit == null) {
+            return 0;
+        }
+        groupCommit.completeUpTo(flushed);
+        dispatch.raise();
+        return 1;
+    }
+}

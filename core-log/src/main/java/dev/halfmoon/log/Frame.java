@@ -1,0 +1,111 @@
+package dev.halfmoon.log;
+
+import dev.halfmoon.message.RecordLayout;
+import dev.halfmoon.message.RecordView;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * One append: a header followed by one or more records in the {@link RecordLayout} format. The
+ * frame is what makes a batch atomic: its checksum covers every byte of every record (RocketMQ's
+ * own BODYCRC covers only bodies), so after a crash recovery keeps a frame whole or cuts it whole.
+ *
+ * <pre>
+ * offset  width  field
+ *  0      4      FRAMESIZE    header + records, in bytes
+ *  4      4      MAGIC        {@link #MAGIC} ("HMFR"), distinct from both RocketMQ magics
+ *  8      4      CRC          CRC32C of bytes [12, FRAMESIZE)
+ * 12      4      RECORDCOUNT  number of records that follow, at least 1
+ * 16      ...    records, back to back, each starting with its own TOTALSIZE
+ * </pre>
+ * A segment ends with a blank filler ({@link RecordLayout#BLANK_MAGIC}) when the next frame does not
+ * fit. Consume queues and message ids point at records, never at frame headers.
+ * Stateless; thread-safe.
+ */
+final class Frame {
+    static final int MAGIC = 0x484D4652;
+    static final int HEADER_SIZE = 16;
+
+    /** What {@link #check} found at a position. */
+    enum Check {
+        /** A whole frame with a matching checksum and well-formed records. */
+        FRAME,
+        /** The blank filler that closes a segment. */
+        BLANK,
+        /** Zeros: the preallocated, never-written tail. */
+        EMPTY,
+        /** Anything else: torn, corrupt or garbage. */
+        CORRUPT
+    }
+
+    private Frame() {
+    }
+
+    /** Writes the header for {@code recordBytes} bytes of {@code recordCount} records at the buffer's position. */
+    static void putHeader(ByteBuffer frame, int recordBytes, int recordCount) {
+        frame.putInt(HEADER_SIZE + recordBytes).putInt(MAGIC).putInt(0).putInt(recordCount);
+    }
+
+    /** Fills in the CRC of the frame that starts at absolute position {@code start} of {@code frame}. */
+    static void seal(ByteBuffer frame, int start) {
+        int size = frame.getInt(start);
+        frame.putInt(start + 8, crc(frame, start, size));
+    }
+
+    private static int crc(ByteBuffer buffer, int start, int size) {
+        CRC32C crc = new CRC32C();
+        crc.update(buffer.duplicate().limit(start + size).position(start + 12));
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Classifies the bytes at {@code position} of a segment {@code view} whose limit is the end of
+     * what may hold data. A frame counts only if its checksum matches and each record checks out
+     * (magic, lengths, body CRC when {@code checkBodyCrc}).
+     */
+    static Check check(ByteBuffer view, int position, boolean checkBodyCrc) {
+        int available = view.limit() - position;
+        if (available < 8) {
+            return available <= 0 || isZero(view, position, available) ? Check.EMPTY : Check.CORRUPT;
+        }
+        int size = view.getInt(position);
+        int magic = view.getInt(position + 4);
+        if (magic == RecordLayout.BLANK_MAGIC) {
+            return size == available ? Check.BLANK : Check.CORRUPT;
+        }
+        if (size == 0 && magic == 0) {
+            return isZero(view, position, Math.min(available, HEADER_SIZE)) ? Check.EMPTY : Check.CORRUPT;
+        }
+        if (magic != MAGIC || size < HEADER_SIZE + RecordLayout.FIXED_SIZE_V4 || size > available
+                || view.getInt(position + 12) < 1) {
+            return Check.CORRUPT;
+        }
+        if (crc(view, position, size) != view.getInt(position + 8)) {
+            return Check.CORRUPT;
+        }
+        return recordsCheck(view, position, size, checkBodyCrc) ? Check.FRAME : Check.CORRUPT;
+    }
+
+    private static boolean recordsCheck(ByteBuffer view, int start, int size, boolean checkBodyCrc) {
+        ByteBuffer frame = view.duplicate().limit(start + size);
+        int count = view.getInt(start + 12);
+        int at = start + HEADER_SIZE;
+        for (int i = 0; i < count; i++) {
+            RecordView record = RecordView.at(frame, at);
+            if (record.check(checkBodyCrc) != RecordView.Check.OK) {
+                return false;
+            }
+            at += record.totalSize();
+        }
+        return at == start + size;
+    }
+
+    private static boolean isZero(ByteBuffer view, int position, int length) {
+        for (int i = 0; i < length; i++) {
+            if (view.get(position + i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

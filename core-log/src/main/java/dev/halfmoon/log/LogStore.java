@@ -1,0 +1,301 @@
+package dev.halfmoon.log;
+
+import dev.halfmoon.log.meta.Checkpoint;
+import dev.halfmoon.log.meta.CheckpointStore;
+import dev.halfmoon.log.meta.MessageIndex;
+import dev.halfmoon.log.meta.MetadataStore;
+import dev.halfmoon.message.MessageProperties;
+import dev.halfmoon.message.MessageProperty;
+import dev.halfmoon.message.RecordView;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared append-only store: commit log, consume queues, message index, and the background
+ * loops that flush, dispatch, checkpoint and retain. It is where core-log is assembled; the parts
+ * do the work.
+ *
+ * <p>Life cycle: {@link #open} recovers (verifies the log tail, levels the consume queues) and
+ * returns a store that serves reads but refuses appends; upper layers rebuild their own state with
+ * {@link #scan} up to {@link #recoveredEndOffset()}, then call {@link #start} with their dispatch
+ * listeners; {@link #close} flushes, checkpoints and stops. Thread-safe.
+ *
+ * <p>Survives a crash: every append the flush mode acknowledged (all of them under SYNC), whole
+ * batches only; consume queues and the index are rebuilt from the last checkpoint.
+ */
+public final class LogStore implements RecordAppender, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogStore.class);
+
+    private final StoreConfig config;
+    private final SegmentSet segments;
+    private final ConsumeQueues queues;
+    private final CommitLog commitLog;
+    private final LogScanner scanner;
+    private final Dispatcher dispatcher;
+    private final QueueReader reader;
+    private final MessageIndex index;
+    private final CheckpointStore checkpoints;
+    private final StoreHealth health;
+    private final Services services;
+    private final long recoveredEnd;
+    private final Object checkpointLock = new Object();
+    private Checkpoint lastCheckpoint;
+    private boolean started;
+    private boolean closed;
+
+    private LogStore(StoreConfig config, SegmentSet segments, ConsumeQueues queues, CommitLog commitLog,
+                     Dispatcher dispatcher, MessageIndex index, CheckpointStore checkpoints, StoreHealth health,
+                     Services services, long recoveredEnd) {
+        this.config = config;
+        this.segments = segments;
+        this.queues = queues;
+        this.commitLog = commitLog;
+        this.scanner = new LogScanner(segments);
+        this.dispatcher = dispatcher;
+        this.reader = new QueueReader(queues, commitLog);
+        this.index = index;
+        this.checkpoints = checkpoints;
+        this.health = health;
+        this.services = services;
+        this.recoveredEnd = recoveredEnd;
+    }
+
+    /**
+     * Opens and recovers the store in {@code config.rootDir()}. No thread runs until {@link #start}.
+     *
+     * @param metadata the RocksDB metadata store; the caller closes it after this store
+     * @throws LogIOException        if a file cannot be read or written
+     * @throws IllegalStateException if the directory holds something that is not a store of this configuration
+     */
+    public static LogStore open(StoreConfig config, MetadataStore metadata, StoreHooks hooks) {
+        CheckpointStore checkpoints = new CheckpointStore(metadata);
+        Checkpoint checkpoint = checkpoints.load();
+        SegmentSet segments = SegmentSet.open(config.commitLogDir(), config.commitLog().segmentSizeBytes());
+        ConsumeQueues queues = null;
+        try {
+            long end = CommitLogRecovery.recover(segments, checkpoint.flushedOffset(),
+                    config.commitLog().checkBodyCrcOnRecover());
+            if (!segments.isEmpty()) {
+                segments.last().force();
+            }
+            ConsumeQueues.Loaded loaded = ConsumeQueues.load(config.consumeQueueDir(),
+                    config.consumeQueue().entriesPerFile(), checkpoint.queueEnds());
+            queues = loaded.queues();
+            queues.truncateAbove(end);
+            StoreHealth health = new StoreHealth();
+            boolean sync = config.commitLog().flushMode() == FlushMode.SYNC_FLUSH;
+            Signal dispatchSignal = new Signal();
+            Signal flushSignal = new Signal();
+            GroupCommit groupCommit = sync ? new GroupCommit() : null;
+            ConsumeQueues q = queues;
+            CommitLog commitLog = new CommitLog(segments, end, hooks.clock(), hooks.dispatchFilter(), health,
+                    groupCommit, sync ? flushSignal : dispatchSignal, q::end);
+            MessageIndex index = config.consumeQueue().messageIndexEnable() ? new MessageIndex(metadata) : null;
+            long min = segments.minOffset(end);
+            long replayFrom = checkpoint == Checkpoint.NONE || !loaded.behind().isEmpty()
+                    ? min : Math.max(min, Math.min(checkpoint.dispatchedOffset(), end));
+            if (!loaded.behind().isEmpty()) {
+                LOG.warn("consume queues {} hold fewer entries than the last checkpoint; rebuilding from the log",
+                        loaded.behind());
+            }
+            Dispatcher dispatcher = new Dispatcher(new LogScanner(segments), queues, index, hooks.dispatchFilter(),
+                    sync ? commitLog::flushedOffset : commitLog::writtenOffset, replayFrom);
+            replay(dispatcher, min);
+            queues.trimBelow(min);
+            Services services = new Services(config, hooks, health, commitLog, groupCommit, dispatcher,
+                    dispatchSignal, flushSignal, segments, queues);
+            LogStore store = new LogStore(config, segments, queues, commitLog, dispatcher, index, checkpoints, health,
+                    services, end);
+            store.checkpoint();
+            return store;
+        } catch (RuntimeException e) {
+            if (queues != null) {
+                queues.close();
+            }
+            segments.close();
+            throw e;
+        }
+    }
+
+    private static void replay(Dispatcher dispatcher, long logMin) {
+        long from = dispatcher.dispatchedOffset();
+        dispatcher.drain();
+        if (dispatcher.takeGaps() > 0) {
+            LOG.warn("consume queues had gaps after replaying from {}; replaying the whole log from {}", from, logMin);
+            dispatcher.rewind(logMin);
+            dispatcher.drain();
+            dispatcher.takeGaps();
+        }
+    }
+
+    /**
+     * Starts the background loops and accepts appends. Listeners hear of records dispatched from
+     * now on.
+     */
+    public synchronized LogStore start(List<DispatchListener> listeners) {
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "store is closed" : "store already started");
+        }
+        started = true;
+        dispatcher.listeners(listeners);
+        services.start(this::checkpoint);
+        commitLog.open();
+        return this;
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> append(List<ByteBuffer> records) {
+        return commitLog.append(records);
+    }
+
+    /**
+     * Reads up to {@code maxRecords} records (and about {@code maxBytes}) of a queue from
+     * {@code fromOffset}, skipping entries whose tag code {@code tagFilter} rejects (null: all).
+     * The records are views of the log, not copies.
+     */
+    public QueueReadResult readQueue(String topic, int queueId, long fromOffset, int maxRecords, int maxBytes,
+                                     LongPredicate tagFilter) {
+        return reader.read(new TopicQueue(topic, queueId), fromOffset, maxRecords, maxBytes, tagFilter);
+    }
+
+    /** The first queue offset whose record is still held; 0 for an unknown queue. */
+    public long minQueueOffset(String topic, int queueId) {
+        return reader.minOffset(new TopicQueue(topic, queueId));
+    }
+
+    /** One past the last dispatched entry of the queue; 0 for an unknown queue. */
+    public long maxQueueOffset(String topic, int queueId) {
+        return reader.maxOffset(new TopicQueue(topic, queueId));
+    }
+
+    /** The first queue offset stored at or after {@code timestampMs} (the max offset if none). */
+    public long queueOffsetByTime(String topic, int queueId, long timestampMs) {
+        return reader.offsetByTime(new TopicQueue(topic, queueId), timestampMs);
+    }
+
+    /** The record at {@code commitLogOffset} as a read-only view, or null if no record starts there. */
+    public ByteBuffer readRecord(long commitLogOffset) {
+        return commitLog.readRecord(commitLogOffset);
+    }
+
+    /**
+     * Visits the records from the frame boundary {@code from} up to {@code to} (clamped to what is
+     * written), oldest first.
+     *
+     * @return the boundary reached
+     */
+    public long scan(long from, long to, RecordVisitor visitor) {
+        return scanner.scan(Math.max(from, commitLog.minOffset()), Math.min(to, commitLog.writtenOffset()),
+                Long.MAX_VALUE, visitor);
+    }
+
+    /**
+     * Records of {@code topic} indexed under {@code key} (a word of KEYS, or the UNIQ_KEY) and stored
+     * within [{@code beginMs}, {@code endMs}], oldest first, at most {@code max}. Empty when the index
+     * is disabled.
+     */
+    public List<ByteBuffer> findByKey(String topic, String key, long beginMs, long endMs, int max) {
+        List<ByteBuffer> found = new ArrayList<>();
+        if (index == null) {
+            return found;
+        }
+        for (long offset : index.find(topic, key, beginMs, endMs, max)) {
+            ByteBuffer record = commitLog.readRecord(offset);
+            if (record != null && carriesKey(RecordView.of(record), topic, key)) {
+                found.add(record);
+            }
+        }
+        return found;
+    }
+
+    private static boolean carriesKey(RecordView record, String topic, String key) {
+        if (!record.topic().equals(topic)) {
+            return false;
+        }
+        String properties = record.propertiesString();
+        if (key.equals(MessageProperties.find(properties, MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))) {
+            return true;
+        }
+        String keys = MessageProperties.find(properties, MessageProperty.KEYS);
+        return keys != null && Arrays.asList(keys.split(MessageProperty.KEY_SEPARATOR)).contains(key);
+    }
+
+    /** The first commit-log offset still held. */
+    public long minCommitLogOffset() {
+        return commitLog.minOffset();
+    }
+
+    /** One past the last byte written to the commit log. */
+    public long writtenOffset() {
+        return commitLog.writtenOffset();
+    }
+
+    /** One past the last byte known to be on disk. */
+    public long flushedOffset() {
+        return commitLog.flushedOffset();
+    }
+
+    /** Everything below this offset is visible in consume queues. */
+    public long dispatchedOffset() {
+        return dispatcher.dispatchedOffset();
+    }
+
+    /** Where the log ended when it was opened: upper layers rebuild their state up to here. */
+    public long recoveredEndOffset() {
+        return recoveredEnd;
+    }
+
+    /** Whether appends are accepted, and why not. */
+    public StoreHealth health() {
+        return health;
+    }
+
+    public StoreConfig config() {
+        return config;
+    }
+
+    /** Records durable positions (flushing consume queues first). Called by the checkpoint loop and at close. */
+    void checkpoint() {
+        synchronized (checkpointLock) {
+            saveCheckpoint();
+        }
+    }
+
+    private void saveCheckpoint() {
+        long flushed = commitLog.flushedOffset();
+        long dispatched = dispatcher.dispatchedOffset();
+        Checkpoint next = new Checkpoint(flushed, dispatched, queues.ends());
+        if (next.equals(lastCheckpoint)) {
+            return;
+        }
+        queues.force();
+        checkpoints.save(next);
+        lastCheckpoint = next;
+    }
+
+    /** Stops appends, flushes, dispatches what is left, checkpoints and closes the files. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        commitLog.close();
+        services.stop();
+        try {
+            checkpoint();
+        } catch (RuntimeException e) {
+            LOG.error("final checkpoint failed; recovery will verify more of the log at the next start", e);
+        }
+        queues.close();
+        segments.close();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.halfmoon.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One consume-queue file: a fixed number of 20-byte entries, named by the queue offset of its
+ * first entry (20 digits).
+ *
+ * <pre>
+ * entry (20 bytes, big-endian)
+ *  0  8  commit-log offset of the record
+ *  8  4  record size (0 marks a slot never written)
+ * 12  8  tag code
+ * </pre>
+ *
+ * <p>The file is filled with real zeros when created, so writing through the mapping never needs
+ * new disk blocks (a full disk shows up as an {@link IOException} at creation, never as a fault).
+ * Threading: one writer (the dispatch thread), many readers of slots below the queue's published end.
+ */
+final class QueueFile {
+    static final int ENTRY_SIZE = 20;
+
+    private final Path file;
+    private final long startIndex;
+    private final int entries;
+    private final FileChannel channel;
+    private final MappedByteBuffer mapped;
+
+    private QueueFile(Path file, long startIndex, int entries, FileChannel channel, MappedByteBuffer mapped) {
+        this.file = file;
+        this.startIndex = startIndex;
+        this.entries = entries;
+        this.channel = channel;
+        this.mapped = mapped;
+    }
+
+    static QueueFile create(Path dir, long startIndex, int entries) {
+        Path file = dir.resolve(String.format("%020d", startIndex));
+        try {
+            Files.createDirectories(dir);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+                long left = (long) entries * ENTRY_SIZE;
+                long at = 0;
+                while (left > 0) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), left));
+                    int n = channel.write(zeros, at);
+                    at += n;
+                    left -= n;
+                }
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the original failure is what matters
+            }
+            throw new LogIOException("create consume-queue file", file, 0, e);
+        }
+        return open(file, startIndex, entries);
+    }
+
+    static QueueFile open(Path file, long startIndex, int entries) {
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                if (channel.size() != (long) entries * ENTRY_SIZE) {
+                    throw new IOException("consume-queue file is " + channel.size() + " bytes, expected "
+                            + (long) entries * ENTRY_SIZE + " (the entries-per-file setting must not change)");
+                }
+                return new QueueFile(file, startIndex, entries, channel,
+                        channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) entries * ENTRY_SIZE));
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new LogIOException("open consume-queue file", file, 0, e);
+        }
+    }
+
+    long startIndex() {
+        return startIndex;
+    }
+
+    /** Queue offset one past the last slot. */
+    long endIndex() {
+        return startIndex + entries;
+    }
+
+    void put(long index, long commitLogOffset, int size, long tagsCode) {
+        int at = slot(index);
+        mapped.putLong(at, commitLogOffset);
+        mapped.putLong(at + 12, tagsCode);
+        mapped.putInt(at + 8, size);
+    }
+
+    void clear(long index) {
+        int at = slot(index);
+        mapped.putLong(at, 0L).putInt(at + 8, 0).putLong(at + 12, 0L);
+    }
+
+    long commitLogOffset(long index) {
+        return mapped.getLong(slot(index));
+    }
+
+    int size(long index) {
+        return mapped.getInt(slot(index) + 8);
+    }
+
+    long tagsCode(long index) {
+        return mapped.getLong(slot(index) + 12);
+    }
+
+    private int slot(long index) {
+        return (int) (index - startIndex) * ENTRY_SIZE;
+    }
+
+    void force() {
+        mapped.force();
+    }
+
+    void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new LogIOException("close", file, -1, e);
+        }
+    }
+
+    void delete() {
+        close();
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new LogIOException("delete", file, -1, e);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.halfmoon.log;
+
+import java.util.List;
+
+/**
+ * The answer to a consume-queue read. Immutable.
+ *
+ * @param status     what happened
+ * @param records    records found, in queue order
+ * @param nextOffset where the next read of this queue should start
+ * @param minOffset  the queue's first entry still held
+ * @param maxOffset  one past the queue's last entry
+ */
+public record QueueReadResult(ReadStatus status, List<StoredRecord> records, long nextOffset, long minOffset,
+                              long maxOffset) {
+    public QueueReadResult {
+        records = List.copyOf(records);
+    }
+
+    /** Total bytes of the records. */
+    public int totalBytes() {
+        int n = 0;
+        for (StoredRecord r : records) {
+            n += r.bytes().remaining();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.halfmoon.log;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongPredicate;
+
+/**
+ * Reads consume queues and resolves their entries to views of the commit log. Stateless apart
+ * from its references; thread-safe.
+ */
+final class QueueReader {
+    /** Entries looked at per read at most, matched or not (RocketMQ's maxFilterMessageCount). */
+    private static final int MAX_ENTRIES_SCANNED = 16_000;
+
+    private final ConsumeQueues queues;
+    private final CommitLog log;
+
+    QueueReader(ConsumeQueues queues, CommitLog log) {
+        this.queues = queues;
+        this.log = log;
+    }
+
+    QueueReadResult read(TopicQueue id, long from, int maxRecords, int maxBytes, LongPredicate tagFilter) {
+        ConsumeQueue queue = queues.find(id);
+        if (queue == null || queue.maxOffset() == 0) {
+            return new QueueReadResult(ReadStatus.NO_MESSAGE_IN_QUEUE, List.of(), 0, 0, 0);
+        }
+        long min = queue.minOffset();
+        long max = queue.maxOffset();
+        if (from < min) {
+            return new QueueReadResult(ReadStatus.OFFSET_TOO_SMALL, List.of(), min, min, max);
+        }
+        if (from == max) {
+            return new QueueReadResult(ReadStatus.OFFSET_OVERFLOW_ONE, List.of(), from, min, max);
+        }
+        if (from > max) {
+            return new QueueReadResult(ReadStatus.OFFSET_OVERFLOW_BADLY, List.of(), max, min, max);
+        }
+        return scan(queue, from, max, maxRecords, maxBytes, tagFilter);
+    }
+
+    private QueueReadResult scan(ConsumeQueue queue, long from, long max, int maxRecords, int maxBytes,
+                                 LongPredicate tagFilter) {
+        List<StoredRecord> found = new ArrayList<>(Math.min(maxRecords, 32));
+        long logMin = log.minOffset();
+        long next = from;
+        int bytes = 0;
+        boolean expired = false;
+        long end = Math.min(max, from + MAX_ENTRIES_SCANNED);
+        for (long offset = from; offset < end && found.size() < maxRecords; offset++) {
+            long commitLogOffset = queue.commitLogOffset(offset);
+            int size = queue.size(offset);
+            long tagsCode = queue.tagsCode(offset);
+            if (commitLogOffset < logMin) {
+                expired = true;
+                next = offset + 1;
+                continue;
+            }
+            if (tagFilter != null && !tagFilter.test(tagsCode)) {
+                next = offset + 1;
+                continue;
+            }
+            if (!found.isEmpty() && bytes + size > maxBytes) {
+                break;
+            }
+            ByteBuffer record = log.slice(commitLogOffset, size);
+            if (record == null) {
+                break;
+            }
+            found.add(new StoredRecord(offset, commitLogOffset, tagsCode, record));
+            bytes += size;
+            next = offset + 1;
+        }
+        ReadStatus status = !found.isEmpty() ? ReadStatus.FOUND
+                : expired ? ReadStatus.OFFSET_FOUND_NULL : ReadStatus.NO_MATCHED_MESSAGE;
+        return new QueueReadResult(status, found, next, queue.minOffset(), max);
+    }
+
+    long minOffset(TopicQueue id) {
+        ConsumeQueue q = queues.find(id);
+        return q == null ? 0 : q.minOffset();
+    }
+
+    long maxOffset(TopicQueue id) {
+        ConsumeQueue q = queues.find(id);
+        return q == null ? 0 : q.maxOffset();
+    }
+
+    long offsetByTime(TopicQueue id, long timestampMs) {
+        ConsumeQueue q = queues.find(id);
+        if (q == null) {
+            return 0;
+        }
+        return q.offsetByTime(timestampMs, this::storeTimeAt);
+    }
+
+    private long storeTimeAt(long commitLogOffset) {
+        ByteBuffer record = log.readRecord(commitLogOffset);
+        return record == null ? -1 : dev.halfmoon.message.RecordView.of(record).storeTimestamp();
+    }
+}

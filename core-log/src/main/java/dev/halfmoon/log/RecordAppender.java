@@ -1,0 +1,26 @@
+package dev.halfmoon.log;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The append path of the log: the one interface a replicated log would implement.
+ *
+ * <p>Records are in the stored-message layout (see {@code dev.halfmoon.message.RecordLayout}) with
+ * queue offset, physical offset and store timestamp to be filled in. The buffers are read from
+ * position to limit and not moved or kept. Implementations are thread-safe.
+ */
+public interface RecordAppender {
+    /**
+     * Appends records as one atomic batch: after a crash either all of them are in the log or none.
+     * The future completes when the batch is as durable as the flush mode promises; it completes
+     * exceptionally only for a broken invariant, never for an expected refusal (those are statuses).
+     */
+    CompletableFuture<AppendResult> append(List<ByteBuffer> records);
+
+    /** Appends one record. */
+    default CompletableFuture<AppendResult> append(ByteBuffer record) {
+        return append(List.of(record));
+    }
+}

@@ -1,0 +1,75 @@
+package dev.halfmoon.log;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes whole commit-log segments, oldest first: those last written longer ago than
+ * {@code fileReservedTime}, and more while the disk is fuller than {@code diskMaxUsedSpaceRatio}.
+ * Never the active segment, nor one not yet flushed and dispatched. Before each deletion the
+ * {@link RetentionHook} may carry records forward. Then consume queues drop entries for the
+ * deleted range. Runs on the retention thread.
+ */
+final class Retention {
+    private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+
+    private final SegmentSet segments;
+    private final ConsumeQueues queues;
+    private final RetentionConfig config;
+    private final RetentionHook hook;
+    private final DiskUsage usage;
+    private final Clock clock;
+    private final LongSupplier safeOffset;
+
+    /** @param safeOffset segments ending above it are kept (min of flushed and dispatched offsets) */
+    Retention(SegmentSet segments, ConsumeQueues queues, RetentionConfig config, RetentionHook hook,
+              DiskUsage usage, Clock clock, LongSupplier safeOffset) {
+        this.segments = segments;
+        this.queues = queues;
+        this.config = config;
+        this.hook = hook;
+        this.usage = usage;
+        this.clock = clock;
+        this.safeOffset = safeOffset;
+    }
+
+    /** One retention pass; returns the number of segments deleted. */
+    int pass() {
+        List<Segment> all = segments.snapshot();
+        int deleted = 0;
+        for (int i = 0; i < all.size() - 1; i++) {
+            Segment segment = all.get(i);
+            if (segment.endOffset() > safeOffset.getAsLong() || !due(segment)) {
+                break;
+            }
+            try {
+                hook.beforeDelete(segment.startOffset(), segment.endOffset());
+            } catch (Exception e) {
+                LOG.error("retention hook failed for {}; keeping it until the next pass", segment, e);
+                break;
+            }
+            LOG.info("retention: deleting {} (offsets {}..{})", segment, segment.startOffset(), segment.endOffset());
+            segments.deleteFirst();
+            deleted++;
+        }
+        if (deleted > 0) {
+            queues.trimBelow(segments.minOffset(0));
+        }
+        return deleted;
+    }
+
+    private boolean due(Segment segment) {
+        try {
+            long age = clock.millis() - Files.getLastModifiedTime(segment.file()).toMillis();
+            return age >= config.fileReservedTimeMs() || usage.usedRatio() * 100 > config.diskMaxUsedSpaceRatio();
+        } catch (IOException e) {
+            LOG.warn("retention: cannot read {}: {}", segment, e.toString());
+            return false;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.halfmoon.log;
+
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A named background loop ({@code halfmoon-<role>}) that does a bounded unit of work per turn and
+ * waits on a {@link Signal} (or for {@code idleMs}) when a turn did nothing. An exception in a turn
+ * is logged once with the role, counted, and the loop goes on after a short pause. Thread-safe
+ * start and close; the work itself runs only on the loop's thread.
+ */
+public final class ServiceThread implements AutoCloseable {
+    /** One turn of work. */
+    @FunctionalInterface
+    public interface Work {
+        /**
+         * Does a bounded amount of work.
+         *
+         * @return how much was done; 0 makes the loop wait for the signal or the idle period
+         */
+        int doWork() throws Exception;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceThread.class);
+
+    private final String role;
+    private final Work work;
+    private final Signal signal;
+    private final long idleNanos;
+    private final Thread thread;
+    private final AtomicLong errors = new AtomicLong();
+    private volatile boolean running;
+
+    /**
+     * @param role   short name; the thread is called {@code halfmoon-<role>}
+     * @param work   the turn
+     * @param signal raised to wake the loop early
+     * @param idleMs how long to wait after an idle turn, ms
+     */
+    public ServiceThread(String role, Work work, Signal signal, long idleMs) {
+        this.role = Objects.requireNonNull(role);
+        this.work = Objects.requireNonNull(work);
+        this.signal = Objects.requireNonNull(signal);
+        if (idleMs < 0) {
+            throw new IllegalArgumentException("idleMs must not be negative: " + idleMs);
+        }
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMs);
+        this.thread = new Thread(this::loop, "halfmoon-" + role);
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the loop; once. */
+    public ServiceThread start() {
+        running = true;
+        thread.start();
+        return this;
+    }
+
+    /** Number of turns that ended in an exception. */
+    public long errorCount() {
+        return errors.get();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (work.doWork() == 0 && running) {
+                    signal.await(idleNanos);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable t) {
+                errors.incrementAndGet();
+                LOG.error("halfmoon-{}: a turn failed; continuing", role, t);
+                pause();
+            }
+        }
+    }
+
+    private void pause() {
+        try {
+            signal.await(TimeUnit.MILLISECONDS.toNanos(100));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the loop after its current turn and waits up to 10 s for it to end. */
+    @Override
+    public void close() {
+        running = false;
+        signal.raise();
+        if (Thread.currentThread() == thread || !thread.isAlive()) {
+            return;
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("halfmoon-{} did not stop within 10 s; interrupting", role);
+            thread.interrupt();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.halfmoon.log;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's background loops and their order of start and stop: {@code halfmoon-flush},
+ * {@code halfmoon-dispatch}, {@code halfmoon-checkpoint} and {@code halfmoon-retention} (which also
+ * runs the disk guard). Stopping flushes and dispatches what is left on the calling thread.
+ */
+final class Services {
+    private static final Logger LOG = LoggerFactory.getLogger(Services.class);
+
+    private final CommitLog commitLog;
+    private final GroupCommit groupCommit;
+    private final Dispatcher dispatcher;
+    private final ServiceThread flush;
+    private final ServiceThread dispatch;
+    private final ServiceThread retention;
+    private final long checkpointIntervalMs;
+    private ServiceThread checkpoint;
+
+    Services(StoreConfig config, StoreHooks hooks, StoreHealth health, CommitLog commitLog, GroupCommit groupCommit,
+             Dispatcher dispatcher, Signal dispatchSignal, Signal flushSignal, SegmentSet segments,
+             ConsumeQueues queues) {
+        this.commitLog = commitLog;
+        this.groupCommit = groupCommit;
+        this.dispatcher = dispatcher;
+        this.checkpointIntervalMs = config.checkpointIntervalMs();
+        Flusher flusher = new Flusher(commitLog, groupCommit, health, dispatchSignal);
+        long flushIdle = groupCommit != null ? 10 : config.commitLog().flushIntervalMs();
+        this.flush = new ServiceThread("flush", flusher, flushSignal, flushIdle);
+        this.dispatch = new ServiceThread("dispatch", dispatcher, dispatchSignal, 10);
+        RetentionConfig rc = config.retention();
+        DiskUsage usage = hooks.diskUsage() != null ? hooks.diskUsage() : DiskUsage.of(config.rootDir());
+        DiskGuard guard = new DiskGuard(usage, rc.diskSpaceWarningLevelRatio(), health);
+        Retention retentionPass = new Retention(segments, queues, rc, hooks.retentionHook(), usage, hooks.clock(),
+                () -> Math.min(commitLog.flushedOffset(), dispatcher.dispatchedOffset()));
+        long[] nextClean = {0};
+        this.retention = new ServiceThread("retention", () -> {
+            guard.check();
+            long now = hooks.clock().millis();
+            if (now >= nextClean[0]) {
+                nextClean[0] = now + rc.cleanIntervalMs();
+                retentionPass.pass();
+            }
+            return 0;
+        }, new Signal(), rc.diskCheckIntervalMs());
+        guard.check();
+    }
+
+    void start(Runnable checkpointAction) {
+        checkpoint = new ServiceThread("checkpoint", () -> {
+            checkpointAction.run();
+            return 0;
+        }, new Signal(), checkpointIntervalMs);
+        flush.start();
+        dispatch.start();
+        checkpoint.start();
+        retention.start();
+    }
+
+    /** Stops every loop, then flushes and dispatches the remainder on this thread. */
+    void stop() {
+        retention.close();
+        if (checkpoint != null) {
+            checkpoint.close();
+        }
+        flush.close();
+        try {
+            long flushed = commitLog.flush();
+            if (groupCommit != null) {
+                groupCommit.completeUpTo(flushed);
+            }
+        } catch (LogIOException e) {
+            LOG.error("final flush failed", e);
+            if (groupCommit != null) {
+                groupCommit.failAll();
+            }
+        }
+        dispatch.close();
+        dispatcher.drain();
+    }
+}

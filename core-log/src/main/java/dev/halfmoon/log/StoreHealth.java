@@ -1,0 +1,57 @@
+package dev.halfmoon.log;
+
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether the store accepts appends: not while the disk is too full (cleared when space returns)
+ * and never again after an I/O failure (the store turns read-only until restarted). Thread-safe;
+ * written by the append, flush and disk-guard threads, read by everyone.
+ */
+public final class StoreHealth {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreHealth.class);
+
+    private volatile boolean diskFull;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    /** True while appends are refused for lack of disk space. */
+    public boolean diskFull() {
+        return diskFull;
+    }
+
+    /** The I/O failure that made the store read-only, or null. */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    /** True when appends may proceed. */
+    public boolean writable() {
+        return !diskFull && failure.get() == null;
+    }
+
+    void diskFull(boolean full, String why) {
+        if (full != diskFull) {
+            diskFull = full;
+            if (full) {
+                LOG.error("store refuses appends: disk full ({})", why);
+            } else {
+                LOG.info("store accepts appends again: disk space returned ({})", why);
+            }
+        }
+    }
+
+    void fail(Throwable cause) {
+        if (failure.compareAndSet(null, cause)) {
+            LOG.error("store is now read-only after an I/O failure", cause);
+        }
+    }
+
+    /** Maps the health to the status an append gets, or OK. */
+    AppendStatus appendStatus() {
+        if (failure.get() != null) {
+            return AppendStatus.STORE_FAILED;
+        }
+        return diskFull ? AppendStatus.DISK_FULL : AppendStatus.OK;
+    }
+}
