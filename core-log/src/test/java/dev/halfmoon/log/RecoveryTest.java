@@ -1,0 +1,256 @@
+package dev.halfmoon.log;
+
+import static dev.halfmoon.log.TestRecords.body;
+import static dev.halfmoon.log.TestRecords.record;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Damage real store files the way crashes and disks do, reopen, and check exactly the intact
+ * prefix survives and consume queues agree with the log.
+ */
+@Timeout(60)
+class RecoveryTest {
+    @TempDir
+    Path dir;
+    StoreFixture fixture;
+    LogStore store;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new StoreFixture(dir);
+        store = fixture.open();
+    }
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    private List<AppendedRecord> appendMany(String topic, int n) {
+        List<AppendedRecord> placed = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            placed.add(store.append(record(topic, 0, "m" + i)).join().first());
+        }
+        await().until(() -> store.dispatchedOffset() == store.writtenOffset());
+        return placed;
+    }
+
+    private Path segmentHolding(long offset) {
+        long start = offset - offset % StoreFixture.SEGMENT_BYTES;
+        return dir.resolve("commitlog").resolve(String.format("%020d", start));
+    }
+
+    /** Cuts the file holding {@code offset} there and refills it with zeros, like a write that never landed. */
+    private void cutAt(long offset) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(segmentHolding(offset).toFile(), "rw")) {
+            raf.setLength(offset % StoreFixture.SEGMENT_BYTES);
+            raf.setLength(StoreFixture.SEGMENT_BYTES);
+        }
+    }
+
+    private void writeAt(long offset, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(segmentHolding(offset), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(bytes), offset % StoreFixture.SEGMENT_BYTES);
+        }
+    }
+
+    private byte[] readAt(long offset, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        try (FileChannel ch = FileChannel.open(segmentHolding(offset), StandardOpenOption.READ)) {
+            ch.read(b, offset % StoreFixture.SEGMENT_BYTES);
+        }
+        return b.array();
+    }
+
+    private List<String> queueBodies(String topic) {
+        List<String> bodies = new ArrayList<>();
+        long next = 0;
+        while (true) {
+            QueueReadResult r = store.readQueue(topic, 0, next, 32, 1 << 20, null);
+            if (r.records().isEmpty()) {
+                return bodies;
+            }
+            r.records().forEach(x -> bodies.add(body(x.bytes())));
+            next = r.nextOffset();
+        }
+    }
+
+    @Test
+    void aRecordCutInTheMiddleIsDroppedAndTheLogEndsBeforeIt() throws IOException {
+        List<AppendedRecord> placed = appendMany("t", 20);
+        AppendedRecord last = placed.get(19);
+        fixture.closeAndForgetCheckpoint();
+        cutAt(last.commitLogOffset() + last.size() / 2);
+
+        store = fixture.open();
+        assertEquals(last.commitLogOffset() - Frame.HEADER_SIZE, store.writtenOffset());
+        assertNull(store.readRecord(last.commitLogOffset()));
+        assertNotNull(store.readRecord(placed.get(18).commitLogOffset()));
+        assertEquals(19, store.maxQueueOffset("t", 0));
+        assertEquals(19, store.append(record("t", 0, "new")).join().first().queueOffset());
+    }
+
+    @Test
+    void garbageAfterTheLastRecordIsCutAndZeroed() throws IOException {
+        appendMany("t", 10);
+        long end = store.writtenOffset();
+        fixture.closeAndForgetCheckpoint();
+        byte[] garbage = new byte[500];
+        new Random(7).nextBytes(garbage);
+        writeAt(end, garbage);
+
+        store = fixture.open();
+        assertEquals(end, store.writtenOffset());
+        assertEquals(10, queueBodies("t").size());
+        assertEquals(0, java.util.Arrays.stream(box(readAt(end, 500))).filter(b -> b != 0).count());
+        store.append(record("t", 0, "after")).join();
+        store = fixture.reopen();
+        assertEquals(11, store.maxQueueOffset("t", 0));
+    }
+
+    @Test
+    void aZeroFilledPreallocatedTailIsTheEndOfTheLog() {
+        appendMany("t", 10);
+        long end = store.writtenOffset();
+        fixture.closeAndForgetCheckpoint();
+        store = fixture.open();
+        assertEquals(end, store.writtenOffset());
+        assertEquals(10, queueBodies("t").size());
+    }
+
+    @Test
+    void aTornBatchIsGoneWhole() throws IOException {
+        appendMany("t", 3);
+        long before = store.writtenOffset();
+        AppendResult batch = store.append(List.of(record("t", 0, "b0"), record("t", 0, "b1"), record("t", 0, "b2"),
+                record("t", 0, "b3"), record("t", 0, "b4"))).join();
+        fixture.closeAndForgetCheckpoint();
+        AppendedRecord fourth = batch.records().get(3);
+        cutAt(fourth.commitLogOffset() + 10);
+
+        store = fixture.open();
+        assertEquals(before, store.writtenOffset());
+        assertEquals(List.of("m0", "m1", "m2"), queueBodies("t"));
+    }
+
+    @Test
+    void aFlippedByteInARecordHeaderIsCaughtByTheFrameChecksum() throws IOException {
+        List<AppendedRecord> placed = appendMany("t", 5);
+        AppendedRecord last = placed.get(4);
+        fixture.closeAndForgetCheckpoint();
+        byte[] queueId = readAt(last.commitLogOffset() + 12, 4);
+        queueId[3] ^= 1;
+        writeAt(last.commitLogOffset() + 12, queueId);
+
+        store = fixture.open();
+        assertEquals(last.commitLogOffset() - Frame.HEADER_SIZE, store.writtenOffset());
+        assertEquals(List.of("m0", "m1", "m2", "m3"), queueBodies("t"));
+    }
+
+    @Test
+    void aCorruptBodyIsCaught() throws IOException {
+        List<AppendedRecord> placed = appendMany("t", 5);
+        AppendedRecord last = placed.get(4);
+        fixture.closeAndForgetCheckpoint();
+        long bodyAt = last.commitLogOffset() + last.size() - 1 - 2 - 1 - 1 - 1;
+        writeAt(bodyAt, new byte[] {'Z'});
+        store = fixture.open();
+        assertEquals(4, queueBodies("t").size());
+    }
+
+    @Test
+    void aConsumeQueueBehindItsCheckpointIsRebuiltFromTheLog() throws IOException {
+        appendMany("t", 30);
+        fixture.close();
+        zeroQueueEntries("t", 20, 30);
+
+        store = fixture.open();
+        assertEquals(30, store.maxQueueOffset("t", 0));
+        assertEquals(30, queueBodies("t").size());
+        assertEquals("m29", queueBodies("t").get(29));
+    }
+
+    @Test
+    void aConsumeQueueBehindTheLogWithoutCheckpointIsRebuilt() throws IOException {
+        appendMany("t", 30);
+        fixture.closeAndForgetCheckpoint();
+        zeroQueueEntries("t", 10, 30);
+        store = fixture.open();
+        assertEquals(30, queueBodies("t").size());
+    }
+
+    @Test
+    void aConsumeQueueAheadOfTheLogIsCutBackAndOffsetsContinueFromTheLog() throws IOException {
+        List<AppendedRecord> placed = appendMany("t", 30);
+        fixture.closeAndForgetCheckpoint();
+        cutAt(placed.get(20).commitLogOffset() - Frame.HEADER_SIZE);
+
+        store = fixture.open();
+        assertEquals(20, store.maxQueueOffset("t", 0));
+        assertEquals(20, store.append(record("t", 0, "again")).join().first().queueOffset());
+        await().until(() -> store.maxQueueOffset("t", 0) == 21);
+        List<String> bodies = queueBodies("t");
+        assertEquals(21, bodies.size());
+        assertEquals("m19", bodies.get(19));
+        assertEquals("again", bodies.get(20));
+    }
+
+    @Test
+    void cuttingTheLogInAnEarlierSegmentDropsTheLaterOnes() throws IOException {
+        List<AppendedRecord> placed = new ArrayList<>();
+        String body = "y".repeat(2000);
+        for (int i = 0; i < 80; i++) {
+            placed.add(store.append(record("t", 0, body)).join().first());
+        }
+        fixture.closeAndForgetCheckpoint();
+        AppendedRecord victim = placed.get(10);
+        byte[] b = readAt(victim.commitLogOffset() + 100, 1);
+        b[0] ^= 0x55;
+        writeAt(victim.commitLogOffset() + 100, b);
+        store = fixture.open();
+        assertEquals(victim.commitLogOffset() - Frame.HEADER_SIZE, store.writtenOffset());
+        assertEquals(10, store.maxQueueOffset("t", 0));
+        try (Stream<Path> files = Files.list(dir.resolve("commitlog"))) {
+            assertEquals(1, files.count());
+        }
+    }
+
+    private void zeroQueueEntries(String topic, int from, int to) throws IOException {
+        Path queueDir = dir.resolve("consumequeue").resolve(topic).resolve("0");
+        for (int i = from; i < to; i++) {
+            long fileStart = i - i % 64;
+            try (FileChannel ch = FileChannel.open(queueDir.resolve(String.format("%020d", fileStart)),
+                    StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.allocate(20), (long) (i - fileStart) * 20);
+            }
+        }
+    }
+
+    private static Byte[] box(byte[] bytes) {
+        Byte[] out = new Byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            out[i] = bytes[i];
+        }
+        return out;
+    }
+}
