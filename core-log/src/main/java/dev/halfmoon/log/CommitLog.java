@@ -14,16 +14,15 @@ import java.util.function.ToLongFunction;
  * The commit log: appends frames of records to the active segment, rolls to a new segment when a
  * frame does not fit (closing the old one with a blank filler), and serves reads by offset.
  *
- * <p>Threading: one lock, {@code appendLock}, guards the active segment, the write position, the
- * queue-offset counters and the write buffer; appenders take it in turn. {@link #flush} runs on the
+ * <p>Threading: one lock, {@code appendLock}, guards the active segment, the write position and
+ * the queue-offset counters; appenders take it in turn and build their frame in place, in the
+ * segment's mapping. {@link #flush} runs on the
  * flush thread only. Reads are lock-free below the published {@link #writtenOffset()}.
  *
  * <p>Durability: under {@link FlushMode#SYNC_FLUSH} an append's future completes after the flush
  * thread has forced its bytes; under ASYNC it completes once the bytes are written.
  */
 final class CommitLog implements RecordAppender {
-    private static final int WRITE_BUFFER_BYTES = 4 << 20;
-
     private final SegmentSet segments;
     private final Clock clock;
     private final DispatchFilter filter;
@@ -32,7 +31,6 @@ final class CommitLog implements RecordAppender {
     private final Signal afterWrite;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final QueueOffsets queueOffsets;
-    private ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
     private volatile long writtenOffset;
     private volatile long flushedOffset;
     private volatile AppendStatus gate = AppendStatus.NOT_STARTED;
@@ -113,8 +111,9 @@ final class CommitLog implements RecordAppender {
         try {
             Segment segment = activeSegmentFor(frameSize);
             long frameStart = writtenOffset;
-            ByteBuffer frame = buildFrame(records, recordBytes, frameSize, frameStart, placed);
-            segment.write(frame, (int) (frameStart - segment.startOffset()));
+            int position = (int) (frameStart - segment.startOffset());
+            segment.allocate(position, position + frameSize);
+            fillFrame(segment.writable(position, frameSize), records, recordBytes, frameStart, placed);
             queueOffsets.commit();
             writtenOffset = frameStart + frameSize;
         } catch (LogIOException e) {
@@ -156,12 +155,8 @@ final class CommitLog implements RecordAppender {
         return segments.create(writtenOffset);
     }
 
-    private ByteBuffer buildFrame(List<ByteBuffer> records, int recordBytes, int frameSize, long frameStart,
-                                  List<AppendedRecord> placed) {
-        if (writeBuffer.capacity() < frameSize) {
-            writeBuffer = ByteBuffer.allocateDirect(Math.max(frameSize, WRITE_BUFFER_BYTES));
-        }
-        ByteBuffer frame = writeBuffer.clear();
+    private void fillFrame(ByteBuffer frame, List<ByteBuffer> records, int recordBytes, long frameStart,
+                           List<AppendedRecord> placed) {
         Frame.putHeader(frame, recordBytes, records.size());
         long now = clock.millis();
         for (ByteBuffer record : records) {
@@ -176,7 +171,6 @@ final class CommitLog implements RecordAppender {
             placed.add(new AppendedRecord(physicalOffset, view.totalSize(), queueOffset, now));
         }
         Frame.seal(frame, 0);
-        return frame.flip();
     }
 
     /**
@@ -193,7 +187,9 @@ final class CommitLog implements RecordAppender {
         }
         Segment segment = segments.find(from);
         while (segment != null && segment.startOffset() < target) {
-            segment.force();
+            long start = Math.max(from, segment.startOffset());
+            long end = Math.min(target, segment.endOffset());
+            segment.force((int) (start - segment.startOffset()), (int) (end - segment.startOffset()));
             segment = segments.next(segment);
         }
         flushedOffset = target;

@@ -82,7 +82,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
             long end = CommitLogRecovery.recover(segments, checkpoint.flushedOffset(),
                     config.commitLog().checkBodyCrcOnRecover());
             if (!segments.isEmpty()) {
-                segments.last().force();
+                segments.last().force(0, segments.last().size());
             }
             ConsumeQueues.Loaded loaded = ConsumeQueues.load(config.consumeQueueDir(),
                     config.consumeQueue().entriesPerFile(), checkpoint.queueEnds());
@@ -239,6 +239,14 @@ public final class LogStore implements RecordAppender, AutoCloseable {
     /** One past the last byte known to be on disk. */
     public long flushedOffset() {
         return commitLog.flushedOffset();
+    }
+
+    /**
+     * Asks the flush thread to flush now instead of at its next interval (ASYNC); returns at once.
+     * Watch {@link #flushedOffset()} to see it done.
+     */
+    public void requestFlush() {
+        services.requestFlush();
     }
 
     /** Everything below this offset is visible in consume queues. */

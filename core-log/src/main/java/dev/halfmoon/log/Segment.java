@@ -12,12 +12,14 @@ import java.nio.file.StandardOpenOption;
 /**
  * One commit-log file of a fixed size, named by the global offset of its first byte (20 digits).
  *
- * <p>Writes go through {@link FileChannel#write(ByteBuffer, long)} so that a full disk is an
- * {@link IOException} rather than a fault in mapped memory; reads are slices of one read-only
- * mapping of the whole file (the file is created at full length, sparse, so the mapping never
- * reaches past its end). Linux keeps both coherent through the page cache.
+ * <p>Records are written through one read-write mapping of the whole file, which readers slice
+ * read-only. Writing into a mapped page that has no disk block behind it faults (SIGBUS) when the
+ * disk is full, so the appender first {@link #allocate allocates} the range with ordinary zero
+ * writes, a few MiB ahead: a full disk then shows up as an {@link IOException} from that write,
+ * before any record byte is copied, and the zero pages are overwritten while still in the page
+ * cache, so the disk sees each byte once.
  *
- * <p>Threading: one writer (the holder of the commit log's append lock) calls {@link #write};
+ * <p>Threading: one writer (the holder of the commit log's append lock) writes and allocates;
  * {@link #force} may run on the flush thread at the same time; any thread may read slices below the
  * commit log's published write position. A segment never unmaps itself: a reader may still hold
  * a slice when the segment is deleted, and the mapping goes with the last reference.
@@ -26,8 +28,12 @@ final class Segment {
     private final Path file;
     private final long startOffset;
     private final int size;
+    private static final int ALLOCATION_CHUNK = 4 << 20;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+
     private final FileChannel channel;
     private final MappedByteBuffer mapped;
+    private int allocated;
 
     private Segment(Path file, long startOffset, int size, FileChannel channel, MappedByteBuffer mapped) {
         this.file = file;
@@ -66,7 +72,7 @@ final class Segment {
                     throw new IOException("segment is " + channel.size() + " bytes, the configured segment size is "
                             + size + " (segmentSizeBytes must not change on a store that has data)");
                 }
-                MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+                MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
                 return new Segment(file, startOffset, size, channel, mapped);
             } catch (IOException | RuntimeException e) {
                 channel.close();
@@ -99,27 +105,54 @@ final class Segment {
     }
 
     /**
-     * Writes all remaining bytes of {@code data} at {@code position} within the segment.
+     * Makes sure disk blocks back the segment up to {@code position} (exclusive), writing zeros from
+     * the last allocated position in chunks of a few MiB. Positions below {@code from} hold data and
+     * are never touched.
      *
-     * @throws LogIOException naming this file and position on failure (e.g. a full disk)
+     * @param from where unwritten space starts (the write position)
+     * @throws LogIOException naming this file and position if the disk is full or the write fails
      */
-    void write(ByteBuffer data, int position) {
-        long at = position;
+    void allocate(int from, int position) {
+        if (position <= allocated) {
+            return;
+        }
+        long at = Math.max(allocated, from);
+        long until = Math.min(size, Math.max(position, at + ALLOCATION_CHUNK));
         try {
-            while (data.hasRemaining()) {
-                at += channel.write(data, at);
+            while (at < until) {
+                ByteBuffer zeros = ZEROS.duplicate();
+                zeros.limit((int) Math.min(zeros.capacity(), until - at));
+                at += channel.write(zeros, at);
             }
         } catch (IOException e) {
-            throw new LogIOException("write", file, at, e);
+            throw new LogIOException("allocate", file, at, e);
         }
+        allocated = (int) until;
     }
 
-    /** Forces written data to the device. */
-    void force() {
+    /**
+     * A writable view of {@code length} bytes at {@code position}, which must be {@link #allocate allocated}.
+     * Appender only.
+     */
+    ByteBuffer writable(int position, int length) {
+        if (position + length > allocated) {
+            throw new IllegalStateException("write to unallocated space at " + position + " in " + file);
+        }
+        return mapped.slice(position, length);
+    }
+
+    /** Writes all remaining bytes of {@code data} at {@code position}, allocating first. Appender only. */
+    void write(ByteBuffer data, int position) {
+        allocate(position, position + data.remaining());
+        mapped.put(position, data, data.position(), data.remaining());
+    }
+
+    /** Forces the bytes in [{@code from}, {@code to}) to the device. */
+    void force(int from, int to) {
         try {
-            channel.force(false);
-        } catch (IOException e) {
-            throw new LogIOException("fsync", file, -1, e);
+            mapped.force(from, to - from);
+        } catch (java.io.UncheckedIOException e) {
+            throw new LogIOException("msync", file, from, e.getCause());
         }
     }
 
@@ -139,11 +172,13 @@ final class Segment {
      */
     void zeroFrom(int position) {
         try {
+            mapped.force();
             channel.truncate(position);
             try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
                 raf.setLength(size);
             }
             channel.force(true);
+            allocated = position;
         } catch (IOException e) {
             throw new LogIOException("truncate", file, position, e);
         }

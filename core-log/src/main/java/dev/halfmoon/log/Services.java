@@ -18,6 +18,7 @@ final class Services {
     private final ServiceThread dispatch;
     private final ServiceThread retention;
     private final long checkpointIntervalMs;
+    private final Signal flushSignal;
     private ServiceThread checkpoint;
 
     Services(StoreConfig config, StoreHooks hooks, StoreHealth health, CommitLog commitLog, GroupCommit groupCommit,
@@ -27,6 +28,7 @@ final class Services {
         this.groupCommit = groupCommit;
         this.dispatcher = dispatcher;
         this.checkpointIntervalMs = config.checkpointIntervalMs();
+        this.flushSignal = flushSignal;
         Flusher flusher = new Flusher(commitLog, groupCommit, health, dispatchSignal);
         long flushIdle = groupCommit != null ? 10 : config.commitLog().flushIntervalMs();
         this.flush = new ServiceThread("flush", flusher, flushSignal, flushIdle);
@@ -58,6 +60,11 @@ final class Services {
         dispatch.start();
         checkpoint.start();
         retention.start();
+    }
+
+    /** Asks the flush loop to flush now rather than at its next interval. */
+    void requestFlush() {
+        flushSignal.raise();
     }
 
     /** Stops every loop, then flushes and dispatches the remainder on this thread. */
