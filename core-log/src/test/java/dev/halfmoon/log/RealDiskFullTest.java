@@ -1,0 +1,80 @@
+package dev.halfmoon.log;
+
+import static dev.halfmoon.log.TestRecords.body;
+import static dev.halfmoon.log.TestRecords.record;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.halfmoon.log.meta.MetadataStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A really full disk: the store lives on a 4 MiB tmpfs (skipped where mounting is not allowed).
+ * Appends fail with DISK_FULL, nothing written before is harmed, and appends resume once space is freed.
+ */
+@Timeout(60)
+class RealDiskFullTest {
+    @TempDir
+    Path tmp;
+    Path mount;
+
+    private static boolean run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (mount != null) {
+            run("umount", "-l", mount.toString());
+        }
+    }
+
+    @Test
+    void appendsFailCleanlyOnENOSPCAndResumeWhenSpaceReturns() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("small"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", dir.toString()), "cannot mount a tmpfs here");
+        mount = dir;
+        Path ballast = dir.resolve("ballast");
+        Files.write(ballast, new byte[1 << 20]);
+        StoreConfig config = StoreConfig.defaults(dir.resolve("store"))
+                .withCommitLog(CommitLogConfig.defaults().withSegmentSizeBytes(1 << 20))
+                .withConsumeQueue(new ConsumeQueueConfig(64, false))
+                .withRetention(new RetentionConfig(3_600_000, 95, 1.0, 50, 20));
+        try (MetadataStore meta = MetadataStore.open(tmp.resolve("metadata"));
+             LogStore store = LogStore.open(config, meta, StoreHooks.defaults()).start(List.of())) {
+            List<AppendedRecord> acked = new ArrayList<>();
+            String body = "d".repeat(4000);
+            AppendResult last = null;
+            for (int i = 0; i < 2000; i++) {
+                last = store.append(record("t", 0, body)).join();
+                if (!last.ok()) {
+                    break;
+                }
+                acked.add(last.first());
+            }
+            assertEquals(AppendStatus.DISK_FULL, last.status());
+            assertTrue(acked.size() > 100);
+            for (AppendedRecord a : acked) {
+                assertNotNull(store.readRecord(a.commitLogOffset()));
+            }
+            assertEquals(body, body(store.readRecord(acked.get(acked.size() - 1).commitLogOffset())));
+
+            Files.delete(ballast);
+            await().atMost(Duration.ofSeconds(5)).until(() -> store.append(record("t", 0, "again")).join().ok());
+            await().until(() -> store.maxQueueOffset("t", 0) == acked.size() + 1);
+        }
+    }
+}
