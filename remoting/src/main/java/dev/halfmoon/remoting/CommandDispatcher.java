@@ -1,0 +1,147 @@
+package dev.halfmoon.remoting;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of every pipeline: responses complete their waiting request, requests go to the
+ * processor registered for their code on that processor's executor. An unknown code is answered
+ * REQUEST_CODE_NOT_SUPPORTED, a full executor SYSTEM_BUSY, a {@link RequestException} with its
+ * code and remark, anything else SYSTEM_ERROR (logged once). A frame that cannot be decoded, or an
+ * idle connection, closes that channel only. Oneway requests are never answered.
+ * Thread-safe; shared by the channels of one endpoint.
+ */
+@ChannelHandler.Sharable
+final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingCommand> {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
+
+    private record Registration(RequestProcessor processor, Executor executor) {
+    }
+
+    private final String role;
+    private final ResponseTable responses;
+    private final Map<Integer, Registration> processors = new ConcurrentHashMap<>();
+    private final List<ChannelListener> listeners = new CopyOnWriteArrayList<>();
+
+    CommandDispatcher(String role, ResponseTable responses) {
+        this.role = role;
+        this.responses = responses;
+    }
+
+    void register(int code, RequestProcessor processor, Executor executor) {
+        processors.put(code, new Registration(processor, executor));
+    }
+
+    void addListener(ChannelListener listener) {
+        listeners.add(listener);
+    }
+
+    ResponseTable responses() {
+        return responses;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, RemotingCommand cmd) {
+        if (cmd.isResponse()) {
+            if (!responses.complete(cmd)) {
+                LOG.debug("{}: response with opaque {} from {} matches no request", role, cmd.opaque(),
+                        ctx.channel().remoteAddress());
+            }
+            return;
+        }
+        RemotingChannel channel = RemotingChannel.of(ctx.channel(), responses);
+        Registration registration = processors.get(cmd.code());
+        if (registration == null) {
+            answer(channel, cmd, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, " request type " + cmd.code() + " not supported");
+            return;
+        }
+        try {
+            registration.executor().execute(() -> run(registration.processor(), channel, cmd));
+        } catch (RejectedExecutionException e) {
+            answer(channel, cmd, ResponseCode.SYSTEM_BUSY,
+                    "[REJECTREQUEST]system busy, too many requests of code " + cmd.code() + " queued; try again later");
+        }
+    }
+
+    private void run(RequestProcessor processor, RemotingChannel channel, RemotingCommand request) {
+        CompletableFuture<RemotingCommand> result;
+        try {
+            result = processor.process(channel, request);
+        } catch (Throwable t) {
+            result = CompletableFuture.failedFuture(t);
+        }
+        if (result == null) {
+            return;
+        }
+        result.whenComplete((response, error) -> {
+            if (error != null) {
+                fail(channel, request, error);
+            } else if (response != null && !request.isOneway()) {
+                channel.respond(response);
+            }
+        });
+    }
+
+    private void fail(RemotingChannel channel, RemotingCommand request, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof RequestException re) {
+            answer(channel, request, re.responseCode(), re.getMessage());
+        } else if (cause instanceof RemotingDecodeException de) {
+            answer(channel, request, ResponseCode.SYSTEM_ERROR, de.getMessage());
+        } else {
+            LOG.error("{}: request code {} from {} failed", role, request.code(), channel.remoteAddress(), cause);
+            answer(channel, request, ResponseCode.SYSTEM_ERROR, "request code " + request.code() + " failed: " + cause);
+        }
+    }
+
+    private static void answer(RemotingChannel channel, RemotingCommand request, int code, String remark) {
+        if (!request.isOneway()) {
+            channel.respond(RemotingCommand.response(request, code, remark));
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            LOG.info("{}: closing idle connection {}", role, ctx.channel().remoteAddress());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable root = cause.getCause() != null && !(cause instanceof TooLongFrameException) ? cause.getCause() : cause;
+        if (root instanceof RemotingDecodeException || cause instanceof TooLongFrameException) {
+            LOG.warn("{}: closing {} after a bad frame: {}", role, ctx.channel().remoteAddress(), root.getMessage());
+        } else {
+            LOG.info("{}: closing {}: {}", role, ctx.channel().remoteAddress(), cause.toString());
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        RemotingChannel channel = RemotingChannel.of(ctx.channel(), responses);
+        for (ChannelListener listener : listeners) {
+            try {
+                listener.onClose(channel);
+            } catch (RuntimeException e) {
+                LOG.error("{}: channel listener failed for {}", role, channel, e);
+            }
+        }
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.halfmoon.remoting;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Netty client speaking the remoting protocol: one connection per {@code host:port}, opened on
+ * first use and again after it closes. Sync, async and oneway requests; requests the server sends
+ * back (check-backs, notifications) go to registered processors. Thread-safe.
+ */
+public final class RemotingClient implements AutoCloseable {
+    private static final FrameEncoder ENCODER = new FrameEncoder();
+
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    private final CommandDispatcher dispatcher;
+    private final ResponseTable responses = new ResponseTable();
+    private final Map<String, ChannelFuture> channels = new ConcurrentHashMap<>();
+    private final int connectTimeoutMs;
+
+    /** @param role short name for threads and logs */
+    public RemotingClient(String role, int maxFrameBytes, int connectTimeoutMs) {
+        Transport transport = new Transport(true);
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.dispatcher = new CommandDispatcher(role, responses);
+        this.group = transport.group(1, "halfmoon-" + role + "-client");
+        this.bootstrap = new Bootstrap().group(group).channel(transport.clientChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, 120, TimeUnit.SECONDS), ENCODER,
+                                new FrameDecoder(maxFrameBytes), dispatcher);
+                    }
+                });
+    }
+
+    public RemotingClient(String role) {
+        this(role, NettyConfig.DEFAULT_MAX_FRAME_BYTES, 3000);
+    }
+
+    /** Routes server-initiated requests with {@code code} to {@code processor}. */
+    public RemotingClient register(int code, RequestProcessor processor, Executor executor) {
+        dispatcher.register(code, processor, executor);
+        return this;
+    }
+
+    /** The connection to {@code address} ({@code host:port}), opened if needed. */
+    public CompletableFuture<RemotingChannel> channel(String address) {
+        ChannelFuture future = channels.compute(address, (addr, existing) -> {
+            if (existing != null && (!existing.isDone() || existing.channel().isActive())) {
+                return existing;
+            }
+            int colon = addr.lastIndexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("address must be host:port, was " + addr);
+            }
+            return bootstrap.connect(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)));
+        });
+        CompletableFuture<RemotingChannel> result = new CompletableFuture<>();
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                result.complete(RemotingChannel.of(future.channel(), responses));
+            } else {
+                channels.remove(address, future);
+                result.completeExceptionally(new RemotingException.Connect("cannot connect to " + address + ": "
+                        + f.cause().getMessage(), f.cause()));
+            }
+        });
+        return result;
+    }
+
+    /** Sends a request to {@code address} and returns its response future. */
+    public CompletableFuture<RemotingCommand> invokeAsync(String address, RemotingCommand request, long timeoutMs) {
+        return channel(address).thenCompose(ch -> ch.request(request, timeoutMs));
+    }
+
+    /**
+     * Sends a request and waits for the response.
+     *
+     * @throws RemotingException if it cannot connect, send, or the response does not come in time
+     */
+    public RemotingCommand invokeSync(String address, RemotingCommand request, long timeoutMs) {
+        try {
+            return invokeAsync(address, request, timeoutMs).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RemotingException re ? re : new RemotingException(e.getMessage(), e.getCause());
+        }
+    }
+
+    /** Sends a oneway request to {@code address}. */
+    public CompletableFuture<Void> invokeOneway(String address, RemotingCommand request) {
+        return channel(address).thenCompose(ch -> ch.oneway(request));
+    }
+
+    /** Closes the connection to {@code address}, if any. */
+    public void closeChannel(String address) {
+        ChannelFuture f = channels.remove(address);
+        if (f != null) {
+            f.channel().close();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ChannelFuture f : channels.values()) {
+            Channel ch = f.channel();
+            ch.close();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

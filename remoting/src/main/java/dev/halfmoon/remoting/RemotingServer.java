@@ -1,0 +1,100 @@
+package dev.halfmoon.remoting;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Netty server speaking the remoting protocol: frames in, processors by request code, responses
+ * out. Owns its event loops. Register processors and listeners before {@link #start}; after that it
+ * is thread-safe.
+ */
+public final class RemotingServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RemotingServer.class);
+    private static final FrameEncoder ENCODER = new FrameEncoder();
+
+    private final String role;
+    private final NettyConfig config;
+    private final Transport transport;
+    private final CommandDispatcher dispatcher;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel serverChannel;
+
+    /** @param role short name for threads and logs ("broker", "namesrv") */
+    public RemotingServer(String role, NettyConfig config) {
+        this.role = role;
+        this.config = config;
+        this.transport = new Transport(config.useEpoll());
+        this.dispatcher = new CommandDispatcher(role, new ResponseTable());
+    }
+
+    /** Routes requests with {@code code} to {@code processor}, run on {@code executor}. */
+    public RemotingServer register(int code, RequestProcessor processor, Executor executor) {
+        dispatcher.register(code, processor, executor);
+        return this;
+    }
+
+    public RemotingServer addListener(ChannelListener listener) {
+        dispatcher.addListener(listener);
+        return this;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @return the bound address (its port is the real one when 0 was asked)
+     * @throws RemotingException.Connect if the address cannot be bound
+     */
+    public InetSocketAddress start() {
+        boss = transport.group(1, "halfmoon-" + role + "-accept");
+        workers = transport.group(config.ioThreads(), "halfmoon-" + role + "-io");
+        ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true).childOption(ChannelOption.SO_KEEPALIVE, false)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, config.idleSeconds(), TimeUnit.SECONDS),
+                                ENCODER, new FrameDecoder(config.maxFrameBytes()), dispatcher);
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(config.bindAddress(), config.listenPort()).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            close();
+            throw new RemotingException.Connect("cannot listen on " + config.bindAddress() + ":" + config.listenPort()
+                    + ": " + e.getMessage(), e);
+        }
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        LOG.info("{} listening on {} ({})", role, RemotingChannel.format(bound), transport.name());
+        return bound;
+    }
+
+    /** Requests waiting for responses from clients. */
+    int pendingRequests() {
+        return dispatcher.responses().size();
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.halfmoon.remoting;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class RemotingEndToEndTest {
+    RemotingServer server;
+    RemotingClient client;
+    String address;
+    ExecutorService executor = Executors.newFixedThreadPool(4);
+    AtomicInteger oneways = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+
+    @BeforeEach
+    void start() {
+        server = new RemotingServer("test", NettyConfig.defaults("127.0.0.1", 0).withMaxFrameBytes(64 * 1024));
+        server.register(1000, (ch, req) -> RequestProcessor.done(RemotingCommand.response(req, 0, null)
+                .withExt("echo", req.ext("value")).withBody(req.body())), executor);
+        server.register(1001, (ch, req) -> {
+            oneways.incrementAndGet();
+            return null;
+        }, executor);
+        server.register(1002, (ch, req) -> {
+            throw new RequestException(ResponseCode.TOPIC_NOT_EXIST, "topic T9 does not exist");
+        }, executor);
+        server.register(1003, (ch, req) -> {
+            throw new IllegalStateException("boom");
+        }, executor);
+        ThreadPoolExecutor tiny = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1));
+        server.register(1004, (ch, req) -> {
+            release.await(10, TimeUnit.SECONDS);
+            return RequestProcessor.done(RemotingCommand.response(req, 0, null));
+        }, tiny);
+        server.register(1005, (ch, req) -> ch.request(RemotingCommand.request(2000, Map.of("q", "ping"), null), 3000)
+                .thenApply(answer -> RemotingCommand.response(req, 0, null).withExt("client", answer.ext("a"))), executor);
+        address = "127.0.0.1:" + server.start().getPort();
+        client = new RemotingClient("test-client");
+        client.register(2000, (ch, req) -> RequestProcessor.done(RemotingCommand.response(req, 0, null)
+                .withExt("a", req.ext("q") + "-pong")), executor);
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        client.close();
+        server.close();
+        executor.shutdownNow();
+    }
+
+    @Test
+    void syncRequestsAreAnsweredWithTheirOwnOpaque() {
+        for (int i = 0; i < 50; i++) {
+            RemotingCommand r = client.invokeSync(address,
+                    RemotingCommand.request(1000, Map.of("value", "v" + i), ("b" + i).getBytes()), 3000);
+            assertTrue(r.isResponse());
+            assertEquals("v" + i, r.ext("echo"));
+            assertEquals("b" + i, new String(r.body()));
+        }
+    }
+
+    @Test
+    void onewayRequestsAreHandledAndNeverAnswered() {
+        for (int i = 0; i < 10; i++) {
+            client.invokeOneway(address, RemotingCommand.request(1001, Map.of(), null)).join();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> oneways.get() == 10);
+    }
+
+    @Test
+    void unknownCodesProcessorErrorsAndBusyExecutorsGetClearAnswers() {
+        RemotingCommand unknown = client.invokeSync(address, RemotingCommand.request(4242, null, null), 3000);
+        assertEquals(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, unknown.code());
+        assertTrue(unknown.remark().contains("4242"));
+        RemotingCommand refused = client.invokeSync(address, RemotingCommand.request(1002, null, null), 3000);
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, refused.code());
+        assertEquals("topic T9 does not exist", refused.remark());
+        RemotingCommand failed = client.invokeSync(address, RemotingCommand.request(1003, null, null), 3000);
+        assertEquals(ResponseCode.SYSTEM_ERROR, failed.code());
+        assertTrue(failed.remark().contains("boom"));
+
+        CompletableFuture<RemotingCommand> first = client.invokeAsync(address, RemotingCommand.request(1004, null, null), 5000);
+        CompletableFuture<RemotingCommand> queued = client.invokeAsync(address, RemotingCommand.request(1004, null, null), 5000);
+        await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+        RemotingCommand busy = client.invokeSync(address, RemotingCommand.request(1004, null, null), 3000);
+        assertEquals(ResponseCode.SYSTEM_BUSY, busy.code());
+        release.countDown();
+        assertEquals(0, first.join().code());
+        assertEquals(0, queued.join().code());
+    }
+
+    @Test
+    void aRequestWithoutAnswerTimesOut() {
+        RemotingException e = assertThrows(RemotingException.Timeout.class,
+                () -> client.invokeSync(address, RemotingCommand.request(1001, null, null), 200));
+        assertTrue(e.getMessage().contains("1001"));
+    }
+
+    @Test
+    void theServerCanAskTheClientOverTheSameConnection() {
+        RemotingCommand r = client.invokeSync(address, RemotingCommand.request(1005, null, null), 5000);
+        assertEquals("ping-pong", r.ext("client"));
+    }
+
+    @Test
+    void garbageOnOneConnectionClosesOnlyThatOne() throws Exception {
+        try (Socket bad = new Socket("127.0.0.1", Integer.parseInt(address.split(":")[1]))) {
+            OutputStream out = bad.getOutputStream();
+            out.write(ByteBuffer.allocate(8).putInt(10 << 20).putInt(0).array());
+            out.flush();
+            InputStream in = bad.getInputStream();
+            bad.setSoTimeout(5000);
+            assertEquals(-1, in.read());
+        }
+        RemotingCommand r = client.invokeSync(address, RemotingCommand.request(1000, Map.of("value", "still"), null), 3000);
+        assertEquals("still", r.ext("echo"));
+    }
+
+    @Test
+    void connectingToNothingFailsClearly() {
+        RemotingException e = assertThrows(RemotingException.class,
+                () -> client.invokeSync("127.0.0.1:1", RemotingCommand.request(1000, null, null), 1000));
+        assertTrue(e.getMessage().contains("127.0.0.1:1"));
+    }
+}
