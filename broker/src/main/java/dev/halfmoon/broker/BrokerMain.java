@@ -1,0 +1,82 @@
+package dev.halfmoon.broker;
+
+import dev.halfmoon.broker.config.BrokerConfig;
+import dev.halfmoon.broker.config.BrokerSettings;
+import dev.halfmoon.broker.config.ConfigException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bin/halfmoon-broker}: runs one broker until SIGTERM, then flushes and checkpoints. */
+@Command(name = "halfmoon-broker", mixinStandardHelpOptions = true,
+        description = "Runs a Halfmoon broker registered with one or more name servers. Settings use RocketMQ's broker.conf keys.")
+public final class BrokerMain implements Callable<Integer> {
+    @Option(names = "--namesrv", paramLabel = "HOST:PORT[;HOST:PORT]", description = "Name servers (namesrvAddr).")
+    String namesrv;
+
+    @Option(names = "--port", description = "Client port (listenPort, default 10911).")
+    Integer port;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Store directory (storePathRootDir, default ./data).")
+    String data;
+
+    @Mixin
+    StartupOptions options = new StartupOptions();
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new BrokerMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (options.helpSettings) {
+            StartupOptions.printSettings();
+            return 0;
+        }
+        Map<String, String> flags = new HashMap<>();
+        flags.put("namesrvAddr", namesrv);
+        flags.put("listenPort", port == null ? null : port.toString());
+        flags.put("storePathRootDir", data);
+        BrokerConfig config;
+        try {
+            config = BrokerSettings.load(options.values(flags));
+        } catch (ConfigException e) {
+            System.err.println("halfmoon-broker: " + e.getMessage());
+            return 2;
+        }
+        if (config.namesrv().addresses().isEmpty()) {
+            System.err.println("halfmoon-broker: no name server; give --namesrv HOST:PORT or namesrvAddr");
+            return 2;
+        }
+        Broker broker = Broker.start(config, Clock.systemUTC());
+        System.out.println("Halfmoon broker listening on " + broker.address() + ", registered with "
+                + String.join(";", config.namesrv().addresses()));
+        awaitTermination(broker);
+        return 0;
+    }
+
+    /** Blocks until the JVM is asked to stop, then closes {@code resources} in order. */
+    static void awaitTermination(AutoCloseable... resources) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    e.printStackTrace();
+                }
+            }
+            stopped.countDown();
+        }, "halfmoon-shutdown"));
+        stopped.await();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.halfmoon.broker;
+
+import dev.halfmoon.broker.config.BrokerConfig;
+import dev.halfmoon.broker.config.BrokerSettings;
+import dev.halfmoon.broker.config.ConfigException;
+import dev.halfmoon.broker.config.NamesrvClientConfig;
+import dev.halfmoon.namesrv.NameServer;
+import dev.halfmoon.namesrv.NamesrvConfig;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bin/halfmoon-standalone}: a name server and a broker in one process. */
+@Command(name = "halfmoon-standalone", mixinStandardHelpOptions = true,
+        description = "Runs a Halfmoon name server and broker in one process; clients use the name server address it prints.")
+public final class StandaloneMain implements Callable<Integer> {
+    @Option(names = "--namesrv-port", defaultValue = "9876", description = "Name server port (default ${DEFAULT-VALUE}; 0 picks one).")
+    int namesrvPort;
+
+    @Option(names = "--port", description = "Broker client port (listenPort, default 10911).")
+    Integer port;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Store directory (storePathRootDir, default ./data).")
+    String data;
+
+    @Mixin
+    StartupOptions options = new StartupOptions();
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new StandaloneMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (options.helpSettings) {
+            StartupOptions.printSettings();
+            return 0;
+        }
+        Map<String, String> flags = new HashMap<>();
+        flags.put("listenPort", port == null ? null : port.toString());
+        flags.put("storePathRootDir", data);
+        BrokerConfig config;
+        try {
+            config = BrokerSettings.load(options.values(flags));
+        } catch (ConfigException e) {
+            System.err.println("halfmoon-standalone: " + e.getMessage());
+            return 2;
+        }
+        Standalone standalone = Standalone.start(config, namesrvPort, Clock.systemUTC());
+        System.out.println("Halfmoon name server listening on " + standalone.namesrvAddress());
+        System.out.println("Halfmoon broker listening on " + standalone.broker().address());
+        BrokerMain.awaitTermination(standalone);
+        return 0;
+    }
+
+    /** A name server and a broker registered with it, started and stopped together. */
+    public record Standalone(NameServer nameServer, Broker broker, String namesrvAddress) implements AutoCloseable {
+        /** Starts the name server on {@code namesrvPort} (same bind address as the broker), then the broker. */
+        public static Standalone start(BrokerConfig config, int namesrvPort, Clock clock) {
+            NameServer ns = new NameServer(NamesrvConfig.defaults(config.network().bindAddress(), namesrvPort), clock);
+            int bound = ns.start().getPort();
+            String address = config.identity().advertisedHost() + ":" + bound;
+            try {
+                List<String> all = new java.util.ArrayList<>(config.namesrv().addresses());
+                all.add(0, address);
+                Broker broker = Broker.start(config.withNamesrv(new NamesrvClientConfig(all,
+                        config.namesrv().registerPeriodMs())), clock);
+                return new Standalone(ns, broker, address);
+            } catch (RuntimeException e) {
+                ns.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            broker.close();
+            nameServer.close();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.halfmoon.broker.client;
+
+import dev.halfmoon.remoting.RemotingChannel;
+
+/**
+ * A client connection as a group member: its client id, language and version from the heartbeat,
+ * and when it last heartbeated. Immutable; a newer heartbeat replaces it.
+ */
+public record ClientChannel(String clientId, RemotingChannel channel, String language, int version,
+                            long lastHeartbeatMs) {
+}

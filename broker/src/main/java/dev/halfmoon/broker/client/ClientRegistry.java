@@ -1,0 +1,131 @@
+package dev.halfmoon.broker.client;
+
+import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.body.ConsumerData;
+import dev.halfmoon.remoting.body.HeartbeatData;
+import dev.halfmoon.remoting.body.ProducerData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The clients connected to this broker: producer groups (whom to ask about a transaction) and
+ * consumer groups (members, subscriptions). A consumer group whose membership changes is told so
+ * (NOTIFY_CONSUMER_IDS_CHANGED, oneway) so its members rebalance at once. Clients are forgotten when
+ * their connection closes or after {@code channelExpiredTimeout} without a heartbeat. Thread-safe.
+ */
+public final class ClientRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientRegistry.class);
+
+    private final Map<String, ConsumerGroup> consumers = new ConcurrentHashMap<>();
+    private final Map<String, Map<RemotingChannel, ClientChannel>> producers = new ConcurrentHashMap<>();
+
+    /**
+     * Records a heartbeat.
+     *
+     * @return the consumer groups this client belongs to (the broker makes their retry topics)
+     */
+    public List<String> heartbeat(HeartbeatData data, RemotingChannel channel, String language, int version, long nowMs) {
+        ClientChannel member = new ClientChannel(data.clientID(), channel, language, version, nowMs);
+        for (ProducerData p : data.producerDataSet()) {
+            producers.computeIfAbsent(p.groupName(), g -> new ConcurrentHashMap<>()).put(channel, member);
+        }
+        List<String> groups = new ArrayList<>();
+        for (ConsumerData c : data.consumerDataSet()) {
+            ConsumerGroup group = consumers.computeIfAbsent(c.groupName(), ConsumerGroup::new);
+            if (group.heartbeat(c, member)) {
+                LOG.info("consumer {} joined group {} from {}", data.clientID(), c.groupName(), channel.remoteAddress());
+                notifyMembers(group);
+            }
+            groups.add(c.groupName());
+        }
+        return groups;
+    }
+
+    /** A client left (UNREGISTER_CLIENT). */
+    public void unregister(String clientId, String producerGroup, String consumerGroup, RemotingChannel channel) {
+        if (producerGroup != null) {
+            Map<RemotingChannel, ClientChannel> group = producers.get(producerGroup);
+            if (group != null) {
+                group.remove(channel);
+            }
+        }
+        if (consumerGroup != null) {
+            ConsumerGroup group = consumers.get(consumerGroup);
+            if (group != null && group.remove(clientId)) {
+                LOG.info("consumer {} left group {}", clientId, consumerGroup);
+                notifyMembers(group);
+            }
+        }
+    }
+
+    /** A connection closed: every registration on it goes. */
+    public void channelClosed(RemotingChannel channel) {
+        producers.values().forEach(g -> g.remove(channel));
+        for (ConsumerGroup group : consumers.values()) {
+            if (group.removeChannel(channel)) {
+                LOG.info("consumer connection {} of group {} closed", channel.remoteAddress(), group.name());
+                notifyMembers(group);
+            }
+        }
+    }
+
+    /** Forgets clients silent since before {@code oldestMs}. */
+    public void expire(long oldestMs) {
+        producers.values().forEach(g -> g.values().removeIf(c -> c.lastHeartbeatMs() < oldestMs));
+        for (ConsumerGroup group : consumers.values()) {
+            if (group.expire(oldestMs)) {
+                LOG.info("expired silent members of consumer group {}", group.name());
+                notifyMembers(group);
+            }
+        }
+    }
+
+    private void notifyMembers(ConsumerGroup group) {
+        RemotingCommand notice = RemotingCommand.request(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED,
+                Map.of("consumerGroup", group.name()), null);
+        for (ClientChannel member : group.members()) {
+            if (member.channel().isActive()) {
+                member.channel().oneway(notice);
+            }
+        }
+    }
+
+    public Optional<ConsumerGroup> consumerGroup(String name) {
+        ConsumerGroup g = consumers.get(name);
+        return g == null || g.isEmpty() ? Optional.empty() : Optional.of(g);
+    }
+
+    public Set<String> consumerGroups() {
+        Set<String> names = new TreeSet<>();
+        consumers.forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                names.add(k);
+            }
+        });
+        return names;
+    }
+
+    /** Live connections of a producer group, for check-backs. */
+    public List<ClientChannel> producers(String group) {
+        Map<RemotingChannel, ClientChannel> g = producers.get(group);
+        if (g == null) {
+            return List.of();
+        }
+        List<ClientChannel> live = new ArrayList<>();
+        for (ClientChannel c : g.values()) {
+            if (c.channel().isActive()) {
+                live.add(c);
+            }
+        }
+        return live;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.halfmoon.broker.config;
+
+import dev.halfmoon.log.StoreConfig;
+import dev.halfmoon.remoting.NettyConfig;
+import java.util.Objects;
+
+/**
+ * The whole broker configuration: one record per component, each handed only its own part.
+ * Immutable; built by {@link BrokerSettings#load}.
+ */
+public record BrokerConfig(BrokerIdentity identity, NettyConfig network, StoreConfig store, MessagingConfig messaging,
+                           NamesrvClientConfig namesrv, TransactionConfig transactions) {
+    public BrokerConfig {
+        Objects.requireNonNull(identity);
+        Objects.requireNonNull(network);
+        Objects.requireNonNull(store);
+        Objects.requireNonNull(messaging);
+        Objects.requireNonNull(namesrv);
+        Objects.requireNonNull(transactions);
+    }
+
+    public BrokerConfig withNetwork(NettyConfig n) {
+        return new BrokerConfig(identity, n, store, messaging, namesrv, transactions);
+    }
+
+    public BrokerConfig withNamesrv(NamesrvClientConfig n) {
+        return new BrokerConfig(identity, network, store, messaging, n, transactions);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.halfmoon.broker.config;
+
+import dev.halfmoon.log.CommitLogConfig;
+import dev.halfmoon.log.ConsumeQueueConfig;
+import dev.halfmoon.log.FlushMode;
+import dev.halfmoon.log.RetentionConfig;
+import dev.halfmoon.log.StoreConfig;
+import dev.halfmoon.remoting.NettyConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Every broker setting Halfmoon knows, with its default, and the code that turns given values into
+ * a validated {@link BrokerConfig}. Defaults agree with DESIGN.md. Stateless.
+ */
+public final class BrokerSettings {
+    /** The catalogue, in documentation order. */
+    public static final List<Setting> ALL = List.of(
+            new Setting("brokerClusterName", "DefaultCluster", "cluster this broker belongs to"),
+            new Setting("brokerName", "broker-a", "broker group name, unique in the cluster"),
+            new Setting("brokerId", "0", "0 for a master"),
+            new Setting("brokerIP1", null, "address clients reach the broker on (default: this host's first non-loopback IPv4, else 127.0.0.1)"),
+            new Setting("bindAddress", "0.0.0.0", "address to listen on"),
+            new Setting("listenPort", "10911", "client port"),
+            new Setting("serverSelectorThreads", "2", "network I/O threads"),
+            new Setting("frameMaxLength", "16777216", "largest frame accepted, bytes"),
+            new Setting("namesrvAddr", "", "name servers, host:port separated by ';'"),
+            new Setting("registerNameServerPeriod", "30000", "re-registration with the name servers, ms"),
+            new Setting("storePathRootDir", "./data", "where the store lives"),
+            new Setting("mappedFileSizeCommitLog", "1073741824", "commit-log segment size, bytes"),
+            new Setting("mappedFileSizeConsumeQueue", "6000000", "consume-queue file size, bytes (a multiple of 20)"),
+            new Setting("flushDiskType", "ASYNC_FLUSH", "ASYNC_FLUSH or SYNC_FLUSH"),
+            new Setting("flushIntervalCommitLog", "500", "background flush period under ASYNC_FLUSH, ms"),
+            new Setting("checkCRCOnRecover", "true", "verify body CRCs when recovering the log tail"),
+            new Setting("messageIndexEnable", "true", "index message keys and unique ids"),
+            new Setting("fileReservedTime", "72", "keep commit-log segments at least this many hours"),
+            new Setting("diskMaxUsedSpaceRatio", "75", "above this disk usage (percent) delete old segments early"),
+            new Setting("diskSpaceWarningLevelRatio", "0.90", "above this disk usage (0..1) refuse writes"),
+            new Setting("cleanResourceInterval", "10000", "retention pass period, ms"),
+            new Setting("autoCreateTopicEnable", "false", "create unknown topics on first send"),
+            new Setting("defaultTopicQueueNums", "8", "queues of an auto-created topic"),
+            new Setting("maxMessageSize", "4194304", "largest message body, bytes"),
+            new Setting("autoCreateSubscriptionGroup", "true", "create a consumer group on its first heartbeat"),
+            new Setting("sendMessageThreadPoolNums", "4", "send executor threads"),
+            new Setting("pullMessageThreadPoolNums", "8", "pull executor threads"),
+            new Setting("longPollingEnable", "true", "hold pulls that find nothing until a message arrives"),
+            new Setting("shortPollingTimeMills", "1000", "hold time of a pull when long polling is off, ms"),
+            new Setting("maxTransferBytesOnMessageInDisk", "262144", "bytes per pull response at most"),
+            new Setting("channelExpiredTimeout", "120000", "forget a client silent this long, ms"),
+            new Setting("transactionTimeOut", "6000", "first check-back after this long without an end, ms"),
+            new Setting("transactionCheckMax", "15", "check-backs before a transaction is given up"),
+            new Setting("transactionCheckInterval", "60000", "longest wait between two check-backs, ms"));
+
+    private BrokerSettings() {
+    }
+
+    /** Reads a properties file (ISO-8859-1 escapes allowed, UTF-8 text). */
+    public static Map<String, String> readFile(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String name : p.stringPropertyNames()) {
+            values.put(name, p.getProperty(name));
+        }
+        return values;
+    }
+
+    /**
+     * Builds the configuration from given values (defaults for the rest).
+     *
+     * @throws ConfigException naming the first key that is unknown, malformed or out of range
+     */
+    public static BrokerConfig load(Map<String, String> values) {
+        Settings s = new Settings(ALL, values);
+        String host = s.given("brokerIP1") && !s.string("brokerIP1").isBlank() ? s.string("brokerIP1") : localAddress();
+        BrokerIdentity identity = new BrokerIdentity(s.required("brokerClusterName"), s.required("brokerName"),
+                s.number("brokerId", 0, Long.MAX_VALUE), host);
+        NettyConfig network = new NettyConfig(s.required("bindAddress"), s.integer("listenPort", 0, 65535),
+                s.integer("serverSelectorThreads", 1, 64), s.integer("frameMaxLength", 1024, 1 << 30), 120, true);
+        int cqBytes = s.integer("mappedFileSizeConsumeQueue", 320, 200_000_000);
+        if (cqBytes % 20 != 0) {
+            throw new ConfigException("mappedFileSizeConsumeQueue must be a multiple of 20, was " + cqBytes);
+        }
+        StoreConfig store = new StoreConfig(Path.of(s.required("storePathRootDir")),
+                new CommitLogConfig(s.integer("mappedFileSizeCommitLog", CommitLogConfig.MIN_SEGMENT_SIZE_BYTES, Integer.MAX_VALUE),
+                        s.choice("flushDiskType", FlushMode.class), s.integer("flushIntervalCommitLog", 1, 60_000),
+                        s.bool("checkCRCOnRecover")),
+                new ConsumeQueueConfig(cqBytes / 20, s.bool("messageIndexEnable")),
+                new RetentionConfig(s.number("fileReservedTime", 0, 24L * 365 * 10) * 3_600_000L,
+                        s.integer("diskMaxUsedSpaceRatio", 10, 95), s.decimal("diskSpaceWarningLevelRatio", 0.01, 1.0),
+                        s.number("cleanResourceInterval", 10, 3_600_000), 1000),
+                1000);
+        MessagingConfig messaging = new MessagingConfig(s.bool("autoCreateTopicEnable"),
+                s.integer("defaultTopicQueueNums", 1, 1024), s.integer("maxMessageSize", 1, 64 << 20),
+                s.bool("autoCreateSubscriptionGroup"), s.integer("sendMessageThreadPoolNums", 1, 256),
+                s.integer("pullMessageThreadPoolNums", 1, 256), s.bool("longPollingEnable"),
+                s.number("shortPollingTimeMills", 1, 60_000), s.integer("maxTransferBytesOnMessageInDisk", 1024, 64 << 20),
+                s.number("channelExpiredTimeout", 1000, 3_600_000));
+        List<String> namesrvs = Arrays.stream(s.string("namesrvAddr").split(";")).map(String::trim)
+                .filter(a -> !a.isEmpty()).toList();
+        for (String a : namesrvs) {
+            if (!a.matches("[^:]+:\\d{1,5}")) {
+                throw new ConfigException("namesrvAddr entries must be host:port, got '" + a + "'");
+            }
+        }
+        NamesrvClientConfig namesrv = new NamesrvClientConfig(namesrvs, s.number("registerNameServerPeriod", 100, 600_000));
+        TransactionConfig tx = new TransactionConfig(s.number("transactionTimeOut", 100, 3_600_000),
+                s.integer("transactionCheckMax", 1, 1000), s.number("transactionCheckInterval", 100, 86_400_000));
+        return new BrokerConfig(identity, network, store, messaging, namesrv, tx);
+    }
+
+    /** Like RocketMQ: the first site-local IPv4 address of an up interface, else 127.0.0.1. */
+    static String localAddress() {
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp() || nif.isLoopback() || nif.isVirtual()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                    if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                        return a.getHostAddress();
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // fall back below
+        }
+        return "127.0.0.1";
+    }
+}

@@ -1,0 +1,21 @@
+package dev.halfmoon.broker.config;
+
+/**
+ * Send, pull and client-handling settings. Immutable.
+ *
+ * @param autoCreateTopicEnable       create unknown topics on first send ({@code autoCreateTopicEnable})
+ * @param defaultTopicQueueNums       queues of an auto-created topic ({@code defaultTopicQueueNums})
+ * @param maxMessageSize              largest body accepted, bytes ({@code maxMessageSize})
+ * @param autoCreateSubscriptionGroup create a consumer group's config on its first heartbeat
+ * @param sendThreads                 send executor threads ({@code sendMessageThreadPoolNums})
+ * @param pullThreads                 pull executor threads ({@code pullMessageThreadPoolNums})
+ * @param longPollingEnable           hold pulls that find nothing ({@code longPollingEnable})
+ * @param shortPollingTimeMills       hold time when long polling is off
+ * @param maxPullBytes                bytes per pull response at most ({@code maxTransferBytesOnMessageInDisk})
+ * @param channelExpiredTimeoutMs     a client silent this long is forgotten (120 000)
+ */
+public record MessagingConfig(boolean autoCreateTopicEnable, int defaultTopicQueueNums, int maxMessageSize,
+                              boolean autoCreateSubscriptionGroup, int sendThreads, int pullThreads,
+                              boolean longPollingEnable, long shortPollingTimeMills, int maxPullBytes,
+                              long channelExpiredTimeoutMs) {
+}

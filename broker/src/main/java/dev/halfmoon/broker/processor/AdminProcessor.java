@@ -1,0 +1,75 @@
+package dev.halfmoon.broker.processor;
+
+import dev.halfmoon.broker.send.SystemTopics;
+import dev.halfmoon.broker.topic.TopicRegistry;
+import dev.halfmoon.log.LogStore;
+import dev.halfmoon.remoting.Headers;
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RemotingServer;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.RequestException;
+import dev.halfmoon.remoting.RequestProcessor;
+import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.remoting.body.Perm;
+import dev.halfmoon.remoting.body.TopicConfig;
+import dev.halfmoon.remoting.body.TopicValidator;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/** Topic administration and lookups: UPDATE_AND_CREATE_TOPIC, DELETE_TOPIC_IN_BROKER, GET_ALL_TOPIC_CONFIG, VIEW_MESSAGE_BY_ID. */
+public final class AdminProcessor {
+    private final TopicRegistry topics;
+    private final LogStore store;
+
+    public AdminProcessor(TopicRegistry topics, LogStore store) {
+        this.topics = topics;
+        this.store = store;
+    }
+
+    public void registerWith(RemotingServer server, Executor executor) {
+        server.register(RequestCode.UPDATE_AND_CREATE_TOPIC, this::createTopic, executor);
+        server.register(RequestCode.DELETE_TOPIC_IN_BROKER, this::deleteTopic, executor);
+        server.register(RequestCode.GET_ALL_TOPIC_CONFIG, (ch, r) -> RequestProcessor.done(
+                RemotingCommand.response(r, ResponseCode.SUCCESS, null).withBody(Json.encode(topics.snapshot()))), executor);
+        server.register(RequestCode.VIEW_MESSAGE_BY_ID, this::viewMessage, executor);
+    }
+
+    private CompletableFuture<RemotingCommand> createTopic(RemotingChannel channel, RemotingCommand r) {
+        String topic = Headers.required(r, "topic");
+        String problem = TopicValidator.problem(topic);
+        if (problem != null) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, problem);
+        }
+        if (SystemTopics.isInternal(topic) || TopicRegistry.AUTO_CREATE_TOPIC_KEY.equals(topic)) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "the topic " + topic + " is a system topic and cannot be changed");
+        }
+        int read = Headers.requiredInt(r, "readQueueNums");
+        int write = Headers.requiredInt(r, "writeQueueNums");
+        if (read < 1 || write < 1 || read > TopicConfig.MAX_QUEUES || write > TopicConfig.MAX_QUEUES) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "queue numbers must be 1.." + TopicConfig.MAX_QUEUES
+                    + ", were read " + read + " write " + write);
+        }
+        topics.put(new TopicConfig(topic, read, write, Headers.optionalInt(r, "perm", Perm.READ_WRITE),
+                Headers.optional(r, "topicFilterType", "SINGLE_TAG"), Headers.optionalInt(r, "topicSysFlag", 0),
+                Headers.optionalBoolean(r, "order", false)));
+        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
+    }
+
+    private CompletableFuture<RemotingCommand> deleteTopic(RemotingChannel channel, RemotingCommand r) {
+        topics.delete(Headers.required(r, "topic"));
+        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
+    }
+
+    private CompletableFuture<RemotingCommand> viewMessage(RemotingChannel channel, RemotingCommand r) {
+        long offset = Headers.requiredLong(r, "offset");
+        ByteBuffer record = store.readRecord(offset);
+        if (record == null) {
+            return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SYSTEM_ERROR,
+                    "can not find message by the offset, " + offset));
+        }
+        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null).withBodyParts(record));
+    }
+}

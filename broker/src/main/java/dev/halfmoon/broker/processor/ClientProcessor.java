@@ -1,0 +1,65 @@
+package dev.halfmoon.broker.processor;
+
+import dev.halfmoon.broker.client.ClientService;
+import dev.halfmoon.remoting.Headers;
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RemotingServer;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.RequestProcessor;
+import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.remoting.body.HeartbeatData;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/** HEART_BEAT, UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP and CHECK_CLIENT_CONFIG. */
+public final class ClientProcessor {
+    private final ClientService clients;
+
+    public ClientProcessor(ClientService clients) {
+        this.clients = clients;
+    }
+
+    public void registerWith(RemotingServer server, Executor executor) {
+        server.register(RequestCode.HEART_BEAT, this::heartbeat, executor);
+        server.register(RequestCode.UNREGISTER_CLIENT, this::unregister, executor);
+        server.register(RequestCode.GET_CONSUMER_LIST_BY_GROUP, this::consumerList, executor);
+        server.register(RequestCode.CHECK_CLIENT_CONFIG, this::checkConfig, executor);
+        server.addListener(clients.registry()::channelClosed);
+    }
+
+    private CompletableFuture<RemotingCommand> heartbeat(RemotingChannel channel, RemotingCommand r) {
+        HeartbeatData data = Json.decode(r.body(), HeartbeatData.class);
+        if (data.clientID() == null || data.clientID().isBlank()) {
+            return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SYSTEM_ERROR, "heartbeat without clientID"));
+        }
+        clients.heartbeat(data, channel, r.language().name(), r.version());
+        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
+    }
+
+    private CompletableFuture<RemotingCommand> unregister(RemotingChannel channel, RemotingCommand r) {
+        clients.registry().unregister(Headers.required(r, "clientID"), r.ext("producerGroup"), r.ext("consumerGroup"), channel);
+        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
+    }
+
+    private CompletableFuture<RemotingCommand> consumerList(RemotingChannel channel, RemotingCommand r) {
+        String group = Headers.required(r, "consumerGroup");
+        return RequestProcessor.done(clients.registry().consumerGroup(group)
+                .map(g -> RemotingCommand.response(r, ResponseCode.SUCCESS, null)
+                        .withBody(Json.encode(Map.of("consumerIdList", g.clientIds()))))
+                .orElseGet(() -> RemotingCommand.response(r, ResponseCode.SYSTEM_ERROR,
+                        "no consumer for this group, " + group)));
+    }
+
+    private CompletableFuture<RemotingCommand> checkConfig(RemotingChannel channel, RemotingCommand r) {
+        String body = r.body() == null ? "" : new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+        if (body.contains("\"SQL92\"")) {
+            return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+                    "SQL92 filtering is not supported by Halfmoon; subscribe by tag"));
+        }
+        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
+    }
+
+}

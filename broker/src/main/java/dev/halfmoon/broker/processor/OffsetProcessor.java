@@ -1,0 +1,78 @@
+package dev.halfmoon.broker.processor;
+
+import dev.halfmoon.broker.offset.ConsumerOffsets;
+import dev.halfmoon.broker.offset.OffsetQueries;
+import dev.halfmoon.log.LogStore;
+import dev.halfmoon.message.RecordView;
+import dev.halfmoon.remoting.Headers;
+import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RemotingServer;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.RequestProcessor;
+import dev.halfmoon.remoting.ResponseCode;
+import java.nio.ByteBuffer;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Consumer offsets and queue bounds: QUERY_CONSUMER_OFFSET, UPDATE_CONSUMER_OFFSET, GET_MAX_OFFSET,
+ * GET_MIN_OFFSET, SEARCH_OFFSET_BY_TIMESTAMP and GET_EARLIEST_MSG_STORETIME.
+ */
+public final class OffsetProcessor {
+    private final ConsumerOffsets offsets;
+    private final OffsetQueries queries;
+    private final LogStore store;
+
+    public OffsetProcessor(ConsumerOffsets offsets, OffsetQueries queries, LogStore store) {
+        this.offsets = offsets;
+        this.queries = queries;
+        this.store = store;
+    }
+
+    public void registerWith(RemotingServer server, Executor executor) {
+        server.register(RequestCode.QUERY_CONSUMER_OFFSET, this::query, executor);
+        server.register(RequestCode.UPDATE_CONSUMER_OFFSET, this::update, executor);
+        server.register(RequestCode.GET_MAX_OFFSET, (ch, r) -> offset(r,
+                store.maxQueueOffset(Headers.required(r, "topic"), Headers.requiredInt(r, "queueId"))), executor);
+        server.register(RequestCode.GET_MIN_OFFSET, (ch, r) -> offset(r,
+                store.minQueueOffset(Headers.required(r, "topic"), Headers.requiredInt(r, "queueId"))), executor);
+        server.register(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, (ch, r) -> offset(r, store.queueOffsetByTime(
+                Headers.required(r, "topic"), Headers.requiredInt(r, "queueId"), Headers.requiredLong(r, "timestamp"))),
+                executor);
+        server.register(RequestCode.GET_EARLIEST_MSG_STORETIME, this::earliest, executor);
+    }
+
+    private static CompletableFuture<RemotingCommand> offset(RemotingCommand r, long offset) {
+        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null).withExt("offset", offset));
+    }
+
+    private CompletableFuture<RemotingCommand> query(RemotingChannel channel, RemotingCommand r) {
+        OptionalLong start = queries.startOffset(Headers.required(r, "consumerGroup"), Headers.required(r, "topic"),
+                Headers.requiredInt(r, "queueId"));
+        if (start.isEmpty()) {
+            return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.QUERY_NOT_FOUND,
+                    "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first"));
+        }
+        return offset(r, start.getAsLong());
+    }
+
+    private CompletableFuture<RemotingCommand> update(RemotingChannel channel, RemotingCommand r) {
+        offsets.commit(Headers.required(r, "consumerGroup"), Headers.required(r, "topic"), Headers.requiredInt(r, "queueId"),
+                Headers.requiredLong(r, "commitOffset"));
+        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
+    }
+
+    private CompletableFuture<RemotingCommand> earliest(RemotingChannel channel, RemotingCommand r) {
+        String topic = Headers.required(r, "topic");
+        int queueId = Headers.requiredInt(r, "queueId");
+        var read = store.readQueue(topic, queueId, store.minQueueOffset(topic, queueId), 1, 1 << 20, null);
+        long time = -1;
+        if (!read.records().isEmpty()) {
+            ByteBuffer record = read.records().get(0).bytes();
+            time = RecordView.of(record).storeTimestamp();
+        }
+        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null).withExt("timestamp", time));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.halfmoon.broker.processor;
+
+import dev.halfmoon.broker.pull.PullOutcome;
+import dev.halfmoon.broker.pull.PullRequest;
+import dev.halfmoon.broker.pull.PullService;
+import dev.halfmoon.log.StoredRecord;
+import dev.halfmoon.remoting.Headers;
+import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestProcessor;
+import dev.halfmoon.remoting.ResponseCode;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * PULL_MESSAGE: decodes the header, pulls (possibly held), and answers with the four offsets the
+ * client needs and the stored records as the body, sent without copying.
+ */
+public final class PullProcessor implements RequestProcessor {
+    private final PullService pulls;
+
+    public PullProcessor(PullService pulls) {
+        this.pulls = pulls;
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> process(RemotingChannel channel, RemotingCommand r) {
+        PullRequest request = new PullRequest(Headers.required(r, "consumerGroup"), Headers.required(r, "topic"),
+                Headers.requiredInt(r, "queueId"), Headers.requiredLong(r, "queueOffset"),
+                Headers.optionalInt(r, "maxMsgNums", 32), Headers.optionalInt(r, "sysFlag", 0),
+                Headers.optionalLong(r, "commitOffset", -1), Headers.optionalLong(r, "suspendTimeoutMillis", 0),
+                r.ext("subscription"), r.ext("expressionType"), Headers.optionalInt(r, "maxMsgBytes", 0));
+        return pulls.pull(request).thenApply(outcome -> encode(r, outcome));
+    }
+
+    private static RemotingCommand encode(RemotingCommand request, PullOutcome outcome) {
+        RemotingCommand response = RemotingCommand.response(request, outcome.code(), outcome.remark())
+                .withExt("suggestWhichBrokerId", 0).withExt("nextBeginOffset", outcome.nextBeginOffset())
+                .withExt("minOffset", outcome.minOffset()).withExt("maxOffset", outcome.maxOffset());
+        if (outcome.code() != ResponseCode.SUCCESS) {
+            return response;
+        }
+        ByteBuffer[] parts = new ByteBuffer[outcome.records().size()];
+        int i = 0;
+        for (StoredRecord record : outcome.records()) {
+            parts[i++] = record.bytes();
+        }
+        return response.withBodyParts(parts);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.halfmoon.broker.processor;
+
+import dev.halfmoon.broker.send.SendRequest;
+import dev.halfmoon.broker.send.SendResult;
+import dev.halfmoon.broker.send.SendService;
+import dev.halfmoon.remoting.Headers;
+import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.RequestProcessor;
+import dev.halfmoon.remoting.ResponseCode;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * SEND_MESSAGE (full header names), SEND_MESSAGE_V2 (one-letter names) and SEND_BATCH_MESSAGE:
+ * decodes the header into a {@link SendRequest}, sends, and encodes msgId, queueId and queueOffset
+ * (plus the region and trace fields the client reads without a null check).
+ */
+public final class SendProcessor implements RequestProcessor {
+    private final SendService sends;
+
+    public SendProcessor(SendService sends) {
+        this.sends = sends;
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> process(RemotingChannel channel, RemotingCommand request) {
+        SendRequest send = decode(request, channel);
+        return sends.send(send).thenApply(result -> encode(request, result));
+    }
+
+    static SendRequest decode(RemotingCommand r, RemotingChannel channel) {
+        boolean v2 = r.code() == RequestCode.SEND_MESSAGE_V2 || r.code() == RequestCode.SEND_BATCH_MESSAGE;
+        String group = Headers.required(r, v2 ? "a" : "producerGroup");
+        String topic = Headers.required(r, v2 ? "b" : "topic");
+        int defaultQueues = Headers.optionalInt(r, v2 ? "d" : "defaultTopicQueueNums", 4);
+        int queueId = Headers.requiredInt(r, v2 ? "e" : "queueId");
+        int sysFlag = Headers.requiredInt(r, v2 ? "f" : "sysFlag");
+        long born = Headers.requiredLong(r, v2 ? "g" : "bornTimestamp");
+        int flag = Headers.requiredInt(r, v2 ? "h" : "flag");
+        String properties = Headers.optional(r, v2 ? "i" : "properties", "");
+        int reconsume = Headers.optionalInt(r, v2 ? "j" : "reconsumeTimes", 0);
+        int maxReconsume = Headers.optionalInt(r, v2 ? "l" : "maxReconsumeTimes", -1);
+        boolean batch = r.code() == RequestCode.SEND_BATCH_MESSAGE || Headers.optionalBoolean(r, v2 ? "m" : "batch", false);
+        return new SendRequest(group, topic, defaultQueues, queueId, sysFlag, born, flag, properties, reconsume,
+                maxReconsume, batch, r.body(), channel.remoteSocketAddress());
+    }
+
+    static RemotingCommand encode(RemotingCommand request, SendResult result) {
+        RemotingCommand response = RemotingCommand.response(request, result.code(), result.remark())
+                .withExt("MSG_REGION", "DefaultRegion").withExt("TRACE_ON", "true");
+        if (result.code() != ResponseCode.SUCCESS) {
+            return response;
+        }
+        return response.withExt("msgId", result.msgId()).withExt("queueId", result.queueId())
+                .withExt("queueOffset", result.records().get(0).queueOffset() < 0 ? 0 : result.records().get(0).queueOffset())
+                .withExt("transactionId", result.transactionId());
+    }
+}

@@ -1,0 +1,97 @@
+package dev.halfmoon.broker.pull;
+
+import dev.halfmoon.log.DispatchListener;
+import dev.halfmoon.log.LogStore;
+import dev.halfmoon.log.ServiceThread;
+import dev.halfmoon.log.Signal;
+import dev.halfmoon.message.RecordView;
+import dev.halfmoon.remoting.ResponseCode;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
+
+/**
+ * Held pulls (long polling). A pull that found nothing waits here until its queue grows or its
+ * hold time passes, then is read again and answered. Woken by the dispatcher after each dispatch
+ * turn, and every 100 ms for deadlines. Runs on {@code halfmoon-pull-hold}; {@link #hold} is
+ * thread-safe.
+ */
+public final class PullHolds implements DispatchListener, AutoCloseable {
+    private record Held(PullRequest request, long deadlineMs, Supplier<PullOutcome> reread,
+                        CompletableFuture<PullOutcome> answer) {
+    }
+
+    private final ConcurrentLinkedQueue<Held> held = new ConcurrentLinkedQueue<>();
+    private final Signal arrived = new Signal();
+    private final Clock clock;
+    private final ServiceThread thread;
+    private volatile LogStore store;
+
+    public PullHolds(Clock clock) {
+        this.clock = clock;
+        this.thread = new ServiceThread("pull-hold", this::check, arrived, 100);
+    }
+
+    /** Starts answering held pulls; needs the store to see queue ends. */
+    public void start(LogStore logStore) {
+        this.store = logStore;
+        thread.start();
+    }
+
+    CompletableFuture<PullOutcome> hold(PullRequest request, long holdMs, Supplier<PullOutcome> reread) {
+        CompletableFuture<PullOutcome> answer = new CompletableFuture<>();
+        held.add(new Held(request, clock.millis() + holdMs, reread, answer));
+        arrived.raise();
+        return answer;
+    }
+
+    /** Number of pulls waiting. */
+    public int size() {
+        return held.size();
+    }
+
+    private int check() {
+        LogStore s = store;
+        long now = clock.millis();
+        for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            boolean grown = s.maxQueueOffset(h.request().topic(), h.request().queueId()) > h.request().queueOffset();
+            if (grown || now >= h.deadlineMs()) {
+                it.remove();
+                answer(h);
+            }
+        }
+        return 0;
+    }
+
+    private static void answer(Held h) {
+        try {
+            h.answer().complete(h.reread().get());
+        } catch (RuntimeException e) {
+            h.answer().complete(new PullOutcome(ResponseCode.SYSTEM_ERROR, "pull failed: " + e, 0, 0, 0, java.util.List.of()));
+        }
+    }
+
+    @Override
+    public void onRecord(RecordView record, long commitLogOffset) {
+        // woken once per dispatch turn instead
+    }
+
+    @Override
+    public void onDispatched(long dispatchedOffset) {
+        if (!held.isEmpty()) {
+            arrived.raise();
+        }
+    }
+
+    /** Answers every held pull now (shutdown) and stops. */
+    @Override
+    public void close() {
+        thread.close();
+        for (Held h; (h = held.poll()) != null; ) {
+            answer(h);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.halfmoon.broker.pull;
+
+import dev.halfmoon.broker.client.ClientRegistry;
+import dev.halfmoon.broker.config.MessagingConfig;
+import dev.halfmoon.broker.offset.ConsumerOffsets;
+import dev.halfmoon.broker.topic.TopicRegistry;
+import dev.halfmoon.log.LogStore;
+import dev.halfmoon.log.QueueReadResult;
+import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.remoting.body.Perm;
+import dev.halfmoon.remoting.body.SubscriptionData;
+import dev.halfmoon.remoting.body.TopicConfig;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongPredicate;
+
+/**
+ * The rules of a pull: topic and queue must exist and be readable; the consumer's tag
+ * subscription filters by tag code; an offset outside the queue is reported as moved; a pull that
+ * finds nothing new is held (long polling) until a record arrives or its suspend time passes.
+ * Thread-safe.
+ */
+public final class PullService {
+    private final LogStore store;
+    private final TopicRegistry topics;
+    private final ClientRegistry clients;
+    private final ConsumerOffsets offsets;
+    private final MessagingConfig config;
+    private final PullHolds holds;
+
+    public PullService(LogStore store, TopicRegistry topics, ClientRegistry clients, ConsumerOffsets offsets,
+                       MessagingConfig config, PullHolds holds) {
+        this.store = store;
+        this.topics = topics;
+        this.clients = clients;
+        this.offsets = offsets;
+        this.config = config;
+        this.holds = holds;
+    }
+
+    /** Pulls; the future completes at once, or when a held pull is answered. */
+    public CompletableFuture<PullOutcome> pull(PullRequest request) {
+        TopicConfig topic = topics.get(request.topic()).orElse(null);
+        if (topic == null) {
+            return done(refusal(ResponseCode.TOPIC_NOT_EXIST, "topic[" + request.topic() + "] not exist, apply first please!"));
+        }
+        if (!Perm.readable(topic.perm())) {
+            return done(refusal(ResponseCode.NO_PERMISSION, "the topic[" + request.topic() + "] pulling is forbidden"));
+        }
+        if (request.queueId() < 0 || request.queueId() >= topic.queueCount()) {
+            return done(refusal(ResponseCode.SYSTEM_ERROR, "queueId[" + request.queueId() + "] is illegal, topic:["
+                    + request.topic() + "] readQueueNums:[" + topic.readQueueNums() + "]"));
+        }
+        if ("SQL92".equalsIgnoreCase(request.expressionType())) {
+            return done(refusal(ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+                    "SQL92 filtering is not supported by Halfmoon; subscribe by tag"));
+        }
+        if (request.commitsOffset()) {
+            offsets.commit(request.group(), request.topic(), request.queueId(), request.commitOffset());
+        }
+        LongPredicate filter = tagFilter(request);
+        PullOutcome outcome = read(request, filter);
+        if (outcome.code() == ResponseCode.PULL_NOT_FOUND && request.mayHold()) {
+            long holdMs = config.longPollingEnable() ? Math.min(Math.max(request.suspendMs(), 0), 30_000)
+                    : config.shortPollingTimeMills();
+            if (holdMs > 0) {
+                return holds.hold(request, holdMs, () -> read(request.withoutSuspend(), filter));
+            }
+        }
+        return done(outcome);
+    }
+
+    private LongPredicate tagFilter(PullRequest request) {
+        SubscriptionData sub;
+        if (request.carriesSubscription()) {
+            sub = SubscriptionData.ofTags(request.topic(), request.subscription());
+        } else {
+            sub = clients.consumerGroup(request.group()).map(g -> g.subscription(request.topic())).orElse(null);
+        }
+        if (sub == null || sub.matchesAll()) {
+            return null;
+        }
+        Set<Integer> codes = sub.codeSet();
+        return code -> codes.contains((int) code);
+    }
+
+    /** Reads once and maps the store's answer to a pull response code. */
+    PullOutcome read(PullRequest request, LongPredicate filter) {
+        int maxBytes = request.maxMsgBytes() > 0 ? Math.min(request.maxMsgBytes(), config.maxPullBytes()) : config.maxPullBytes();
+        QueueReadResult r = store.readQueue(request.topic(), request.queueId(), request.queueOffset(),
+                Math.max(1, Math.min(request.maxMsgNums(), 1024)), maxBytes, filter);
+        return switch (r.status()) {
+            case FOUND -> new PullOutcome(ResponseCode.SUCCESS, null, r.nextOffset(), r.minOffset(), r.maxOffset(), r.records());
+            case NO_MATCHED_MESSAGE, OFFSET_FOUND_NULL -> new PullOutcome(ResponseCode.PULL_RETRY_IMMEDIATELY,
+                    "no matched message", r.nextOffset(), r.minOffset(), r.maxOffset(), List.of());
+            case OFFSET_OVERFLOW_ONE -> new PullOutcome(ResponseCode.PULL_NOT_FOUND, "no new message",
+                    request.queueOffset(), r.minOffset(), r.maxOffset(), List.of());
+            case NO_MESSAGE_IN_QUEUE -> request.queueOffset() == 0
+                    ? new PullOutcome(ResponseCode.PULL_NOT_FOUND, "the queue is empty", 0, 0, 0, List.of())
+                    : new PullOutcome(ResponseCode.PULL_OFFSET_MOVED, "the queue is empty; offset "
+                    + request.queueOffset() + " does not exist", 0, 0, 0, List.of());
+            case OFFSET_TOO_SMALL, OFFSET_OVERFLOW_BADLY -> new PullOutcome(ResponseCode.PULL_OFFSET_MOVED,
+                    "offset " + request.queueOffset() + " is outside the queue [" + r.minOffset() + ", " + r.maxOffset() + ")",
+                    r.nextOffset(), r.minOffset(), r.maxOffset(), List.of());
+        };
+    }
+
+    private static PullOutcome refusal(int code, String remark) {
+        return new PullOutcome(code, remark, 0, 0, 0, List.of());
+    }
+
+    private static CompletableFuture<PullOutcome> done(PullOutcome outcome) {
+        return CompletableFuture.completedFuture(outcome);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.halfmoon.broker.send;
+
+import dev.halfmoon.broker.config.MessagingConfig;
+import dev.halfmoon.broker.topic.TopicRegistry;
+import dev.halfmoon.log.AppendResult;
+import dev.halfmoon.log.RecordAppender;
+import dev.halfmoon.message.MessageProperties;
+import dev.halfmoon.message.MessageProperty;
+import dev.halfmoon.message.OffsetMessageId;
+import dev.halfmoon.message.RecordDraft;
+import dev.halfmoon.message.RecordEncoder;
+import dev.halfmoon.message.RecordLayout;
+import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.remoting.body.Perm;
+import dev.halfmoon.remoting.body.TopicConfig;
+import dev.halfmoon.remoting.body.TopicValidator;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+/**
+ * The rules of a plain send: the topic must exist (or be auto-created when allowed) and be
+ * writable, the queue is the requested one or a random one, the body and properties must fit, the
+ * broker adds its cluster name; then the record (or the batch, atomically) is appended. Refusals
+ * come back as results with a code and a remark, never as exceptions. Thread-safe.
+ */
+public final class SendService {
+    private final TopicRegistry topics;
+    private final MessagingConfig config;
+    private final RecordAppender appender;
+    private final InetSocketAddress storeHost;
+    private final String clusterName;
+
+    public SendService(TopicRegistry topics, MessagingConfig config, RecordAppender appender, InetSocketAddress storeHost,
+                       String clusterName) {
+        this.topics = topics;
+        this.config = config;
+        this.appender = appender;
+        this.storeHost = storeHost;
+        this.clusterName = clusterName;
+    }
+
+    /** Sends a plain message or batch. */
+    public CompletableFuture<SendResult> send(SendRequest request) {
+        String problem = TopicValidator.problem(request.topic());
+        if (problem != null) {
+            return done(SendResult.refused(ResponseCode.MESSAGE_ILLEGAL, problem));
+        }
+        if (SystemTopics.isInternal(request.topic())) {
+            return done(SendResult.refused(ResponseCode.NO_PERMISSION,
+                    "the topic " + request.topic() + " is a Halfmoon system topic; producers cannot send to it"));
+        }
+        TopicConfig topic = topicFor(request);
+        if (topic == null) {
+            return done(SendResult.refused(ResponseCode.TOPIC_NOT_EXIST, "topic[" + request.topic()
+                    + "] not exist, apply first please! (create it with UPDATE_AND_CREATE_TOPIC or enable autoCreateTopicEnable)"));
+        }
+        if (!Perm.writable(topic.perm())) {
+            return done(SendResult.refused(ResponseCode.NO_PERMISSION,
+                    "the topic[" + request.topic() + "] sending is forbidden (perm " + Perm.text(topic.perm()) + ")"));
+        }
+        if (topic.writeQueueNums() == 0) {
+            return done(SendResult.refused(ResponseCode.SYSTEM_ERROR, "the topic " + request.topic() + " has no write queue"));
+        }
+        int queueId = request.queueId() < 0 ? ThreadLocalRandom.current().nextInt(topic.writeQueueNums())
+                : request.queueId() % topic.writeQueueNums();
+        List<ByteBuffer> records = new ArrayList<>();
+        try {
+            if (request.batch()) {
+                for (BatchBody.Item item : BatchBody.split(request.body())) {
+                    records.add(encode(request, queueId, item.flag(), item.body(), item.properties()));
+                }
+            } else {
+                records.add(encode(request, queueId, request.flag(), request.body(), request.properties()));
+            }
+        } catch (SendRefused e) {
+            return done(e.result);
+        }
+        return append(records, queueId);
+    }
+
+    private TopicConfig topicFor(SendRequest request) {
+        TopicConfig existing = topics.get(request.topic()).orElse(null);
+        if (existing != null || !config.autoCreateTopicEnable()) {
+            return existing;
+        }
+        int queues = Math.max(1, Math.min(request.defaultTopicQueueNums() > 0 ? request.defaultTopicQueueNums()
+                : config.defaultTopicQueueNums(), config.defaultTopicQueueNums()));
+        return topics.ensure(request.topic(), queues, Perm.READ_WRITE);
+    }
+
+    private ByteBuffer encode(SendRequest request, int queueId, int flag, byte[] body, String properties) {
+        if (body == null || body.length == 0) {
+            throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "the message body is empty");
+        }
+        if (body.length > config.maxMessageSize()) {
+            throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "the message body is " + body.length
+                    + " bytes, more than maxMessageSize " + config.maxMessageSize());
+        }
+        Map<String, String> props = MessageProperties.decode(properties);
+        if (Boolean.parseBoolean(props.get(MessageProperty.TRANSACTION_PREPARED))) {
+            throw new SendRefused(ResponseCode.NO_PERMISSION,
+                    "transactional (half) messages are not accepted by this broker yet");
+        }
+        props.put(MessageProperty.CLUSTER, clusterName);
+        String stored = MessageProperties.encode(props);
+        if (stored.length() > RecordLayout.MAX_PROPERTIES_BYTES) {
+            throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "the message properties are longer than 32767 bytes");
+        }
+        return RecordEncoder.encode(new RecordDraft(request.topic(), queueId, flag, request.sysFlag(),
+                request.bornTimestamp(), request.bornHost(), storeHost, request.reconsumeTimes(), 0,
+                ByteBuffer.wrap(body), stored));
+    }
+
+    private CompletableFuture<SendResult> append(List<ByteBuffer> records, int queueId) {
+        return appender.append(records).thenApply(result -> toResult(result, queueId));
+    }
+
+    private SendResult toResult(AppendResult result, int queueId) {
+        if (!result.ok()) {
+            return SendResult.refused(AppendRefusal.code(result.status()), AppendRefusal.remark(result.status()));
+        }
+        String ids = result.records().stream().map(r -> new OffsetMessageId(storeHost, r.commitLogOffset()).encode())
+                .collect(Collectors.joining(","));
+        return new SendResult(ResponseCode.SUCCESS, null, queueId, result.records(), ids, null);
+    }
+
+    private static CompletableFuture<SendResult> done(SendResult result) {
+        return CompletableFuture.completedFuture(result);
+    }
+
+    /** A refusal found while encoding, carried out of the loop. */
+    private static final class SendRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient SendResult result;
+
+        SendRefused(int code, String remark) {
+            super(remark, null, false, false);
+            this.result = SendResult.refused(code, remark);
+        }
+    }
+}

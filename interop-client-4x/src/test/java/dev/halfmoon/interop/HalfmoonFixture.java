@@ -1,0 +1,74 @@
+package dev.halfmoon.interop;
+
+import dev.halfmoon.broker.StandaloneMain.Standalone;
+import dev.halfmoon.broker.config.BrokerConfig;
+import dev.halfmoon.broker.config.BrokerSettings;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A real Halfmoon (name server + broker in this JVM, real sockets on 127.0.0.1, a real store in
+ * a temp dir) that tests can stop and start again on the same directory.
+ */
+final class HalfmoonFixture implements AutoCloseable {
+    final Path dir;
+    final Map<String, String> settings = new LinkedHashMap<>();
+    Standalone running;
+    private int namesrvPort;
+    private int brokerPort;
+
+    HalfmoonFixture(Path dir) {
+        this.dir = dir;
+        settings.put("brokerIP1", "127.0.0.1");
+        settings.put("bindAddress", "127.0.0.1");
+        settings.put("storePathRootDir", dir.toString());
+        settings.put("listenPort", "0");
+        settings.put("mappedFileSizeCommitLog", Integer.toString(16 << 20));
+        settings.put("registerNameServerPeriod", "1000");
+    }
+
+    HalfmoonFixture set(String key, String value) {
+        settings.put(key, value);
+        return this;
+    }
+
+    HalfmoonFixture start() {
+        Map<String, String> values = new LinkedHashMap<>(settings);
+        if (brokerPort != 0) {
+            values.put("listenPort", Integer.toString(brokerPort));
+        }
+        BrokerConfig config = BrokerSettings.load(values);
+        running = Standalone.start(config, namesrvPort, Clock.systemUTC());
+        namesrvPort = Integer.parseInt(running.namesrvAddress().split(":")[1]);
+        brokerPort = running.broker().port();
+        return this;
+    }
+
+    /** Stops the broker and name server; a later {@link #start} reuses the same ports and directory. */
+    void stop() {
+        if (running != null) {
+            running.close();
+            running = null;
+        }
+    }
+
+    HalfmoonFixture restart() {
+        stop();
+        return start();
+    }
+
+    String namesrv() {
+        return "127.0.0.1:" + namesrvPort;
+    }
+
+    String brokerAddress() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

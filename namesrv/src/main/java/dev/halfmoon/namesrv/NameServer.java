@@ -1,0 +1,77 @@
+package dev.halfmoon.namesrv;
+
+import dev.halfmoon.remoting.RemotingServer;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running name server: the route registry behind a remoting server, and the loop that drops
+ * brokers that stopped registering. {@link #start} then {@link #close}; thread-safe.
+ */
+public final class NameServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NameServer.class);
+
+    private final NamesrvConfig config;
+    private final RouteRegistry registry = new RouteRegistry();
+    private final RemotingServer server;
+    private final ThreadPoolExecutor executor;
+    private final ScheduledExecutorService scanner;
+    private final Clock clock;
+    private InetSocketAddress address;
+
+    public NameServer(NamesrvConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.server = new RemotingServer("namesrv", config.network());
+        this.executor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
+                r -> daemon(r, "halfmoon-namesrv-worker"));
+        this.scanner = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "halfmoon-namesrv-scan"));
+        new NamesrvProcessors(registry, clock).registerWith(server, executor);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Listens and starts expiring silent brokers.
+     *
+     * @return the bound address
+     */
+    public InetSocketAddress start() {
+        address = server.start();
+        scanner.scheduleWithFixedDelay(() -> {
+            try {
+                registry.expire(clock.millis(), config.brokerTimeoutMs());
+            } catch (RuntimeException e) {
+                LOG.error("broker expiry scan failed", e);
+            }
+        }, config.scanIntervalMs(), config.scanIntervalMs(), TimeUnit.MILLISECONDS);
+        return address;
+    }
+
+    /** {@code host:port} clients and brokers use. */
+    public String address() {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    public RouteRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        scanner.shutdownNow();
+        server.close();
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.halfmoon.namesrv;
+
+import dev.halfmoon.remoting.NettyConfig;
+import java.util.Objects;
+
+/**
+ * Name server settings. Immutable; validated on construction.
+ *
+ * @param network         where it listens (default port 9876)
+ * @param brokerTimeoutMs a broker that has not registered for this long is dropped (default 120 000)
+ * @param scanIntervalMs  how often expired brokers are looked for (default 5 000)
+ */
+public record NamesrvConfig(NettyConfig network, long brokerTimeoutMs, long scanIntervalMs) {
+    public static final int DEFAULT_PORT = 9876;
+
+    public NamesrvConfig {
+        Objects.requireNonNull(network, "network");
+        if (brokerTimeoutMs < 100) {
+            throw new IllegalArgumentException("broker timeout must be at least 100 ms, was " + brokerTimeoutMs);
+        }
+        if (scanIntervalMs < 10) {
+            throw new IllegalArgumentException("scan interval must be at least 10 ms, was " + scanIntervalMs);
+        }
+    }
+
+    public static NamesrvConfig defaults(String bindAddress, int port) {
+        return new NamesrvConfig(NettyConfig.defaults(bindAddress, port), 120_000, 5_000);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.halfmoon.namesrv;
+
+import dev.halfmoon.remoting.Headers;
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RemotingServer;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.RequestException;
+import dev.halfmoon.remoting.RequestProcessor;
+import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.remoting.body.RegisterBrokerBody;
+import dev.halfmoon.remoting.body.TopicConfig;
+import dev.halfmoon.remoting.body.TopicList;
+import java.time.Clock;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.zip.CRC32;
+
+/**
+ * Turns name-server requests into calls on the {@link RouteRegistry} (and a small in-memory KV
+ * config store) and the answers into responses. Thread-safe.
+ */
+final class NamesrvProcessors {
+    private final RouteRegistry registry;
+    private final Clock clock;
+    private final Map<String, Map<String, String>> kvConfig = new ConcurrentHashMap<>();
+
+    NamesrvProcessors(RouteRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    void registerWith(RemotingServer server, Executor executor) {
+        server.register(RequestCode.REGISTER_BROKER, this::registerBroker, executor);
+        server.register(RequestCode.UNREGISTER_BROKER, this::unregisterBroker, executor);
+        server.register(RequestCode.GET_ROUTEINFO_BY_TOPIC, this::route, executor);
+        server.register(RequestCode.GET_BROKER_CLUSTER_INFO, (ch, req) ->
+                ok(req, Json.encode(registry.clusterInfo())), executor);
+        server.register(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, (ch, req) ->
+                ok(req, Json.encode(new TopicList(registry.topics(), null))), executor);
+        server.register(RequestCode.GET_TOPICS_BY_CLUSTER, (ch, req) ->
+                ok(req, Json.encode(new TopicList(registry.topicsOfCluster(Headers.required(req, "cluster")), null))),
+                executor);
+        server.register(RequestCode.DELETE_TOPIC_IN_NAMESRV, (ch, req) -> {
+            registry.deleteTopic(Headers.required(req, "topic"));
+            return ok(req, null);
+        }, executor);
+        server.register(RequestCode.QUERY_DATA_VERSION, (ch, req) ->
+                RequestProcessor.done(RemotingCommand.response(req, ResponseCode.SUCCESS, null).withExt("changed", "true")),
+                executor);
+        server.register(RequestCode.PUT_KV_CONFIG, this::putKv, executor);
+        server.register(RequestCode.GET_KV_CONFIG, this::getKv, executor);
+        server.register(RequestCode.DELETE_KV_CONFIG, this::deleteKv, executor);
+        server.addListener(registry::connectionClosed);
+    }
+
+    private static CompletableFuture<RemotingCommand> ok(RemotingCommand request, byte[] body) {
+        RemotingCommand response = RemotingCommand.response(request, ResponseCode.SUCCESS, null);
+        return RequestProcessor.done(body == null ? response : response.withBody(body));
+    }
+
+    private CompletableFuture<RemotingCommand> registerBroker(RemotingChannel channel, RemotingCommand request) {
+        if (Headers.optionalBoolean(request, "compressed", false)) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR,
+                    "compressed REGISTER_BROKER bodies are not supported; register with compressed=false");
+        }
+        byte[] body = request.body();
+        long crc = Headers.optionalLong(request, "bodyCrc32", 0);
+        if (crc != 0 && body != null) {
+            CRC32 c = new CRC32();
+            c.update(body);
+            if ((c.getValue() & 0x7FFFFFFF) != crc) {
+                throw new RequestException(ResponseCode.SYSTEM_ERROR, "REGISTER_BROKER body CRC does not match bodyCrc32");
+            }
+        }
+        Map<String, TopicConfig> topics = new TreeMap<>();
+        if (body != null && body.length > 0) {
+            RegisterBrokerBody decoded = Json.decode(body, RegisterBrokerBody.class);
+            if (decoded.topicConfigSerializeWrapper() != null && decoded.topicConfigSerializeWrapper().topicConfigTable() != null) {
+                topics.putAll(decoded.topicConfigSerializeWrapper().topicConfigTable());
+            }
+        }
+        registry.register(new BrokerRegistration(Headers.required(request, "clusterName"),
+                Headers.required(request, "brokerName"), Headers.requiredLong(request, "brokerId"),
+                Headers.required(request, "brokerAddr"), topics), channel, clock.millis());
+        return ok(request, null);
+    }
+
+    private CompletableFuture<RemotingCommand> unregisterBroker(RemotingChannel channel, RemotingCommand request) {
+        registry.unregister(Headers.required(request, "brokerAddr"), "it unregistered");
+        return ok(request, null);
+    }
+
+    private CompletableFuture<RemotingCommand> route(RemotingChannel channel, RemotingCommand request) {
+        String topic = Headers.required(request, "topic");
+        return registry.route(topic).map(route -> ok(request, Json.encode(route)))
+                .orElseGet(() -> RequestProcessor.done(RemotingCommand.response(request, ResponseCode.TOPIC_NOT_EXIST,
+                        "No topic route info in name server for the topic: " + topic
+                                + " (no live broker serves it; create it, or enable autoCreateTopicEnable on a broker)")));
+    }
+
+    private CompletableFuture<RemotingCommand> putKv(RemotingChannel channel, RemotingCommand request) {
+        kvConfig.computeIfAbsent(Headers.required(request, "namespace"), n -> new ConcurrentHashMap<>())
+                .put(Headers.required(request, "key"), Headers.required(request, "value"));
+        return ok(request, null);
+    }
+
+    private CompletableFuture<RemotingCommand> getKv(RemotingChannel channel, RemotingCommand request) {
+        String namespace = Headers.required(request, "namespace");
+        String key = Headers.required(request, "key");
+        String value = kvConfig.getOrDefault(namespace, Map.of()).get(key);
+        if (value == null) {
+            return RequestProcessor.done(RemotingCommand.response(request, ResponseCode.QUERY_NOT_FOUND,
+                    "No config item, Namespace: " + namespace + " Key: " + key));
+        }
+        return RequestProcessor.done(RemotingCommand.response(request, ResponseCode.SUCCESS, null).withExt("value", value));
+    }
+
+    private CompletableFuture<RemotingCommand> deleteKv(RemotingChannel channel, RemotingCommand request) {
+        kvConfig.getOrDefault(Headers.required(request, "namespace"), new ConcurrentHashMap<>())
+                .remove(Headers.required(request, "key"));
+        return ok(request, null);
+    }
+}

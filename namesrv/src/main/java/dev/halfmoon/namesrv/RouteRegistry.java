@@ -1,0 +1,228 @@
+package dev.halfmoon.namesrv;
+
+import dev.halfmoon.remoting.body.BrokerData;
+import dev.halfmoon.remoting.body.ClusterInfo;
+import dev.halfmoon.remoting.body.QueueData;
+import dev.halfmoon.remoting.body.TopicConfig;
+import dev.halfmoon.remoting.body.TopicRouteData;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the name server knows: live brokers, the clusters they belong to, and which brokers serve
+ * which topics with how many queues. Brokers register with their topic table every 30 s; one
+ * that stops is dropped after the timeout, or at once when its connection closes.
+ *
+ * <p>Thread-safe: one read-write lock guards all tables; route reads share it.
+ */
+public final class RouteRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(RouteRegistry.class);
+
+    /** A registered broker address and when it last registered. */
+    private record Live(String clusterName, String brokerName, long brokerId, long lastRegisteredMs, Object connection) {
+    }
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Map<String, Map<String, QueueData>> topicQueues = new HashMap<>();
+    private final Map<String, BrokerData> brokers = new HashMap<>();
+    private final Map<String, Set<String>> clusters = new HashMap<>();
+    private final Map<String, Live> live = new HashMap<>();
+
+    /**
+     * Records a registration (first or periodic). Only a master's (id 0) topic table changes routes.
+     *
+     * @param connection identifies the broker's connection, so that closing it drops the broker
+     */
+    public void register(BrokerRegistration r, Object connection, long nowMs) {
+        lock.writeLock().lock();
+        try {
+            clusters.computeIfAbsent(r.clusterName(), c -> new TreeSet<>()).add(r.brokerName());
+            BrokerData existing = brokers.get(r.brokerName());
+            Map<Long, String> addrs = existing == null ? new TreeMap<>() : new TreeMap<>(existing.brokerAddrs());
+            addrs.values().removeIf(a -> a.equals(r.brokerAddr()));
+            addrs.put(r.brokerId(), r.brokerAddr());
+            brokers.put(r.brokerName(), new BrokerData(r.clusterName(), r.brokerName(), addrs));
+            Live previous = live.put(r.brokerAddr(), new Live(r.clusterName(), r.brokerName(), r.brokerId(), nowMs, connection));
+            if (previous == null) {
+                LOG.info("broker {} ({} id {}) of cluster {} registered with {} topics", r.brokerAddr(), r.brokerName(),
+                        r.brokerId(), r.clusterName(), r.topics().size());
+            }
+            if (r.brokerId() == 0) {
+                replaceTopics(r.brokerName(), r.topics());
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void replaceTopics(String brokerName, Map<String, TopicConfig> topics) {
+        for (Iterator<Map.Entry<String, Map<String, QueueData>>> it = topicQueues.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Map<String, QueueData>> e = it.next();
+            if (!topics.containsKey(e.getKey())) {
+                e.getValue().remove(brokerName);
+                if (e.getValue().isEmpty()) {
+                    it.remove();
+                }
+            }
+        }
+        for (TopicConfig t : topics.values()) {
+            topicQueues.computeIfAbsent(t.topicName(), k -> new TreeMap<>()).put(brokerName,
+                    new QueueData(brokerName, t.readQueueNums(), t.writeQueueNums(), t.perm(), t.topicSysFlag()));
+        }
+    }
+
+    /** Removes one broker address (UNREGISTER_BROKER, a closed connection, or expiry). */
+    public void unregister(String brokerAddr, String why) {
+        lock.writeLock().lock();
+        try {
+            Live gone = live.remove(brokerAddr);
+            if (gone == null) {
+                return;
+            }
+            LOG.info("broker {} ({}) removed: {}", brokerAddr, gone.brokerName(), why);
+            BrokerData data = brokers.get(gone.brokerName());
+            if (data == null) {
+                return;
+            }
+            Map<Long, String> addrs = new TreeMap<>(data.brokerAddrs());
+            addrs.values().removeIf(a -> a.equals(brokerAddr));
+            if (!addrs.isEmpty()) {
+                brokers.put(gone.brokerName(), new BrokerData(data.cluster(), data.brokerName(), addrs));
+                if (gone.brokerId() == 0) {
+                    removeTopicsOf(gone.brokerName());
+                }
+                return;
+            }
+            brokers.remove(gone.brokerName());
+            removeTopicsOf(gone.brokerName());
+            Set<String> names = clusters.get(gone.clusterName());
+            if (names != null) {
+                names.remove(gone.brokerName());
+                if (names.isEmpty()) {
+                    clusters.remove(gone.clusterName());
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void removeTopicsOf(String brokerName) {
+        topicQueues.values().forEach(m -> m.remove(brokerName));
+        topicQueues.values().removeIf(Map::isEmpty);
+    }
+
+    /** Drops every broker registered over {@code connection}. */
+    public void connectionClosed(Object connection) {
+        List<String> addrs = new ArrayList<>();
+        lock.readLock().lock();
+        try {
+            live.forEach((addr, l) -> {
+                if (l.connection() == connection) {
+                    addrs.add(addr);
+                }
+            });
+        } finally {
+            lock.readLock().unlock();
+        }
+        addrs.forEach(a -> unregister(a, "its connection closed"));
+    }
+
+    /** Drops brokers that have not registered for {@code timeoutMs}; returns how many. */
+    public int expire(long nowMs, long timeoutMs) {
+        List<String> expired = new ArrayList<>();
+        lock.readLock().lock();
+        try {
+            live.forEach((addr, l) -> {
+                if (nowMs - l.lastRegisteredMs() > timeoutMs) {
+                    expired.add(addr);
+                }
+            });
+        } finally {
+            lock.readLock().unlock();
+        }
+        expired.forEach(a -> unregister(a, "no registration for over " + timeoutMs + " ms"));
+        return expired.size();
+    }
+
+    /** The route of {@code topic}, or empty if no live broker serves it. */
+    public Optional<TopicRouteData> route(String topic) {
+        lock.readLock().lock();
+        try {
+            Map<String, QueueData> queues = topicQueues.get(topic);
+            if (queues == null || queues.isEmpty()) {
+                return Optional.empty();
+            }
+            List<BrokerData> brokerDatas = new ArrayList<>();
+            for (String name : queues.keySet()) {
+                BrokerData b = brokers.get(name);
+                if (b != null) {
+                    brokerDatas.add(b);
+                }
+            }
+            brokerDatas.sort(Comparator.comparing(BrokerData::brokerName));
+            return Optional.of(new TopicRouteData(null, new ArrayList<>(queues.values()), brokerDatas, Map.of()));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public ClusterInfo clusterInfo() {
+        lock.readLock().lock();
+        try {
+            Map<String, Set<String>> copy = new TreeMap<>();
+            clusters.forEach((k, v) -> copy.put(k, new TreeSet<>(v)));
+            return new ClusterInfo(new TreeMap<>(brokers), copy);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Every topic some live broker serves. */
+    public Set<String> topics() {
+        lock.readLock().lock();
+        try {
+            return new TreeSet<>(topicQueues.keySet());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Topics served by brokers of {@code cluster}. */
+    public Set<String> topicsOfCluster(String cluster) {
+        lock.readLock().lock();
+        try {
+            Set<String> names = clusters.getOrDefault(cluster, Set.of());
+            Set<String> result = new TreeSet<>();
+            topicQueues.forEach((topic, queues) -> {
+                if (queues.keySet().stream().anyMatch(names::contains)) {
+                    result.add(topic);
+                }
+            });
+            return result;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Forgets a topic everywhere (DELETE_TOPIC_IN_NAMESRV); its brokers' next registration may bring it back. */
+    public void deleteTopic(String topic) {
+        lock.writeLock().lock();
+        try {
+            topicQueues.remove(topic);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}

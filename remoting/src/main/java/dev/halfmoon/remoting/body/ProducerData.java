@@ -1,0 +1,5 @@
+package dev.halfmoon.remoting.body;
+
+/** A producer group in a heartbeat. */
+public record ProducerData(String groupName) {
+}
