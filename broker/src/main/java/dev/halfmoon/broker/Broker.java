@@ -84,7 +84,6 @@ public final class Broker implements AutoCloseable {
         ConsumerOffsets offsets = ConsumerOffsets.load(metadata.table(MetadataTable.CONSUMER_OFFSETS, Codec.STRING, Codec.LONG));
         ClientRegistry clients = new ClientRegistry();
         PullHolds holds = new PullHolds(clock);
-        started.add(holds);
         store.start(List.of(holds));
         holds.start(store);
 
@@ -97,6 +96,7 @@ public final class Broker implements AutoCloseable {
         RemotingServer server = new RemotingServer("broker", config.network());
         started.add(server);
         InetSocketAddress bound = server.start();
+        started.add(holds);
         int port = bound.getPort();
         String address = config.identity().address(port);
         SendService sends = new SendService(topics, config.messaging(), store, config.identity().storeHost(port),

@@ -44,7 +44,8 @@ final class Clients {
     static DefaultLitePullConsumer litePullConsumer(String namesrv, String group) {
         DefaultLitePullConsumer c = new DefaultLitePullConsumer(group);
         configure(c, namesrv);
-        c.setAutoCommitIntervalMillis(500);
+        c.setAutoCommitIntervalMillis(1000);
+        c.setPersistConsumerOffsetInterval(500);
         return c;
     }
 

@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,8 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
     private final ResponseTable responses;
     private final Map<Integer, Registration> processors = new ConcurrentHashMap<>();
     private final List<ChannelListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
 
     CommandDispatcher(String role, ResponseTable responses) {
         this.role = role;
@@ -63,14 +67,20 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
             return;
         }
         RemotingChannel channel = RemotingChannel.of(ctx.channel(), responses);
+        if (draining) {
+            answer(channel, cmd, ResponseCode.SERVICE_NOT_AVAILABLE, role + " is shutting down; try again later");
+            return;
+        }
         Registration registration = processors.get(cmd.code());
         if (registration == null) {
             answer(channel, cmd, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, " request type " + cmd.code() + " not supported");
             return;
         }
+        inFlight.incrementAndGet();
         try {
             registration.executor().execute(() -> run(registration.processor(), channel, cmd));
         } catch (RejectedExecutionException e) {
+            inFlight.decrementAndGet();
             answer(channel, cmd, ResponseCode.SYSTEM_BUSY,
                     "[REJECTREQUEST]system busy, too many requests of code " + cmd.code() + " queued; try again later");
         }
@@ -84,15 +94,40 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
             result = CompletableFuture.failedFuture(t);
         }
         if (result == null) {
+            inFlight.decrementAndGet();
             return;
         }
         result.whenComplete((response, error) -> {
-            if (error != null) {
-                fail(channel, request, error);
-            } else if (response != null && !request.isOneway()) {
-                channel.respond(response);
+            try {
+                if (error != null) {
+                    fail(channel, request, error);
+                } else if (response != null && !request.isOneway()) {
+                    channel.respond(response);
+                }
+            } finally {
+                inFlight.decrementAndGet();
             }
         });
+    }
+
+    /**
+     * Stops taking requests (each new one is answered SERVICE_NOT_AVAILABLE) and waits up to
+     * {@code timeoutMs} for those in progress to be answered.
+     *
+     * @return true if every request in progress was answered
+     */
+    boolean drain(long timeoutMs) {
+        draining = true;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return inFlight.get() == 0;
     }
 
     private void fail(RemotingChannel channel, RemotingCommand request, Throwable error) {

@@ -85,8 +85,12 @@ public final class RemotingServer implements AutoCloseable {
         return dispatcher.responses().size();
     }
 
+    /** Answers what is in progress (up to 3 s), refusing new requests meanwhile, then closes every connection. */
     @Override
     public void close() {
+        if (serverChannel != null && !dispatcher.drain(3000)) {
+            LOG.warn("{}: closing with requests still in progress", role);
+        }
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }

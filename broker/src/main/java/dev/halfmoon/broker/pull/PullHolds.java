@@ -28,6 +28,7 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
     private final Clock clock;
     private final ServiceThread thread;
     private volatile LogStore store;
+    private volatile boolean closed;
 
     public PullHolds(Clock clock) {
         this.clock = clock;
@@ -42,8 +43,16 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
 
     CompletableFuture<PullOutcome> hold(PullRequest request, long holdMs, Supplier<PullOutcome> reread) {
         CompletableFuture<PullOutcome> answer = new CompletableFuture<>();
-        held.add(new Held(request, clock.millis() + holdMs, reread, answer));
+        Held h = new Held(request, clock.millis() + holdMs, reread, answer);
+        if (closed) {
+            answer(h);
+            return answer;
+        }
+        held.add(h);
         arrived.raise();
+        if (closed && held.remove(h)) {
+            answer(h);
+        }
         return answer;
     }
 
@@ -86,9 +95,10 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
         }
     }
 
-    /** Answers every held pull now (shutdown) and stops. */
+    /** Answers every held pull now, and any new one at once (shutdown), and stops. */
     @Override
     public void close() {
+        closed = true;
         thread.close();
         for (Held h; (h = held.poll()) != null; ) {
             answer(h);
