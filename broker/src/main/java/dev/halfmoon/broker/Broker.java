@@ -104,9 +104,11 @@ public final class Broker implements AutoCloseable {
         SendProcessor sendProcessor = new SendProcessor(sends);
         server.register(RequestCode.SEND_MESSAGE, sendProcessor, sendPool)
                 .register(RequestCode.SEND_MESSAGE_V2, sendProcessor, sendPool)
-                .register(RequestCode.SEND_BATCH_MESSAGE, sendProcessor, sendPool)
-                .register(RequestCode.PULL_MESSAGE, new PullProcessor(new PullService(store, topics, clients, offsets,
-                        config.messaging(), holds)), pullPool);
+                .register(RequestCode.SEND_BATCH_MESSAGE, sendProcessor, sendPool);
+        PullProcessor pullProcessor = new PullProcessor(new PullService(store, topics, clients, offsets,
+                config.messaging(), holds));
+        server.register(RequestCode.PULL_MESSAGE, pullProcessor, pullPool)
+                .register(RequestCode.LITE_PULL_MESSAGE, pullProcessor, pullPool);
         new ClientProcessor(new ClientService(clients, topics, clock)).registerWith(server, adminPool);
         new OffsetProcessor(offsets, new OffsetQueries(offsets, store), store).registerWith(server, adminPool);
         new AdminProcessor(topics, store).registerWith(server, adminPool);

@@ -15,7 +15,7 @@ final class Clients {
     }
 
     static String instance() {
-        return "i" + INSTANCE.incrementAndGet();
+        return "i" + ProcessHandle.current().pid() + "-" + INSTANCE.incrementAndGet();
     }
 
     static DefaultMQProducer producer(String namesrv, String group) {
@@ -47,6 +47,10 @@ final class Clients {
         c.setAutoCommitIntervalMillis(1000);
         c.setPersistConsumerOffsetInterval(500);
         return c;
+    }
+
+    static void broadcasting(DefaultMQPushConsumer c) {
+        c.setMessageModel(org.apache.rocketmq.common.protocol.heartbeat.MessageModel.BROADCASTING);
     }
 
     private static void configure(org.apache.rocketmq.client.ClientConfig c, String namesrv) {

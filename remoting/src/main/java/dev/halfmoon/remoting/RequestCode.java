@@ -4,6 +4,8 @@ package dev.halfmoon.remoting;
 public final class RequestCode {
     public static final int SEND_MESSAGE = 10;
     public static final int PULL_MESSAGE = 11;
+    /** 5.x lite pull consumers: PULL_MESSAGE with the lite flag. */
+    public static final int LITE_PULL_MESSAGE = 361;
     public static final int QUERY_MESSAGE = 12;
     public static final int QUERY_CONSUMER_OFFSET = 14;
     public static final int UPDATE_CONSUMER_OFFSET = 15;

@@ -1,4 +1,4 @@
-package dev.halfmoon.interop;
+package dev.halfmoon.testkit;
 
 import dev.halfmoon.broker.StandaloneMain.Standalone;
 import dev.halfmoon.broker.config.BrokerConfig;
@@ -12,14 +12,14 @@ import java.util.Map;
  * A real Halfmoon (name server + broker in this JVM, real sockets on 127.0.0.1, a real store in
  * a temp dir) that tests can stop and start again on the same directory.
  */
-final class HalfmoonFixture implements AutoCloseable {
-    final Path dir;
+public final class HalfmoonFixture implements AutoCloseable {
+    public final Path dir;
     final Map<String, String> settings = new LinkedHashMap<>();
-    Standalone running;
+    public Standalone running;
     private int namesrvPort;
     private int brokerPort;
 
-    HalfmoonFixture(Path dir) {
+    public HalfmoonFixture(Path dir) {
         this.dir = dir;
         settings.put("brokerIP1", "127.0.0.1");
         settings.put("bindAddress", "127.0.0.1");
@@ -29,12 +29,12 @@ final class HalfmoonFixture implements AutoCloseable {
         settings.put("registerNameServerPeriod", "1000");
     }
 
-    HalfmoonFixture set(String key, String value) {
+    public HalfmoonFixture set(String key, String value) {
         settings.put(key, value);
         return this;
     }
 
-    HalfmoonFixture start() {
+    public HalfmoonFixture start() {
         Map<String, String> values = new LinkedHashMap<>(settings);
         if (brokerPort != 0) {
             values.put("listenPort", Integer.toString(brokerPort));
@@ -47,23 +47,23 @@ final class HalfmoonFixture implements AutoCloseable {
     }
 
     /** Stops the broker and name server; a later {@link #start} reuses the same ports and directory. */
-    void stop() {
+    public void stop() {
         if (running != null) {
             running.close();
             running = null;
         }
     }
 
-    HalfmoonFixture restart() {
+    public HalfmoonFixture restart() {
         stop();
         return start();
     }
 
-    String namesrv() {
+    public String namesrv() {
         return "127.0.0.1:" + namesrvPort;
     }
 
-    String brokerAddress() {
+    public String brokerAddress() {
         return "127.0.0.1:" + brokerPort;
     }
 

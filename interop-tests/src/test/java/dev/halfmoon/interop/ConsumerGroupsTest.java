@@ -1,5 +1,8 @@
 package dev.halfmoon.interop;
 
+import dev.halfmoon.testkit.Admin;
+import dev.halfmoon.testkit.HalfmoonFixture;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +25,6 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.apache.rocketmq.common.protocol.heartbeat.MessageModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,10 +55,12 @@ class ConsumerGroupsTest {
     }
 
     /** A push consumer recording bodies and the queues it got them from. */
-    private DefaultMQPushConsumer member(String group, MessageModel model, Map<String, Integer> seen, Set<Integer> queues)
+    private DefaultMQPushConsumer member(String group, boolean broadcasting, Map<String, Integer> seen, Set<Integer> queues)
             throws Exception {
         DefaultMQPushConsumer c = Clients.pushConsumer(halfmoon.namesrv(), group);
-        c.setMessageModel(model);
+        if (broadcasting) {
+            Clients.broadcasting(c);
+        }
         c.subscribe("Shared", "*");
         c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             for (MessageExt m : msgs) {
@@ -84,8 +88,8 @@ class ConsumerGroupsTest {
         Map<String, Integer> seen = new ConcurrentHashMap<>();
         Set<Integer> queuesA = ConcurrentHashMap.newKeySet();
         Set<Integer> queuesB = ConcurrentHashMap.newKeySet();
-        DefaultMQPushConsumer a = member("CG-shared", MessageModel.CLUSTERING, seen, queuesA);
-        member("CG-shared", MessageModel.CLUSTERING, seen, queuesB);
+        DefaultMQPushConsumer a = member("CG-shared", false, seen, queuesA);
+        member("CG-shared", false, seen, queuesB);
         await().atMost(Duration.ofSeconds(20)).until(() -> assigned(a) == 2);
 
         Set<String> first = send("first-", 80);
@@ -112,8 +116,8 @@ class ConsumerGroupsTest {
     void broadcastingDeliversEveryMessageToEveryMember() throws Exception {
         Map<String, Integer> seenA = new ConcurrentHashMap<>();
         Map<String, Integer> seenB = new ConcurrentHashMap<>();
-        member("CG-broadcast", MessageModel.BROADCASTING, seenA, ConcurrentHashMap.newKeySet());
-        member("CG-broadcast", MessageModel.BROADCASTING, seenB, ConcurrentHashMap.newKeySet());
+        member("CG-broadcast", true, seenA, ConcurrentHashMap.newKeySet());
+        member("CG-broadcast", true, seenB, ConcurrentHashMap.newKeySet());
         Set<String> sent = send("b-", 40);
         await().atMost(Duration.ofSeconds(30)).until(() -> seenA.keySet().containsAll(sent) && seenB.keySet().containsAll(sent));
         assertEquals(sent, seenA.keySet());

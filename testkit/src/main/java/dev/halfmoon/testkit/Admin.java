@@ -1,4 +1,4 @@
-package dev.halfmoon.interop;
+package dev.halfmoon.testkit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -10,11 +10,11 @@ import java.time.Duration;
 import java.util.Map;
 
 /** Topic administration over the wire (UPDATE_AND_CREATE_TOPIC), then waits until the name server routes it. */
-final class Admin {
+public final class Admin {
     private Admin() {
     }
 
-    static void createTopic(HalfmoonFixture halfmoon, String topic, int queues) {
+    public static void createTopic(HalfmoonFixture halfmoon, String topic, int queues) {
         try (RemotingClient client = new RemotingClient("test-admin")) {
             RemotingCommand response = client.invokeSync(halfmoon.brokerAddress(), RemotingCommand.request(
                     RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", topic, "readQueueNums", Integer.toString(queues),

@@ -1,5 +1,8 @@
 package dev.halfmoon.interop;
 
+import dev.halfmoon.testkit.Admin;
+import dev.halfmoon.testkit.HalfmoonFixture;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
