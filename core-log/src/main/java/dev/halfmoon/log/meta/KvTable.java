@@ -59,6 +59,16 @@ public final class KvTable<K, V> {
         }
     }
 
+    /** Adds a put to {@code batch} (applied when the batch is written). */
+    public void put(MetadataBatch batch, K key, V value) {
+        batch.put(family, keys.encode(key), values.encode(value));
+    }
+
+    /** Adds a delete to {@code batch}. */
+    public void delete(MetadataBatch batch, K key) {
+        batch.delete(family, keys.encode(key));
+    }
+
     /** Every entry, in key byte order. */
     public void forEach(BiConsumer<K, V> action) {
         forEachWithPrefix(null, action);

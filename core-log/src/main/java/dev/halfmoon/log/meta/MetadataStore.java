@@ -86,6 +86,11 @@ public final class MetadataStore implements AutoCloseable {
         }
     }
 
+    /** A new atomic batch of writes across tables. */
+    public MetadataBatch batch() {
+        return new MetadataBatch(this);
+    }
+
     RocksDB db() {
         return db;
     }

@@ -14,7 +14,9 @@ public enum MetadataTable {
     /** Recovery checkpoints of the store and the layers above it. */
     CHECKPOINTS("checkpoints", true),
     /** Message key and unique-id index, rebuilt from the log after a crash. */
-    MESSAGE_INDEX("msgindex", false);
+    MESSAGE_INDEX("msgindex", false),
+    /** Snapshots kept by the layers above the log (the transaction coordinator's pending set), written in checkpoint batches. */
+    SNAPSHOTS("snapshots", false);
 
     private final String columnFamily;
     private final boolean synced;

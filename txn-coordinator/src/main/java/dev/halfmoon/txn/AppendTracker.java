@@ -1,0 +1,64 @@
+package dev.halfmoon.txn;
+
+import dev.halfmoon.log.AppendResult;
+import dev.halfmoon.log.LogStore;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The coordinator's appends, tracked until their effect is in the pending index, so that a
+ * snapshot can name a log position below which every coordinator record is reflected.
+ * Thread-safe.
+ */
+final class AppendTracker {
+    private final LogStore store;
+    private final AtomicLong tickets = new AtomicLong();
+    private final ConcurrentSkipListMap<Long, Long> lowerBounds = new ConcurrentSkipListMap<>();
+
+    AppendTracker(LogStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Appends {@code records} atomically and runs {@code apply} with the result before the append
+     * stops counting as in flight.
+     */
+    <T> CompletableFuture<T> append(List<ByteBuffer> records, java.util.function.Function<AppendResult, T> apply) {
+        long ticket = tickets.incrementAndGet();
+        lowerBounds.put(ticket, store.writtenOffset());
+        return store.append(records).handle((result, error) -> {
+            try {
+                if (error != null) {
+                    throw error instanceof RuntimeException re ? re : new IllegalStateException(error);
+                }
+                return apply.apply(result);
+            } finally {
+                lowerBounds.remove(ticket);
+            }
+        });
+    }
+
+    /** Like {@link #append(List, java.util.function.Function)} for an effect without a value. */
+    CompletableFuture<Void> append(List<ByteBuffer> records, Consumer<AppendResult> apply) {
+        return append(records, r -> {
+            apply.accept(r);
+            return null;
+        });
+    }
+
+    /**
+     * A log position such that every coordinator record below it has been applied to the index:
+     * the lowest start of an append in flight, or the written offset read before looking.
+     */
+    long safePosition() {
+        long min = store.writtenOffset();
+        for (Long bound : lowerBounds.values()) {
+            min = Math.min(min, bound);
+        }
+        return min;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.halfmoon.txn;
+
+import dev.halfmoon.log.LogStore;
+import dev.halfmoon.message.RecordView;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds the pending index at start-up: the last snapshot, then the half and op records the log
+ * holds after the snapshot's position, applied in log order. Re-applying a record the snapshot
+ * already reflects changes nothing. Runs once on the opening thread, before the store accepts
+ * appends.
+ */
+final class CoordinatorRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorRecovery.class);
+
+    private final PendingIndex index;
+    private final long defaultTimeoutMs;
+
+    CoordinatorRecovery(PendingIndex index, long defaultTimeoutMs) {
+        this.index = index;
+        this.defaultTimeoutMs = defaultTimeoutMs;
+    }
+
+    void recover(LogStore store, CoordinatorSnapshots snapshots) {
+        long begin = System.nanoTime();
+        List<PendingTransaction> snapshot = snapshots.pending();
+        long minOffset = store.minCommitLogOffset();
+        for (PendingTransaction t : snapshot) {
+            if (t.halfOffset() < minOffset) {
+                LOG.error("pending transaction {} lost its half message (offset {} is below the log start {}); dropping it",
+                        t.transactionId(), t.halfOffset(), minOffset);
+                continue;
+            }
+            index.put(t);
+        }
+        long from = snapshots.position();
+        long to = store.recoveredEndOffset();
+        int[] seen = new int[2];
+        store.scan(from, to, (record, offset) -> {
+            String topic = record.topic();
+            if (TxnTopics.HALF.equals(topic)) {
+                seen[0]++;
+                onHalf(record, offset);
+            } else if (TxnTopics.OP.equals(topic)) {
+                seen[1]++;
+                onOp(record);
+            }
+        });
+        index.takeDirty();
+        LOG.info("transactions recovered: {} pending ({} from the snapshot, {} half and {} op records in {} bytes of log) in {} ms",
+                index.size(), snapshot.size(), seen[0], seen[1], Math.max(0, to - from), (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    private void onHalf(RecordView record, long offset) {
+        if (index.get(offset).isPresent()) {
+            return;
+        }
+        Map<String, String> props = record.properties();
+        String origin = props.get(TransactionRecords.ORIGIN);
+        if (origin != null) {
+            long old = Long.parseLong(origin);
+            if (index.get(old).isPresent()) {
+                index.move(old, offset);
+            }
+            return;
+        }
+        if (index.resolvedState(offset, null).isPresent()) {
+            return;
+        }
+        index.put(HalfMessages.pending(record, offset, defaultTimeoutMs));
+    }
+
+    private void onOp(RecordView record) {
+        OpRecord op = TransactionRecords.readOp(record);
+        if (op == null) {
+            return;
+        }
+        switch (op.kind()) {
+            case COMMIT -> index.resolve(op.halfOffset(), TransactionState.COMMITTED);
+            case ROLLBACK -> index.resolve(op.halfOffset(), TransactionState.ROLLED_BACK);
+            case GIVE_UP -> index.resolve(op.halfOffset(), TransactionState.GIVEN_UP);
+            case CHECK -> index.get(op.halfOffset()).ifPresent(t -> {
+                if (op.count() > t.checkCount()) {
+                    index.update(t.withCheck(new CheckAttempt((int) op.count(), op.atMs(), op.by()), op.next()));
+                }
+            });
+            default -> {
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.halfmoon.txn;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The pending transactions, in memory: by half offset and by transaction id, plus a bounded memory
+ * of recently resolved ones (so a late second answer is reported as "already resolved" with its
+ * outcome), and the set of entries changed since the last snapshot.
+ *
+ * <p>Thread-safe: one monitor ({@code this}) guards every map; listeners are called after it is
+ * released. Illegal state changes are refused by {@link TransactionState#to}.
+ */
+public final class PendingIndex {
+    private static final int RESOLVED_MEMORY = 100_000;
+
+    private final Map<Long, PendingTransaction> byOffset = new HashMap<>();
+    private final Map<String, Long> byTransactionId = new HashMap<>();
+    private final Map<Long, PendingTransaction> dirty = new HashMap<>();
+    private final Map<Object, TransactionState> resolved = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Object, TransactionState> eldest) {
+            return size() > RESOLVED_MEMORY;
+        }
+    };
+    private final List<PendingListener> listeners = new CopyOnWriteArrayList<>();
+
+    public void addListener(PendingListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Adds (or replaces) a pending transaction. */
+    void put(PendingTransaction t) {
+        synchronized (this) {
+            byOffset.put(t.halfOffset(), t);
+            byTransactionId.put(t.transactionId(), t.halfOffset());
+            dirty.put(t.halfOffset(), t);
+        }
+        listeners.forEach(l -> l.onPending(t));
+    }
+
+    public synchronized Optional<PendingTransaction> get(long halfOffset) {
+        return Optional.ofNullable(byOffset.get(halfOffset));
+    }
+
+    public synchronized Optional<PendingTransaction> byTransactionId(String transactionId) {
+        Long offset = byTransactionId.get(transactionId);
+        return offset == null ? Optional.empty() : Optional.ofNullable(byOffset.get(offset));
+    }
+
+    /** The final state of a recently resolved transaction (by half offset or transaction id), if remembered. */
+    public synchronized Optional<TransactionState> resolvedState(long halfOffset, String transactionId) {
+        TransactionState s = resolved.get(halfOffset);
+        if (s == null && transactionId != null) {
+            s = resolved.get(transactionId);
+        }
+        return Optional.ofNullable(s);
+    }
+
+    /**
+     * Moves a pending transaction to RESOLVING so that nobody else resolves it meanwhile.
+     *
+     * @return the transaction before the change, or empty if it is not PENDING (absent or already resolving)
+     */
+    synchronized Optional<PendingTransaction> claim(long halfOffset) {
+        PendingTransaction t = byOffset.get(halfOffset);
+        if (t == null || t.state() != TransactionState.PENDING) {
+            return Optional.empty();
+        }
+        byOffset.put(halfOffset, t.withState(TransactionState.RESOLVING));
+        return Optional.of(t);
+    }
+
+    /** A claimed transaction goes back to PENDING (its records could not be appended). */
+    synchronized void release(long halfOffset) {
+        PendingTransaction t = byOffset.get(halfOffset);
+        if (t != null && t.state() == TransactionState.RESOLVING) {
+            byOffset.put(halfOffset, t.withState(TransactionState.PENDING));
+        }
+    }
+
+    /** A claimed (or, during recovery, pending) transaction is resolved for good. */
+    void resolve(long halfOffset, TransactionState outcome) {
+        PendingTransaction removed;
+        synchronized (this) {
+            removed = byOffset.remove(halfOffset);
+            if (removed == null) {
+                return;
+            }
+            TransactionState current = removed.state() == TransactionState.PENDING
+                    ? TransactionState.PENDING.to(TransactionState.RESOLVING) : removed.state();
+            current.to(outcome);
+            byTransactionId.remove(removed.transactionId(), halfOffset);
+            resolved.put(halfOffset, outcome);
+            resolved.put(removed.transactionId(), outcome);
+            dirty.put(halfOffset, null);
+        }
+        listeners.forEach(l -> l.onRemoved(halfOffset));
+    }
+
+    /** Replaces a transaction's check state (same key). Ignored if it is gone. */
+    void update(PendingTransaction t) {
+        synchronized (this) {
+            PendingTransaction current = byOffset.get(t.halfOffset());
+            if (current == null) {
+                return;
+            }
+            PendingTransaction next = current.state() == t.state() ? t : new PendingTransaction(t.halfOffset(),
+                    t.transactionId(), t.producerGroup(), t.topic(), t.queueId(), t.bornHost(), t.storeTimestamp(),
+                    t.timeoutMs(), t.checkCount(), t.nextCheckMs(), t.lastCheckResult(), t.checks(), current.state());
+            byOffset.put(t.halfOffset(), next);
+            dirty.put(t.halfOffset(), next);
+        }
+        listeners.forEach(l -> l.onPending(t));
+    }
+
+    /** Re-keys a transaction whose half was copied to {@code newOffset}. */
+    void move(long oldOffset, long newOffset) {
+        PendingTransaction moved;
+        synchronized (this) {
+            PendingTransaction t = byOffset.remove(oldOffset);
+            if (t == null) {
+                return;
+            }
+            moved = t.movedTo(newOffset);
+            byOffset.put(newOffset, moved);
+            byTransactionId.put(moved.transactionId(), newOffset);
+            dirty.put(oldOffset, null);
+            dirty.put(newOffset, moved);
+        }
+        listeners.forEach(l -> l.onRemoved(oldOffset));
+        listeners.forEach(l -> l.onPending(moved));
+    }
+
+    /** Every pending transaction at this moment. */
+    public synchronized List<PendingTransaction> snapshot() {
+        return new ArrayList<>(byOffset.values());
+    }
+
+    public synchronized int size() {
+        return byOffset.size();
+    }
+
+    /** Takes the changes since the last call: half offset → new value, or null when removed. */
+    synchronized Map<Long, PendingTransaction> takeDirty() {
+        Map<Long, PendingTransaction> changes = new HashMap<>(dirty);
+        dirty.clear();
+        return changes;
+    }
+
+    /** Puts changes back after a failed snapshot write, unless newer ones replaced them. */
+    synchronized void restoreDirty(Map<Long, PendingTransaction> changes) {
+        changes.forEach(dirty::putIfAbsent);
+    }
+}

@@ -1,0 +1,298 @@
+package dev.halfmoon.txn;
+
+import dev.halfmoon.log.AppendResult;
+import dev.halfmoon.log.AppendStatus;
+import dev.halfmoon.log.LogStore;
+import dev.halfmoon.log.meta.MetadataStore;
+import dev.halfmoon.message.MessageProperties;
+import dev.halfmoon.message.MessageProperty;
+import dev.halfmoon.message.OffsetMessageId;
+import dev.halfmoon.message.RecordDraft;
+import dev.halfmoon.message.RecordView;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Transactions over the shared log: stores half messages, resolves them with the op log (a commit
+ * appends the restored message and its op record in one atomic batch), records check-backs, gives
+ * transactions up by policy, and carries pending halves forward before retention deletes them.
+ *
+ * <p>Every answer goes through one rule: the first final answer wins. A transaction is claimed
+ * (PENDING → RESOLVING) before its records are appended, so a second END, a check answer after an
+ * END, or a late answer after give-up changes nothing and is reported as such.
+ *
+ * <p>Thread-safe. Survives a crash: the pending index is rebuilt from the last snapshot plus the
+ * half and op records after it ({@link #open}).
+ */
+public final class TransactionCoordinator {
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionCoordinator.class);
+
+    private final LogStore store;
+    private final PendingIndex index;
+    private final AppendTracker appends;
+    private final CoordinatorSnapshots snapshots;
+    private final Clock clock;
+    private final InetSocketAddress storeHost;
+    private final long defaultTimeoutMs;
+
+    private TransactionCoordinator(LogStore store, PendingIndex index, CoordinatorSnapshots snapshots, Clock clock,
+                                   InetSocketAddress storeHost, long defaultTimeoutMs) {
+        this.store = store;
+        this.index = index;
+        this.appends = new AppendTracker(store);
+        this.snapshots = snapshots;
+        this.clock = clock;
+        this.storeHost = storeHost;
+        this.defaultTimeoutMs = defaultTimeoutMs;
+    }
+
+    /**
+     * Rebuilds the pending index from the snapshot and the log after it. Call after
+     * {@link LogStore#open} and before {@link LogStore#start}.
+     *
+     * @param defaultTimeoutMs {@code transactionTimeOut}
+     */
+    public static TransactionCoordinator open(LogStore store, MetadataStore metadata, Clock clock,
+                                              InetSocketAddress storeHost, long defaultTimeoutMs) {
+        PendingIndex index = new PendingIndex();
+        CoordinatorSnapshots snapshots = new CoordinatorSnapshots(metadata);
+        new CoordinatorRecovery(index, defaultTimeoutMs).recover(store, snapshots);
+        TransactionCoordinator coordinator = new TransactionCoordinator(store, index, snapshots, clock, storeHost,
+                defaultTimeoutMs);
+        snapshots.save(index.takeDirty(), store.recoveredEndOffset());
+        return coordinator;
+    }
+
+    /** The pending transactions (register listeners here; read it for admin queries). */
+    public PendingIndex index() {
+        return index;
+    }
+
+    /**
+     * Stores the half message of {@code message} (the producer's message, on its real topic and
+     * queue) and makes the transaction pending.
+     */
+    public CompletableFuture<PrepareResult> prepare(RecordDraft message) {
+        String txId = MessageProperties.find(message.properties(), MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+        return appends.append(List.of(TransactionRecords.half(message)), result -> {
+            if (!result.ok()) {
+                return new PrepareResult(result.status(), null, txId);
+            }
+            long offset = result.first().commitLogOffset();
+            RecordView half = RecordView.of(store.readRecord(offset));
+            PendingTransaction t = HalfMessages.pending(half, offset, defaultTimeoutMs);
+            index.put(t);
+            return new PrepareResult(AppendStatus.OK, result.first(), t.transactionId());
+        });
+    }
+
+    /** Applies an answer, at most once per transaction; see {@link EndStatus} for what can happen. */
+    public CompletableFuture<EndResult> end(EndRequest request) {
+        Optional<PendingTransaction> found = index.get(request.halfOffset())
+                .or(() -> request.transactionId() == null ? Optional.empty() : index.byTransactionId(request.transactionId()));
+        if (found.isEmpty()) {
+            return done(notPending(request));
+        }
+        PendingTransaction t = found.get();
+        if (request.by() != Resolver.ADMIN && !t.producerGroup().equals(request.producerGroup())) {
+            return done(new EndResult(EndStatus.WRONG_GROUP, t.state(), "transaction " + t.transactionId()
+                    + " belongs to producer group " + t.producerGroup() + ", not " + request.producerGroup()));
+        }
+        if (request.decision() == Decision.UNKNOWN) {
+            if (request.by() == Resolver.CHECK) {
+                index.update(t.withDeferredCheck("producer answered UNKNOWN", t.nextCheckMs()));
+            }
+            return done(new EndResult(EndStatus.IGNORED_UNKNOWN, TransactionState.PENDING,
+                    "transaction " + t.transactionId() + " stays pending; it will be checked again"));
+        }
+        if (index.claim(t.halfOffset()).isEmpty()) {
+            return done(index.get(t.halfOffset()).isPresent()
+                    ? new EndResult(EndStatus.IN_PROGRESS, TransactionState.RESOLVING,
+                    "another answer for transaction " + t.transactionId() + " is being recorded; this one is ignored")
+                    : notPending(request));
+        }
+        return resolve(t, request.decision() == Decision.COMMIT ? OpKind.COMMIT : OpKind.ROLLBACK, request.by().name());
+    }
+
+    /** Gives a transaction up by policy: rolled back, and its half copied to {@link TxnTopics#CHECK_MAX_TIME}. */
+    public CompletableFuture<EndResult> giveUp(long halfOffset) {
+        Optional<PendingTransaction> claimed = index.claim(halfOffset);
+        if (claimed.isEmpty()) {
+            return done(new EndResult(EndStatus.NOT_FOUND, null, "transaction at " + halfOffset + " is not pending"));
+        }
+        return resolve(claimed.get(), OpKind.GIVE_UP, Resolver.POLICY.name());
+    }
+
+    private CompletableFuture<EndResult> resolve(PendingTransaction t, OpKind kind, String by) {
+        ByteBuffer halfBytes = store.readRecord(t.halfOffset());
+        if (halfBytes == null) {
+            index.release(t.halfOffset());
+            return done(new EndResult(EndStatus.NOT_FOUND, TransactionState.PENDING,
+                    "the half message of transaction " + t.transactionId() + " is not readable at " + t.halfOffset()));
+        }
+        RecordView half = RecordView.of(halfBytes);
+        long now = clock.millis();
+        ByteBuffer op = TransactionRecords.op(kind, t.halfOffset(), by, t.checkCount(), 0, storeHost, now);
+        List<ByteBuffer> records = switch (kind) {
+            case COMMIT -> List.of(TransactionRecords.committed(half, t.halfOffset()), op);
+            case GIVE_UP -> List.of(op, TransactionRecords.giveUpCopy(half));
+            default -> List.of(op);
+        };
+        TransactionState outcome = kind == OpKind.COMMIT ? TransactionState.COMMITTED
+                : kind == OpKind.ROLLBACK ? TransactionState.ROLLED_BACK : TransactionState.GIVEN_UP;
+        return appends.append(records, (AppendResult result) -> {
+            if (!result.ok()) {
+                index.release(t.halfOffset());
+                return new EndResult(EndStatus.STORE_REFUSED, TransactionState.PENDING,
+                        "transaction " + t.transactionId() + " stays pending: " + result.status().description());
+            }
+            index.resolve(t.halfOffset(), outcome);
+            LOG.debug("transaction {} {} by {}", t.transactionId(), outcome, by);
+            return new EndResult(EndStatus.APPLIED, outcome, "transaction " + t.transactionId() + " " + outcome);
+        });
+    }
+
+    private EndResult notPending(EndRequest request) {
+        Optional<TransactionState> state = index.resolvedState(request.halfOffset(), request.transactionId());
+        if (state.isPresent()) {
+            return alreadyResolved(request, state.get());
+        }
+        ByteBuffer record = request.halfOffset() >= 0 ? store.readRecord(request.halfOffset()) : null;
+        if (record != null && TxnTopics.HALF.equals(RecordView.of(record).topic())) {
+            return alreadyResolved(request, null);
+        }
+        return new EndResult(EndStatus.NOT_FOUND, null, "no transaction with half offset " + request.halfOffset()
+                + (request.transactionId() == null ? "" : " or id " + request.transactionId()));
+    }
+
+    private static EndResult alreadyResolved(EndRequest request, TransactionState state) {
+        String what = state == null ? "resolved" : state == TransactionState.GIVEN_UP
+                ? "given up after its last check-back and rolled back" : state.name().toLowerCase().replace('_', ' ');
+        return new EndResult(EndStatus.ALREADY_RESOLVED, state, "transaction "
+                + (request.transactionId() != null ? request.transactionId() : "at " + request.halfOffset())
+                + " was already " + what + "; this " + request.decision() + " changes nothing");
+    }
+
+    /** The transaction and the body of its next check-back, if it is still pending. */
+    public Optional<CheckRequest> checkRequest(long halfOffset) {
+        Optional<PendingTransaction> t = index.get(halfOffset).filter(p -> p.state() == TransactionState.PENDING);
+        if (t.isEmpty()) {
+            return Optional.empty();
+        }
+        ByteBuffer half = store.readRecord(halfOffset);
+        if (half == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new CheckRequest(t.get(),
+                TransactionRecords.checkBody(RecordView.of(half), halfOffset, t.get().checkCount() + 1)));
+    }
+
+    /** A check-back was sent to {@code target}: counted (durably, in an op record) and the next one scheduled. */
+    public CompletableFuture<Void> recordCheck(long halfOffset, String target, long nextDueMs) {
+        Optional<PendingTransaction> t = index.get(halfOffset);
+        if (t.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long now = clock.millis();
+        int number = t.get().checkCount() + 1;
+        ByteBuffer op = TransactionRecords.op(OpKind.CHECK, halfOffset, target, number, nextDueMs, storeHost, now);
+        return appends.append(List.of(op), (AppendResult result) -> {
+            if (result.ok()) {
+                index.get(halfOffset).ifPresent(p -> index.update(p.withCheck(new CheckAttempt(number, now, target), nextDueMs)));
+            }
+        });
+    }
+
+    /** A check-back could not be sent ({@code why}); it is not counted and is tried again at {@code nextDueMs}. */
+    public void deferCheck(long halfOffset, String why, long nextDueMs) {
+        index.get(halfOffset).ifPresent(t -> index.update(t.withDeferredCheck(why, nextDueMs)));
+    }
+
+    /** Pending transactions matching {@code query}, oldest first, one page. */
+    public PendingPage list(PendingQuery query) {
+        long now = clock.millis();
+        List<PendingTransaction> matching = index.snapshot().stream()
+                .filter(t -> query.topic() == null || query.topic().equals(t.topic()))
+                .filter(t -> query.producerGroup() == null || query.producerGroup().equals(t.producerGroup()))
+                .filter(t -> t.ageMs(now) >= query.olderThanMs())
+                .sorted(java.util.Comparator.comparingLong(PendingTransaction::storeTimestamp)
+                        .thenComparingLong(PendingTransaction::halfOffset))
+                .toList();
+        int from = Math.min(query.offset(), matching.size());
+        return new PendingPage(matching.size(), matching.subList(from, Math.min(matching.size(), from + query.limit())));
+    }
+
+    /** Resolves a pending transaction by hand (an operator's commit or rollback). */
+    public CompletableFuture<EndResult> resolveByAdmin(String id, Decision decision) {
+        Optional<PendingTransaction> t = find(id);
+        if (t.isEmpty()) {
+            return done(new EndResult(EndStatus.NOT_FOUND, null, "no pending transaction " + id));
+        }
+        return end(new EndRequest(null, t.get().halfOffset(), t.get().transactionId(), decision, Resolver.ADMIN));
+    }
+
+    /** Finds a pending transaction by half offset, offset message id or transaction id. */
+    public Optional<PendingTransaction> find(String id) {
+        return TransactionIds.find(index, id);
+    }
+
+    /**
+     * Retention hook: copies every pending half in [{@code start}, {@code end}) forward, so the
+     * transaction outlives the segment. Throws (postponing the deletion) if one is being resolved.
+     */
+    public void carryForward(long start, long end) {
+        for (PendingTransaction t : index.snapshot()) {
+            if (t.halfOffset() < start || t.halfOffset() >= end) {
+                continue;
+            }
+            if (t.state() != TransactionState.PENDING) {
+                throw new IllegalStateException("transaction " + t.transactionId() + " is being resolved; retry later");
+            }
+            ByteBuffer half = store.readRecord(t.halfOffset());
+            if (half == null) {
+                continue;
+            }
+            AppendResult r = appends.append(List.of(TransactionRecords.copy(RecordView.of(half), t.halfOffset())),
+                    (AppendResult result) -> {
+                        if (result.ok()) {
+                            index.move(t.halfOffset(), result.first().commitLogOffset());
+                        }
+                        return result;
+                    }).join();
+            if (!r.ok()) {
+                throw new IllegalStateException("cannot carry transaction " + t.transactionId() + " forward: "
+                        + r.status().description());
+            }
+            LOG.info("carried pending transaction {} forward from {} to {} before retention", t.transactionId(),
+                    t.halfOffset(), r.first().commitLogOffset());
+        }
+    }
+
+    /** Saves what changed in the pending set and the log position it reflects. */
+    public synchronized void checkpoint() {
+        long position = appends.safePosition();
+        Map<Long, PendingTransaction> changes = index.takeDirty();
+        try {
+            snapshots.save(changes, position);
+        } catch (RuntimeException e) {
+            index.restoreDirty(changes);
+            throw e;
+        }
+    }
+
+    /** The offset message id of a half at {@code halfOffset}. */
+    public String offsetMessageId(long halfOffset) {
+        return new OffsetMessageId(storeHost, halfOffset).encode();
+    }
+
+    private static CompletableFuture<EndResult> done(EndResult r) {
+        return CompletableFuture.completedFuture(r);
+    }
+}

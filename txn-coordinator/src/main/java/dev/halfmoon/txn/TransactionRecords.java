@@ -1,0 +1,119 @@
+package dev.halfmoon.txn;
+
+import dev.halfmoon.message.MessageProperties;
+import dev.halfmoon.message.MessageProperty;
+import dev.halfmoon.message.RecordDraft;
+import dev.halfmoon.message.RecordEncoder;
+import dev.halfmoon.message.RecordLayout;
+import dev.halfmoon.message.RecordView;
+import dev.halfmoon.message.SysFlag;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How transaction records are built and read: the half message from the producer's message, the
+ * final message restored from the half, op records, the check-back body and the give-up copy.
+ * Stateless.
+ *
+ * <p>Op record: topic {@link TxnTopics#OP}, queue 0, tag "d", body = the half's commit-log offset in
+ * decimal (as RocketMQ writes it), properties {@code HM_OP} (an {@link OpKind}), {@code HM_BY},
+ * {@code HM_COUNT}, {@code HM_NEXT}.
+ */
+public final class TransactionRecords {
+    static final String OP = "HM_OP";
+    static final String BY = "HM_BY";
+    static final String COUNT = "HM_COUNT";
+    static final String NEXT = "HM_NEXT";
+    /** On a carried-forward half: the offset of the half it copies. */
+    static final String ORIGIN = "HM_ORIGIN";
+
+    private TransactionRecords() {
+    }
+
+    /** The half message for {@code message} (the producer's message, on its real topic and queue). */
+    public static ByteBuffer half(RecordDraft message) {
+        Map<String, String> props = MessageProperties.decode(message.properties());
+        props.put(MessageProperty.REAL_TOPIC, message.topic());
+        props.put(MessageProperty.REAL_QUEUE_ID, Integer.toString(message.queueId()));
+        return RecordEncoder.encode(message.withDestination(TxnTopics.HALF, 0,
+                SysFlag.withTransactionType(message.sysFlag(), SysFlag.TRANSACTION_PREPARED_TYPE))
+                .withProperties(MessageProperties.encode(props)));
+    }
+
+    /** The committed message restored from {@code half}: real topic and queue, commit type, the half's offset. */
+    static ByteBuffer committed(RecordView half, long halfOffset) {
+        Map<String, String> props = half.properties();
+        String topic = props.get(MessageProperty.REAL_TOPIC);
+        int queueId = Integer.parseInt(props.getOrDefault(MessageProperty.REAL_QUEUE_ID, "0"));
+        return RecordEncoder.encode(new RecordDraft(topic, queueId, half.flag(),
+                SysFlag.withTransactionType(half.sysFlag(), SysFlag.TRANSACTION_COMMIT_TYPE), half.bornTimestamp(),
+                half.bornHost(), half.storeHost(), half.reconsumeTimes(), halfOffset, half.body(), half.propertiesString()));
+    }
+
+    /** An op record about {@code halfOffset}. */
+    static ByteBuffer op(OpKind kind, long halfOffset, String by, long count, long next, InetSocketAddress storeHost,
+                         long now) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(MessageProperty.TAGS, TxnTopics.OP_TAG);
+        props.put(OP, kind.name());
+        if (by != null) {
+            props.put(BY, by);
+        }
+        props.put(COUNT, Long.toString(count));
+        props.put(NEXT, Long.toString(next));
+        return RecordEncoder.encode(new RecordDraft(TxnTopics.OP, 0, 0, 0, now, storeHost, storeHost, 0, 0,
+                ByteBuffer.wrap(Long.toString(halfOffset).getBytes(StandardCharsets.US_ASCII)), MessageProperties.encode(props)));
+    }
+
+    /** Reads an op record; null if {@code record} is not one this coordinator wrote. */
+    static OpRecord readOp(RecordView record) {
+        Map<String, String> props = record.properties();
+        String kind = props.get(OP);
+        if (kind == null) {
+            return null;
+        }
+        try {
+            long halfOffset = Long.parseLong(StandardCharsets.US_ASCII.decode(record.body()).toString().trim());
+            return new OpRecord(OpKind.valueOf(kind), halfOffset, props.get(BY),
+                    Long.parseLong(props.getOrDefault(COUNT, "0")), Long.parseLong(props.getOrDefault(NEXT, "0")),
+                    record.storeTimestamp());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** A copy of {@code half} (at {@code halfOffset}) for carrying it forward before its segment is deleted. */
+    static ByteBuffer copy(RecordView half, long halfOffset) {
+        Map<String, String> props = half.properties();
+        props.put(ORIGIN, Long.toString(halfOffset));
+        return RecordEncoder.encode(new RecordDraft(TxnTopics.HALF, 0, half.flag(), half.sysFlag(), half.bornTimestamp(),
+                half.bornHost(), half.storeHost(), half.reconsumeTimes(), 0, half.body(), MessageProperties.encode(props)));
+    }
+
+    /** A copy of a given-up half on {@link TxnTopics#CHECK_MAX_TIME}, where operators can look at it. */
+    static ByteBuffer giveUpCopy(RecordView half) {
+        return RecordEncoder.encode(new RecordDraft(TxnTopics.CHECK_MAX_TIME, 0, half.flag(),
+                SysFlag.withTransactionType(half.sysFlag(), SysFlag.TRANSACTION_NOT_TYPE), half.bornTimestamp(),
+                half.bornHost(), half.storeHost(), half.reconsumeTimes(), 0, half.body(), half.propertiesString()));
+    }
+
+    /**
+     * The body of a CHECK_TRANSACTION_STATE: the half as the producer sent it (real topic and queue,
+     * plain transaction type), its commit-log offset in PHYSICALOFFSET, and the check count.
+     */
+    public static ByteBuffer checkBody(RecordView half, long halfOffset, int checkTimes) {
+        Map<String, String> props = half.properties();
+        props.put(MessageProperty.TRANSACTION_CHECK_TIMES, Integer.toString(checkTimes));
+        String topic = props.getOrDefault(MessageProperty.REAL_TOPIC, TxnTopics.HALF);
+        int queueId = Integer.parseInt(props.getOrDefault(MessageProperty.REAL_QUEUE_ID, "0"));
+        ByteBuffer body = RecordEncoder.encode(new RecordDraft(topic, queueId, half.flag(),
+                SysFlag.withTransactionType(half.sysFlag(), SysFlag.TRANSACTION_NOT_TYPE), half.bornTimestamp(),
+                half.bornHost(), half.storeHost(), half.reconsumeTimes(), 0, half.body(), MessageProperties.encode(props)));
+        body.putLong(RecordLayout.PHYSICAL_OFFSET_POSITION, halfOffset);
+        body.putLong(RecordLayout.storeTimestampPosition(RecordView.of(body).sysFlag()), half.storeTimestamp());
+        return body;
+    }
+}

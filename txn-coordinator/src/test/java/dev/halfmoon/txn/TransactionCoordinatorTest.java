@@ -1,0 +1,236 @@
+package dev.halfmoon.txn;
+
+import static dev.halfmoon.txn.TxnFixture.message;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.halfmoon.log.QueueReadResult;
+import dev.halfmoon.log.RetentionConfig;
+import dev.halfmoon.log.StoredRecord;
+import dev.halfmoon.message.MessageProperty;
+import dev.halfmoon.message.RecordView;
+import dev.halfmoon.message.SysFlag;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class TransactionCoordinatorTest {
+    @TempDir
+    Path dir;
+    TxnFixture fx;
+
+    @BeforeEach
+    void open() {
+        fx = new TxnFixture(dir).open();
+    }
+
+    @AfterEach
+    void close() {
+        fx.close();
+    }
+
+    private PrepareResult prepare(String topic, String body) {
+        PrepareResult r = fx.coordinator.prepare(message(topic, 1, body, "PG")).join();
+        assertTrue(r.ok());
+        return r;
+    }
+
+    private EndResult end(PrepareResult half, Decision decision, Resolver by) {
+        return end(half, decision, by, "PG");
+    }
+
+    private EndResult end(PrepareResult half, Decision decision, Resolver by, String group) {
+        return fx.coordinator.end(new EndRequest(group, half.half().commitLogOffset(), half.transactionId(), decision, by)).join();
+    }
+
+    private List<RecordView> consumable(String topic) {
+        await().until(() -> fx.store.dispatchedOffset() == fx.store.writtenOffset());
+        QueueReadResult r = fx.store.readQueue(topic, 1, 0, 100, 1 << 20, null);
+        List<RecordView> views = new ArrayList<>();
+        for (StoredRecord s : r.records()) {
+            views.add(RecordView.of(s.bytes()));
+        }
+        return views;
+    }
+
+    @Test
+    void aHalfMessageIsPendingAndInvisibleToConsumers() {
+        PrepareResult half = prepare("orders", "o1");
+        assertEquals(1, fx.coordinator.index().size());
+        assertTrue(consumable("orders").isEmpty());
+        assertEquals(0, fx.store.maxQueueOffset(TxnTopics.HALF, 0));
+        RecordView stored = RecordView.of(fx.store.readRecord(half.half().commitLogOffset()));
+        assertEquals(TxnTopics.HALF, stored.topic());
+        assertEquals("orders", stored.properties().get(MessageProperty.REAL_TOPIC));
+        assertEquals(SysFlag.TRANSACTION_PREPARED_TYPE, SysFlag.transactionType(stored.sysFlag()));
+    }
+
+    @Test
+    void commitAppendsTheRestoredMessageOnceAndItsOpRecord() {
+        PrepareResult half = prepare("orders", "o1");
+        EndResult r = end(half, Decision.COMMIT, Resolver.PRODUCER);
+        assertEquals(EndStatus.APPLIED, r.status());
+        assertEquals(TransactionState.COMMITTED, r.state());
+        List<RecordView> visible = consumable("orders");
+        assertEquals(1, visible.size());
+        RecordView committed = visible.get(0);
+        assertEquals("o1", StandardCharsets.UTF_8.decode(committed.body()).toString());
+        assertEquals(1, committed.queueId());
+        assertEquals(7, committed.flag());
+        assertEquals(SysFlag.TRANSACTION_COMMIT_TYPE, SysFlag.transactionType(committed.sysFlag()));
+        assertEquals(half.half().commitLogOffset(), committed.preparedTransactionOffset());
+        assertEquals("true", committed.properties().get(MessageProperty.TRANSACTION_PREPARED));
+        assertEquals(0, fx.coordinator.index().size());
+
+        EndResult again = end(half, Decision.COMMIT, Resolver.PRODUCER);
+        assertEquals(EndStatus.ALREADY_RESOLVED, again.status());
+        assertTrue(again.message().contains("already committed"), again.message());
+        assertEquals(1, consumable("orders").size());
+    }
+
+    @Test
+    void rollbackLeavesNothingToConsumeAndALateCommitChangesNothing() {
+        PrepareResult half = prepare("orders", "o2");
+        assertEquals(EndStatus.APPLIED, end(half, Decision.ROLLBACK, Resolver.PRODUCER).status());
+        EndResult late = end(half, Decision.COMMIT, Resolver.CHECK);
+        assertEquals(EndStatus.ALREADY_RESOLVED, late.status());
+        assertEquals(TransactionState.ROLLED_BACK, late.state());
+        assertTrue(consumable("orders").isEmpty());
+    }
+
+    @Test
+    void unknownLeavesItPendingAndWrongGroupsAndUnknownOffsetsAreRefused() {
+        PrepareResult half = prepare("orders", "o3");
+        assertEquals(EndStatus.IGNORED_UNKNOWN, end(half, Decision.UNKNOWN, Resolver.CHECK).status());
+        EndResult wrong = end(half, Decision.COMMIT, Resolver.PRODUCER, "OTHER");
+        assertEquals(EndStatus.WRONG_GROUP, wrong.status());
+        assertTrue(wrong.message().contains("PG"));
+        assertEquals(1, fx.coordinator.index().size());
+        EndResult unknown = fx.coordinator.end(new EndRequest("PG", 123456789L, "nope", Decision.COMMIT, Resolver.PRODUCER)).join();
+        assertEquals(EndStatus.NOT_FOUND, unknown.status());
+        assertTrue(consumable("orders").isEmpty());
+    }
+
+    @Test
+    void concurrentAnswersApplyExactlyOnce() {
+        for (int round = 0; round < 50; round++) {
+            PrepareResult half = prepare("race", "r" + round);
+            List<CompletableFuture<EndResult>> answers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Decision d = i % 2 == 0 ? Decision.COMMIT : Decision.ROLLBACK;
+                answers.add(CompletableFuture.supplyAsync(() -> end(half, d, Resolver.CHECK)));
+            }
+            long applied = answers.stream().map(CompletableFuture::join).filter(EndResult::applied).count();
+            assertEquals(1, applied);
+        }
+        await().until(() -> fx.store.dispatchedOffset() == fx.store.writtenOffset());
+        QueueReadResult r = fx.store.readQueue("race", 1, 0, 1000, 1 << 22, null);
+        List<String> bodies = r.records().stream().map(s -> StandardCharsets.UTF_8.decode(RecordView.of(s.bytes()).body()).toString()).toList();
+        assertEquals(bodies.size(), bodies.stream().distinct().count());
+    }
+
+    @Test
+    void pendingSetAndCheckCountsSurviveARestart() {
+        PrepareResult a = prepare("orders", "a");
+        PrepareResult b = prepare("orders", "b");
+        PrepareResult c = prepare("orders", "c");
+        end(b, Decision.COMMIT, Resolver.PRODUCER);
+        fx.coordinator.recordCheck(a.half().commitLogOffset(), "client-1@127.0.0.1:5555", 42).join();
+        fx.coordinator.recordCheck(a.half().commitLogOffset(), "client-2@127.0.0.1:5556", 43).join();
+        fx.coordinator.checkpoint();
+        fx.coordinator.recordCheck(c.half().commitLogOffset(), "client-1@127.0.0.1:5555", 44).join();
+        PrepareResult d = prepare("orders", "d");
+
+        fx.reopen();
+        assertEquals(3, fx.coordinator.index().size());
+        PendingTransaction ta = fx.coordinator.index().get(a.half().commitLogOffset()).orElseThrow();
+        assertEquals(2, ta.checkCount());
+        assertEquals("client-2@127.0.0.1:5556", ta.checks().get(1).target());
+        assertEquals(1, fx.coordinator.index().get(c.half().commitLogOffset()).orElseThrow().checkCount());
+        assertTrue(fx.coordinator.index().get(d.half().commitLogOffset()).isPresent());
+        assertFalse(fx.coordinator.index().get(b.half().commitLogOffset()).isPresent());
+        assertEquals(EndStatus.ALREADY_RESOLVED, end(b, Decision.COMMIT, Resolver.PRODUCER).status());
+        assertEquals(EndStatus.APPLIED, end(d, Decision.COMMIT, Resolver.PRODUCER).status());
+        assertEquals(2, consumable("orders").size());
+    }
+
+    @Test
+    void givingUpRollsBackCopiesTheHalfForInspectionAndRefusesLateAnswers() {
+        PrepareResult half = prepare("orders", "g");
+        EndResult r = fx.coordinator.giveUp(half.half().commitLogOffset()).join();
+        assertEquals(TransactionState.GIVEN_UP, r.state());
+        await().until(() -> fx.store.maxQueueOffset(TxnTopics.CHECK_MAX_TIME, 0) == 1);
+        RecordView copy = RecordView.of(fx.store.readQueue(TxnTopics.CHECK_MAX_TIME, 0, 0, 1, 1 << 20, null)
+                .records().get(0).bytes());
+        assertEquals("g", StandardCharsets.UTF_8.decode(copy.body()).toString());
+        EndResult late = end(half, Decision.COMMIT, Resolver.PRODUCER);
+        assertEquals(EndStatus.ALREADY_RESOLVED, late.status());
+        assertTrue(late.message().contains("given up"), late.message());
+        assertTrue(consumable("orders").isEmpty());
+    }
+
+    @Test
+    void adminCanListFindAndResolvePendingTransactions() {
+        PrepareResult a = prepare("orders", "a");
+        PrepareResult b = fx.coordinator.prepare(message("payments", 1, "b", "PG2")).join();
+        PendingPage all = fx.coordinator.list(PendingQuery.all());
+        assertEquals(2, all.total());
+        assertEquals(1, fx.coordinator.list(new PendingQuery("payments", null, 0, 0, 10)).total());
+        assertEquals(1, fx.coordinator.list(new PendingQuery(null, "PG", 0, 0, 10)).total());
+        assertEquals(0, fx.coordinator.list(new PendingQuery(null, null, 3_600_000, 0, 10)).total());
+        PendingPage page = fx.coordinator.list(new PendingQuery(null, null, 0, 1, 1));
+        assertEquals(2, page.total());
+        assertEquals(b.transactionId(), page.transactions().get(0).transactionId());
+
+        assertEquals(a.half().commitLogOffset(), fx.coordinator.find(a.transactionId()).orElseThrow().halfOffset());
+        assertTrue(fx.coordinator.find(Long.toString(a.half().commitLogOffset())).isPresent());
+        assertTrue(fx.coordinator.find(fx.coordinator.offsetMessageId(a.half().commitLogOffset())).isPresent());
+        assertEquals(EndStatus.APPLIED, fx.coordinator.resolveByAdmin(b.transactionId(), Decision.COMMIT).join().status());
+        await().until(() -> fx.store.maxQueueOffset("payments", 1) == 1);
+    }
+
+    @Test
+    void immunityTimeOnlyMovesTheFirstDeadline() {
+        PrepareResult half = fx.coordinator.prepare(message("orders", 1, "i", "PG",
+                Map.of(MessageProperty.CHECK_IMMUNITY_TIME_IN_SECONDS, "60"))).join();
+        PendingTransaction t = fx.coordinator.index().get(half.half().commitLogOffset()).orElseThrow();
+        assertEquals(60_000, t.timeoutMs());
+        assertEquals(t.storeTimestamp() + 60_000, t.nextCheckMs());
+        assertEquals(0, t.checkCount());
+    }
+
+    @Test
+    void retentionCarriesPendingHalvesForward() throws Exception {
+        PrepareResult pending = prepare("orders", "keep-me");
+        for (int i = 0; i < 60; i++) {
+            PrepareResult filler = prepare("filler", "x".repeat(2000) + i);
+            end(filler, Decision.ROLLBACK, Resolver.PRODUCER);
+        }
+        try (var files = java.nio.file.Files.list(dir.resolve("commitlog"))) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(0));
+            }
+        }
+        fx.close();
+        fx.config = fx.config.withRetention(new RetentionConfig(1000, 75, 0.95, 50, 20));
+        fx.open();
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> fx.store.minCommitLogOffset() > pending.half().commitLogOffset());
+        PendingTransaction moved = fx.coordinator.find(pending.transactionId()).orElseThrow();
+        assertTrue(moved.halfOffset() > pending.half().commitLogOffset());
+        assertEquals(EndStatus.APPLIED, end(pending, Decision.COMMIT, Resolver.PRODUCER).status());
+        assertEquals("keep-me", StandardCharsets.UTF_8.decode(consumable("orders").get(0).body()).toString());
+        fx.reopen();
+        assertEquals(0, fx.coordinator.index().size());
+    }
+}
