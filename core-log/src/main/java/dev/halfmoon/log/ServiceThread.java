@@ -29,7 +29,7 @@ public final class ServiceThread implements AutoCloseable {
     private final String role;
     private final Work work;
     private final Signal signal;
-    private final long idleNanos;
+    private final java.util.function.LongSupplier idleMs;
     private final Thread thread;
     private final AtomicLong errors = new AtomicLong();
     private volatile boolean running;
@@ -47,7 +47,20 @@ public final class ServiceThread implements AutoCloseable {
         if (idleMs < 0) {
             throw new IllegalArgumentException("idleMs must not be negative: " + idleMs);
         }
-        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMs);
+        this.idleMs = () -> idleMs;
+        this.thread = new Thread(this::loop, "halfmoon-" + role);
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * A loop whose wait after an idle turn is computed each time (for example, until the next
+     * deadline), in ms.
+     */
+    public ServiceThread(String role, Work work, Signal signal, java.util.function.LongSupplier idleMs) {
+        this.role = Objects.requireNonNull(role);
+        this.work = Objects.requireNonNull(work);
+        this.signal = Objects.requireNonNull(signal);
+        this.idleMs = Objects.requireNonNull(idleMs);
         this.thread = new Thread(this::loop, "halfmoon-" + role);
         this.thread.setDaemon(true);
     }
@@ -68,7 +81,7 @@ public final class ServiceThread implements AutoCloseable {
         while (running) {
             try {
                 if (work.doWork() == 0 && running) {
-                    signal.await(idleNanos);
+                    signal.await(TimeUnit.MILLISECONDS.toNanos(Math.max(0, idleMs.getAsLong())));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -194,11 +194,16 @@ public final class TransactionCoordinator {
                 TransactionRecords.checkBody(RecordView.of(half), halfOffset, t.get().checkCount() + 1)));
     }
 
-    /** A check-back was sent to {@code target}: counted (durably, in an op record) and the next one scheduled. */
-    public CompletableFuture<Void> recordCheck(long halfOffset, String target, long nextDueMs) {
+    /**
+     * A check-back was sent to {@code target}: counted (durably, in an op record) and the next one
+     * scheduled.
+     *
+     * @return true once recorded; false if the store refused the op record (or it is no longer pending)
+     */
+    public CompletableFuture<Boolean> recordCheck(long halfOffset, String target, long nextDueMs) {
         Optional<PendingTransaction> t = index.get(halfOffset);
         if (t.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(false);
         }
         long now = clock.millis();
         int number = t.get().checkCount() + 1;
@@ -207,6 +212,7 @@ public final class TransactionCoordinator {
             if (result.ok()) {
                 index.get(halfOffset).ifPresent(p -> index.update(p.withCheck(new CheckAttempt(number, now, target), nextDueMs)));
             }
+            return result.ok();
         });
     }
 

@@ -1,0 +1,162 @@
+package dev.halfmoon.checkback;
+
+import dev.halfmoon.log.ServiceThread;
+import dev.halfmoon.log.Signal;
+import dev.halfmoon.txn.CheckRequest;
+import dev.halfmoon.txn.EndResult;
+import dev.halfmoon.txn.PendingListener;
+import dev.halfmoon.txn.PendingTransaction;
+import dev.halfmoon.txn.TransactionCoordinator;
+import dev.halfmoon.txn.TransactionState;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks producers about transactions whose deadline passed. A loop ({@code halfmoon-check-back})
+ * sleeps until the earliest deadline (at most one tick), then handles only the transactions that
+ * are due: sends a check-back through the {@link CheckTransport}, records it (counted only if it
+ * left), schedules the next one with backoff, or gives the transaction up after the last check.
+ * A failure while handling one transaction is logged and counted and touches no other.
+ * Thread-safe; one loop thread does the work.
+ */
+public final class CheckBackService implements PendingListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckBackService.class);
+    private static final int MAX_PER_TURN = 10_000;
+
+    private final TransactionCoordinator coordinator;
+    private final CheckTransport transport;
+    private final CheckPolicy policy;
+    private final Clock clock;
+    private final CheckSchedule schedule = new CheckSchedule();
+    private final Signal wake = new Signal();
+    private final ServiceThread loop;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong deferred = new AtomicLong();
+    private final AtomicLong givenUp = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+
+    public CheckBackService(TransactionCoordinator coordinator, CheckTransport transport, CheckPolicy policy, Clock clock) {
+        this.coordinator = coordinator;
+        this.transport = transport;
+        this.policy = policy;
+        this.clock = clock;
+        this.loop = new ServiceThread("check-back", this::turn, wake,
+                () -> Math.min(policy.tickMs(), Math.max(1, schedule.nextDue() - clock.millis())));
+    }
+
+    /** Schedules every pending transaction and starts the loop. */
+    public CheckBackService start() {
+        coordinator.index().addListener(this);
+        for (PendingTransaction t : coordinator.index().snapshot()) {
+            onPending(t);
+        }
+        loop.start();
+        return this;
+    }
+
+    @Override
+    public void onPending(PendingTransaction t) {
+        if (t.state() != TransactionState.PENDING) {
+            return;
+        }
+        long before = schedule.nextDue();
+        schedule.schedule(t.halfOffset(), t.nextCheckMs());
+        if (t.nextCheckMs() < before) {
+            wake.raise();
+        }
+    }
+
+    @Override
+    public void onRemoved(long halfOffset) {
+        schedule.cancel(halfOffset);
+    }
+
+    private int turn() {
+        long now = clock.millis();
+        List<Long> due = schedule.takeDue(now, MAX_PER_TURN);
+        for (long halfOffset : due) {
+            try {
+                check(halfOffset, now);
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                LOG.error("check-back of the transaction at {} failed; retrying later", halfOffset, e);
+                coordinator.deferCheck(halfOffset, "check failed: " + e, now + policy.retryMs());
+            }
+        }
+        return due.size() == MAX_PER_TURN ? 1 : 0;
+    }
+
+    private void check(long halfOffset, long now) {
+        Optional<CheckRequest> request = coordinator.checkRequest(halfOffset);
+        if (request.isEmpty()) {
+            return;
+        }
+        PendingTransaction t = request.get().transaction();
+        if (t.checkCount() >= policy.checkMax()) {
+            giveUp(t);
+            return;
+        }
+        CheckTransport.Delivery delivery = transport.send(request.get());
+        if (!delivery.sent()) {
+            deferred.incrementAndGet();
+            coordinator.deferCheck(halfOffset, delivery.reason(), now + policy.retryDelay(t.timeoutMs()));
+            return;
+        }
+        sent.incrementAndGet();
+        long next = now + policy.delayAfter(t.checkCount() + 1, t.timeoutMs());
+        coordinator.recordCheck(halfOffset, delivery.target(), next).whenComplete((recorded, error) -> {
+            if (error != null || !Boolean.TRUE.equals(recorded)) {
+                coordinator.deferCheck(halfOffset, "could not record the check-back", clock.millis() + policy.retryMs());
+            }
+        });
+    }
+
+    private void giveUp(PendingTransaction t) {
+        coordinator.giveUp(t.halfOffset()).whenComplete((EndResult r, Throwable error) -> {
+            if (error == null && r.applied()) {
+                givenUp.incrementAndGet();
+                LOG.warn("transaction {} of producer group {} given up after {} check-backs without an answer: "
+                        + "rolled back, half copied to TRANS_CHECK_MAX_TIME_TOPIC", t.transactionId(), t.producerGroup(),
+                        t.checkCount());
+            } else if (error != null || r.status() == dev.halfmoon.txn.EndStatus.STORE_REFUSED) {
+                failures.incrementAndGet();
+                coordinator.deferCheck(t.halfOffset(), "give-up failed: " + (error != null ? error : r.message()),
+                        clock.millis() + policy.retryMs());
+            }
+        });
+    }
+
+    /** Check-backs sent. */
+    public long sentCount() {
+        return sent.get();
+    }
+
+    /** Check-backs that could not be sent (no live producer) and were deferred. */
+    public long deferredCount() {
+        return deferred.get();
+    }
+
+    /** Transactions given up. */
+    public long givenUpCount() {
+        return givenUp.get();
+    }
+
+    /** Failures while handling a transaction. */
+    public long failureCount() {
+        return failures.get();
+    }
+
+    /** Transactions with a scheduled check. */
+    public int scheduled() {
+        return schedule.size();
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+    }
+}
