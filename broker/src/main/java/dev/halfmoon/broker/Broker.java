@@ -3,18 +3,25 @@ package dev.halfmoon.broker;
 import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ClientService;
 import dev.halfmoon.broker.config.BrokerConfig;
+import dev.halfmoon.broker.config.TransactionConfig;
 import dev.halfmoon.broker.offset.ConsumerOffsets;
 import dev.halfmoon.broker.offset.OffsetQueries;
 import dev.halfmoon.broker.processor.AdminProcessor;
 import dev.halfmoon.broker.processor.ClientProcessor;
+import dev.halfmoon.broker.processor.EndTransactionProcessor;
 import dev.halfmoon.broker.processor.OffsetProcessor;
 import dev.halfmoon.broker.processor.PullProcessor;
 import dev.halfmoon.broker.processor.SendProcessor;
+import dev.halfmoon.broker.processor.TransactionAdminProcessor;
 import dev.halfmoon.broker.pull.PullHolds;
 import dev.halfmoon.broker.pull.PullService;
 import dev.halfmoon.broker.send.SendService;
 import dev.halfmoon.broker.topic.TopicRegistry;
+import dev.halfmoon.broker.txn.BrokerCheckTransport;
+import dev.halfmoon.checkback.CheckBackService;
+import dev.halfmoon.checkback.CheckPolicy;
 import dev.halfmoon.log.LogStore;
+import dev.halfmoon.log.RetentionHook;
 import dev.halfmoon.log.StoreHooks;
 import dev.halfmoon.log.meta.Codec;
 import dev.halfmoon.log.meta.MetadataStore;
@@ -24,6 +31,8 @@ import dev.halfmoon.remoting.RemotingServer;
 import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.TopicConfig;
+import dev.halfmoon.txn.TransactionCoordinator;
+import dev.halfmoon.txn.TxnTopics;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,108 +42,148 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running broker: the one place where its parts are built and wired, started in order and
  * stopped in reverse. Holds no business rules. {@link #start} returns a serving broker;
- * {@link #close} flushes, checkpoints and stops it.
+ * {@link #close} answers what is in progress, flushes, checkpoints and stops it.
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
-    private final List<AutoCloseable> closeInReverse = new ArrayList<>();
-    private final String address;
-    private final LogStore store;
+    /** The store and what lives on it, opened and recovered. */
+    private record Storage(MetadataStore metadata, LogStore store, TransactionCoordinator transactions,
+                           TopicRegistry topics, ConsumerOffsets offsets) {
+    }
 
-    private Broker(String address, LogStore store) {
+    private final List<AutoCloseable> closeInReverse;
+    private final String address;
+    private final Storage storage;
+
+    private Broker(String address, Storage storage, List<AutoCloseable> started) {
         this.address = address;
-        this.store = store;
+        this.storage = storage;
+        this.closeInReverse = new ArrayList<>(started);
+        Collections.reverse(this.closeInReverse);
     }
 
     /**
-     * Opens the store (recovering it), listens, and registers with the name servers.
+     * Opens the store (recovering it and the pending transactions), listens, and registers with
+     * the name servers.
      *
      * @throws RuntimeException with the cause if any part fails to start; whatever started is stopped
      */
     public static Broker start(BrokerConfig config, Clock clock) {
         List<AutoCloseable> started = new ArrayList<>();
+        RemotingServer server = new RemotingServer("broker", config.network());
         try {
-            return assemble(config, clock, started);
+            long begin = System.nanoTime();
+            int port = server.start().getPort();
+            Storage storage = openStorage(config, config.identity().storeHost(port), clock, started);
+            Broker broker = serve(config, clock, server, port, storage, started);
+            LOG.info("broker {} ({} of cluster {}) serving at {}, store {} ({}), {} pending transactions, started in {} ms",
+                    config.identity().brokerName(), config.identity().brokerId(), config.identity().clusterName(),
+                    broker.address, config.store().rootDir(), config.store().commitLog().flushMode(),
+                    storage.transactions().index().size(), (System.nanoTime() - begin) / 1_000_000);
+            return broker;
         } catch (RuntimeException e) {
+            if (!started.contains(server)) {
+                started.add(server);
+            }
             Collections.reverse(started);
             closeAll(started);
             throw e;
         }
     }
 
-    private static Broker assemble(BrokerConfig config, Clock clock, List<AutoCloseable> started) {
-        long begin = System.nanoTime();
+    private static Storage openStorage(BrokerConfig config, InetSocketAddress storeHost, Clock clock,
+                                       List<AutoCloseable> started) {
         MetadataStore metadata = MetadataStore.open(config.store().metadataDir());
         started.add(metadata);
-        LogStore store = LogStore.open(config.store(), metadata, StoreHooks.defaults().withClock(clock));
+        AtomicReference<TransactionCoordinator> coordinator = new AtomicReference<>();
+        RetentionHook carryForward = (start, end) -> coordinator.get().carryForward(start, end);
+        LogStore store = LogStore.open(config.store(), metadata, StoreHooks.defaults().withClock(clock)
+                .withDispatchFilter(record -> !TxnTopics.isHidden(record.topic())).withRetentionHook(carryForward));
         started.add(store);
+        TransactionCoordinator transactions = TransactionCoordinator.open(store, metadata, clock, storeHost,
+                config.transactions().timeoutMs());
+        coordinator.set(transactions);
+        started.add(transactions::checkpoint);
         TopicRegistry topics = TopicRegistry.load(metadata.table(MetadataTable.TOPICS, Codec.STRING,
                 new JsonCodec<>(TopicConfig.class)), clock);
         if (config.messaging().autoCreateTopicEnable()) {
             topics.ensure(TopicRegistry.AUTO_CREATE_TOPIC_KEY, config.messaging().defaultTopicQueueNums(),
                     Perm.READ_WRITE | Perm.INHERIT);
         }
+        topics.ensure(TxnTopics.CHECK_MAX_TIME, 1, Perm.READ);
         ConsumerOffsets offsets = ConsumerOffsets.load(metadata.table(MetadataTable.CONSUMER_OFFSETS, Codec.STRING, Codec.LONG));
+        return new Storage(metadata, store, transactions, topics, offsets);
+    }
+
+    private static Broker serve(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,
+                                List<AutoCloseable> started) {
         ClientRegistry clients = new ClientRegistry();
         PullHolds holds = new PullHolds(clock);
-        store.start(List.of(holds));
-        holds.start(store);
-
+        s.store().start(List.of(holds));
+        holds.start(s.store());
         WorkerPools pools = new WorkerPools();
         started.add(pools);
-        ThreadPoolExecutor sendPool = pools.create("send", config.messaging().sendThreads(), 10_000);
-        ThreadPoolExecutor pullPool = pools.create("pull", config.messaging().pullThreads(), 100_000);
-        ThreadPoolExecutor adminPool = pools.create("admin", 4, 10_000);
-
-        RemotingServer server = new RemotingServer("broker", config.network());
+        registerProcessors(config, clock, server, port, s, clients, holds, pools);
         started.add(server);
-        InetSocketAddress bound = server.start();
         started.add(holds);
-        int port = bound.getPort();
-        String address = config.identity().address(port);
-        SendService sends = new SendService(topics, config.messaging(), store, config.identity().storeHost(port),
-                config.identity().clusterName());
-        SendProcessor sendProcessor = new SendProcessor(sends);
-        server.register(RequestCode.SEND_MESSAGE, sendProcessor, sendPool)
-                .register(RequestCode.SEND_MESSAGE_V2, sendProcessor, sendPool)
-                .register(RequestCode.SEND_BATCH_MESSAGE, sendProcessor, sendPool);
-        PullProcessor pullProcessor = new PullProcessor(new PullService(store, topics, clients, offsets,
-                config.messaging(), holds));
-        server.register(RequestCode.PULL_MESSAGE, pullProcessor, pullPool)
-                .register(RequestCode.LITE_PULL_MESSAGE, pullProcessor, pullPool);
-        new ClientProcessor(new ClientService(clients, topics, clock)).registerWith(server, adminPool);
-        new OffsetProcessor(offsets, new OffsetQueries(offsets, store), store).registerWith(server, adminPool);
-        new AdminProcessor(topics, store).registerWith(server, adminPool);
 
+        TransactionConfig tx = config.transactions();
+        CheckBackService checks = new CheckBackService(s.transactions(), new BrokerCheckTransport(clients, s.transactions()),
+                new CheckPolicy(tx.checkMax(), tx.checkIntervalMs(), 1000, 5000), clock).start();
+        started.add(checks);
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "halfmoon-clients");
+            Thread t = new Thread(r, "halfmoon-housekeeping");
             t.setDaemon(true);
             return t;
         });
         started.add(housekeeping::shutdownNow);
         housekeeping.scheduleWithFixedDelay(() -> clients.expire(clock.millis() - config.messaging().channelExpiredTimeoutMs()),
                 10, 10, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                s.transactions().checkpoint();
+            } catch (RuntimeException e) {
+                LOG.error("transaction snapshot failed; the next one retries", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
 
+        String address = config.identity().address(port);
         RemotingClient namesrvClient = new RemotingClient("broker-register");
         started.add(namesrvClient);
-        NamesrvRegistrar registrar = new NamesrvRegistrar(config.namesrv(), config.identity(), address, topics, namesrvClient);
+        NamesrvRegistrar registrar = new NamesrvRegistrar(config.namesrv(), config.identity(), address, s.topics(), namesrvClient);
         registrar.start();
         started.add(registrar);
+        return new Broker(address, s, started);
+    }
 
-        LOG.info("broker {} ({} of cluster {}) serving at {}, store {} ({}), started in {} ms", config.identity().brokerName(),
-                config.identity().brokerId(), config.identity().clusterName(), address, config.store().rootDir(),
-                config.store().commitLog().flushMode(), (System.nanoTime() - begin) / 1_000_000);
-        Broker broker = new Broker(address, store);
-        broker.closeInReverse.addAll(started);
-        Collections.reverse(broker.closeInReverse);
-        return broker;
+    private static void registerProcessors(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,
+                                           ClientRegistry clients, PullHolds holds, WorkerPools pools) {
+        ThreadPoolExecutor sendPool = pools.create("send", config.messaging().sendThreads(), 10_000);
+        ThreadPoolExecutor pullPool = pools.create("pull", config.messaging().pullThreads(), 100_000);
+        ThreadPoolExecutor txPool = pools.create("end-tx", 4, 100_000);
+        ThreadPoolExecutor adminPool = pools.create("admin", 4, 10_000);
+        SendProcessor send = new SendProcessor(new SendService(s.topics(), config.messaging(), s.store(), s.transactions(),
+                config.identity().storeHost(port), config.identity().clusterName()));
+        server.register(RequestCode.SEND_MESSAGE, send, sendPool)
+                .register(RequestCode.SEND_MESSAGE_V2, send, sendPool)
+                .register(RequestCode.SEND_BATCH_MESSAGE, send, sendPool);
+        PullProcessor pull = new PullProcessor(new PullService(s.store(), s.topics(), clients, s.offsets(),
+                config.messaging(), holds));
+        server.register(RequestCode.PULL_MESSAGE, pull, pullPool)
+                .register(RequestCode.LITE_PULL_MESSAGE, pull, pullPool)
+                .register(RequestCode.END_TRANSACTION, new EndTransactionProcessor(s.transactions()), txPool);
+        new ClientProcessor(new ClientService(clients, s.topics(), clock)).registerWith(server, adminPool);
+        new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store()).registerWith(server, adminPool);
+        new AdminProcessor(s.topics(), s.store()).registerWith(server, adminPool);
+        new TransactionAdminProcessor(s.transactions(), clock).registerWith(server, adminPool);
     }
 
     /** {@code host:port} clients use. */
@@ -148,7 +197,12 @@ public final class Broker implements AutoCloseable {
 
     /** The store, for tests and tools in the same process. */
     public LogStore store() {
-        return store;
+        return storage.store();
+    }
+
+    /** The transaction coordinator, for tests and tools in the same process. */
+    public TransactionCoordinator transactions() {
+        return storage.transactions();
     }
 
     @Override

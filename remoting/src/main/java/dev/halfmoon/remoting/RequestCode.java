@@ -57,6 +57,13 @@ public final class RequestCode {
     public static final int QUERY_DATA_VERSION = 322;
     public static final int RESUME_CHECK_HALF_MESSAGE = 323;
 
+    /** Halfmoon: list pending transactions (ext topic?, producerGroup?, olderThanMs?, offset?, limit?). */
+    public static final int HM_LIST_PENDING_TRANSACTIONS = 9901;
+    /** Halfmoon: describe one pending transaction (ext id: transaction id, half offset or offset message id). */
+    public static final int HM_DESCRIBE_TRANSACTION = 9902;
+    /** Halfmoon: resolve one pending transaction by hand (ext id, decision COMMIT|ROLLBACK). */
+    public static final int HM_RESOLVE_TRANSACTION = 9903;
+
     private RequestCode() {
     }
 }

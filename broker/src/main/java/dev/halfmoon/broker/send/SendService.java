@@ -14,6 +14,7 @@ import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.TopicConfig;
 import dev.halfmoon.remoting.body.TopicValidator;
+import dev.halfmoon.txn.TransactionCoordinator;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -26,21 +27,24 @@ import java.util.stream.Collectors;
 /**
  * The rules of a plain send: the topic must exist (or be auto-created when allowed) and be
  * writable, the queue is the requested one or a random one, the body and properties must fit, the
- * broker adds its cluster name; then the record (or the batch, atomically) is appended. Refusals
+ * broker adds its cluster name; then the record (or the batch, atomically) is appended, or, for a
+ * half message, handed to the transaction coordinator. Refusals
  * come back as results with a code and a remark, never as exceptions. Thread-safe.
  */
 public final class SendService {
     private final TopicRegistry topics;
     private final MessagingConfig config;
     private final RecordAppender appender;
+    private final TransactionCoordinator transactions;
     private final InetSocketAddress storeHost;
     private final String clusterName;
 
-    public SendService(TopicRegistry topics, MessagingConfig config, RecordAppender appender, InetSocketAddress storeHost,
-                       String clusterName) {
+    public SendService(TopicRegistry topics, MessagingConfig config, RecordAppender appender,
+                       TransactionCoordinator transactions, InetSocketAddress storeHost, String clusterName) {
         this.topics = topics;
         this.config = config;
         this.appender = appender;
+        this.transactions = transactions;
         this.storeHost = storeHost;
         this.clusterName = clusterName;
     }
@@ -71,6 +75,9 @@ public final class SendService {
                 : request.queueId() % topic.writeQueueNums();
         List<ByteBuffer> records = new ArrayList<>();
         try {
+            if (!request.batch() && isHalf(request.properties()) && !request.topic().startsWith(SystemTopics.RETRY_PREFIX)) {
+                return prepare(request, queueId);
+            }
             if (request.batch()) {
                 for (BatchBody.Item item : BatchBody.split(request.body())) {
                     records.add(encode(request, queueId, item.flag(), item.body(), item.properties()));
@@ -102,19 +109,46 @@ public final class SendService {
             throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "the message body is " + body.length
                     + " bytes, more than maxMessageSize " + config.maxMessageSize());
         }
+        return RecordEncoder.encode(draft(request, queueId, flag, body, properties));
+    }
+
+    private RecordDraft draft(SendRequest request, int queueId, int flag, byte[] body, String properties) {
         Map<String, String> props = MessageProperties.decode(properties);
-        if (Boolean.parseBoolean(props.get(MessageProperty.TRANSACTION_PREPARED))) {
-            throw new SendRefused(ResponseCode.NO_PERMISSION,
-                    "transactional (half) messages are not accepted by this broker yet");
+        if (request.batch() && Boolean.parseBoolean(props.get(MessageProperty.TRANSACTION_PREPARED))) {
+            throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "a batch cannot hold transactional messages");
         }
         props.put(MessageProperty.CLUSTER, clusterName);
         String stored = MessageProperties.encode(props);
         if (stored.length() > RecordLayout.MAX_PROPERTIES_BYTES) {
             throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "the message properties are longer than 32767 bytes");
         }
-        return RecordEncoder.encode(new RecordDraft(request.topic(), queueId, flag, request.sysFlag(),
-                request.bornTimestamp(), request.bornHost(), storeHost, request.reconsumeTimes(), 0,
-                ByteBuffer.wrap(body), stored));
+        return new RecordDraft(request.topic(), queueId, flag, request.sysFlag(), request.bornTimestamp(),
+                request.bornHost(), storeHost, request.reconsumeTimes(), 0, ByteBuffer.wrap(body), stored);
+    }
+
+    private static boolean isHalf(String properties) {
+        return Boolean.parseBoolean(MessageProperties.find(properties, MessageProperty.TRANSACTION_PREPARED));
+    }
+
+    /** A half message: stored by the coordinator, invisible until its transaction commits. */
+    private CompletableFuture<SendResult> prepare(SendRequest request, int queueId) {
+        if (request.body() == null || request.body().length == 0 || request.body().length > config.maxMessageSize()) {
+            throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "the message body must be 1.." + config.maxMessageSize()
+                    + " bytes (maxMessageSize)");
+        }
+        String delay = MessageProperties.find(request.properties(), MessageProperty.DELAY_TIME_LEVEL);
+        if (delay != null && !delay.equals("0")) {
+            throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "a transactional message cannot have a delay level ("
+                    + MessageProperty.DELAY_TIME_LEVEL + "=" + delay + "); send a delayed message after the commit instead");
+        }
+        if (MessageProperties.find(request.properties(), MessageProperty.PRODUCER_GROUP) == null) {
+            throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "a transactional message must carry its producer group (PGROUP)");
+        }
+        RecordDraft message = draft(request, queueId, request.flag(), request.body(), request.properties());
+        return transactions.prepare(message).thenApply(r -> !r.ok()
+                ? SendResult.refused(AppendRefusal.code(r.status()), AppendRefusal.remark(r.status()))
+                : new SendResult(ResponseCode.SUCCESS, null, queueId, List.of(r.half()),
+                        new OffsetMessageId(storeHost, r.half().commitLogOffset()).encode(), r.transactionId()));
     }
 
     private CompletableFuture<SendResult> append(List<ByteBuffer> records, int queueId) {

@@ -1,0 +1,66 @@
+package dev.halfmoon.broker.processor;
+
+import dev.halfmoon.remoting.Headers;
+import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestProcessor;
+import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.txn.Decision;
+import dev.halfmoon.txn.EndRequest;
+import dev.halfmoon.txn.EndResult;
+import dev.halfmoon.txn.EndStatus;
+import dev.halfmoon.txn.Resolver;
+import dev.halfmoon.txn.TransactionCoordinator;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * END_TRANSACTION: a producer's commit (8), rollback (12) or unknown (0), after its local
+ * transaction or in answer to a check-back. Clients send it oneway, so refusals are logged; a
+ * caller that waits gets a response code and the reason.
+ */
+public final class EndTransactionProcessor implements RequestProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(EndTransactionProcessor.class);
+    private static final int COMMIT = 8;
+    private static final int ROLLBACK = 12;
+
+    private final TransactionCoordinator coordinator;
+
+    public EndTransactionProcessor(TransactionCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> process(RemotingChannel channel, RemotingCommand r) {
+        int type = Headers.requiredInt(r, "commitOrRollback");
+        Decision decision = type == COMMIT ? Decision.COMMIT : type == ROLLBACK ? Decision.ROLLBACK : Decision.UNKNOWN;
+        boolean fromCheck = Headers.optionalBoolean(r, "fromTransactionCheck", false);
+        EndRequest request = new EndRequest(Headers.required(r, "producerGroup"), Headers.requiredLong(r, "commitLogOffset"),
+                r.ext("transactionId") != null ? r.ext("transactionId") : r.ext("msgId"), decision,
+                fromCheck ? Resolver.CHECK : Resolver.PRODUCER);
+        return coordinator.end(request).thenApply(result -> {
+            log(request, result, channel);
+            return RemotingCommand.response(r, code(result.status()), result.applied() ? null : result.message());
+        });
+    }
+
+    private static void log(EndRequest request, EndResult result, RemotingChannel channel) {
+        switch (result.status()) {
+            case APPLIED, IGNORED_UNKNOWN -> LOG.debug("{} from {}: {}", request.decision(), channel.remoteAddress(), result.message());
+            case ALREADY_RESOLVED, IN_PROGRESS -> LOG.info("{} from {} ignored: {}", request.decision(),
+                    channel.remoteAddress(), result.message());
+            default -> LOG.warn("{} from {} refused: {}", request.decision(), channel.remoteAddress(), result.message());
+        }
+    }
+
+    static int code(EndStatus status) {
+        return switch (status) {
+            case APPLIED, IGNORED_UNKNOWN -> ResponseCode.SUCCESS;
+            case ALREADY_RESOLVED, IN_PROGRESS -> ResponseCode.ILLEGAL_OPERATION;
+            case NOT_FOUND -> ResponseCode.SYSTEM_ERROR;
+            case WRONG_GROUP -> ResponseCode.TRANSACTION_STATE_GROUP_WRONG;
+            case STORE_REFUSED -> ResponseCode.SERVICE_NOT_AVAILABLE;
+        };
+    }
+}
