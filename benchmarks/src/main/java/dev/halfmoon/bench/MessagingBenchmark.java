@@ -1,6 +1,7 @@
 package dev.halfmoon.bench;
 
 import dev.halfmoon.remoting.RemotingClient;
+import dev.halfmoon.testkit.HalfmoonProcess;
 import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.ResponseCode;
@@ -61,7 +62,7 @@ public final class MessagingBenchmark implements Callable<Integer> {
                 if (namesrv != null) {
                     rows.add(run(mode, namesrv, broker));
                 } else {
-                    try (BrokerProcess p = BrokerProcess.start(dir, List.of("flushDiskType=" + mode))) {
+                    try (HalfmoonProcess p = HalfmoonProcess.start(dir, List.of("flushDiskType=" + mode))) {
                         rows.add(run(mode, p.namesrv(), p.broker()));
                     }
                 }

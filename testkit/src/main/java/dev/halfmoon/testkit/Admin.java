@@ -15,15 +15,38 @@ public final class Admin {
     }
 
     public static void createTopic(HalfmoonFixture halfmoon, String topic, int queues) {
+        createTopic(halfmoon.brokerAddress(), halfmoon.namesrv(), topic, queues);
+    }
+
+    /** Creates {@code topic} on the broker at {@code broker} and waits until {@code namesrv} routes it. */
+    public static void createTopic(String broker, String namesrv, String topic, int queues) {
         try (RemotingClient client = new RemotingClient("test-admin")) {
-            RemotingCommand response = client.invokeSync(halfmoon.brokerAddress(), RemotingCommand.request(
+            RemotingCommand response = client.invokeSync(broker, RemotingCommand.request(
                     RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", topic, "readQueueNums", Integer.toString(queues),
                             "writeQueueNums", Integer.toString(queues), "perm", "6"), null), 5000);
             if (response.code() != ResponseCode.SUCCESS) {
                 throw new IllegalStateException("create topic failed: " + response.remark());
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> client.invokeSync(halfmoon.namesrv(), RemotingCommand.request(
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.invokeSync(namesrv, RemotingCommand.request(
                     RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", topic), null), 3000).code() == ResponseCode.SUCCESS);
+        }
+    }
+
+    /** Transaction ids of every pending transaction on the broker at {@code broker} (HM_LIST_PENDING_TRANSACTIONS). */
+    @SuppressWarnings("unchecked")
+    public static java.util.Set<String> pendingTransactionIds(String broker) {
+        try (RemotingClient client = new RemotingClient("test-admin")) {
+            RemotingCommand response = client.invokeSync(broker, RemotingCommand.request(
+                    RequestCode.HM_LIST_PENDING_TRANSACTIONS, Map.of("limit", "10000"), null), 5000);
+            if (response.code() != ResponseCode.SUCCESS) {
+                throw new IllegalStateException("list pending transactions failed: " + response.remark());
+            }
+            Map<String, Object> page = dev.halfmoon.remoting.Json.decode(response.body(), Map.class);
+            java.util.Set<String> ids = new java.util.TreeSet<>();
+            for (Object t : (java.util.List<Object>) page.get("transactions")) {
+                ids.add((String) ((Map<String, Object>) t).get("transactionId"));
+            }
+            return ids;
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.halfmoon.bench;
+package dev.halfmoon.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,27 +11,39 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Halfmoon standalone (name server + broker) in its own JVM on loopback, with a temp data dir:
- * what a user runs with {@code bin/halfmoon-standalone}. Stopped with SIGTERM, killed if it hangs.
+ * A Halfmoon standalone (name server + broker) in its own JVM on loopback: what a user runs with
+ * {@code bin/halfmoon-standalone}. Stopped with SIGTERM ({@link #close}), or killed with SIGKILL
+ * ({@link #kill}) to test crashes; it can be started again on the same ports and data dir.
  */
-final class BrokerProcess implements AutoCloseable {
+public final class HalfmoonProcess implements AutoCloseable {
     private final Process process;
     private final String namesrv;
     private final String broker;
     private final long startMillis;
 
-    private BrokerProcess(Process process, String namesrv, String broker, long startMillis) {
+    private HalfmoonProcess(Process process, String namesrv, String broker, long startMillis) {
         this.process = process;
         this.namesrv = namesrv;
         this.broker = broker;
         this.startMillis = startMillis;
     }
 
-    /** Starts one with extra {@code key=value} settings and waits until it prints its addresses. */
-    static BrokerProcess start(Path dataDir, List<String> settings) throws IOException {
+    /** Starts one on free ports with extra {@code key=value} settings and waits until it prints its addresses. */
+    public static HalfmoonProcess start(Path dataDir, List<String> settings) throws IOException {
+        return start(dataDir, 0, 0, settings);
+    }
+
+    /**
+     * Starts one on the given ports (0 picks one) and waits until it prints its addresses.
+     *
+     * @throws IOException if it does not start within 30 s
+     */
+    public static HalfmoonProcess start(Path dataDir, int namesrvPort, int brokerPort, List<String> settings)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "dev.halfmoon.broker.StandaloneMain", "--namesrv-port", "0", "--port", "0", "--data", dataDir.toString(),
+                "dev.halfmoon.broker.StandaloneMain", "--namesrv-port", Integer.toString(namesrvPort),
+                "--port", Integer.toString(brokerPort), "--data", dataDir.toString(),
                 "--set", "brokerIP1=127.0.0.1", "--set", "bindAddress=127.0.0.1"));
         for (String s : settings) {
             command.add("--set");
@@ -56,7 +68,7 @@ final class BrokerProcess implements AutoCloseable {
             throw new IOException("Halfmoon did not start within 30 s");
         }
         CompletableFuture.runAsync(() -> drain(out));
-        return new BrokerProcess(p, namesrv, broker, (System.nanoTime() - begin) / 1_000_000);
+        return new HalfmoonProcess(p, namesrv, broker, (System.nanoTime() - begin) / 1_000_000);
     }
 
     private static void drain(BufferedReader out) {
@@ -69,21 +81,37 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    String namesrv() {
+    /** {@code host:port} of its name server. */
+    public String namesrv() {
         return namesrv;
     }
 
-    String broker() {
+    /** {@code host:port} of its broker. */
+    public String broker() {
         return broker;
     }
 
-    long pid() {
+    public int namesrvPort() {
+        return Integer.parseInt(namesrv.substring(namesrv.lastIndexOf(':') + 1));
+    }
+
+    public int brokerPort() {
+        return Integer.parseInt(broker.substring(broker.lastIndexOf(':') + 1));
+    }
+
+    public long pid() {
         return process.pid();
     }
 
     /** Milliseconds from launch until it printed its addresses (it is routable then). */
-    long startMillis() {
+    public long startMillis() {
         return startMillis;
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed beyond what the flush mode did. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override
