@@ -1,16 +1,11 @@
 package dev.halfmoon.bench;
 
-import dev.halfmoon.remoting.RemotingClient;
 import dev.halfmoon.testkit.HalfmoonProcess;
-import dev.halfmoon.remoting.RemotingCommand;
-import dev.halfmoon.remoting.RequestCode;
-import dev.halfmoon.remoting.ResponseCode;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,7 +75,9 @@ public final class MessagingBenchmark implements Callable<Integer> {
 
     private String[] run(String mode, String ns, String brokerAddr) throws Exception {
         String topic = "BenchTopic";
-        createTopic(brokerAddr, topic);
+        if (brokerAddr != null) {
+            BenchTopics.create(brokerAddr, ns, topic);
+        }
         System.out.printf("[%s] %d messages of %d bytes from %d producers%n", mode, messages, size, producers);
         Latencies e2e = new Latencies(messages);
         Latencies send = new Latencies(messages);
@@ -159,23 +156,5 @@ public final class MessagingBenchmark implements Callable<Integer> {
 
     private static String ms(long micros) {
         return micros < 0 ? "-" : String.format("%.2f", micros / 1000.0);
-    }
-
-    private static void createTopic(String brokerAddr, String topic) {
-        if (brokerAddr == null) {
-            return;
-        }
-        try (RemotingClient client = new RemotingClient("bench-admin")) {
-            RemotingCommand r = client.invokeSync(brokerAddr, RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC,
-                    Map.of("topic", topic, "readQueueNums", "8", "writeQueueNums", "8", "perm", "6"), null), 5000);
-            if (r.code() != ResponseCode.SUCCESS) {
-                throw new IllegalStateException("cannot create topic: " + r.remark());
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

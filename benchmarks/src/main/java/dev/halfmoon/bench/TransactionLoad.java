@@ -1,9 +1,5 @@
 package dev.halfmoon.bench;
 
-import dev.halfmoon.remoting.RemotingClient;
-import dev.halfmoon.remoting.RemotingCommand;
-import dev.halfmoon.remoting.RequestCode;
-import dev.halfmoon.remoting.ResponseCode;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +51,7 @@ final class TransactionLoad {
 
     TxReport run(String label, long rssPid, long startMs) throws Exception {
         String topic = "BenchTx" + System.nanoTime() % 100000;
-        createTopic(topic);
+        BenchTopics.create(broker, namesrv, topic);
         long base = System.nanoTime();
         AtomicLongArray sentAt = new AtomicLongArray(transactions);
         AtomicLongArray returnedAt = new AtomicLongArray(transactions);
@@ -199,22 +195,5 @@ final class TransactionLoad {
         return new TxReport(transactions, transactions / seconds, e2e.percentile(50) / 1000.0, e2e.percentile(99) / 1000.0,
                 e2e.percentile(100) / 1000.0, checkDelay.percentile(50) / 1000.0, checkDelay.percentile(99) / 1000.0,
                 missing, rolledBack, duplicates, rssPid > 0 ? Rss.mib(rssPid) : -1, startMs);
-    }
-
-    private void createTopic(String topic) {
-        try (RemotingClient client = new RemotingClient("bench-admin")) {
-            RemotingCommand r = client.invokeSync(broker, RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC,
-                    Map.of("topic", topic, "readQueueNums", "8", "writeQueueNums", "8", "perm", "6"), null), 5000);
-            if (r.code() != ResponseCode.SUCCESS) {
-                throw new IllegalStateException("cannot create topic " + topic + ": " + r.remark());
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-            while (System.nanoTime() < deadline && client.invokeSync(namesrv, RemotingCommand.request(
-                    RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", topic), null), 3000).code() != ResponseCode.SUCCESS) {
-                TimeUnit.MILLISECONDS.sleep(200);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

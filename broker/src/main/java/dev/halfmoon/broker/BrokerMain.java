@@ -1,7 +1,6 @@
 package dev.halfmoon.broker;
 
 import dev.halfmoon.broker.config.BrokerConfig;
-import dev.halfmoon.broker.config.BrokerSettings;
 import dev.halfmoon.broker.config.ConfigException;
 import java.time.Clock;
 import java.util.HashMap;
@@ -19,12 +18,6 @@ import picocli.CommandLine.Option;
 public final class BrokerMain implements Callable<Integer> {
     @Option(names = "--namesrv", paramLabel = "HOST:PORT[;HOST:PORT]", description = "Name servers (namesrvAddr).")
     String namesrv;
-
-    @Option(names = "--port", description = "Client port (listenPort, default 10911).")
-    Integer port;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Store directory (storePathRootDir, default ./data).")
-    String data;
 
     @Mixin
     StartupOptions options = new StartupOptions();
@@ -44,11 +37,9 @@ public final class BrokerMain implements Callable<Integer> {
         }
         Map<String, String> flags = new HashMap<>();
         flags.put("namesrvAddr", namesrv);
-        flags.put("listenPort", port == null ? null : port.toString());
-        flags.put("storePathRootDir", data);
         BrokerConfig config;
         try {
-            config = BrokerSettings.load(options.values(flags));
+            config = options.load(flags);
         } catch (ConfigException e) {
             System.err.println("halfmoon-broker: " + e.getMessage());
             return 2;

@@ -1,13 +1,11 @@
 package dev.halfmoon.broker;
 
 import dev.halfmoon.broker.config.BrokerConfig;
-import dev.halfmoon.broker.config.BrokerSettings;
 import dev.halfmoon.broker.config.ConfigException;
 import dev.halfmoon.broker.config.NamesrvClientConfig;
 import dev.halfmoon.namesrv.NameServer;
 import dev.halfmoon.namesrv.NamesrvConfig;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,12 +20,6 @@ import picocli.CommandLine.Option;
 public final class StandaloneMain implements Callable<Integer> {
     @Option(names = "--namesrv-port", defaultValue = "9876", description = "Name server port (default ${DEFAULT-VALUE}; 0 picks one).")
     int namesrvPort;
-
-    @Option(names = "--port", description = "Broker client port (listenPort, default 10911).")
-    Integer port;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Store directory (storePathRootDir, default ./data).")
-    String data;
 
     @Mixin
     StartupOptions options = new StartupOptions();
@@ -45,12 +37,9 @@ public final class StandaloneMain implements Callable<Integer> {
             StartupOptions.printSettings();
             return 0;
         }
-        Map<String, String> flags = new HashMap<>();
-        flags.put("listenPort", port == null ? null : port.toString());
-        flags.put("storePathRootDir", data);
         BrokerConfig config;
         try {
-            config = BrokerSettings.load(options.values(flags));
+            config = options.load(Map.of());
         } catch (ConfigException e) {
             System.err.println("halfmoon-standalone: " + e.getMessage());
             return 2;

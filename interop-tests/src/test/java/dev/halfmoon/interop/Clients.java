@@ -7,7 +7,10 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.TransactionMQProducer;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 
-/** Official clients configured for fast tests: short route, heartbeat and offset-commit periods. */
+/**
+ * Official clients (4.9.8 or 5.3.1, whichever the module brings) configured for fast tests: short
+ * route, heartbeat and offset-commit periods.
+ */
 final class Clients {
     private static final AtomicInteger INSTANCE = new AtomicInteger();
 
@@ -49,8 +52,24 @@ final class Clients {
         return c;
     }
 
+    /**
+     * Switches a push consumer to broadcasting. {@code MessageModel} moved package between 4.x and
+     * 5.x, so the enum is looked up from the setter's parameter type.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     static void broadcasting(DefaultMQPushConsumer c) {
-        c.setMessageModel(org.apache.rocketmq.common.protocol.heartbeat.MessageModel.BROADCASTING);
+        try {
+            for (java.lang.reflect.Method m : c.getClass().getMethods()) {
+                if (m.getName().equals("setMessageModel")) {
+                    Class<? extends Enum> model = (Class<? extends Enum>) m.getParameterTypes()[0];
+                    m.invoke(c, Enum.valueOf(model, "BROADCASTING"));
+                    return;
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        throw new IllegalStateException("no setMessageModel on " + c.getClass());
     }
 
     private static void configure(org.apache.rocketmq.client.ClientConfig c, String namesrv) {
