@@ -4,11 +4,13 @@ import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ClientService;
 import dev.halfmoon.broker.config.BrokerConfig;
 import dev.halfmoon.broker.config.TransactionConfig;
+import dev.halfmoon.broker.group.SubscriptionGroups;
 import dev.halfmoon.broker.offset.ConsumerOffsets;
 import dev.halfmoon.broker.offset.OffsetQueries;
 import dev.halfmoon.broker.processor.AdminProcessor;
 import dev.halfmoon.broker.processor.ClientProcessor;
 import dev.halfmoon.broker.processor.EndTransactionProcessor;
+import dev.halfmoon.broker.processor.GroupAdminProcessor;
 import dev.halfmoon.broker.processor.OffsetProcessor;
 import dev.halfmoon.broker.processor.PullProcessor;
 import dev.halfmoon.broker.processor.SendProcessor;
@@ -30,6 +32,7 @@ import dev.halfmoon.remoting.RemotingClient;
 import dev.halfmoon.remoting.RemotingServer;
 import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.body.Perm;
+import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
 import dev.halfmoon.remoting.body.TopicConfig;
 import dev.halfmoon.txn.TransactionCoordinator;
 import dev.halfmoon.txn.TxnTopics;
@@ -56,7 +59,7 @@ public final class Broker implements AutoCloseable {
 
     /** The store and what lives on it, opened and recovered. */
     private record Storage(MetadataStore metadata, LogStore store, TransactionCoordinator transactions,
-                           TopicRegistry topics, ConsumerOffsets offsets) {
+                           TopicRegistry topics, SubscriptionGroups groups, ConsumerOffsets offsets) {
     }
 
     private final List<AutoCloseable> closeInReverse;
@@ -119,8 +122,10 @@ public final class Broker implements AutoCloseable {
                     Perm.READ_WRITE | Perm.INHERIT);
         }
         topics.ensure(TxnTopics.CHECK_MAX_TIME, 1, Perm.READ);
+        SubscriptionGroups groups = new SubscriptionGroups(new ConfigTable<>(metadata.table(MetadataTable.SUBSCRIPTION_GROUPS,
+                Codec.STRING, new JsonCodec<>(SubscriptionGroupConfig.class)), clock), config.messaging().autoCreateSubscriptionGroup());
         ConsumerOffsets offsets = ConsumerOffsets.load(metadata.table(MetadataTable.CONSUMER_OFFSETS, Codec.STRING, Codec.LONG));
-        return new Storage(metadata, store, transactions, topics, offsets);
+        return new Storage(metadata, store, transactions, topics, groups, offsets);
     }
 
     private static Broker serve(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,
@@ -180,7 +185,8 @@ public final class Broker implements AutoCloseable {
         server.register(RequestCode.PULL_MESSAGE, pull, pullPool)
                 .register(RequestCode.LITE_PULL_MESSAGE, pull, pullPool)
                 .register(RequestCode.END_TRANSACTION, new EndTransactionProcessor(s.transactions()), txPool);
-        new ClientProcessor(new ClientService(clients, s.topics(), clock)).registerWith(server, adminPool);
+        new ClientProcessor(new ClientService(clients, s.topics(), s.groups(), clock)).registerWith(server, adminPool);
+        new GroupAdminProcessor(s.groups()).registerWith(server, adminPool);
         new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store()).registerWith(server, adminPool);
         new AdminProcessor(s.topics(), s.store()).registerWith(server, adminPool);
         new TransactionAdminProcessor(s.transactions(), clock).registerWith(server, adminPool);

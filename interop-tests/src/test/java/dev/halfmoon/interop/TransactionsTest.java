@@ -205,4 +205,33 @@ class TransactionsTest {
         consumed.forEach((b, n) -> assertEquals(1, n, b + " delivered " + n + " times"));
         assertEquals(total - total / 10 - total / 10 + total / 20, committed.size());
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void operatorsCanDescribeAndResolveAPendingTransactionOverTheWire() throws Exception {
+        TransactionMQProducer p = producer("PG-ops", m -> LocalTransactionState.UNKNOW, m -> LocalTransactionState.UNKNOW);
+        TransactionSendResult sent = p.sendMessageInTransaction(new Message("Orders", "operator-commits".getBytes()), null);
+        String id = sent.getTransactionId();
+        try (RemotingClient raw = new RemotingClient("ops")) {
+            RemotingCommand described = raw.invokeSync(halfmoon.brokerAddress(), RemotingCommand.request(
+                    RequestCode.HM_DESCRIBE_TRANSACTION, Map.of("id", id), null), 5000);
+            assertEquals(0, described.code(), described.remark());
+            Map<String, Object> view = dev.halfmoon.remoting.Json.decode(described.body(), Map.class);
+            assertEquals("PG-ops", view.get("producerGroup"));
+            assertEquals("Orders", view.get("topic"));
+            assertEquals("PENDING", view.get("state"));
+
+            RemotingCommand resolved = raw.invokeSync(halfmoon.brokerAddress(), RemotingCommand.request(
+                    RequestCode.HM_RESOLVE_TRANSACTION, Map.of("id", id, "decision", "COMMIT"), null), 5000);
+            assertEquals(0, resolved.code(), resolved.remark());
+            await().atMost(Duration.ofSeconds(20)).until(() -> consumed.containsKey("operator-commits"));
+            RemotingCommand again = raw.invokeSync(halfmoon.brokerAddress(), RemotingCommand.request(
+                    RequestCode.HM_RESOLVE_TRANSACTION, Map.of("id", id, "decision", "ROLLBACK"), null), 5000);
+            assertTrue(again.code() != 0 && again.remark() != null, "second resolution was accepted");
+            RemotingCommand gone = raw.invokeSync(halfmoon.brokerAddress(), RemotingCommand.request(
+                    RequestCode.HM_DESCRIBE_TRANSACTION, Map.of("id", id), null), 5000);
+            assertEquals(22, gone.code());
+        }
+        assertEquals(1, consumed.get("operator-commits"));
+    }
 }

@@ -1,17 +1,13 @@
 package dev.halfmoon.broker.topic;
 
+import dev.halfmoon.broker.ConfigTable;
 import dev.halfmoon.log.meta.KvTable;
-import dev.halfmoon.remoting.body.DataVersion;
 import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.TopicConfig;
 import dev.halfmoon.remoting.body.TopicConfigWrapper;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,83 +21,65 @@ public final class TopicRegistry {
     /** The topic producers ask the route of when theirs is unknown ({@code TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC}). */
     public static final String AUTO_CREATE_TOPIC_KEY = "TBW102";
 
-    private final Map<String, TopicConfig> topics = new ConcurrentHashMap<>();
-    private final KvTable<String, TopicConfig> table;
-    private final Clock clock;
-    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private volatile DataVersion version;
+    private final ConfigTable<TopicConfig> topics;
 
-    private TopicRegistry(KvTable<String, TopicConfig> table, Clock clock) {
-        this.table = table;
-        this.clock = clock;
-        this.version = new DataVersion(clock.millis(), 0);
+    private TopicRegistry(ConfigTable<TopicConfig> topics) {
+        this.topics = topics;
     }
 
     /** Loads every stored topic. */
     public static TopicRegistry load(KvTable<String, TopicConfig> table, Clock clock) {
-        TopicRegistry registry = new TopicRegistry(table, clock);
-        table.forEach(registry.topics::put);
+        TopicRegistry registry = new TopicRegistry(new ConfigTable<>(table, clock));
         LOG.info("loaded {} topic configs", registry.topics.size());
         return registry;
     }
 
     public void addListener(Runnable listener) {
-        listeners.add(listener);
+        topics.addListener(listener);
     }
 
     public Optional<TopicConfig> get(String topic) {
-        return Optional.ofNullable(topics.get(topic));
+        return topics.get(topic);
     }
 
     /** Creates or replaces a topic's configuration, persisted before it returns. */
     public TopicConfig put(TopicConfig config) {
         TopicConfig previous = topics.put(config.topicName(), config);
         if (!config.equals(previous)) {
-            table.put(config.topicName(), config);
-            changed(previous == null ? "created" : "updated", config);
+            log(previous == null ? "created" : "updated", config);
         }
         return config;
     }
 
     /** Creates {@code topic} with {@code queues} read/write queues and {@code perm} if it does not exist. */
     public TopicConfig ensure(String topic, int queues, int perm) {
-        TopicConfig existing = topics.get(topic);
-        if (existing != null) {
-            return existing;
-        }
-        synchronized (this) {
-            existing = topics.get(topic);
-            return existing != null ? existing
-                    : put(new TopicConfig(topic, queues, queues, perm, "SINGLE_TAG", 0, false));
-        }
+        return topics.ensure(topic, name -> {
+            TopicConfig created = new TopicConfig(name, queues, queues, perm, "SINGLE_TAG", 0, false);
+            log("created", created);
+            return created;
+        });
     }
 
     /** Deletes a topic's configuration; false if it did not exist. */
     public boolean delete(String topic) {
-        TopicConfig removed = topics.remove(topic);
-        if (removed == null) {
-            return false;
+        TopicConfig removed = topics.delete(topic);
+        if (removed != null) {
+            log("deleted", removed);
         }
-        table.delete(topic);
-        changed("deleted", removed);
-        return true;
+        return removed != null;
     }
 
-    private void changed(String what, TopicConfig config) {
-        version = version.next(clock.millis());
+    private static void log(String what, TopicConfig config) {
         LOG.info("topic {} {}: {} read / {} write queues, perm {}", config.topicName(), what, config.readQueueNums(),
                 config.writeQueueNums(), Perm.text(config.perm()));
-        for (Runnable l : listeners) {
-            l.run();
-        }
     }
 
     public Map<String, TopicConfig> all() {
-        return new TreeMap<>(topics);
+        return topics.all();
     }
 
     /** Every topic with the current data version, as registered with the name server. */
     public TopicConfigWrapper snapshot() {
-        return new TopicConfigWrapper(all(), version);
+        return new TopicConfigWrapper(all(), topics.version());
     }
 }
