@@ -4,6 +4,11 @@ import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ClientService;
 import dev.halfmoon.broker.config.BrokerConfig;
 import dev.halfmoon.broker.config.TransactionConfig;
+import dev.halfmoon.broker.delay.DelayLevels;
+import dev.halfmoon.broker.delay.ScheduleService;
+import dev.halfmoon.broker.delay.Scheduling;
+import dev.halfmoon.broker.lock.QueueLocks;
+import dev.halfmoon.broker.retry.SendBackService;
 import dev.halfmoon.broker.group.SubscriptionGroups;
 import dev.halfmoon.broker.offset.ConsumerOffsets;
 import dev.halfmoon.broker.offset.OffsetQueries;
@@ -11,9 +16,14 @@ import dev.halfmoon.broker.processor.AdminProcessor;
 import dev.halfmoon.broker.processor.ClientProcessor;
 import dev.halfmoon.broker.processor.EndTransactionProcessor;
 import dev.halfmoon.broker.processor.GroupAdminProcessor;
+import dev.halfmoon.broker.processor.LockProcessor;
+import dev.halfmoon.broker.processor.QueryProcessor;
+import dev.halfmoon.broker.processor.SendBackProcessor;
 import dev.halfmoon.broker.processor.OffsetProcessor;
+import dev.halfmoon.broker.processor.OffsetResetProcessor;
 import dev.halfmoon.broker.processor.PullProcessor;
 import dev.halfmoon.broker.processor.SendProcessor;
+import dev.halfmoon.broker.processor.StatsProcessor;
 import dev.halfmoon.broker.processor.TransactionAdminProcessor;
 import dev.halfmoon.broker.pull.PullHolds;
 import dev.halfmoon.broker.pull.PullService;
@@ -122,6 +132,7 @@ public final class Broker implements AutoCloseable {
                     Perm.READ_WRITE | Perm.INHERIT);
         }
         topics.ensure(TxnTopics.CHECK_MAX_TIME, 1, Perm.READ);
+        topics.ensure(Scheduling.TOPIC, config.messaging().delayLevels().max(), Perm.READ_WRITE);
         SubscriptionGroups groups = new SubscriptionGroups(new ConfigTable<>(metadata.table(MetadataTable.SUBSCRIPTION_GROUPS,
                 Codec.STRING, new JsonCodec<>(SubscriptionGroupConfig.class)), clock), config.messaging().autoCreateSubscriptionGroup());
         ConsumerOffsets offsets = ConsumerOffsets.load(metadata.table(MetadataTable.CONSUMER_OFFSETS, Codec.STRING, Codec.LONG));
@@ -140,6 +151,8 @@ public final class Broker implements AutoCloseable {
         started.add(server);
         started.add(holds);
 
+        ScheduleService schedule = new ScheduleService(s.store(), s.offsets(), config.messaging().delayLevels(), clock).start();
+        started.add(schedule);
         TransactionConfig tx = config.transactions();
         CheckBackService checks = new CheckBackService(s.transactions(), new BrokerCheckTransport(clients, s.transactions()),
                 new CheckPolicy(tx.checkMax(), tx.checkIntervalMs(), 1000, 5000), clock).start();
@@ -175,8 +188,10 @@ public final class Broker implements AutoCloseable {
         ThreadPoolExecutor pullPool = pools.create("pull", config.messaging().pullThreads(), 100_000);
         ThreadPoolExecutor txPool = pools.create("end-tx", 4, 100_000);
         ThreadPoolExecutor adminPool = pools.create("admin", 4, 10_000);
+        InetSocketAddress storeHost = config.identity().storeHost(port);
+        DelayLevels delays = config.messaging().delayLevels();
         SendProcessor send = new SendProcessor(new SendService(s.topics(), config.messaging(), s.store(), s.transactions(),
-                config.identity().storeHost(port), config.identity().clusterName()));
+                delays, storeHost, config.identity().clusterName()));
         server.register(RequestCode.SEND_MESSAGE, send, sendPool)
                 .register(RequestCode.SEND_MESSAGE_V2, send, sendPool)
                 .register(RequestCode.SEND_BATCH_MESSAGE, send, sendPool);
@@ -184,7 +199,17 @@ public final class Broker implements AutoCloseable {
                 config.messaging(), holds));
         server.register(RequestCode.PULL_MESSAGE, pull, pullPool)
                 .register(RequestCode.LITE_PULL_MESSAGE, pull, pullPool)
-                .register(RequestCode.END_TRANSACTION, new EndTransactionProcessor(s.transactions()), txPool);
+                .register(RequestCode.END_TRANSACTION, new EndTransactionProcessor(s.transactions()), txPool)
+                .register(RequestCode.CONSUMER_SEND_MSG_BACK, new SendBackProcessor(new SendBackService(s.store(), s.topics(),
+                        s.groups(), delays, storeHost)), sendPool)
+                .register(RequestCode.QUERY_MESSAGE, new QueryProcessor(s.store()), adminPool);
+        QueueLocks locks = new QueueLocks(clock, config.messaging().lockExpiryMs());
+        clients.onConsumerGone(locks::releaseAll);
+        new LockProcessor(locks).registerWith(server, adminPool);
+        new StatsProcessor(s.store(), s.topics(), s.offsets(), clients, config.identity().brokerName())
+                .registerWith(server, adminPool);
+        server.register(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, new OffsetResetProcessor(s.store(), s.topics(),
+                s.offsets(), clients, config.identity().brokerName()), adminPool);
         new ClientProcessor(new ClientService(clients, s.topics(), s.groups(), clock)).registerWith(server, adminPool);
         new GroupAdminProcessor(s.groups()).registerWith(server, adminPool);
         new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store()).registerWith(server, adminPool);

@@ -46,6 +46,19 @@ public final class HalfmoonFixture implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts another broker (its own name, port and data dir) registered with this fixture's name
+     * server. The caller closes it.
+     */
+    public dev.halfmoon.broker.Broker startExtraBroker(String brokerName, Path dataDir) {
+        Map<String, String> values = new LinkedHashMap<>(settings);
+        values.put("brokerName", brokerName);
+        values.put("storePathRootDir", dataDir.toString());
+        values.put("listenPort", "0");
+        values.put("namesrvAddr", namesrv());
+        return dev.halfmoon.broker.Broker.start(BrokerSettings.load(values), Clock.systemUTC());
+    }
+
     /** Stops the broker and name server; a later {@link #start} reuses the same ports and directory. */
     public void stop() {
         if (running != null) {

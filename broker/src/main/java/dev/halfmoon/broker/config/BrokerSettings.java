@@ -1,5 +1,6 @@
 package dev.halfmoon.broker.config;
 
+import dev.halfmoon.broker.delay.DelayLevels;
 import dev.halfmoon.log.CommitLogConfig;
 import dev.halfmoon.log.ConsumeQueueConfig;
 import dev.halfmoon.log.FlushMode;
@@ -60,6 +61,8 @@ public final class BrokerSettings {
             new Setting("shortPollingTimeMills", "1000", "hold time of a pull when long polling is off, ms"),
             new Setting("maxTransferBytesOnMessageInDisk", "262144", "bytes per pull response at most"),
             new Setting("channelExpiredTimeout", "120000", "forget a client silent this long, ms"),
+            new Setting("messageDelayLevel", DelayLevels.DEFAULT, "delay of each level, 1-based (units s, m, h, d)"),
+            new Setting("rebalanceLockMaxLiveTime", "60000", "an ordered consumer's queue lock lapses after this long unrenewed, ms"),
             new Setting("transactionTimeOut", "6000", "first check-back after this long without an end, ms"),
             new Setting("transactionCheckMax", "15", "check-backs before a transaction is given up"),
             new Setting("transactionCheckInterval", "60000", "longest wait between two check-backs, ms"));
@@ -112,7 +115,8 @@ public final class BrokerSettings {
                 s.bool("autoCreateSubscriptionGroup"), s.integer("sendMessageThreadPoolNums", 1, 256),
                 s.integer("pullMessageThreadPoolNums", 1, 256), s.bool("longPollingEnable"),
                 s.number("shortPollingTimeMills", 1, 60_000), s.integer("maxTransferBytesOnMessageInDisk", 1024, 64 << 20),
-                s.number("channelExpiredTimeout", 1000, 3_600_000));
+                s.number("channelExpiredTimeout", 1000, 3_600_000), DelayLevels.parse(s.required("messageDelayLevel")),
+                s.number("rebalanceLockMaxLiveTime", 1000, 3_600_000));
         List<String> namesrvs = Arrays.stream(s.string("namesrvAddr").split(";")).map(String::trim)
                 .filter(a -> !a.isEmpty()).toList();
         for (String a : namesrvs) {

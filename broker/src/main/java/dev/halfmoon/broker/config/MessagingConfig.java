@@ -1,5 +1,7 @@
 package dev.halfmoon.broker.config;
 
+import dev.halfmoon.broker.delay.DelayLevels;
+
 /**
  * Send, pull and client-handling settings. Immutable.
  *
@@ -13,9 +15,12 @@ package dev.halfmoon.broker.config;
  * @param shortPollingTimeMills       hold time when long polling is off
  * @param maxPullBytes                bytes per pull response at most ({@code maxTransferBytesOnMessageInDisk})
  * @param channelExpiredTimeoutMs     a client silent this long is forgotten (120 000)
+ * @param delayLevels                 delay levels ({@code messageDelayLevel})
+ * @param lockExpiryMs                an ordered consumer's queue lock lapses after this long unrenewed
+ *                                    ({@code rebalanceLockMaxLiveTime}, 60 000)
  */
 public record MessagingConfig(boolean autoCreateTopicEnable, int defaultTopicQueueNums, int maxMessageSize,
                               boolean autoCreateSubscriptionGroup, int sendThreads, int pullThreads,
                               boolean longPollingEnable, long shortPollingTimeMills, int maxPullBytes,
-                              long channelExpiredTimeoutMs) {
+                              long channelExpiredTimeoutMs, DelayLevels delayLevels, long lockExpiryMs) {
 }

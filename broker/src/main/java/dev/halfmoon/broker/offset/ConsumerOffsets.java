@@ -66,6 +66,19 @@ public final class ConsumerOffsets {
         return result;
     }
 
+    /** Topics on which {@code group} has committed offsets. */
+    public java.util.Set<String> topicsOf(String group) {
+        java.util.Set<String> result = new java.util.TreeSet<>();
+        String infix = "@" + group + "@";
+        offsets.keySet().forEach(k -> {
+            int at = k.indexOf(infix);
+            if (at > 0 && k.lastIndexOf('@') == at + infix.length() - 1) {
+                result.add(k.substring(0, at));
+            }
+        });
+        return result;
+    }
+
     /** Groups that have committed offsets on {@code topic}. */
     public java.util.Set<String> groupsOf(String topic) {
         java.util.Set<String> groups = new java.util.TreeSet<>();

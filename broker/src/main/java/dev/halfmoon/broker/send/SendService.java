@@ -1,6 +1,8 @@
 package dev.halfmoon.broker.send;
 
 import dev.halfmoon.broker.config.MessagingConfig;
+import dev.halfmoon.broker.delay.DelayLevels;
+import dev.halfmoon.broker.delay.Scheduling;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.log.AppendResult;
 import dev.halfmoon.log.RecordAppender;
@@ -12,6 +14,7 @@ import dev.halfmoon.message.RecordEncoder;
 import dev.halfmoon.message.RecordLayout;
 import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.Perm;
+import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
 import dev.halfmoon.remoting.body.TopicConfig;
 import dev.halfmoon.remoting.body.TopicValidator;
 import dev.halfmoon.txn.TransactionCoordinator;
@@ -36,21 +39,25 @@ public final class SendService {
     private final MessagingConfig config;
     private final RecordAppender appender;
     private final TransactionCoordinator transactions;
+    private final DelayLevels delays;
     private final InetSocketAddress storeHost;
     private final String clusterName;
 
     public SendService(TopicRegistry topics, MessagingConfig config, RecordAppender appender,
-                       TransactionCoordinator transactions, InetSocketAddress storeHost, String clusterName) {
+                       TransactionCoordinator transactions, DelayLevels delays, InetSocketAddress storeHost,
+                       String clusterName) {
         this.topics = topics;
         this.config = config;
         this.appender = appender;
         this.transactions = transactions;
+        this.delays = delays;
         this.storeHost = storeHost;
         this.clusterName = clusterName;
     }
 
     /** Sends a plain message or batch. */
-    public CompletableFuture<SendResult> send(SendRequest request) {
+    public CompletableFuture<SendResult> send(SendRequest sent) {
+        SendRequest request = deadLetterIfExhausted(sent);
         String problem = TopicValidator.problem(request.topic());
         if (problem != null) {
             return done(SendResult.refused(ResponseCode.MESSAGE_ILLEGAL, problem));
@@ -91,6 +98,30 @@ public final class SendService {
         return append(records, queueId);
     }
 
+    /**
+     * A consumer's own re-send to {@code %RETRY%<group>} (its fallback when send-back fails) goes to
+     * {@code %DLQ%<group>} once it was delivered {@code maxReconsumeTimes} times.
+     */
+    private SendRequest deadLetterIfExhausted(SendRequest r) {
+        if (!r.topic().startsWith(SystemTopics.RETRY_PREFIX)) {
+            return r;
+        }
+        int max = r.maxReconsumeTimes() >= 0 ? r.maxReconsumeTimes() : SubscriptionGroupConfig.DEFAULT_RETRY_MAX_TIMES;
+        if (r.reconsumeTimes() < max) {
+            return r;
+        }
+        String dlq = SystemTopics.dlqTopic(r.topic().substring(SystemTopics.RETRY_PREFIX.length()));
+        topics.ensure(dlq, 1, Perm.READ_WRITE);
+        return new SendRequest(r.producerGroup(), dlq, 1, 0, r.sysFlag(), r.bornTimestamp(), r.flag(),
+                withoutDelay(r.properties()), r.reconsumeTimes(), r.maxReconsumeTimes(), r.batch(), r.body(), r.bornHost());
+    }
+
+    private static String withoutDelay(String properties) {
+        Map<String, String> props = MessageProperties.decode(properties);
+        props.remove(MessageProperty.DELAY_TIME_LEVEL);
+        return MessageProperties.encode(props);
+    }
+
     private TopicConfig topicFor(SendRequest request) {
         TopicConfig existing = topics.get(request.topic()).orElse(null);
         if (existing != null || !config.autoCreateTopicEnable()) {
@@ -109,7 +140,7 @@ public final class SendService {
             throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "the message body is " + body.length
                     + " bytes, more than maxMessageSize " + config.maxMessageSize());
         }
-        return RecordEncoder.encode(draft(request, queueId, flag, body, properties));
+        return RecordEncoder.encode(Scheduling.route(draft(request, queueId, flag, body, properties), delays));
     }
 
     private RecordDraft draft(SendRequest request, int queueId, int flag, byte[] body, String properties) {

@@ -1,0 +1,113 @@
+package dev.halfmoon.broker.delay;
+
+import dev.halfmoon.broker.offset.ConsumerOffsets;
+import dev.halfmoon.log.AppendResult;
+import dev.halfmoon.log.LogStore;
+import dev.halfmoon.log.QueueReadResult;
+import dev.halfmoon.log.ReadStatus;
+import dev.halfmoon.log.ServiceThread;
+import dev.halfmoon.log.Signal;
+import dev.halfmoon.log.StoredRecord;
+import dev.halfmoon.message.MessageProperties;
+import dev.halfmoon.message.MessageProperty;
+import dev.halfmoon.message.RecordDraft;
+import dev.halfmoon.message.RecordEncoder;
+import dev.halfmoon.message.RecordView;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers delayed messages when their time comes: for each level it reads the schedule queue in
+ * order (all records of a level wait the same, so they come due in order), puts each due record
+ * back on its real topic and queue (without {@code DELAY}, so it can never loop), and remembers
+ * the level's progress as a committed offset, which survives restarts. It sleeps until the
+ * earliest known due time, at most a second. Delivery is at least once: a crash between the
+ * put-back and the offset commit delivers that record again. Runs on {@code halfmoon-schedule}.
+ */
+public final class ScheduleService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScheduleService.class);
+    /** The group under which each level's progress is committed. */
+    static final String PROGRESS_GROUP = "HALFMOON_SCHEDULE";
+    private static final int BATCH = 64;
+
+    private final LogStore store;
+    private final ConsumerOffsets offsets;
+    private final DelayLevels levels;
+    private final Clock clock;
+    private final ServiceThread loop;
+    private volatile long nextDueMs;
+
+    public ScheduleService(LogStore store, ConsumerOffsets offsets, DelayLevels levels, Clock clock) {
+        this.store = store;
+        this.offsets = offsets;
+        this.levels = levels;
+        this.clock = clock;
+        this.loop = new ServiceThread("schedule", this::turn, new Signal(),
+                () -> Math.max(1, Math.min(1000, nextDueMs - clock.millis())));
+    }
+
+    public ScheduleService start() {
+        loop.start();
+        return this;
+    }
+
+    private int turn() {
+        long now = clock.millis();
+        long next = now + 1000;
+        int delivered = 0;
+        for (int level = 1; level <= levels.max(); level++) {
+            long[] result = deliver(level, now);
+            delivered += (int) result[0];
+            next = Math.min(next, result[1]);
+        }
+        nextDueMs = next;
+        return delivered > 0 ? delivered : 0;
+    }
+
+    /** Delivers what is due on one level; returns {delivered, next due time}. */
+    private long[] deliver(int level, long now) {
+        int queueId = level - 1;
+        long offset = Math.max(offsets.get(PROGRESS_GROUP, Scheduling.TOPIC, queueId),
+                store.minQueueOffset(Scheduling.TOPIC, queueId));
+        QueueReadResult read = store.readQueue(Scheduling.TOPIC, queueId, offset, BATCH, 1 << 20, null);
+        if (read.status() != ReadStatus.FOUND) {
+            if (read.nextOffset() > offset && read.status() != ReadStatus.OFFSET_OVERFLOW_BADLY) {
+                offsets.commit(PROGRESS_GROUP, Scheduling.TOPIC, queueId, read.nextOffset());
+            }
+            return new long[] {0, Long.MAX_VALUE};
+        }
+        long delivered = 0;
+        for (StoredRecord record : read.records()) {
+            RecordView view = RecordView.of(record.bytes());
+            long due = view.storeTimestamp() + levels.delayMs(level);
+            if (due > now) {
+                return new long[] {delivered, due};
+            }
+            AppendResult put = store.append(RecordEncoder.encode(backToRealTopic(view))).join();
+            if (!put.ok()) {
+                LOG.warn("cannot deliver a delayed message yet ({}); retrying", put.status().description());
+                return new long[] {delivered, now + 1000};
+            }
+            offsets.commit(PROGRESS_GROUP, Scheduling.TOPIC, queueId, record.queueOffset() + 1);
+            delivered++;
+        }
+        return new long[] {delivered, delivered == BATCH ? now : Long.MAX_VALUE};
+    }
+
+    private static RecordDraft backToRealTopic(RecordView record) {
+        Map<String, String> props = record.properties();
+        String topic = props.get(MessageProperty.REAL_TOPIC);
+        int queueId = Integer.parseInt(props.getOrDefault(MessageProperty.REAL_QUEUE_ID, "0"));
+        props.remove(MessageProperty.DELAY_TIME_LEVEL);
+        return new RecordDraft(topic, queueId, record.flag(), record.sysFlag(), record.bornTimestamp(), record.bornHost(),
+                record.storeHost(), record.reconsumeTimes(), record.preparedTransactionOffset(), record.body(),
+                MessageProperties.encode(props));
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+    }
+}

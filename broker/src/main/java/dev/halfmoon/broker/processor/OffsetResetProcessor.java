@@ -1,0 +1,75 @@
+package dev.halfmoon.broker.processor;
+
+import dev.halfmoon.broker.client.ClientChannel;
+import dev.halfmoon.broker.client.ClientRegistry;
+import dev.halfmoon.broker.offset.ConsumerOffsets;
+import dev.halfmoon.broker.topic.TopicRegistry;
+import dev.halfmoon.log.LogStore;
+import dev.halfmoon.remoting.Headers;
+import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.RequestException;
+import dev.halfmoon.remoting.RequestProcessor;
+import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.remoting.body.MessageQueueRef;
+import dev.halfmoon.remoting.body.QueueKeyedJson;
+import dev.halfmoon.remoting.body.TopicConfig;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * INVOKE_BROKER_TO_RESET_OFFSET: moves a consumer group's offsets on a topic to the first message
+ * stored at or after a time (only backwards unless forced), and tells the group's live consumers
+ * (RESET_CONSUMER_CLIENT_OFFSET) so they pick the new offsets up.
+ */
+public final class OffsetResetProcessor implements RequestProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(OffsetResetProcessor.class);
+
+    private final LogStore store;
+    private final TopicRegistry topics;
+    private final ConsumerOffsets offsets;
+    private final ClientRegistry clients;
+    private final String brokerName;
+
+    public OffsetResetProcessor(LogStore store, TopicRegistry topics, ConsumerOffsets offsets, ClientRegistry clients,
+                                String brokerName) {
+        this.store = store;
+        this.topics = topics;
+        this.offsets = offsets;
+        this.clients = clients;
+        this.brokerName = brokerName;
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> process(RemotingChannel channel, RemotingCommand r) {
+        String topicName = Headers.required(r, "topic");
+        String group = Headers.required(r, "group");
+        long timestamp = Headers.requiredLong(r, "timestamp");
+        boolean force = Headers.optionalBoolean(r, "isForce", true);
+        TopicConfig topic = topics.get(topicName).orElseThrow(() -> new RequestException(ResponseCode.TOPIC_NOT_EXIST,
+                "topic[" + topicName + "] not exist"));
+        Map<MessageQueueRef, Long> table = new HashMap<>();
+        for (int q = 0; q < topic.queueCount(); q++) {
+            long target = timestamp < 0 ? store.maxQueueOffset(topicName, q) : store.queueOffsetByTime(topicName, q, timestamp);
+            long current = offsets.get(group, topicName, q);
+            if (force || current < 0 || target < current) {
+                offsets.reset(group, topicName, q, target);
+                table.put(new MessageQueueRef(topicName, brokerName, q), target);
+            }
+        }
+        byte[] body = QueueKeyedJson.object(Map.of(), "offsetTable", table);
+        RemotingCommand notice = RemotingCommand.request(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, Map.of("topic", topicName,
+                "group", group, "timestamp", Long.toString(timestamp), "isForce", Boolean.toString(force)), body);
+        clients.consumerGroup(group).ifPresent(g -> {
+            for (ClientChannel c : g.members()) {
+                c.channel().oneway(notice);
+            }
+        });
+        LOG.info("offsets of group {} on topic {} reset to time {}: {}", group, topicName, timestamp, table.values());
+        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null).withBody(body));
+    }
+}

@@ -1,0 +1,140 @@
+package dev.halfmoon.broker.processor;
+
+import dev.halfmoon.broker.client.ClientChannel;
+import dev.halfmoon.broker.client.ClientRegistry;
+import dev.halfmoon.broker.client.ConsumerGroup;
+import dev.halfmoon.broker.offset.ConsumerOffsets;
+import dev.halfmoon.broker.topic.TopicRegistry;
+import dev.halfmoon.log.LogStore;
+import dev.halfmoon.message.RecordView;
+import dev.halfmoon.remoting.Headers;
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RemotingServer;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.RequestException;
+import dev.halfmoon.remoting.RequestProcessor;
+import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.remoting.body.ConsumerConnectionBody;
+import dev.halfmoon.remoting.body.MessageQueueRef;
+import dev.halfmoon.remoting.body.QueueKeyedJson;
+import dev.halfmoon.remoting.body.TopicConfig;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * What RocketMQ's admin tooling asks a broker: topic stats (GET_TOPIC_STATS_INFO), a consumer
+ * group's progress per queue (GET_CONSUME_STATS: broker offset, consumer offset, lag), its
+ * connections (GET_CONSUMER_CONNECTION_LIST), and broker runtime info.
+ */
+public final class StatsProcessor {
+    private final LogStore store;
+    private final TopicRegistry topics;
+    private final ConsumerOffsets offsets;
+    private final ClientRegistry clients;
+    private final String brokerName;
+
+    public StatsProcessor(LogStore store, TopicRegistry topics, ConsumerOffsets offsets, ClientRegistry clients,
+                          String brokerName) {
+        this.store = store;
+        this.topics = topics;
+        this.offsets = offsets;
+        this.clients = clients;
+        this.brokerName = brokerName;
+    }
+
+    public void registerWith(RemotingServer server, Executor executor) {
+        server.register(RequestCode.GET_TOPIC_STATS_INFO, this::topicStats, executor);
+        server.register(RequestCode.GET_CONSUME_STATS, this::consumeStats, executor);
+        server.register(RequestCode.GET_CONSUMER_CONNECTION_LIST, this::connections, executor);
+        server.register(RequestCode.GET_BROKER_RUNTIME_INFO, this::runtime, executor);
+    }
+
+    private TopicConfig topic(String name) {
+        return topics.get(name).orElseThrow(() -> new RequestException(ResponseCode.TOPIC_NOT_EXIST,
+                "topic[" + name + "] not exist"));
+    }
+
+    private CompletableFuture<RemotingCommand> topicStats(RemotingChannel channel, RemotingCommand r) {
+        TopicConfig topic = topic(Headers.required(r, "topic"));
+        Map<MessageQueueRef, Object> table = new HashMap<>();
+        for (int q = 0; q < topic.queueCount(); q++) {
+            long max = store.maxQueueOffset(topic.topicName(), q);
+            table.put(new MessageQueueRef(topic.topicName(), brokerName, q), Map.of("minOffset",
+                    store.minQueueOffset(topic.topicName(), q), "maxOffset", max, "lastUpdateTimestamp",
+                    storeTimeBefore(topic.topicName(), q, max)));
+        }
+        return ok(r, QueueKeyedJson.object(Map.of(), "offsetTable", table));
+    }
+
+    private CompletableFuture<RemotingCommand> consumeStats(RemotingChannel channel, RemotingCommand r) {
+        String group = Headers.required(r, "consumerGroup");
+        Set<String> names = new TreeSet<>();
+        String only = r.ext("topic");
+        if (only != null && !only.isEmpty()) {
+            names.add(only);
+        } else {
+            names.addAll(offsets.topicsOf(group));
+            clients.consumerGroup(group).ifPresent(g -> names.addAll(g.subscriptions().keySet()));
+        }
+        Map<MessageQueueRef, Object> table = new HashMap<>();
+        for (String name : names) {
+            TopicConfig topic = topics.get(name).orElse(null);
+            if (topic == null) {
+                continue;
+            }
+            for (int q = 0; q < topic.queueCount(); q++) {
+                long brokerOffset = store.maxQueueOffset(name, q);
+                long consumerOffset = Math.max(0, offsets.get(group, name, q));
+                Map<String, Object> progress = new LinkedHashMap<>();
+                progress.put("brokerOffset", brokerOffset);
+                progress.put("consumerOffset", consumerOffset);
+                progress.put("lastTimestamp", storeTimeBefore(name, q, consumerOffset));
+                table.put(new MessageQueueRef(name, brokerName, q), progress);
+            }
+        }
+        return ok(r, QueueKeyedJson.object(Map.of("consumeTps", 0.0), "offsetTable", table));
+    }
+
+    private long storeTimeBefore(String topic, int queueId, long offset) {
+        if (offset <= 0) {
+            return 0;
+        }
+        var read = store.readQueue(topic, queueId, offset - 1, 1, 1 << 20, null);
+        return read.records().isEmpty() ? 0 : RecordView.of(read.records().get(0).bytes()).storeTimestamp();
+    }
+
+    private CompletableFuture<RemotingCommand> connections(RemotingChannel channel, RemotingCommand r) {
+        String name = Headers.required(r, "consumerGroup");
+        ConsumerGroup group = clients.consumerGroup(name).orElseThrow(() -> new RequestException(
+                ResponseCode.CONSUMER_NOT_ONLINE, "the consumer group[" + name + "] not online"));
+        Set<ConsumerConnectionBody.Connection> connections = new java.util.HashSet<>();
+        for (ClientChannel c : group.members()) {
+            connections.add(new ConsumerConnectionBody.Connection(c.clientId(), c.channel().remoteAddress(), c.language(),
+                    c.version()));
+        }
+        return ok(r, Json.encode(new ConsumerConnectionBody(connections, group.subscriptions(), group.consumeType(),
+                group.messageModel(), group.consumeFromWhere())));
+    }
+
+    private CompletableFuture<RemotingCommand> runtime(RemotingChannel channel, RemotingCommand r) {
+        Map<String, String> table = new LinkedHashMap<>();
+        table.put("brokerVersionDesc", "Halfmoon 0.1 (RocketMQ protocol V4_9_8)");
+        table.put("brokerVersion", Integer.toString(RemotingCommand.VERSION));
+        table.put("commitLogMinOffset", Long.toString(store.minCommitLogOffset()));
+        table.put("commitLogMaxOffset", Long.toString(store.writtenOffset()));
+        table.put("dispatchBehindBytes", Long.toString(store.writtenOffset() - store.dispatchedOffset()));
+        table.put("diskFull", Boolean.toString(store.health().diskFull()));
+        return ok(r, Json.encode(Map.of("table", table)));
+    }
+
+    private static CompletableFuture<RemotingCommand> ok(RemotingCommand r, byte[] body) {
+        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null).withBody(body));
+    }
+}
