@@ -1,0 +1,102 @@
+package dev.halfmoon.interop;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.halfmoon.testkit.HalfmoonFixture;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.admin.ConsumeStats;
+import org.apache.rocketmq.common.admin.OffsetWrapper;
+import org.apache.rocketmq.common.admin.TopicStatsTable;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.common.protocol.body.ClusterInfo;
+import org.apache.rocketmq.common.protocol.body.ConsumerConnection;
+import org.apache.rocketmq.common.protocol.body.TopicList;
+import org.apache.rocketmq.common.protocol.route.TopicRouteData;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** RocketMQ's own admin tooling (rocketmq-tools 4.9.8 DefaultMQAdminExt, what mqadmin runs) against Halfmoon. */
+@Timeout(120)
+class AdminToolTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theOfficialAdminToolCreatesListsRoutesAndShowsProgress() throws Exception {
+        try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).start()) {
+            DefaultMQAdminExt admin = new DefaultMQAdminExt();
+            admin.setNamesrvAddr(halfmoon.namesrv());
+            admin.setInstanceName(Clients.instance());
+            admin.start();
+            try {
+                TopicConfig topic = new TopicConfig("Audited", 3, 3, 6);
+                admin.createAndUpdateTopicConfig(halfmoon.brokerAddress(), topic);
+                await().atMost(Duration.ofSeconds(10)).until(() -> admin.fetchAllTopicList().getTopicList().contains("Audited"));
+                TopicList all = admin.fetchAllTopicList();
+                assertTrue(all.getTopicList().contains("Audited"));
+
+                TopicRouteData route = admin.examineTopicRouteInfo("Audited");
+                assertEquals(3, route.getQueueDatas().get(0).getWriteQueueNums());
+                assertEquals(halfmoon.brokerAddress(), route.getBrokerDatas().get(0).getBrokerAddrs().get(0L));
+
+                ClusterInfo cluster = admin.examineBrokerClusterInfo();
+                assertTrue(cluster.getClusterAddrTable().get("DefaultCluster").contains("broker-a"));
+                assertEquals(halfmoon.brokerAddress(), cluster.getBrokerAddrTable().get("broker-a").getBrokerAddrs().get(0L));
+
+                DefaultMQProducer producer = Clients.producer(halfmoon.namesrv(), "PG-audit");
+                producer.start();
+                for (int i = 0; i < 30; i++) {
+                    producer.send(new Message("Audited", ("a-" + i).getBytes()));
+                }
+                producer.shutdown();
+                TopicStatsTable stats = admin.examineTopicStats("Audited");
+                long total = stats.getOffsetTable().values().stream().mapToLong(o -> o.getMaxOffset()).sum();
+                assertEquals(30, total);
+
+                DefaultMQPushConsumer consumer = Clients.pushConsumer(halfmoon.namesrv(), "CG-audit");
+                consumer.subscribe("Audited", "*");
+                int[] consumed = {0};
+                consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+                    synchronized (consumed) {
+                        consumed[0] += msgs.size();
+                    }
+                    return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+                });
+                consumer.start();
+                try {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> {
+                        ConsumeStats progress = admin.examineConsumeStats("CG-audit");
+                        Map<MessageQueue, OffsetWrapper> table = progress.getOffsetTable();
+                        long lag = table.entrySet().stream().filter(e -> e.getKey().getTopic().equals("Audited"))
+                                .mapToLong(e -> e.getValue().getBrokerOffset() - e.getValue().getConsumerOffset()).sum();
+                        long broker = table.entrySet().stream().filter(e -> e.getKey().getTopic().equals("Audited"))
+                                .mapToLong(e -> e.getValue().getBrokerOffset()).sum();
+                        return broker == 30 && lag == 0;
+                    });
+                    ConsumerConnection connection = admin.examineConsumerConnectionInfo("CG-audit");
+                    assertEquals(1, connection.getConnectionSet().size());
+                    assertTrue(connection.getSubscriptionTable().containsKey("Audited"));
+
+                    admin.resetOffsetByTimestamp("Audited", "CG-audit", 0, true);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> consumed[0] >= 60);
+                } finally {
+                    consumer.shutdown();
+                }
+            } finally {
+                admin.shutdown();
+            }
+        }
+    }
+}
