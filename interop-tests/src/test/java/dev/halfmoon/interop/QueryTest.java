@@ -56,7 +56,7 @@ class QueryTest {
             long before = System.currentTimeMillis();
             await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).until(() -> System.currentTimeMillis() > before + 5);
         }
-        MessageExt byOffsetId = producer.viewMessage(sent.get(3).getOffsetMsgId());
+        MessageExt byOffsetId = producer.viewMessage("Invoices", sent.get(3).getOffsetMsgId());
         assertEquals("body-3", new String(byOffsetId.getBody(), StandardCharsets.UTF_8));
         MessageExt byUniqueId = producer.viewMessage("Invoices", sent.get(4).getMsgId());
         assertEquals("body-4", new String(byUniqueId.getBody(), StandardCharsets.UTF_8));
