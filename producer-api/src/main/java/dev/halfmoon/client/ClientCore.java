@@ -1,0 +1,183 @@
+package dev.halfmoon.client;
+
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.remoting.RemotingClient;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RemotingException;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.remoting.body.HeartbeatData;
+import dev.halfmoon.remoting.body.TopicRouteData;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every client object shares inside: one connection pool, the routes it learned from the
+ * name servers (refreshed periodically, failing over between name servers), and the periodic
+ * heartbeat to every broker it uses. Thread-safe.
+ */
+final class ClientCore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientCore.class);
+
+    final ClientOptions options;
+    final String clientId;
+    final RemotingClient remoting;
+    private final Map<String, TopicRoute> routes = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private final AtomicInteger nameServerTurn = new AtomicInteger();
+    private final Supplier<HeartbeatData> heartbeat;
+    private volatile boolean closed;
+
+    ClientCore(ClientOptions options, String role, Supplier<HeartbeatData> heartbeat) {
+        this.options = options;
+        this.clientId = UniqueIds.localIpText() + "@" + options.instanceName() + "#" + ProcessHandle.current().pid() + "#"
+                + System.nanoTime();
+        this.remoting = new RemotingClient("client-" + role);
+        this.heartbeat = heartbeat;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "halfmoon-client-" + role);
+            t.setDaemon(true);
+            return t;
+        });
+        long routeMs = options.routeRefresh().toMillis();
+        scheduler.scheduleWithFixedDelay(this::refreshRoutes, routeMs, routeMs, TimeUnit.MILLISECONDS);
+        long beatMs = options.heartbeatInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::heartbeatAll, beatMs, beatMs, TimeUnit.MILLISECONDS);
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new ClientException.Closed("the client is closed");
+        }
+    }
+
+    /** The route of {@code topic}, fetched if not known yet. */
+    TopicRoute route(String topic) {
+        TopicRoute r = routes.get(topic);
+        return r != null ? r : fetchRoute(topic);
+    }
+
+    /**
+     * Asks the name servers (each in turn until one answers) for the route of {@code topic}.
+     *
+     * @throws ClientException.NoRoute if the topic has no route
+     * @throws ClientException.Unavailable if no name server answers
+     */
+    TopicRoute fetchRoute(String topic) {
+        List<String> servers = options.nameServers();
+        RuntimeException last = null;
+        for (int i = 0; i < servers.size(); i++) {
+            String ns = servers.get(Math.floorMod(nameServerTurn.getAndIncrement(), servers.size()));
+            try {
+                RemotingCommand r = remoting.invokeSync(ns, RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC,
+                        Map.of("topic", topic), null), options.requestTimeout().toMillis());
+                if (r.code() == ResponseCode.TOPIC_NOT_EXIST) {
+                    routes.remove(topic);
+                    throw new ClientException.NoRoute("no route for topic " + topic + ": " + r.remark());
+                }
+                if (r.code() != ResponseCode.SUCCESS) {
+                    throw new ClientException.Rejected(r.code(), "name server " + ns + " refused the route of " + topic
+                            + ": " + r.remark());
+                }
+                TopicRoute route = TopicRoute.of(topic, Json.decode(r.body(), TopicRouteData.class));
+                Set<String> before = brokers();
+                routes.put(topic, route);
+                if (!before.containsAll(route.masters().values())) {
+                    scheduler.execute(this::heartbeatAll);
+                }
+                return route;
+            } catch (RemotingException e) {
+                last = e;
+            }
+        }
+        throw new ClientException.Unavailable("no name server of " + servers + " answered for topic " + topic, last);
+    }
+
+    private void refreshRoutes() {
+        for (String topic : Set.copyOf(routes.keySet())) {
+            try {
+                fetchRoute(topic);
+            } catch (RuntimeException e) {
+                LOG.debug("route refresh of {} failed: {}", topic, e.getMessage());
+            }
+        }
+    }
+
+    /** Every broker master address of the routes known. */
+    Set<String> brokers() {
+        Set<String> all = new HashSet<>();
+        for (TopicRoute r : routes.values()) {
+            all.addAll(r.masters().values());
+        }
+        return all;
+    }
+
+    /** The master address of {@code brokerName}, from any known route; null if unknown. */
+    String brokerAddress(String brokerName) {
+        for (TopicRoute r : routes.values()) {
+            String a = r.masters().get(brokerName);
+            if (a != null) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** Sends a heartbeat to every known broker now. */
+    void heartbeatAll() {
+        if (closed) {
+            return;
+        }
+        HeartbeatData data = heartbeat.get();
+        byte[] body = Json.encode(data);
+        for (String broker : brokers()) {
+            remoting.invokeAsync(broker, RemotingCommand.request(RequestCode.HEART_BEAT, null, body),
+                    options.requestTimeout().toMillis()).exceptionally(e -> null);
+        }
+    }
+
+    /** Tells every broker this client leaves the given groups. */
+    void unregister(String producerGroup, String consumerGroup) {
+        for (String broker : brokers()) {
+            Map<String, String> header = new java.util.HashMap<>();
+            header.put("clientID", clientId);
+            if (producerGroup != null) {
+                header.put("producerGroup", producerGroup);
+            }
+            if (consumerGroup != null) {
+                header.put("consumerGroup", consumerGroup);
+            }
+            try {
+                remoting.invokeSync(broker, RemotingCommand.request(RequestCode.UNREGISTER_CLIENT, header, null), 1000);
+            } catch (RuntimeException e) {
+                LOG.debug("unregister from {} failed: {}", broker, e.getMessage());
+            }
+        }
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    Collection<String> knownTopics() {
+        return routes.keySet();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        remoting.close();
+    }
+}

@@ -1,0 +1,201 @@
+package dev.halfmoon.client;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A transaction checker that needs no application code: the local transaction and a row in a small
+ * outbox table commit in the same JDBC transaction, so a check-back only has to look the row up.
+ *
+ * <ul>
+ *   <li>{@link #listener()}'s {@code executeLocal(message, work)} opens a connection from the
+ *       {@code DataSource}, turns auto-commit off, runs your {@link Work}, inserts
+ *       {@code (transaction id, now)} into the outbox table and commits. A {@link Work} that throws
+ *       rolls everything back: ROLLBACK. A failure during the commit itself answers UNKNOWN (it may
+ *       or may not have committed; the check-back finds out).</li>
+ *   <li>Its {@code check(message)} answers COMMIT if the row exists; if not, ROLLBACK once the
+ *       message is older than the local transaction deadline (the transaction cannot commit any
+ *       more), else UNKNOWN (it may still be running).</li>
+ * </ul>
+ *
+ * <p>Schema (created on demand by {@link #create}; any database with standard SQL):
+ * <pre>
+ * CREATE TABLE halfmoon_outbox (txn_id VARCHAR(128) PRIMARY KEY, created_at TIMESTAMP NOT NULL)
+ * CREATE INDEX halfmoon_outbox_created ON halfmoon_outbox (created_at)
+ * </pre>
+ * Rows older than the retention (7 days by default) are deleted hourly. Thread-safe.
+ *
+ * <pre>{@code
+ * JdbcOutbox outbox = JdbcOutbox.create(dataSource);
+ * TransactionProducer producer = TransactionProducer.start(options, "order-service", outbox.listener());
+ * producer.sendInTransaction(message, (JdbcOutbox.Work) c -> {
+ *     try (PreparedStatement s = c.prepareStatement("INSERT INTO orders VALUES (?, ?)")) { ... }
+ * });
+ * }</pre>
+ */
+public final class JdbcOutbox implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcOutbox.class);
+    public static final String TABLE = "halfmoon_outbox";
+
+    /** The application's part of a local transaction, run on the connection the outbox row commits with. */
+    @FunctionalInterface
+    public interface Work {
+        void run(Connection connection) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+    private final Duration localDeadline;
+    private final Duration retention;
+    private final Clock clock;
+    private final ScheduledExecutorService pruner;
+
+    private JdbcOutbox(DataSource dataSource, Duration localDeadline, Duration retention, Clock clock) {
+        this.dataSource = dataSource;
+        this.localDeadline = localDeadline;
+        this.retention = retention;
+        this.clock = clock;
+        this.pruner = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "halfmoon-outbox-prune");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** An outbox with a 10 s local transaction deadline and 7 days of retention; creates the table if needed. */
+    public static JdbcOutbox create(DataSource dataSource) {
+        return create(dataSource, Duration.ofSeconds(10), Duration.ofDays(7));
+    }
+
+    /**
+     * @param localDeadline after this age a message without an outbox row is rolled back
+     * @param retention     rows older than this are deleted
+     * @throws ClientException if the table cannot be created
+     */
+    public static JdbcOutbox create(DataSource dataSource, Duration localDeadline, Duration retention) {
+        JdbcOutbox outbox = new JdbcOutbox(Objects.requireNonNull(dataSource), localDeadline, retention, Clock.systemUTC());
+        outbox.createSchema();
+        outbox.pruner.scheduleWithFixedDelay(outbox::pruneQuietly, 1, 60, TimeUnit.MINUTES);
+        return outbox;
+    }
+
+    private void createSchema() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + TABLE
+                    + " (txn_id VARCHAR(128) PRIMARY KEY, created_at TIMESTAMP NOT NULL)");
+            s.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_created ON " + TABLE + " (created_at)");
+        } catch (SQLException e) {
+            throw new ClientException("cannot create the outbox table " + TABLE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The transaction listener: {@code arg} of {@code sendInTransaction} must be a {@link Work}. */
+    public TransactionListener listener() {
+        return new TransactionListener() {
+            @Override
+            public TransactionOutcome executeLocal(Message message, Object arg) {
+                if (!(arg instanceof Work work)) {
+                    throw new IllegalArgumentException("with the JDBC outbox, pass a JdbcOutbox.Work as the argument of "
+                            + "sendInTransaction (it was " + (arg == null ? "null" : arg.getClass().getName()) + ")");
+                }
+                return run(message.transactionId(), work);
+            }
+
+            @Override
+            public TransactionOutcome check(MessageView message) {
+                return JdbcOutbox.this.check(message.transactionId(), message.bornTimestamp());
+            }
+        };
+    }
+
+    /**
+     * Runs {@code work} and records {@code transactionId} in one JDBC transaction.
+     *
+     * @return COMMIT if both committed, ROLLBACK if the work failed (nothing committed), UNKNOWN if the
+     *         commit itself failed
+     */
+    public TransactionOutcome run(String transactionId, Work work) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO " + TABLE + " (txn_id, created_at) VALUES (?, ?)")) {
+                    s.setString(1, transactionId);
+                    s.setTimestamp(2, new Timestamp(clock.millis()));
+                    s.executeUpdate();
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+                LOG.info("local transaction {} rolled back: {}", transactionId, e.getMessage());
+                return TransactionOutcome.ROLLBACK;
+            }
+            try {
+                c.commit();
+            } catch (SQLException e) {
+                LOG.warn("commit of local transaction {} failed; outcome UNKNOWN until checked", transactionId, e);
+                return TransactionOutcome.UNKNOWN;
+            }
+            c.setAutoCommit(autoCommit);
+            return TransactionOutcome.COMMIT;
+        } catch (SQLException e) {
+            LOG.warn("local transaction {} could not start: {}", transactionId, e.getMessage());
+            return TransactionOutcome.ROLLBACK;
+        }
+    }
+
+    /** The check-back answer for {@code transactionId} of a message born at {@code bornTimestamp}. */
+    public TransactionOutcome check(String transactionId, long bornTimestamp) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT 1 FROM " + TABLE + " WHERE txn_id = ?")) {
+            s.setString(1, transactionId);
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    return TransactionOutcome.COMMIT;
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warn("cannot check transaction {}: {}", transactionId, e.getMessage());
+            return TransactionOutcome.UNKNOWN;
+        }
+        return clock.millis() - bornTimestamp > localDeadline.toMillis() ? TransactionOutcome.ROLLBACK : TransactionOutcome.UNKNOWN;
+    }
+
+    /** Deletes rows older than the retention; returns how many. */
+    public int prune() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("DELETE FROM " + TABLE + " WHERE created_at < ?")) {
+            s.setTimestamp(1, new Timestamp(clock.millis() - retention.toMillis()));
+            return s.executeUpdate();
+        }
+    }
+
+    private void pruneQuietly() {
+        try {
+            int n = prune();
+            if (n > 0) {
+                LOG.info("pruned {} outbox rows older than {}", n, retention);
+            }
+        } catch (SQLException e) {
+            LOG.warn("outbox pruning failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        pruner.shutdownNow();
+    }
+}

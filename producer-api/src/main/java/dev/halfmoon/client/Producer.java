@@ -1,0 +1,211 @@
+package dev.halfmoon.client;
+
+import dev.halfmoon.message.OffsetMessageId;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RemotingException;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.remoting.body.HeartbeatData;
+import dev.halfmoon.remoting.body.ProducerData;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sends messages: synchronously, asynchronously, oneway, in batches, in order by key, or delayed.
+ * A send that fails for a reason another broker might not have (unavailable, busy, no permission,
+ * timed out) is retried on the next queue, preferably on another broker, with a doubling backoff.
+ * Thread-safe; close it when done.
+ *
+ * <pre>{@code
+ * try (Producer producer = Producer.start(ClientOptions.of("127.0.0.1:9876"), "orders")) {
+ *     SendReceipt receipt = producer.send(Message.builder("OrderCreated").body(bytes).keys("order-42").build());
+ *     producer.send(message, "customer-7");            // same key, same queue, kept in order
+ *     producer.sendAsync(message).thenAccept(r -> log.info("stored {}", r.messageId()));
+ * }
+ * }</pre>
+ */
+public class Producer implements AutoCloseable {
+    private static final Set<Integer> RETRYABLE = Set.of(ResponseCode.SYSTEM_ERROR, ResponseCode.SYSTEM_BUSY,
+            ResponseCode.SERVICE_NOT_AVAILABLE, ResponseCode.NO_PERMISSION, ResponseCode.TOPIC_NOT_EXIST);
+
+    final ClientCore core;
+    final String group;
+    private final AtomicInteger turn = new AtomicInteger();
+
+    Producer(ClientOptions options, String group) {
+        this.group = group;
+        this.core = new ClientCore(options, "producer", () -> new HeartbeatData(null, Set.of(new ProducerData(group)), Set.of()));
+    }
+
+    /** Starts a producer of {@code group}. */
+    public static Producer start(ClientOptions options, String group) {
+        return new Producer(options, group);
+    }
+
+    /**
+     * Sends and waits until the broker stored the message.
+     *
+     * @throws ClientException.NoRoute if the topic does not exist
+     * @throws ClientException.Rejected if the broker refuses it for good (too large, illegal)
+     * @throws ClientException.Unavailable if no broker took it after every retry
+     */
+    public SendReceipt send(Message message) {
+        return join(sendAsync(message));
+    }
+
+    /** Sends {@code message} to the queue that {@code orderKey} picks, so messages with one key stay in order. */
+    public SendReceipt send(Message message, String orderKey) {
+        return join(send(message, orderKey, Map.of(), 0, true));
+    }
+
+    /** Sends without waiting; the future completes when the broker stored it (or fails like {@link #send}). */
+    public CompletableFuture<SendReceipt> sendAsync(Message message) {
+        return send(message, null, Map.of(), 0, true);
+    }
+
+    /** Sends and does not wait for any answer (no retry, no receipt). */
+    public void sendOneway(Message message) {
+        core.checkOpen();
+        TopicRoute route = core.route(message.topic());
+        QueueRef q = pick(route, null, null);
+        String props = WireCodec.properties(message, UniqueIds.next(), Map.of());
+        core.remoting.invokeOneway(route.masters().get(q.brokerName()), RemotingCommand.request(RequestCode.SEND_MESSAGE_V2,
+                WireCodec.sendHeader(group, message.topic(), q.queueId(), 0, props, false), message.bodyUnsafe()));
+    }
+
+    /** Sends messages of one topic as one batch, stored atomically in one queue. */
+    public List<SendReceipt> send(List<Message> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        String topic = batch.get(0).topic();
+        for (Message m : batch) {
+            if (!m.topic().equals(topic)) {
+                throw new IllegalArgumentException("a batch holds messages of one topic; found " + topic + " and " + m.topic());
+            }
+        }
+        core.checkOpen();
+        TopicRoute route = core.route(topic);
+        QueueRef q = pick(route, null, null);
+        List<String> ids = new ArrayList<>();
+        List<String> props = new ArrayList<>();
+        for (Message m : batch) {
+            String id = UniqueIds.next();
+            ids.add(id);
+            props.add(WireCodec.properties(m, id, Map.of()));
+        }
+        RemotingCommand request = RemotingCommand.request(RequestCode.SEND_BATCH_MESSAGE,
+                WireCodec.sendHeader(group, topic, q.queueId(), 0, "", true), WireCodec.batchBody(batch, props));
+        RemotingCommand r = core.remoting.invokeSync(route.masters().get(q.brokerName()), request, core.options.requestTimeout().toMillis());
+        if (r.code() != ResponseCode.SUCCESS) {
+            throw new ClientException.Rejected(r.code(), "batch to " + topic + " refused: " + r.remark());
+        }
+        String[] offsetIds = r.ext("msgId").split(",");
+        long first = Long.parseLong(r.ext("queueOffset"));
+        List<SendReceipt> receipts = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            receipts.add(new SendReceipt(ids.get(i), offsetIds[i], topic, q.brokerName(), q.queueId(), first + i));
+        }
+        return receipts;
+    }
+
+    /**
+     * The send path: picks a queue (by key, or round robin), sends, retries elsewhere on a retryable
+     * failure if {@code mayRetry}.
+     */
+    CompletableFuture<SendReceipt> send(Message message, String orderKey, Map<String, String> extra, int sysFlag,
+                                        boolean mayRetry) {
+        core.checkOpen();
+        String id = message.transactionId() != null ? message.transactionId() : UniqueIds.next();
+        String props = WireCodec.properties(message, id, extra);
+        return attempt(message, orderKey, id, props, sysFlag, 0, null, mayRetry);
+    }
+
+    private CompletableFuture<SendReceipt> attempt(Message message, String orderKey, String id, String props, int sysFlag,
+                                                   int attempt, String avoidBroker, boolean mayRetry) {
+        TopicRoute route;
+        try {
+            route = attempt == 0 ? core.route(message.topic()) : core.fetchRoute(message.topic());
+        } catch (ClientException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        QueueRef q = pick(route, orderKey, avoidBroker);
+        String address = route.masters().get(q.brokerName());
+        RemotingCommand request = RemotingCommand.request(RequestCode.SEND_MESSAGE_V2,
+                WireCodec.sendHeader(group, message.topic(), q.queueId(), sysFlag, props, false), message.bodyUnsafe());
+        return core.remoting.invokeAsync(address, request, core.options.requestTimeout().toMillis())
+                .handle((r, error) -> {
+                    if (error == null && r.code() == ResponseCode.SUCCESS) {
+                        return CompletableFuture.completedFuture(new SendReceipt(id, r.ext("msgId"), message.topic(),
+                                q.brokerName(), Integer.parseInt(r.ext("queueId")), Long.parseLong(r.ext("queueOffset"))));
+                    }
+                    ClientException failure = error != null
+                            ? new ClientException.Unavailable("send to " + message.topic() + " via " + address + " failed: "
+                            + cause(error).getMessage(), cause(error))
+                            : new ClientException.Rejected(r.code(), "broker " + address + " refused the message to "
+                            + message.topic() + ": " + r.remark());
+                    boolean retryable = error != null ? mayRetry || cause(error) instanceof RemotingException.Connect
+                            : RETRYABLE.contains(r.code());
+                    if (!retryable || attempt >= core.options.sendRetries()) {
+                        return CompletableFuture.<SendReceipt>failedFuture(failure);
+                    }
+                    long backoff = core.options.retryBackoff().toMillis() << attempt;
+                    return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS))
+                            .thenCompose(x -> attempt(message, orderKey, id, props, sysFlag, attempt + 1, q.brokerName(), mayRetry));
+                }).thenCompose(f -> f);
+    }
+
+    private static Throwable cause(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    /** The queue for a send: by key; else round robin, avoiding {@code avoidBroker} when another exists. */
+    QueueRef pick(TopicRoute route, String orderKey, String avoidBroker) {
+        List<QueueRef> queues = route.writable();
+        if (queues.isEmpty()) {
+            throw new ClientException.NoRoute("topic has no writable queue on a live broker");
+        }
+        if (orderKey != null) {
+            return queues.get(Math.floorMod(orderKey.hashCode(), queues.size()));
+        }
+        for (int i = 0; i < queues.size(); i++) {
+            QueueRef q = queues.get(Math.floorMod(turn.getAndIncrement(), queues.size()));
+            if (avoidBroker == null || !q.brokerName().equals(avoidBroker)) {
+                return q;
+            }
+        }
+        return queues.get(Math.floorMod(turn.getAndIncrement(), queues.size()));
+    }
+
+    static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof ClientException ce ? ce : new ClientException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** The commit-log offset an offset message id names. */
+    static long commitLogOffset(String offsetMessageId) {
+        return OffsetMessageId.parse(offsetMessageId).commitLogOffset();
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Leaves the producer group on every broker and closes connections. */
+    @Override
+    public void close() {
+        core.unregister(group, null);
+        core.close();
+    }
+}

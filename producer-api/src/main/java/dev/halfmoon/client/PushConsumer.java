@@ -1,0 +1,312 @@
+package dev.halfmoon.client;
+
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.body.ConsumerData;
+import dev.halfmoon.remoting.body.HeartbeatData;
+import dev.halfmoon.remoting.body.SubscriptionData;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives messages and hands them to a {@link MessageHandler}. In a clustering group the queues
+ * of each topic are shared among the members (rebalanced when members come and go); in a
+ * broadcasting group every member gets every message. Failed messages are redelivered later
+ * through the group's retry topic and, after the maximum reconsume times, parked in its dead-letter
+ * topic. An ordered consumer holds a broker lock per queue and handles one message of a queue at
+ * a time. Offsets are committed every second and at close. Thread-safe.
+ *
+ * <pre>{@code
+ * PushConsumer consumer = PushConsumer.builder(ClientOptions.of("127.0.0.1:9876"), "payment-service")
+ *         .subscribe("OrderCreated", "*")
+ *         .handler(message -> { pay(message); return ConsumeResult.SUCCESS; })
+ *         .start();
+ * }</pre>
+ */
+public final class PushConsumer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PushConsumer.class);
+
+    /** Builds and starts a {@link PushConsumer}. Not thread-safe. */
+    public static final class Builder {
+        private final ClientOptions options;
+        private final String group;
+        private final Map<String, String> subscriptions = new LinkedHashMap<>();
+        private MessageHandler handler;
+        private boolean ordered;
+        private boolean broadcasting;
+        private boolean fromFirst = true;
+        private int threads = 8;
+        private int maxReconsumeTimes = 16;
+        private Duration rebalanceInterval = Duration.ofSeconds(5);
+
+        private Builder(ClientOptions options, String group) {
+            this.options = Objects.requireNonNull(options);
+            this.group = Objects.requireNonNull(group);
+        }
+
+        /** Subscribes to {@code topic}, filtered by tags ("*" for all, or "TagA || TagB"). */
+        public Builder subscribe(String topic, String tagExpression) {
+            subscriptions.put(topic, tagExpression);
+            return this;
+        }
+
+        public Builder handler(MessageHandler messageHandler) {
+            this.handler = messageHandler;
+            return this;
+        }
+
+        /** Handle the messages of each queue one at a time, in order (queue locks, retries in place). */
+        public Builder ordered() {
+            this.ordered = true;
+            return this;
+        }
+
+        /** Every member gets every message; offsets are kept by each member, in memory. */
+        public Builder broadcasting() {
+            this.broadcasting = true;
+            return this;
+        }
+
+        /** A queue this group never consumed starts at its end (default: at its beginning). */
+        public Builder fromLast() {
+            this.fromFirst = false;
+            return this;
+        }
+
+        public Builder threads(int n) {
+            this.threads = n;
+            return this;
+        }
+
+        /** Redeliveries before a message goes to the dead-letter topic (16); -1 for ordered: retry forever. */
+        public Builder maxReconsumeTimes(int n) {
+            this.maxReconsumeTimes = n;
+            return this;
+        }
+
+        public Builder rebalanceInterval(Duration interval) {
+            this.rebalanceInterval = interval;
+            return this;
+        }
+
+        /**
+         * Starts consuming.
+         *
+         * @throws IllegalStateException without a handler or a subscription
+         */
+        public PushConsumer start() {
+            if (handler == null || subscriptions.isEmpty()) {
+                throw new IllegalStateException("a push consumer needs a handler and at least one subscription");
+            }
+            PushConsumer c = new PushConsumer(this);
+            c.startRebalancing();
+            return c;
+        }
+    }
+
+    private final Builder config;
+    private final ClientCore core;
+    private final ConsumerWire wire;
+    private final ExecutorService pool;
+    private final Map<String, SubscriptionData> subscriptions = new LinkedHashMap<>();
+    private final Map<QueueRef, QueueWorker> workers = new ConcurrentHashMap<>();
+    private final Map<QueueRef, Long> localOffsets = new ConcurrentHashMap<>();
+    private final Object rebalanceLock = new Object();
+    private volatile boolean closed;
+
+    private PushConsumer(Builder b) {
+        this.config = b;
+        b.subscriptions.forEach((topic, expr) -> subscriptions.put(topic, SubscriptionData.ofTags(topic, expr)));
+        if (!b.broadcasting) {
+            subscriptions.put("%RETRY%" + b.group, SubscriptionData.ofTags("%RETRY%" + b.group, "*"));
+        }
+        this.core = new ClientCore(b.options, "consumer", this::heartbeatData);
+        this.wire = new ConsumerWire(core, b.group);
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(b.threads, r -> {
+            Thread t = new Thread(r, "halfmoon-consume-" + b.group + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        core.remoting.register(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (ch, req) -> {
+            core.scheduler().execute(this::rebalance);
+            return null;
+        }, Runnable::run);
+    }
+
+    public static Builder builder(ClientOptions options, String group) {
+        return new Builder(options, group);
+    }
+
+    private HeartbeatData heartbeatData() {
+        ConsumerData data = new ConsumerData(config.group, "CONSUME_PASSIVELY", config.broadcasting ? "BROADCASTING" : "CLUSTERING",
+                config.fromFirst ? "CONSUME_FROM_FIRST_OFFSET" : "CONSUME_FROM_LAST_OFFSET",
+                new HashSet<>(subscriptions.values()), false);
+        return new HeartbeatData(core.clientId, Set.of(), Set.of(data));
+    }
+
+    private void startRebalancing() {
+        for (String topic : subscriptions.keySet()) {
+            try {
+                core.fetchRoute(topic);
+            } catch (ClientException e) {
+                LOG.warn("no route for subscribed topic {} yet: {}", topic, e.getMessage());
+            }
+        }
+        core.heartbeatAll();
+        long every = config.rebalanceInterval.toMillis();
+        core.scheduler().scheduleWithFixedDelay(this::rebalance, 0, every, TimeUnit.MILLISECONDS);
+        core.scheduler().scheduleWithFixedDelay(() -> commitAll(false), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Works out which queues this member consumes and starts or stops their workers. */
+    private void rebalance() {
+        if (closed) {
+            return;
+        }
+        synchronized (rebalanceLock) {
+            Set<QueueRef> target = new HashSet<>();
+            for (String topic : subscriptions.keySet()) {
+                try {
+                    target.addAll(assignment(topic));
+                } catch (RuntimeException e) {
+                    LOG.debug("rebalance of {} skipped: {}", topic, e.getMessage());
+                    workers.keySet().stream().filter(q -> q.topic().equals(topic)).forEach(target::add);
+                }
+            }
+            for (QueueRef q : new ArrayList<>(workers.keySet())) {
+                if (!target.contains(q)) {
+                    stopWorker(q);
+                }
+            }
+            if (config.ordered) {
+                relock(target);
+            }
+            for (QueueRef q : target) {
+                if (!workers.containsKey(q)) {
+                    startWorker(q);
+                }
+            }
+        }
+    }
+
+    private List<QueueRef> assignment(String topic) {
+        List<QueueRef> all = new ArrayList<>(core.fetchRoute(topic).readable());
+        if (config.broadcasting || all.isEmpty()) {
+            return all;
+        }
+        List<String> members = new ArrayList<>(wire.members(all.get(0)));
+        members.sort(null);
+        return Allocation.averagely(all, members, core.clientId);
+    }
+
+    private void relock(Set<QueueRef> target) {
+        Map<String, Set<QueueRef>> byBroker = new HashMap<>();
+        target.forEach(q -> byBroker.computeIfAbsent(q.brokerName(), b -> new HashSet<>()).add(q));
+        Set<QueueRef> locked = new HashSet<>();
+        byBroker.forEach((broker, queues) -> {
+            try {
+                locked.addAll(wire.lock(broker, queues));
+            } catch (RuntimeException e) {
+                LOG.debug("lock on {} failed: {}", broker, e.getMessage());
+            }
+        });
+        target.retainAll(locked);
+    }
+
+    private void startWorker(QueueRef q) {
+        long start;
+        try {
+            start = startOffset(q);
+        } catch (RuntimeException e) {
+            LOG.debug("no start offset for {} yet: {}", q, e.getMessage());
+            return;
+        }
+        SubscriptionData sub = subscriptions.get(q.topic());
+        QueueWorker w = new QueueWorker(q, start, new QueueWorker.Settings(wire, config.handler, pool, config.ordered,
+                config.maxReconsumeTimes, sub.subString(), sub.matchesAll() ? Set.of() : sub.tagsSet()));
+        workers.put(q, w);
+        w.start();
+    }
+
+    private long startOffset(QueueRef q) {
+        if (config.broadcasting) {
+            Long local = localOffsets.get(q);
+            if (local != null) {
+                return local;
+            }
+            return config.fromFirst ? 0 : wire.maxOffset(q);
+        }
+        long committed = wire.committedOffset(q);
+        if (committed >= 0) {
+            return committed;
+        }
+        return config.fromFirst || q.topic().startsWith("%RETRY%") ? 0 : wire.maxOffset(q);
+    }
+
+    private void stopWorker(QueueRef q) {
+        QueueWorker w = workers.remove(q);
+        if (w == null) {
+            return;
+        }
+        w.stop();
+        commit(w, true);
+        if (config.ordered) {
+            wire.unlock(q);
+        }
+    }
+
+    private void commitAll(boolean sync) {
+        for (QueueWorker w : workers.values()) {
+            commit(w, sync);
+        }
+    }
+
+    private void commit(QueueWorker w, boolean sync) {
+        long offset = w.takeCommit();
+        if (offset < 0) {
+            return;
+        }
+        if (config.broadcasting) {
+            localOffsets.put(w.queue(), offset);
+            return;
+        }
+        try {
+            wire.commit(w.queue(), offset, sync);
+        } catch (RuntimeException e) {
+            LOG.debug("commit of {} failed: {}", w.queue(), e.getMessage());
+        }
+    }
+
+    /** The queues this member consumes now. */
+    public Set<QueueRef> assignedQueues() {
+        return Set.copyOf(workers.keySet());
+    }
+
+    /** Stops consuming, commits offsets, leaves the group and closes connections. */
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (rebalanceLock) {
+            for (QueueRef q : new ArrayList<>(workers.keySet())) {
+                stopWorker(q);
+            }
+        }
+        core.unregister(null, config.group);
+        pool.shutdownNow();
+        core.close();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.halfmoon.client;
+
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.ResponseCode;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes one queue: pulls (long polling), hands each message of a batch to the handler in queue
+ * order, and only then moves its offset past the batch, so a crash redelivers rather than loses. Failed messages go back to
+ * the broker for redelivery; an ordered queue retries in place instead, keeping its order.
+ * Confined to one chain of futures at a time; {@link #stop} is thread-safe.
+ */
+final class QueueWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(QueueWorker.class);
+    private static final long SUSPEND_MS = 15_000;
+
+    /** What a worker needs from its consumer. */
+    record Settings(ConsumerWire wire, MessageHandler handler, ExecutorService pool, boolean ordered,
+                    int maxReconsumeTimes, String subscription, Set<String> tags) {
+    }
+
+    private final QueueRef queue;
+    private final Settings s;
+    private volatile long nextOffset;
+    private volatile long committed = -1;
+    private volatile boolean running = true;
+    private volatile boolean paused;
+
+    QueueWorker(QueueRef queue, long startOffset, Settings settings) {
+        this.queue = queue;
+        this.nextOffset = startOffset;
+        this.s = settings;
+    }
+
+    QueueRef queue() {
+        return queue;
+    }
+
+    void start() {
+        pullLoop();
+    }
+
+    /** Ordered queues stop pulling while their lock is not held. */
+    void pause(boolean pause) {
+        paused = pause;
+    }
+
+    private void pullLoop() {
+        if (!running) {
+            return;
+        }
+        if (paused) {
+            later(500);
+            return;
+        }
+        CompletableFuture<RemotingCommand> pull;
+        try {
+            pull = s.wire().pull(queue, nextOffset, 32, committed, SUSPEND_MS, s.subscription());
+        } catch (RuntimeException e) {
+            LOG.debug("pull of {} failed: {}", queue, e.getMessage());
+            later(1000);
+            return;
+        }
+        pull.whenCompleteAsync((r, error) -> {
+            if (error != null || !running) {
+                if (running) {
+                    LOG.debug("pull of {} failed: {}", queue, error == null ? "stopped" : error.getMessage());
+                    later(1000);
+                }
+                return;
+            }
+            handle(r);
+        }, s.pool());
+    }
+
+    private void handle(RemotingCommand r) {
+        long next = r.ext("nextBeginOffset") == null ? nextOffset : Long.parseLong(r.ext("nextBeginOffset"));
+        switch (r.code()) {
+            case ResponseCode.SUCCESS -> {
+                List<MessageView> messages = WireCodec.records(r.body(), queue.brokerName(), s.tags());
+                process(messages);
+                nextOffset = next;
+                pullLoop();
+            }
+            case ResponseCode.PULL_NOT_FOUND, ResponseCode.PULL_RETRY_IMMEDIATELY -> {
+                nextOffset = next;
+                pullLoop();
+            }
+            case ResponseCode.PULL_OFFSET_MOVED -> {
+                LOG.info("offset {} of {} moved to {}", nextOffset, queue, next);
+                nextOffset = next;
+                pullLoop();
+            }
+            default -> {
+                LOG.warn("pull of {} refused ({}): {}", queue, r.code(), r.remark());
+                later(1000);
+            }
+        }
+    }
+
+    /** One batch, message by message on this pool thread; queues are consumed in parallel with each other. */
+    private void process(List<MessageView> messages) {
+        for (MessageView m : messages) {
+            if (s.ordered()) {
+                consumeInOrder(m);
+            } else {
+                consumeOnce(m);
+            }
+        }
+    }
+
+    private boolean succeeded(MessageView m) {
+        try {
+            return s.handler().handle(m) == ConsumeResult.SUCCESS;
+        } catch (Exception e) {
+            LOG.warn("handler failed on {} of {}; it will be redelivered", m.messageId(), queue, e);
+            return false;
+        }
+    }
+
+    /** Concurrent mode: on failure hand the message back; if that fails too, retry here until one works. */
+    private void consumeOnce(MessageView m) {
+        while (running && !succeeded(m)) {
+            try {
+                s.wire().sendBack(m, 0, s.maxReconsumeTimes());
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("cannot hand {} back for redelivery ({}); retrying it here in 1 s", m.messageId(), e.getMessage());
+                sleep(1000);
+            }
+        }
+    }
+
+    /** Ordered mode: retry in place (keeping order); after the maximum, dead-letter it and move on. */
+    private void consumeInOrder(MessageView m) {
+        for (int attempt = 0; running && !succeeded(m); attempt++) {
+            if (s.maxReconsumeTimes() >= 0 && attempt >= s.maxReconsumeTimes()) {
+                try {
+                    s.wire().sendBack(m, -1, s.maxReconsumeTimes());
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot dead-letter {}: {}", m.messageId(), e.getMessage());
+                }
+            }
+            sleep(1000);
+        }
+    }
+
+    private void later(long ms) {
+        CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS).execute(this::pullLoop);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The offset to commit, or -1 if unchanged since the last commit. */
+    long takeCommit() {
+        long next = nextOffset;
+        if (next == committed) {
+            return -1;
+        }
+        committed = next;
+        return next;
+    }
+
+    long nextOffset() {
+        return nextOffset;
+    }
+
+    void stop() {
+        running = false;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.halfmoon.client;
+
+import dev.halfmoon.message.MessageProperty;
+import dev.halfmoon.message.RecordView;
+import dev.halfmoon.message.SysFlag;
+import dev.halfmoon.remoting.Headers;
+import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestCode;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends transactional messages: the half message is stored first (invisible to consumers), then
+ * the {@link TransactionListener} runs the local transaction, then the outcome is sent to the
+ * broker. If the outcome never arrives, the broker asks this producer group later; those
+ * check-backs are answered on a bounded pool of their own, so a slow checker never blocks sending
+ * (when the pool is full a check is dropped; the broker asks again). Thread-safe.
+ *
+ * <pre>{@code
+ * JdbcOutbox outbox = JdbcOutbox.create(dataSource);
+ * try (TransactionProducer producer = TransactionProducer.start(options, "order-service", outbox.listener())) {
+ *     producer.sendInTransaction(Message.builder("OrderCreated").body(json).build(),
+ *             (JdbcOutbox.Work) connection -> insertOrder(connection, order));
+ * }
+ * }</pre>
+ */
+public final class TransactionProducer extends Producer {
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionProducer.class);
+    private static final int COMMIT = 8;
+    private static final int ROLLBACK = 12;
+
+    private final TransactionListener listener;
+    private final ThreadPoolExecutor checks;
+
+    private TransactionProducer(ClientOptions options, String group, TransactionListener listener, int checkThreads,
+                                int checkQueue) {
+        super(options, group);
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.checks = new ThreadPoolExecutor(checkThreads, checkThreads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(checkQueue), r -> {
+                    Thread t = new Thread(r, "halfmoon-tx-check-" + group);
+                    t.setDaemon(true);
+                    return t;
+                });
+        core.remoting.register(RequestCode.CHECK_TRANSACTION_STATE, this::onCheck, Runnable::run);
+    }
+
+    /** Starts a transaction producer of {@code group}; check-backs run on 2 threads with room for 2 000 waiting. */
+    public static TransactionProducer start(ClientOptions options, String group, TransactionListener listener) {
+        return new TransactionProducer(options, group, listener, 2, 2000);
+    }
+
+    /**
+     * Stores the half message, runs the local transaction and reports its outcome.
+     *
+     * @param arg passed to {@link TransactionListener#executeLocal}
+     * @throws ClientException if the half message could not be stored (the local transaction did not run)
+     */
+    public TransactionReceipt sendInTransaction(Message message, Object arg) {
+        if (message.properties().containsKey(MessageProperty.DELAY_TIME_LEVEL)) {
+            throw new IllegalArgumentException("a transactional message cannot be delayed; delay a message sent after the commit");
+        }
+        Map<String, String> extra = Map.of(MessageProperty.TRANSACTION_PREPARED, "true", MessageProperty.PRODUCER_GROUP, group);
+        Message withId = message.withProperty(MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX, UniqueIds.next());
+        SendReceipt half = join(send(withId, null, extra, SysFlag.TRANSACTION_PREPARED_TYPE, false));
+        TransactionOutcome outcome;
+        try {
+            outcome = Objects.requireNonNullElse(listener.executeLocal(withId, arg), TransactionOutcome.UNKNOWN);
+        } catch (RuntimeException e) {
+            LOG.warn("local transaction of {} failed; outcome UNKNOWN, the broker will check back", half.messageId(), e);
+            outcome = TransactionOutcome.UNKNOWN;
+        }
+        end(core.brokerAddress(half.brokerName()), half.offsetMessageId(), half.queueOffset(), half.messageId(), outcome, false);
+        return new TransactionReceipt(half, outcome);
+    }
+
+    private void end(String broker, String offsetMessageId, long queueOffset, String transactionId, TransactionOutcome outcome,
+                     boolean fromCheck) {
+        if (broker == null) {
+            LOG.warn("no address for the broker of transaction {}; it will be checked back", transactionId);
+            return;
+        }
+        Map<String, String> header = new HashMap<>();
+        header.put("producerGroup", group);
+        header.put("tranStateTableOffset", Long.toString(queueOffset));
+        header.put("commitLogOffset", Long.toString(commitLogOffset(offsetMessageId)));
+        header.put("commitOrRollback", Integer.toString(outcome == TransactionOutcome.COMMIT ? COMMIT
+                : outcome == TransactionOutcome.ROLLBACK ? ROLLBACK : 0));
+        header.put("fromTransactionCheck", Boolean.toString(fromCheck));
+        header.put("msgId", offsetMessageId);
+        header.put("transactionId", transactionId);
+        core.remoting.invokeOneway(broker, RemotingCommand.request(RequestCode.END_TRANSACTION, header, null))
+                .exceptionally(e -> {
+                    LOG.warn("could not send the outcome of transaction {} ({}); the broker will check back",
+                            transactionId, e.getMessage());
+                    return null;
+                });
+    }
+
+    private CompletableFuture<RemotingCommand> onCheck(RemotingChannel channel, RemotingCommand request) {
+        byte[] body = request.body();
+        if (body == null) {
+            return null;
+        }
+        RecordView record = RecordView.of(ByteBuffer.wrap(body));
+        if (record.check(false) != RecordView.Check.OK) {
+            LOG.warn("undecodable check-back from {}", channel.remoteAddress());
+            return null;
+        }
+        MessageView view = WireCodec.view(record, null);
+        if (!group.equals(view.properties().get(MessageProperty.PRODUCER_GROUP))) {
+            return null;
+        }
+        String offsetMessageId = Headers.optional(request, "offsetMsgId", view.offsetMessageId());
+        long queueOffset = Headers.optionalLong(request, "tranStateTableOffset", 0);
+        try {
+            checks.execute(() -> {
+                TransactionOutcome outcome;
+                try {
+                    outcome = Objects.requireNonNullElse(listener.check(view), TransactionOutcome.UNKNOWN);
+                } catch (RuntimeException e) {
+                    LOG.warn("check of transaction {} failed; answering UNKNOWN", view.transactionId(), e);
+                    outcome = TransactionOutcome.UNKNOWN;
+                }
+                end(channel.remoteAddress(), offsetMessageId, queueOffset, view.transactionId(), outcome, true);
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("check pool full; dropping the check of {} (the broker will ask again)", view.transactionId());
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        checks.shutdownNow();
+        super.close();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.halfmoon.client;
+
+import dev.halfmoon.testkit.Admin;
+import dev.halfmoon.testkit.HalfmoonFixture;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real Halfmoon for client tests, with short delays and transaction timeouts; closes what tests open. */
+abstract class ClientTestBase {
+    @TempDir
+    Path dir;
+    HalfmoonFixture halfmoon;
+    ClientOptions options;
+    final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeEach
+    void startHalfmoon() {
+        halfmoon = new HalfmoonFixture(dir).set("transactionTimeOut", "1000").set("transactionCheckInterval", "2000")
+                .set("messageDelayLevel", "1s 2s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s").start();
+        options = ClientOptions.of(halfmoon.namesrv()).withRefresh(Duration.ofMillis(500), Duration.ofMillis(500));
+    }
+
+    @AfterEach
+    void stopHalfmoon() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        halfmoon.close();
+    }
+
+    <T extends AutoCloseable> T track(T closeable) {
+        closeables.add(closeable);
+        return closeable;
+    }
+
+    void topic(String name, int queues) {
+        Admin.createTopic(halfmoon, name, queues);
+    }
+
+    static Message message(String topic, String body) {
+        return Message.builder(topic).body(body.getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    static String body(MessageView m) {
+        return new String(m.body(), StandardCharsets.UTF_8);
+    }
+
+    /** A push consumer counting deliveries per body. */
+    Map<String, Integer> consume(String group, String topic, String tags) {
+        Map<String, Integer> seen = new ConcurrentHashMap<>();
+        track(PushConsumer.builder(options, group).subscribe(topic, tags).rebalanceInterval(Duration.ofMillis(500))
+                .handler(m -> {
+                    seen.merge(body(m), 1, Integer::sum);
+                    return ConsumeResult.SUCCESS;
+                }).start());
+        return seen;
+    }
+}

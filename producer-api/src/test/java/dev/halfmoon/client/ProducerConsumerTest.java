@@ -1,0 +1,184 @@
+package dev.halfmoon.client;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+class ProducerConsumerTest extends ClientTestBase {
+    @Test
+    void syncAsyncOnewayBatchAndDelayedSendsAreConsumedOnce() {
+        topic("Orders", 4);
+        Producer producer = track(Producer.start(options, "PG"));
+        Set<String> sent = new HashSet<>();
+        SendReceipt r = producer.send(Message.builder("Orders").body("sync".getBytes()).keys("order-1").tag("eu").build());
+        assertEquals(32, r.messageId().length());
+        sent.add("sync");
+        List<CompletableFuture<SendReceipt>> async = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            async.add(producer.sendAsync(message("Orders", "async-" + i)));
+            sent.add("async-" + i);
+        }
+        async.forEach(CompletableFuture::join);
+        producer.sendOneway(message("Orders", "oneway"));
+        sent.add("oneway");
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(message("Orders", "batch-" + i));
+            sent.add("batch-" + i);
+        }
+        List<SendReceipt> receipts = producer.send(batch);
+        assertEquals(5, receipts.size());
+        assertEquals(receipts.get(0).queueOffset() + 4, receipts.get(4).queueOffset());
+        long sentAt = System.currentTimeMillis();
+        producer.send(Message.builder("Orders").body("delayed".getBytes()).delayLevel(2).build());
+        sent.add("delayed");
+
+        Map<String, Long> arrived = new ConcurrentHashMap<>();
+        Map<String, Integer> seen = new ConcurrentHashMap<>();
+        track(PushConsumer.builder(options, "CG").subscribe("Orders", "*").rebalanceInterval(Duration.ofMillis(500))
+                .handler(m -> {
+                    seen.merge(body(m), 1, Integer::sum);
+                    arrived.putIfAbsent(body(m), System.currentTimeMillis());
+                    return ConsumeResult.SUCCESS;
+                }).start());
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen.keySet().containsAll(sent));
+        seen.forEach((b, n) -> assertEquals(1, n, b));
+        assertTrue(arrived.get("delayed") - sentAt >= 2000, "delayed message came early");
+    }
+
+    @Test
+    void sendsWithOneKeyStayInOneQueueAndInOrder() {
+        topic("Steps", 4);
+        Producer producer = track(Producer.start(options, "PG"));
+        Set<Integer> queues = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            queues.add(producer.send(message("Steps", "order-7:" + i), "order-7").queueId());
+        }
+        assertEquals(1, queues.size());
+        List<Integer> steps = new CopyOnWriteArrayList<>();
+        track(PushConsumer.builder(options, "CG-steps").subscribe("Steps", "*").ordered().rebalanceInterval(Duration.ofMillis(500))
+                .handler(m -> {
+                    steps.add(Integer.parseInt(body(m).split(":")[1]));
+                    return ConsumeResult.SUCCESS;
+                }).start());
+        await().atMost(Duration.ofSeconds(30)).until(() -> steps.size() >= 20);
+        for (int i = 0; i < 20; i++) {
+            assertEquals(i, steps.get(i));
+        }
+    }
+
+    @Test
+    void tagsFilterAndFailedMessagesAreRedelivered() {
+        topic("Tagged", 2);
+        Producer producer = track(Producer.start(options, "PG"));
+        for (String tag : List.of("a", "b", "a", "c")) {
+            producer.send(Message.builder("Tagged").body(("tag-" + tag + "-" + System.nanoTime()).getBytes()).tag(tag).build());
+        }
+        Map<String, Integer> onlyA = consume("CG-tags", "Tagged", "a || c");
+        await().atMost(Duration.ofSeconds(20)).until(() -> onlyA.size() == 3);
+        assertTrue(onlyA.keySet().stream().noneMatch(b -> b.startsWith("tag-b")));
+
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        producer.send(message("Tagged", "flaky"));
+        track(PushConsumer.builder(options, "CG-retry").subscribe("Tagged", "*").rebalanceInterval(Duration.ofMillis(500))
+                .handler(m -> {
+                    if (body(m).equals("flaky")) {
+                        attempts.add(m.reconsumeTimes());
+                        return m.reconsumeTimes() == 0 ? ConsumeResult.RETRY_LATER : ConsumeResult.SUCCESS;
+                    }
+                    return ConsumeResult.SUCCESS;
+                }).start());
+        await().atMost(Duration.ofSeconds(30)).until(() -> attempts.size() >= 2);
+        assertEquals(List.of(0, 1), attempts.subList(0, 2));
+    }
+
+    @Test
+    void aGroupSharesQueuesAndBroadcastingReachesEveryone() {
+        topic("Shared", 4);
+        Producer producer = track(Producer.start(options, "PG"));
+        PushConsumer first = track(PushConsumer.builder(options, "CG-shared").subscribe("Shared", "*")
+                .rebalanceInterval(Duration.ofMillis(300)).handler(m -> ConsumeResult.SUCCESS).start());
+        PushConsumer second = track(PushConsumer.builder(options, "CG-shared").subscribe("Shared", "*")
+                .rebalanceInterval(Duration.ofMillis(300)).handler(m -> ConsumeResult.SUCCESS).start());
+        await().atMost(Duration.ofSeconds(20)).until(() -> topicQueues(first) == 2 && topicQueues(second) == 2);
+
+        Map<String, Integer> a = new ConcurrentHashMap<>();
+        Map<String, Integer> b = new ConcurrentHashMap<>();
+        for (Map<String, Integer> seen : List.of(a, b)) {
+            track(PushConsumer.builder(options, "CG-all").subscribe("Shared", "*").broadcasting()
+                    .rebalanceInterval(Duration.ofMillis(300)).handler(m -> {
+                        seen.merge(body(m), 1, Integer::sum);
+                        return ConsumeResult.SUCCESS;
+                    }).start());
+        }
+        Set<String> sent = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            producer.send(message("Shared", "b-" + i));
+            sent.add("b-" + i);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.keySet().containsAll(sent) && b.keySet().containsAll(sent));
+    }
+
+    private static long topicQueues(PushConsumer c) {
+        return c.assignedQueues().stream().filter(q -> q.topic().equals("Shared")).count();
+    }
+
+    @Test
+    void pullConsumerPollsCommitsAndResumes() {
+        topic("Pulled", 2);
+        Producer producer = track(Producer.start(options, "PG"));
+        for (int i = 0; i < 10; i++) {
+            producer.send(message("Pulled", "p-" + i));
+        }
+        Set<String> got = new HashSet<>();
+        try (PullConsumer consumer = PullConsumer.start(options, "CG-pull")) {
+            consumer.assign(consumer.queues("Pulled"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(m -> got.add(body(m)));
+                return got.size() == 10;
+            });
+            consumer.commit();
+        }
+        for (int i = 10; i < 15; i++) {
+            producer.send(message("Pulled", "p-" + i));
+        }
+        Set<String> later = new HashSet<>();
+        try (PullConsumer consumer = PullConsumer.start(options, "CG-pull")) {
+            consumer.assign(consumer.queues("Pulled"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(m -> later.add(body(m)));
+                return later.size() == 5;
+            });
+        }
+        assertEquals(Set.of("p-10", "p-11", "p-12", "p-13", "p-14"), later);
+    }
+
+    @Test
+    void errorsAreTypedAndSayWhatToDo() {
+        Producer producer = track(Producer.start(options, "PG"));
+        ClientException.NoRoute noRoute = assertThrows(ClientException.NoRoute.class,
+                () -> producer.send(message("Missing", "x")));
+        assertTrue(noRoute.getMessage().contains("Missing"));
+        Producer nowhere = Producer.start(ClientOptions.of("127.0.0.1:1").withRequestTimeout(Duration.ofMillis(500)), "PG");
+        ClientException.Unavailable down = assertThrows(ClientException.Unavailable.class,
+                () -> nowhere.send(message("Missing", "x")));
+        assertTrue(down.getMessage().contains("127.0.0.1:1"), down.getMessage());
+        nowhere.close();
+        assertThrows(ClientException.Closed.class, () -> nowhere.send(message("Missing", "x")));
+        assertThrows(IllegalArgumentException.class, () -> ClientOptions.of("no-port"));
+    }
+}
