@@ -41,7 +41,11 @@ public class Producer implements AutoCloseable {
 
     Producer(ClientOptions options, String group) {
         this.group = group;
-        this.core = new ClientCore(options, "producer", () -> new HeartbeatData(null, Set.of(new ProducerData(group)), Set.of()));
+        this.core = new ClientCore(options, "producer", this::heartbeatData);
+    }
+
+    private HeartbeatData heartbeatData() {
+        return new HeartbeatData(core.clientId, Set.of(new ProducerData(group)), Set.of());
     }
 
     /** Starts a producer of {@code group}. */

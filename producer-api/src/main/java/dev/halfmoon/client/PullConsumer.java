@@ -33,8 +33,12 @@ public final class PullConsumer implements AutoCloseable {
 
     private PullConsumer(ClientOptions options, String group) {
         this.group = group;
-        this.core = new ClientCore(options, "pull", () -> new HeartbeatData(null, Set.of(), Set.of()));
+        this.core = new ClientCore(options, "pull", this::heartbeatData);
         this.wire = new ConsumerWire(core, group);
+    }
+
+    private HeartbeatData heartbeatData() {
+        return new HeartbeatData(core.clientId, Set.of(), Set.of());
     }
 
     public static PullConsumer start(ClientOptions options, String group) {

@@ -1,0 +1,60 @@
+package dev.halfmoon.client;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.halfmoon.broker.Broker;
+import dev.halfmoon.testkit.Admin;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+class FailoverTest extends ClientTestBase {
+    @Test
+    void aBrokerRestartWhileProducersAndConsumersRunLosesNothing() {
+        topic("Durable", 2);
+        Map<String, Integer> seen = consume("CG-durable", "Durable", "*");
+        Producer producer = track(Producer.start(options.withSendRetries(5), "PG"));
+        Set<String> acked = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            producer.send(message("Durable", "before-" + i));
+            acked.add("before-" + i);
+        }
+        halfmoon.restart();
+        for (int i = 0; i < 20; i++) {
+            String b = "after-" + i;
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> producer.send(message("Durable", b)) != null);
+            acked.add(b);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> seen.keySet().containsAll(acked));
+    }
+
+    @Test
+    void sendsMoveToTheOtherBrokerWhenOneStops() {
+        Broker second = halfmoon.startExtraBroker("broker-b", dir.resolve("b"));
+        try {
+            Admin.createTopic(halfmoon.brokerAddress(), halfmoon.namesrv(), "Spread", 2);
+            Admin.createTopic(second.address(), halfmoon.namesrv(), "Spread", 2);
+            Producer producer = track(Producer.start(options.withSendRetries(4), "PG"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                producer.core.fetchRoute("Spread");
+                return producer.core.route("Spread").masters().size() == 2;
+            });
+            Set<String> brokers = new HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                brokers.add(producer.send(message("Spread", "m-" + i)).brokerName());
+            }
+            assertEquals(Set.of("broker-a", "broker-b"), brokers);
+            second.close();
+            for (int i = 0; i < 10; i++) {
+                assertEquals("broker-a", producer.send(message("Spread", "after-" + i)).brokerName());
+            }
+        } finally {
+            second.close();
+        }
+    }
+}

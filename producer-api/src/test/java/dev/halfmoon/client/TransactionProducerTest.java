@@ -1,0 +1,153 @@
+package dev.halfmoon.client;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+class TransactionProducerTest extends ClientTestBase {
+    static TransactionListener listener(java.util.function.Function<Message, TransactionOutcome> local,
+                                        java.util.function.Function<MessageView, TransactionOutcome> check) {
+        return new TransactionListener() {
+            @Override
+            public TransactionOutcome executeLocal(Message message, Object arg) {
+                return local.apply(message);
+            }
+
+            @Override
+            public TransactionOutcome check(MessageView message) {
+                return check.apply(message);
+            }
+        };
+    }
+
+    @Test
+    void commitRollbackAndUnknownSettledByCheckBack() {
+        topic("Tx", 2);
+        Map<String, Integer> seen = consume("CG-tx", "Tx", "*");
+        List<String> checked = new CopyOnWriteArrayList<>();
+        TransactionProducer producer = track(TransactionProducer.start(options, "PG-tx", listener(m -> {
+            String b = new String(m.body());
+            if (b.startsWith("boom")) {
+                throw new IllegalStateException("local transaction blew up");
+            }
+            return b.startsWith("commit") ? TransactionOutcome.COMMIT
+                    : b.startsWith("rollback") ? TransactionOutcome.ROLLBACK : TransactionOutcome.UNKNOWN;
+        }, m -> {
+            checked.add(body(m));
+            return body(m).equals("unknown-commit") || body(m).equals("boom-commit") ? TransactionOutcome.COMMIT
+                    : TransactionOutcome.ROLLBACK;
+        })));
+        for (String b : List.of("commit", "rollback", "unknown-commit", "unknown-rollback", "boom-commit")) {
+            TransactionReceipt r = producer.sendInTransaction(message("Tx", b), null);
+            assertEquals(32, r.transactionId().length());
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen.containsKey("unknown-commit") && seen.containsKey("boom-commit")
+                && checked.contains("unknown-rollback"));
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+        assertEquals(Map.of("commit", 1, "unknown-commit", 1, "boom-commit", 1), seen);
+        assertFalse(checked.contains("commit") || checked.contains("rollback"), "resolved transactions were checked");
+    }
+
+    @Test
+    void aSlowCheckerNeverBlocksSending() throws Exception {
+        topic("Slow", 1);
+        CountDownLatch release = new CountDownLatch(1);
+        TransactionProducer producer = track(TransactionProducer.start(options, "PG-slow", listener(m ->
+                new String(m.body()).startsWith("pending") ? TransactionOutcome.UNKNOWN : TransactionOutcome.COMMIT, m -> {
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return TransactionOutcome.COMMIT;
+                })));
+        for (int i = 0; i < 3; i++) {
+            producer.sendInTransaction(message("Slow", "pending-" + i), null);
+        }
+        await().pollDelay(Duration.ofMillis(2500)).until(() -> true);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            producer.sendInTransaction(message("Slow", "fast-" + i), null);
+        }
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 5000, "sending was blocked by the checker");
+        release.countDown();
+    }
+
+    static JdbcDataSource h2(String name) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+        return ds;
+    }
+
+    static int orders(JdbcDataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT COUNT(*) FROM orders")) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+
+    @Test
+    void theJdbcOutboxCommitsWithTheLocalTransactionAndAnswersCheckBacksByItself() throws Exception {
+        topic("OrderCreated", 2);
+        Map<String, Integer> seen = consume("CG-outbox", "OrderCreated", "*");
+        JdbcDataSource ds = h2("outbox-" + System.nanoTime());
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE orders (id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0))");
+        }
+        JdbcOutbox outbox = track(JdbcOutbox.create(ds, Duration.ofSeconds(2), Duration.ofDays(7)));
+        TransactionProducer producer = track(TransactionProducer.start(options, "PG-outbox", outbox.listener()));
+
+        TransactionReceipt ok = producer.sendInTransaction(message("OrderCreated", "order-1"),
+                (JdbcOutbox.Work) c -> insertOrder(c, "order-1", 10));
+        assertEquals(TransactionOutcome.COMMIT, ok.localOutcome());
+        TransactionReceipt bad = producer.sendInTransaction(message("OrderCreated", "order-2"),
+                (JdbcOutbox.Work) c -> insertOrder(c, "order-2", -5));
+        assertEquals(TransactionOutcome.ROLLBACK, bad.localOutcome());
+        assertEquals(1, orders(ds));
+
+        // A producer that "crashes" after its database commit: the outbox row exists, the outcome never reaches the broker.
+        TransactionProducer crashing = TransactionProducer.start(options, "PG-outbox", listener(m -> {
+            outbox.run(m.transactionId(), c -> insertOrder(c, "order-3", 30));
+            return TransactionOutcome.UNKNOWN;
+        }, m -> TransactionOutcome.UNKNOWN));
+        crashing.sendInTransaction(message("OrderCreated", "order-3"), null);
+        crashing.close();
+
+        // A half whose local transaction never ran at all: no row, rolled back once past the deadline.
+        TransactionProducer silent = TransactionProducer.start(options, "PG-outbox", listener(m -> TransactionOutcome.UNKNOWN,
+                m -> TransactionOutcome.UNKNOWN));
+        silent.sendInTransaction(message("OrderCreated", "order-4"), null);
+        silent.close();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen.containsKey("order-3")
+                && halfmoon.running.broker().transactions().index().size() == 0);
+        assertEquals(Map.of("order-1", 1, "order-3", 1), seen);
+        assertEquals(2, orders(ds));
+    }
+
+    static void insertOrder(Connection c, String id, int amount) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO orders (id, amount) VALUES (?, ?)")) {
+            s.setString(1, id);
+            s.setInt(2, amount);
+            s.executeUpdate();
+        }
+    }
+}
