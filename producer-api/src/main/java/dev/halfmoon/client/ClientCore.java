@@ -37,6 +37,8 @@ final class ClientCore implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger nameServerTurn = new AtomicInteger();
     private final Supplier<HeartbeatData> heartbeat;
+    private final Set<String> clusterBrokers = ConcurrentHashMap.newKeySet();
+    private volatile boolean heartbeatEverywhere;
     private volatile boolean closed;
 
     ClientCore(ClientOptions options, String role, Supplier<HeartbeatData> heartbeat) {
@@ -105,6 +107,9 @@ final class ClientCore implements AutoCloseable {
     }
 
     private void refreshRoutes() {
+        if (heartbeatEverywhere) {
+            discoverBrokers();
+        }
         for (String topic : Set.copyOf(routes.keySet())) {
             try {
                 fetchRoute(topic);
@@ -114,13 +119,46 @@ final class ClientCore implements AutoCloseable {
         }
     }
 
-    /** Every broker master address of the routes known. */
+    /** Every broker master address of the routes known (and of the whole cluster, when heartbeating everywhere). */
     Set<String> brokers() {
-        Set<String> all = new HashSet<>();
+        Set<String> all = new HashSet<>(clusterBrokers);
         for (TopicRoute r : routes.values()) {
             all.addAll(r.masters().values());
         }
         return all;
+    }
+
+    /**
+     * Heartbeats to every master broker of every cluster the name servers know, not only those of
+     * routes used so far: a restarted transaction producer then receives check-backs before it
+     * sends anything.
+     */
+    void heartbeatEverywhere() {
+        heartbeatEverywhere = true;
+        discoverBrokers();
+        scheduler.execute(this::heartbeatAll);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void discoverBrokers() {
+        for (String ns : options.nameServers()) {
+            try {
+                RemotingCommand r = remoting.invokeSync(ns, RemotingCommand.request(RequestCode.GET_BROKER_CLUSTER_INFO, null,
+                        null), options.requestTimeout().toMillis());
+                if (r.code() == ResponseCode.SUCCESS) {
+                    dev.halfmoon.remoting.body.ClusterInfo info = Json.decode(r.body(), dev.halfmoon.remoting.body.ClusterInfo.class);
+                    clusterBrokers.clear();
+                    info.brokerAddrTable().values().forEach(b -> {
+                        if (b.masterAddress() != null) {
+                            clusterBrokers.add(b.masterAddress());
+                        }
+                    });
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("cluster info from {} failed: {}", ns, e.getMessage());
+            }
+        }
     }
 
     /** The master address of {@code brokerName}, from any known route; null if unknown. */

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * the {@link TransactionListener} runs the local transaction, then the outcome is sent to the
  * broker. If the outcome never arrives, the broker asks this producer group later; those
  * check-backs are answered on a bounded pool of their own, so a slow checker never blocks sending
- * (when the pool is full a check is dropped; the broker asks again). Thread-safe.
+ * (when the pool is full a check is dropped; the broker asks again). It announces itself to every
+ * broker at start, so a restarted instance answers check-backs before it sends anything. Thread-safe.
  *
  * <pre>{@code
  * JdbcOutbox outbox = JdbcOutbox.create(dataSource);
@@ -53,6 +54,7 @@ public final class TransactionProducer extends Producer {
                     return t;
                 });
         core.remoting.register(RequestCode.CHECK_TRANSACTION_STATE, this::onCheck, Runnable::run);
+        core.heartbeatEverywhere();
     }
 
     /** Starts a transaction producer of {@code group}; check-backs run on 2 threads with room for 2 000 waiting. */

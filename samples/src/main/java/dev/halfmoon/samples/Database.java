@@ -1,0 +1,114 @@
+package dev.halfmoon.samples;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+
+/** One service's own embedded SQL database (H2, in memory), with a few helpers for the demo. Thread-safe. */
+final class Database {
+    private final String name;
+    private final JdbcDataSource dataSource = new JdbcDataSource();
+
+    Database(String name, String... ddl) {
+        this.name = name;
+        dataSource.setURL("jdbc:h2:mem:" + name + "-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String statement : ddl) {
+                s.execute(statement);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot set up database " + name, e);
+        }
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Rows of a query, each a column → value map. */
+    List<Map<String, Object>> rows(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            ResultSetMetaData meta = r.getMetaData();
+            List<Map<String, Object>> rows = new ArrayList<>();
+            while (r.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    row.put(meta.getColumnLabel(i).toLowerCase(), r.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("query on " + name + " failed: " + sql, e);
+        }
+    }
+
+    /** The values of the first column. */
+    Set<String> ids(String sql) {
+        Set<String> ids = new TreeSet<>();
+        rows(sql).forEach(r -> ids.add(String.valueOf(r.values().iterator().next())));
+        return ids;
+    }
+
+    /** A table printed for people: a header line, then one line per row. */
+    String table(String title, String sql) {
+        List<Map<String, Object>> rows = rows(sql);
+        StringBuilder out = new StringBuilder("      ").append(title).append('\n');
+        if (rows.isEmpty()) {
+            return out.append("        (empty)\n").toString();
+        }
+        List<String> columns = new ArrayList<>(rows.get(0).keySet());
+        out.append("        ");
+        columns.forEach(col -> out.append(String.format("%-16s", col)));
+        out.append('\n');
+        for (Map<String, Object> row : rows) {
+            out.append("        ");
+            columns.forEach(col -> out.append(String.format("%-16s", row.get(col))));
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Runs {@code update} once per event id: false if that event was processed before (nothing changes). */
+    boolean once(String eventId, SqlWork update) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement seen = c.prepareStatement("INSERT INTO processed_events (event_id) VALUES (?)")) {
+                seen.setString(1, eventId);
+                seen.executeUpdate();
+            } catch (SQLException duplicate) {
+                c.rollback();
+                return false;
+            }
+            try {
+                update.run(c);
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Work on a connection. */
+    @FunctionalInterface
+    interface SqlWork {
+        void run(Connection c) throws SQLException;
+    }
+}
