@@ -100,6 +100,8 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             giveUp(t);
             return;
         }
+        long next = now + policy.delayAfter(t.checkCount() + 1, t.timeoutMs());
+        coordinator.scheduleNextCheck(halfOffset, next);
         CheckTransport.Delivery delivery = transport.send(request.get());
         if (!delivery.sent()) {
             deferred.incrementAndGet();
@@ -107,7 +109,6 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             return;
         }
         sent.incrementAndGet();
-        long next = now + policy.delayAfter(t.checkCount() + 1, t.timeoutMs());
         coordinator.recordCheck(halfOffset, delivery.target(), next).whenComplete((recorded, error) -> {
             if (error != null || !Boolean.TRUE.equals(recorded)) {
                 coordinator.deferCheck(halfOffset, "could not record the check-back", clock.millis() + policy.retryMs());

@@ -105,18 +105,29 @@ public final class PendingIndex {
 
     /** Replaces a transaction's check state (same key). Ignored if it is gone. */
     void update(PendingTransaction t) {
+        modify(t.halfOffset(), current -> t);
+    }
+
+    /**
+     * Changes a transaction's check state by applying {@code change} to its current value, atomically
+     * (so concurrent changes never overwrite each other with stale copies). Its state (PENDING or
+     * RESOLVING) is kept. Ignored if it is gone.
+     */
+    void modify(long halfOffset, java.util.function.UnaryOperator<PendingTransaction> change) {
+        PendingTransaction next;
         synchronized (this) {
-            PendingTransaction current = byOffset.get(t.halfOffset());
+            PendingTransaction current = byOffset.get(halfOffset);
             if (current == null) {
                 return;
             }
-            PendingTransaction next = current.state() == t.state() ? t : new PendingTransaction(t.halfOffset(),
+            PendingTransaction t = change.apply(current);
+            next = current.state() == t.state() ? t : new PendingTransaction(t.halfOffset(),
                     t.transactionId(), t.producerGroup(), t.topic(), t.queueId(), t.bornHost(), t.storeTimestamp(),
                     t.timeoutMs(), t.checkCount(), t.nextCheckMs(), t.lastCheckResult(), t.checks(), current.state());
-            byOffset.put(t.halfOffset(), next);
-            dirty.put(t.halfOffset(), next);
+            byOffset.put(halfOffset, next);
+            dirty.put(halfOffset, next);
         }
-        listeners.forEach(l -> l.onPending(t));
+        listeners.forEach(l -> l.onPending(next));
     }
 
     /** Re-keys a transaction whose half was copied to {@code newOffset}. */

@@ -61,6 +61,12 @@ public record PendingTransaction(long halfOffset, String transactionId, String p
                 timeoutMs, checkCount, nextDueMs, why, checks, state);
     }
 
+    /** The same transaction with its next check at {@code nextDueMs}. */
+    PendingTransaction withNextCheck(long nextDueMs) {
+        return new PendingTransaction(halfOffset, transactionId, producerGroup, topic, queueId, bornHost, storeTimestamp,
+                timeoutMs, checkCount, nextDueMs, lastCheckResult, checks, state);
+    }
+
     /** The same transaction, its half now at {@code newOffset} (carried forward before retention). */
     PendingTransaction movedTo(long newOffset) {
         return new PendingTransaction(newOffset, transactionId, producerGroup, topic, queueId, bornHost, storeTimestamp,

@@ -107,7 +107,8 @@ public final class TransactionCoordinator {
         }
         if (request.decision() == Decision.UNKNOWN) {
             if (request.by() == Resolver.CHECK) {
-                index.update(t.withDeferredCheck("producer answered UNKNOWN", t.nextCheckMs()));
+                index.modify(t.halfOffset(), current -> current.withDeferredCheck("producer answered UNKNOWN",
+                        current.nextCheckMs()));
             }
             return done(new EndResult(EndStatus.IGNORED_UNKNOWN, TransactionState.PENDING,
                     "transaction " + t.transactionId() + " stays pending; it will be checked again"));
@@ -210,15 +211,23 @@ public final class TransactionCoordinator {
         ByteBuffer op = TransactionRecords.op(OpKind.CHECK, halfOffset, target, number, nextDueMs, storeHost, now);
         return appends.append(List.of(op), (AppendResult result) -> {
             if (result.ok()) {
-                index.get(halfOffset).ifPresent(p -> index.update(p.withCheck(new CheckAttempt(number, now, target), nextDueMs)));
+                index.modify(halfOffset, p -> p.withCheck(new CheckAttempt(number, now, target), nextDueMs));
             }
             return result.ok();
         });
     }
 
+    /**
+     * Moves a transaction's next check to {@code nextDueMs} before a check-back leaves, so that an
+     * answer racing with the recording of the check never brings an old deadline back.
+     */
+    public void scheduleNextCheck(long halfOffset, long nextDueMs) {
+        index.modify(halfOffset, t -> t.withNextCheck(nextDueMs));
+    }
+
     /** A check-back could not be sent ({@code why}); it is not counted and is tried again at {@code nextDueMs}. */
     public void deferCheck(long halfOffset, String why, long nextDueMs) {
-        index.get(halfOffset).ifPresent(t -> index.update(t.withDeferredCheck(why, nextDueMs)));
+        index.modify(halfOffset, t -> t.withDeferredCheck(why, nextDueMs));
     }
 
     /** Pending transactions matching {@code query}, oldest first, one page. */
