@@ -12,6 +12,13 @@ import dev.halfmoon.broker.retry.SendBackService;
 import dev.halfmoon.broker.group.SubscriptionGroups;
 import dev.halfmoon.broker.offset.ConsumerOffsets;
 import dev.halfmoon.broker.offset.OffsetQueries;
+import dev.halfmoon.broker.offset.GroupProgress;
+import dev.halfmoon.broker.metrics.BrokerMetrics;
+import dev.halfmoon.broker.metrics.History;
+import dev.halfmoon.broker.http.ConsoleApi;
+import dev.halfmoon.broker.http.HttpServer;
+import dev.halfmoon.broker.http.TopicGroupApi;
+import dev.halfmoon.broker.http.TransactionApi;
 import dev.halfmoon.broker.processor.AdminProcessor;
 import dev.halfmoon.broker.processor.ClientProcessor;
 import dev.halfmoon.broker.processor.EndTransactionProcessor;
@@ -51,6 +58,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -74,10 +82,12 @@ public final class Broker implements AutoCloseable {
 
     private final List<AutoCloseable> closeInReverse;
     private final String address;
+    private final InetSocketAddress http;
     private final Storage storage;
 
-    private Broker(String address, Storage storage, List<AutoCloseable> started) {
+    private Broker(String address, InetSocketAddress http, Storage storage, List<AutoCloseable> started) {
         this.address = address;
+        this.http = http;
         this.storage = storage;
         this.closeInReverse = new ArrayList<>(started);
         Collections.reverse(this.closeInReverse);
@@ -147,16 +157,42 @@ public final class Broker implements AutoCloseable {
         holds.start(s.store());
         WorkerPools pools = new WorkerPools();
         started.add(pools);
-        registerProcessors(config, clock, server, port, s, clients, holds, pools);
+        TransactionConfig tx = config.transactions();
+        CheckBackService checks = new CheckBackService(s.transactions(), new BrokerCheckTransport(clients, s.transactions()),
+                new CheckPolicy(tx.checkMax(), tx.checkIntervalMs(), 1000, 5000), clock);
+        GroupProgress progress = new GroupProgress(s.store(), s.topics(), s.offsets());
+        BrokerMetrics metrics = new BrokerMetrics(s.store(), progress, s.transactions(), checks,
+                config.store().rootDir(), clock);
+        registerProcessors(config, clock, server, port, s, clients, holds, pools, metrics);
         started.add(server);
         started.add(holds);
 
         ScheduleService schedule = new ScheduleService(s.store(), s.offsets(), config.messaging().delayLevels(), clock).start();
         started.add(schedule);
-        TransactionConfig tx = config.transactions();
-        CheckBackService checks = new CheckBackService(s.transactions(), new BrokerCheckTransport(clients, s.transactions()),
-                new CheckPolicy(tx.checkMax(), tx.checkIntervalMs(), 1000, 5000), clock).start();
-        started.add(checks);
+        started.add(checks.start());
+        History history = new History();
+        startHousekeeping(config, clock, s, clients, metrics, history, started);
+        String address = config.identity().address(port);
+        InetSocketAddress http = null;
+        if (config.http().enabled()) {
+            HttpServer httpServer = new HttpServer(new ConsoleApi(Map.of("brokerName", config.identity().brokerName(),
+                    "clusterName", config.identity().clusterName(), "brokerId", config.identity().brokerId(),
+                    "address", address), s.store(), s.transactions(), metrics, history,
+                    new TransactionApi(s.transactions(), clock),
+                    new TopicGroupApi(s.store(), s.topics(), s.groups(), s.offsets(), clients, progress)));
+            started.add(httpServer);
+            http = httpServer.start(config.http().bindAddress(), config.http().port());
+        }
+        RemotingClient namesrvClient = new RemotingClient("broker-register");
+        started.add(namesrvClient);
+        NamesrvRegistrar registrar = new NamesrvRegistrar(config.namesrv(), config.identity(), address, s.topics(), namesrvClient);
+        registrar.start();
+        started.add(registrar);
+        return new Broker(address, http, s, started);
+    }
+
+    private static void startHousekeeping(BrokerConfig config, Clock clock, Storage s, ClientRegistry clients,
+                                          BrokerMetrics metrics, History history, List<AutoCloseable> started) {
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "halfmoon-housekeeping");
             t.setDaemon(true);
@@ -172,18 +208,14 @@ public final class Broker implements AutoCloseable {
                 LOG.error("transaction snapshot failed; the next one retries", e);
             }
         }, 1, 1, TimeUnit.SECONDS);
-
-        String address = config.identity().address(port);
-        RemotingClient namesrvClient = new RemotingClient("broker-register");
-        started.add(namesrvClient);
-        NamesrvRegistrar registrar = new NamesrvRegistrar(config.namesrv(), config.identity(), address, s.topics(), namesrvClient);
-        registrar.start();
-        started.add(registrar);
-        return new Broker(address, s, started);
+        history.record(metrics.totals(clock.millis()));
+        housekeeping.scheduleAtFixedRate(() -> history.record(metrics.totals(clock.millis())),
+                History.PERIOD_MS, History.PERIOD_MS, TimeUnit.MILLISECONDS);
     }
 
     private static void registerProcessors(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,
-                                           ClientRegistry clients, PullHolds holds, WorkerPools pools) {
+                                           ClientRegistry clients, PullHolds holds, WorkerPools pools,
+                                           BrokerMetrics metrics) {
         ThreadPoolExecutor sendPool = pools.create("send", config.messaging().sendThreads(), 10_000);
         ThreadPoolExecutor pullPool = pools.create("pull", config.messaging().pullThreads(), 100_000);
         ThreadPoolExecutor txPool = pools.create("end-tx", 4, 100_000);
@@ -191,15 +223,15 @@ public final class Broker implements AutoCloseable {
         InetSocketAddress storeHost = config.identity().storeHost(port);
         DelayLevels delays = config.messaging().delayLevels();
         SendProcessor send = new SendProcessor(new SendService(s.topics(), config.messaging(), s.store(), s.transactions(),
-                delays, storeHost, config.identity().clusterName()));
+                delays, storeHost, config.identity().clusterName()), metrics);
         server.register(RequestCode.SEND_MESSAGE, send, sendPool)
                 .register(RequestCode.SEND_MESSAGE_V2, send, sendPool)
                 .register(RequestCode.SEND_BATCH_MESSAGE, send, sendPool);
         PullProcessor pull = new PullProcessor(new PullService(s.store(), s.topics(), clients, s.offsets(),
-                config.messaging(), holds));
+                config.messaging(), holds), metrics);
         server.register(RequestCode.PULL_MESSAGE, pull, pullPool)
                 .register(RequestCode.LITE_PULL_MESSAGE, pull, pullPool)
-                .register(RequestCode.END_TRANSACTION, new EndTransactionProcessor(s.transactions()), txPool)
+                .register(RequestCode.END_TRANSACTION, new EndTransactionProcessor(s.transactions(), metrics), txPool)
                 .register(RequestCode.CONSUMER_SEND_MSG_BACK, new SendBackProcessor(new SendBackService(s.store(), s.topics(),
                         s.groups(), delays, storeHost)), sendPool)
                 .register(RequestCode.QUERY_MESSAGE, new QueryProcessor(s.store()), adminPool);
@@ -224,6 +256,13 @@ public final class Broker implements AutoCloseable {
 
     public int port() {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    /** {@code http://host:port} of the console, API and /metrics; empty when {@code httpEnable=false}. */
+    public java.util.Optional<String> httpAddress() {
+        return http == null ? java.util.Optional.empty()
+                : java.util.Optional.of("http://" + (http.getAddress().isAnyLocalAddress()
+                ? address.substring(0, address.lastIndexOf(':')) : http.getAddress().getHostAddress()) + ":" + http.getPort());
     }
 
     /** The store, for tests and tools in the same process. */

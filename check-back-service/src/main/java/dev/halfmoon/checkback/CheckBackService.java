@@ -38,6 +38,7 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
     private final AtomicLong deferred = new AtomicLong();
     private final AtomicLong givenUp = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong unanswered = new AtomicLong();
 
     public CheckBackService(TransactionCoordinator coordinator, CheckTransport transport, CheckPolicy policy, Clock clock) {
         this.coordinator = coordinator;
@@ -96,6 +97,9 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             return;
         }
         PendingTransaction t = request.get().transaction();
+        if (t.checkCount() > 0) {
+            unanswered.incrementAndGet();
+        }
         if (t.checkCount() >= policy.checkMax()) {
             giveUp(t);
             return;
@@ -139,6 +143,11 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
     /** Check-backs that could not be sent (no live producer) and were deferred. */
     public long deferredCount() {
         return deferred.get();
+    }
+
+    /** Check-backs that got no final answer before the next check (or the give-up) was due. */
+    public long unansweredCount() {
+        return unanswered.get();
     }
 
     /** Transactions given up. */

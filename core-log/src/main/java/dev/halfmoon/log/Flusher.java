@@ -11,6 +11,8 @@ final class Flusher implements ServiceThread.Work {
     private final GroupCommit groupCommit;
     private final StoreHealth health;
     private final Signal dispatch;
+    private final java.util.concurrent.atomic.AtomicLong flushes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong flushNanos = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param groupCommit the SYNC waiters, or null under ASYNC */
     Flusher(CommitLog log, GroupCommit groupCommit, StoreHealth health, Signal dispatch) {
@@ -20,14 +22,27 @@ final class Flusher implements ServiceThread.Work {
         this.dispatch = dispatch;
     }
 
+    /** Flushes done so far. */
+    long flushCount() {
+        return flushes.get();
+    }
+
+    /** Total time spent in fsync, ns. */
+    long flushNanos() {
+        return flushNanos.get();
+    }
+
     @Override
     public int doWork() {
         if (log.writtenOffset() <= log.flushedOffset()) {
             return 0;
         }
         long flushed;
+        long begin = System.nanoTime();
         try {
             flushed = log.flush();
+            flushes.incrementAndGet();
+            flushNanos.addAndGet(System.nanoTime() - begin);
         } catch (LogIOException e) {
             health.fail(e);
             if (groupCommit != null) {

@@ -259,6 +259,16 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         return recoveredEnd;
     }
 
+    /** Flushes of the commit log done since open (the background loop's). */
+    public long flushCount() {
+        return services.flusher().flushCount();
+    }
+
+    /** Total time spent flushing since open, ns. */
+    public long flushNanos() {
+        return services.flusher().flushNanos();
+    }
+
     /** Whether appends are accepted, and why not. */
     public StoreHealth health() {
         return health;

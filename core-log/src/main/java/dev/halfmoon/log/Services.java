@@ -19,6 +19,7 @@ final class Services {
     private final ServiceThread retention;
     private final long checkpointIntervalMs;
     private final Signal flushSignal;
+    private final Flusher flusher;
     private ServiceThread checkpoint;
 
     Services(StoreConfig config, StoreHooks hooks, StoreHealth health, CommitLog commitLog, GroupCommit groupCommit,
@@ -29,7 +30,7 @@ final class Services {
         this.dispatcher = dispatcher;
         this.checkpointIntervalMs = config.checkpointIntervalMs();
         this.flushSignal = flushSignal;
-        Flusher flusher = new Flusher(commitLog, groupCommit, health, dispatchSignal);
+        this.flusher = new Flusher(commitLog, groupCommit, health, dispatchSignal);
         long flushIdle = groupCommit != null ? 10 : config.commitLog().flushIntervalMs();
         this.flush = new ServiceThread("flush", flusher, flushSignal, flushIdle);
         this.dispatch = new ServiceThread("dispatch", dispatcher, dispatchSignal, 10);
@@ -60,6 +61,10 @@ final class Services {
         dispatch.start();
         checkpoint.start();
         retention.start();
+    }
+
+    Flusher flusher() {
+        return flusher;
     }
 
     /** Asks the flush loop to flush now rather than at its next interval. */

@@ -100,7 +100,9 @@ public final class PendingIndex {
             resolved.put(removed.transactionId(), outcome);
             dirty.put(halfOffset, null);
         }
+        PendingTransaction gone = removed;
         listeners.forEach(l -> l.onRemoved(halfOffset));
+        listeners.forEach(l -> l.onResolved(gone, outcome));
     }
 
     /** Replaces a transaction's check state (same key). Ignored if it is gone. */

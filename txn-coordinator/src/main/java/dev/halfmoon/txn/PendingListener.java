@@ -7,4 +7,8 @@ public interface PendingListener {
 
     /** A transaction left the pending set (resolved, or moved to a new offset: then onPending follows). */
     void onRemoved(long halfOffset);
+
+    /** A transaction was resolved for good (after {@link #onRemoved}). */
+    default void onResolved(PendingTransaction transaction, TransactionState outcome) {
+    }
 }

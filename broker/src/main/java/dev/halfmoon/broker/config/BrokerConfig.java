@@ -9,7 +9,7 @@ import java.util.Objects;
  * Immutable; built by {@link BrokerSettings#load}.
  */
 public record BrokerConfig(BrokerIdentity identity, NettyConfig network, StoreConfig store, MessagingConfig messaging,
-                           NamesrvClientConfig namesrv, TransactionConfig transactions) {
+                           NamesrvClientConfig namesrv, TransactionConfig transactions, HttpConfig http) {
     public BrokerConfig {
         Objects.requireNonNull(identity);
         Objects.requireNonNull(network);
@@ -17,13 +17,14 @@ public record BrokerConfig(BrokerIdentity identity, NettyConfig network, StoreCo
         Objects.requireNonNull(messaging);
         Objects.requireNonNull(namesrv);
         Objects.requireNonNull(transactions);
+        Objects.requireNonNull(http);
     }
 
     public BrokerConfig withNetwork(NettyConfig n) {
-        return new BrokerConfig(identity, n, store, messaging, namesrv, transactions);
+        return new BrokerConfig(identity, n, store, messaging, namesrv, transactions, http);
     }
 
     public BrokerConfig withNamesrv(NamesrvClientConfig n) {
-        return new BrokerConfig(identity, network, store, messaging, n, transactions);
+        return new BrokerConfig(identity, network, store, messaging, n, transactions, http);
     }
 }

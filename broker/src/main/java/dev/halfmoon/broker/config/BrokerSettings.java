@@ -65,7 +65,9 @@ public final class BrokerSettings {
             new Setting("rebalanceLockMaxLiveTime", "60000", "an ordered consumer's queue lock lapses after this long unrenewed, ms"),
             new Setting("transactionTimeOut", "6000", "first check-back after this long without an end, ms"),
             new Setting("transactionCheckMax", "15", "check-backs before a transaction is given up"),
-            new Setting("transactionCheckInterval", "60000", "longest wait between two check-backs, ms"));
+            new Setting("transactionCheckInterval", "60000", "longest wait between two check-backs, ms"),
+            new Setting("httpEnable", "true", "serve /metrics, /health, the operator API and the web console over HTTP"),
+            new Setting("httpPort", "8080", "HTTP port on bindAddress (default 8080; a free port when listenPort is 0)"));
 
     private BrokerSettings() {
     }
@@ -127,7 +129,9 @@ public final class BrokerSettings {
         NamesrvClientConfig namesrv = new NamesrvClientConfig(namesrvs, s.number("registerNameServerPeriod", 100, 600_000));
         TransactionConfig tx = new TransactionConfig(s.number("transactionTimeOut", 100, 3_600_000),
                 s.integer("transactionCheckMax", 1, 1000), s.number("transactionCheckInterval", 100, 86_400_000));
-        return new BrokerConfig(identity, network, store, messaging, namesrv, tx);
+        int httpPort = s.given("httpPort") || network.listenPort() != 0 ? s.integer("httpPort", 0, 65535) : 0;
+        HttpConfig http = new HttpConfig(s.bool("httpEnable"), network.bindAddress(), httpPort);
+        return new BrokerConfig(identity, network, store, messaging, namesrv, tx, http);
     }
 
     /** Like RocketMQ: the first site-local IPv4 address of an up interface, else 127.0.0.1. */

@@ -1,6 +1,7 @@
 package dev.halfmoon.broker.delay;
 
 import dev.halfmoon.broker.config.ConfigException;
+import dev.halfmoon.remoting.Durations;
 import java.util.Arrays;
 
 /**
@@ -26,20 +27,10 @@ public final class DelayLevels {
         long[] delays = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
             String p = parts[i];
-            if (p.length() < 2) {
-                throw new ConfigException("messageDelayLevel entry '" + p + "' must be a number and a unit (s, m, h, d)");
-            }
-            long unit = switch (p.charAt(p.length() - 1)) {
-                case 's' -> 1000L;
-                case 'm' -> 60_000L;
-                case 'h' -> 3_600_000L;
-                case 'd' -> 86_400_000L;
-                default -> throw new ConfigException("messageDelayLevel entry '" + p + "' has no unit (s, m, h, d)");
-            };
             try {
-                delays[i] = Long.parseLong(p.substring(0, p.length() - 1)) * unit;
-            } catch (NumberFormatException e) {
-                throw new ConfigException("messageDelayLevel entry '" + p + "' is not a number and a unit");
+                delays[i] = Durations.parseMs(p);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("messageDelayLevel entry: " + e.getMessage());
             }
             if (delays[i] <= 0) {
                 throw new ConfigException("messageDelayLevel entry '" + p + "' must be positive");

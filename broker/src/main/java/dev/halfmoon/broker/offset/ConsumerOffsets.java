@@ -91,4 +91,17 @@ public final class ConsumerOffsets {
         });
         return groups;
     }
+
+    /** Every group with a committed offset somewhere. */
+    public java.util.Set<String> groups() {
+        java.util.Set<String> groups = new java.util.TreeSet<>();
+        offsets.keySet().forEach(k -> {
+            int last = k.lastIndexOf('@');
+            int first = k.lastIndexOf('@', last - 1);
+            if (first >= 0) {
+                groups.add(k.substring(first + 1, last));
+            }
+        });
+        return groups;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.halfmoon.broker.processor;
 
+import dev.halfmoon.broker.metrics.BrokerMetrics;
 import dev.halfmoon.remoting.Headers;
 import dev.halfmoon.remoting.RemotingChannel;
 import dev.halfmoon.remoting.RemotingCommand;
@@ -26,9 +27,11 @@ public final class EndTransactionProcessor implements RequestProcessor {
     private static final int ROLLBACK = 12;
 
     private final TransactionCoordinator coordinator;
+    private final BrokerMetrics metrics;
 
-    public EndTransactionProcessor(TransactionCoordinator coordinator) {
+    public EndTransactionProcessor(TransactionCoordinator coordinator, BrokerMetrics metrics) {
         this.coordinator = coordinator;
+        this.metrics = metrics;
     }
 
     @Override
@@ -39,7 +42,9 @@ public final class EndTransactionProcessor implements RequestProcessor {
         EndRequest request = new EndRequest(Headers.required(r, "producerGroup"), Headers.requiredLong(r, "commitLogOffset"),
                 r.ext("transactionId") != null ? r.ext("transactionId") : r.ext("msgId"), decision,
                 fromCheck ? Resolver.CHECK : Resolver.PRODUCER);
+        long begin = System.nanoTime();
         return coordinator.end(request).thenApply(result -> {
+            metrics.endTransaction(System.nanoTime() - begin, fromCheck ? decision.name() : null);
             log(request, result, channel);
             return RemotingCommand.response(r, code(result.status()), result.applied() ? null : result.message());
         });

@@ -1,5 +1,6 @@
 package dev.halfmoon.broker.processor;
 
+import dev.halfmoon.broker.metrics.BrokerMetrics;
 import dev.halfmoon.broker.pull.PullOutcome;
 import dev.halfmoon.broker.pull.PullRequest;
 import dev.halfmoon.broker.pull.PullService;
@@ -18,9 +19,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class PullProcessor implements RequestProcessor {
     private final PullService pulls;
+    private final BrokerMetrics metrics;
 
-    public PullProcessor(PullService pulls) {
+    public PullProcessor(PullService pulls, BrokerMetrics metrics) {
         this.pulls = pulls;
+        this.metrics = metrics;
     }
 
     @Override
@@ -30,7 +33,13 @@ public final class PullProcessor implements RequestProcessor {
                 Headers.optionalInt(r, "maxMsgNums", 32), Headers.optionalInt(r, "sysFlag", 0),
                 Headers.optionalLong(r, "commitOffset", -1), Headers.optionalLong(r, "suspendTimeoutMillis", 0),
                 r.ext("subscription"), r.ext("expressionType"), Headers.optionalInt(r, "maxMsgBytes", 0));
-        return pulls.pull(request).thenApply(outcome -> encode(r, outcome));
+        return pulls.pull(request).thenApply(outcome -> {
+            if (outcome.code() == ResponseCode.SUCCESS) {
+                metrics.delivered(request.topic(), request.group(), outcome.records().size(),
+                        outcome.records().stream().mapToLong(x -> x.bytes().remaining()).sum());
+            }
+            return encode(r, outcome);
+        });
     }
 
     private static RemotingCommand encode(RemotingCommand request, PullOutcome outcome) {

@@ -1,5 +1,6 @@
 package dev.halfmoon.broker.processor;
 
+import dev.halfmoon.broker.metrics.BrokerMetrics;
 import dev.halfmoon.broker.send.SendRequest;
 import dev.halfmoon.broker.send.SendResult;
 import dev.halfmoon.broker.send.SendService;
@@ -18,15 +19,24 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SendProcessor implements RequestProcessor {
     private final SendService sends;
+    private final BrokerMetrics metrics;
 
-    public SendProcessor(SendService sends) {
+    public SendProcessor(SendService sends, BrokerMetrics metrics) {
         this.sends = sends;
+        this.metrics = metrics;
     }
 
     @Override
     public CompletableFuture<RemotingCommand> process(RemotingChannel channel, RemotingCommand request) {
+        long begin = System.nanoTime();
         SendRequest send = decode(request, channel);
-        return sends.send(send).thenApply(result -> encode(request, result));
+        return sends.send(send).thenApply(result -> {
+            if (result.code() == ResponseCode.SUCCESS) {
+                metrics.sent(send.topic(), result.records().size(),
+                        result.records().stream().mapToLong(r -> r.size()).sum(), System.nanoTime() - begin);
+            }
+            return encode(request, result);
+        });
     }
 
     static SendRequest decode(RemotingCommand r, RemotingChannel channel) {

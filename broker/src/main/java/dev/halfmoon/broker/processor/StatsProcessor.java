@@ -4,6 +4,7 @@ import dev.halfmoon.broker.client.ClientChannel;
 import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ConsumerGroup;
 import dev.halfmoon.broker.offset.ConsumerOffsets;
+import dev.halfmoon.broker.offset.GroupProgress;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.log.LogStore;
 import dev.halfmoon.message.RecordView;
@@ -39,12 +40,14 @@ public final class StatsProcessor {
     private final ConsumerOffsets offsets;
     private final ClientRegistry clients;
     private final String brokerName;
+    private final GroupProgress progress;
 
     public StatsProcessor(LogStore store, TopicRegistry topics, ConsumerOffsets offsets, ClientRegistry clients,
                           String brokerName) {
         this.store = store;
         this.topics = topics;
         this.offsets = offsets;
+        this.progress = new GroupProgress(store, topics, offsets);
         this.clients = clients;
         this.brokerName = brokerName;
     }
@@ -84,20 +87,12 @@ public final class StatsProcessor {
             clients.consumerGroup(group).ifPresent(g -> names.addAll(g.subscriptions().keySet()));
         }
         Map<MessageQueueRef, Object> table = new HashMap<>();
-        for (String name : names) {
-            TopicConfig topic = topics.get(name).orElse(null);
-            if (topic == null) {
-                continue;
-            }
-            for (int q = 0; q < topic.queueCount(); q++) {
-                long brokerOffset = store.maxQueueOffset(name, q);
-                long consumerOffset = Math.max(0, offsets.get(group, name, q));
-                Map<String, Object> progress = new LinkedHashMap<>();
-                progress.put("brokerOffset", brokerOffset);
-                progress.put("consumerOffset", consumerOffset);
-                progress.put("lastTimestamp", storeTimeBefore(name, q, consumerOffset));
-                table.put(new MessageQueueRef(name, brokerName, q), progress);
-            }
+        for (GroupProgress.QueueProgress p : progress.of(group, names)) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("brokerOffset", p.brokerOffset());
+            row.put("consumerOffset", p.consumerOffset());
+            row.put("lastTimestamp", storeTimeBefore(p.topic(), p.queueId(), p.consumerOffset()));
+            table.put(new MessageQueueRef(p.topic(), brokerName, p.queueId()), row);
         }
         return ok(r, QueueKeyedJson.object(Map.of("consumeTps", 0.0), "offsetTable", table));
     }

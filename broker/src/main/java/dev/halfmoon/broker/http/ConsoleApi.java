@@ -1,0 +1,116 @@
+package dev.halfmoon.broker.http;
+
+import dev.halfmoon.broker.metrics.BrokerMetrics;
+import dev.halfmoon.broker.metrics.History;
+import dev.halfmoon.log.LogStore;
+import dev.halfmoon.txn.TransactionCoordinator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Every HTTP path the broker serves, in one table:
+ * <pre>
+ * GET  /                                  the web console (one page)
+ * GET  /metrics                           Prometheus text
+ * GET  /health                            200 when the store takes writes, else 503; JSON either way
+ * GET  /api/broker                        name, cluster, address, store figures
+ * GET  /api/history                       the last hour, a sample per 10 s, for the chart
+ * GET  /api/transactions/pending          ?topic= &amp;group= &amp;olderThan=30s &amp;offset= &amp;limit=
+ * GET  /api/transactions/{id}             one pending transaction with its check-backs
+ * POST /api/transactions/{id}/commit      resolve by hand (header X-Halfmoon-Operator)
+ * POST /api/transactions/{id}/rollback
+ * GET  /api/topics                        topics, stored messages, lag per reading group
+ * GET  /api/groups                        consumer groups with consumers and lag
+ * GET  /api/groups/{group}                consumers, subscriptions, progress per queue
+ * </pre>
+ */
+public final class ConsoleApi implements HttpServer.HttpHandler {
+    private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final Map<String, Object> identity;
+    private final LogStore store;
+    private final TransactionCoordinator transactions;
+    private final BrokerMetrics metrics;
+    private final History history;
+    private final TransactionApi transactionApi;
+    private final TopicGroupApi topicGroupApi;
+    private final byte[] page;
+
+    public ConsoleApi(Map<String, Object> identity, LogStore store, TransactionCoordinator transactions, BrokerMetrics metrics,
+               History history, TransactionApi transactionApi, TopicGroupApi topicGroupApi) {
+        this.identity = identity;
+        this.store = store;
+        this.transactions = transactions;
+        this.metrics = metrics;
+        this.history = history;
+        this.transactionApi = transactionApi;
+        this.topicGroupApi = topicGroupApi;
+        this.page = resource("console.html");
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = ConsoleApi.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<HttpReply> handle(HttpRequest request) {
+        String path = request.path();
+        if (path.startsWith("/api/transactions/")) {
+            return transactionApi.handle(request, path.substring("/api/transactions".length()));
+        }
+        require(request, "GET");
+        return CompletableFuture.completedFuture(switch (path) {
+            case "/", "/index.html" -> new HttpReply(200, "text/html; charset=utf-8", page);
+            case "/metrics" -> HttpReply.text(200, PROMETHEUS, metrics.scrape());
+            case "/health" -> health();
+            case "/api/broker" -> broker();
+            case "/api/history" -> HttpReply.json(history.samples());
+            case "/api/topics" -> topicGroupApi.topics();
+            case "/api/groups" -> topicGroupApi.groups();
+            default -> path.startsWith("/api/groups/") && path.length() > "/api/groups/".length()
+                    ? topicGroupApi.group(path.substring("/api/groups/".length()))
+                    : HttpReply.error(404, "no such endpoint: " + path);
+        });
+    }
+
+    /** Refuses any other method with 405. */
+    static void require(HttpRequest request, String method) {
+        if (!request.method().equals(method)) {
+            throw new HttpException(405, request.path() + " takes " + method + ", not " + request.method());
+        }
+    }
+
+    private HttpReply health() {
+        boolean writable = store.health().writable();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", writable ? "UP" : "DOWN");
+        body.put("diskFull", store.health().diskFull());
+        Throwable failure = store.health().failure();
+        if (failure != null) {
+            body.put("failure", failure.toString());
+        }
+        body.put("pendingTransactions", transactions.index().size());
+        body.put("dispatchBehindBytes", store.writtenOffset() - store.dispatchedOffset());
+        HttpReply json = HttpReply.json(body);
+        return writable ? json : new HttpReply(503, json.contentType(), json.body());
+    }
+
+    private HttpReply broker() {
+        Map<String, Object> body = new LinkedHashMap<>(identity);
+        body.put("commitLogMinOffset", store.minCommitLogOffset());
+        body.put("commitLogMaxOffset", store.writtenOffset());
+        body.put("pendingTransactions", transactions.index().size());
+        return HttpReply.json(body);
+    }
+}

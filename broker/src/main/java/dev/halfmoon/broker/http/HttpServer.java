@@ -1,0 +1,143 @@
+package dev.halfmoon.broker.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small HTTP/1.1 server for operators: each request is handed to a {@link HttpHandler} on a
+ * worker thread (never the I/O thread) and its reply written back, keep-alive honoured. Bodies
+ * above 64 KiB are refused with 413.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final int MAX_BODY_BYTES = 64 * 1024;
+
+    /** What answers requests. */
+    @FunctionalInterface
+    public interface HttpHandler {
+        CompletableFuture<HttpReply> handle(HttpRequest request);
+    }
+
+    private final HttpHandler handler;
+    private final EventLoopGroup group = new NioEventLoopGroup(1, (java.util.concurrent.ThreadFactory) r -> daemon(r, "halfmoon-http-io"));
+    private final ExecutorService workers = Executors.newFixedThreadPool(2, r -> daemon(r, "halfmoon-http"));
+    private Channel channel;
+
+    public HttpServer(HttpHandler handler) {
+        this.handler = handler;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Listens.
+     *
+     * @return the bound address
+     * @throws IllegalStateException naming the address if it cannot be bound
+     */
+    public InetSocketAddress start(String bindAddress, int port) {
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ReadTimeoutHandler(60), new HttpServerCodec(),
+                                new HttpObjectAggregator(MAX_BODY_BYTES), new Dispatch());
+                    }
+                });
+        try {
+            channel = bootstrap.bind(bindAddress, port).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalStateException("cannot serve HTTP on " + bindAddress + ":" + port + " (httpPort): "
+                    + e.getMessage(), e);
+        }
+        InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
+        LOG.info("HTTP console, API and /metrics on port {}", bound.getPort());
+        return bound;
+    }
+
+    private final class Dispatch extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+            boolean keepAlive = HttpUtil.isKeepAlive(msg);
+            if (!msg.decoderResult().isSuccess()) {
+                write(ctx, HttpReply.error(400, "malformed HTTP request"), false);
+                return;
+            }
+            HttpRequest request = HttpRequest.of(msg);
+            CompletableFuture.supplyAsync(() -> handler.handle(request), workers).thenCompose(f -> f)
+                    .exceptionally(HttpServer::failure)
+                    .thenAccept(reply -> ctx.executor().execute(() -> write(ctx, reply, keepAlive)));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("HTTP connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    private static HttpReply failure(Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof HttpException h) {
+            return HttpReply.error(h.status(), h.getMessage());
+        }
+        LOG.error("HTTP request failed", cause);
+        return HttpReply.error(500, "internal error: " + cause);
+    }
+
+    private static void write(ChannelHandlerContext ctx, HttpReply reply, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType())
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .set("X-Content-Type-Options", "nosniff");
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownNow();
+    }
+}

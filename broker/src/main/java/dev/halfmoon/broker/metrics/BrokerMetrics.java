@@ -1,0 +1,138 @@
+package dev.halfmoon.broker.metrics;
+
+import dev.halfmoon.broker.offset.GroupProgress;
+import dev.halfmoon.checkback.CheckBackService;
+import dev.halfmoon.log.LogStore;
+import dev.halfmoon.txn.PendingListener;
+import dev.halfmoon.txn.PendingTransaction;
+import dev.halfmoon.txn.TransactionCoordinator;
+import dev.halfmoon.txn.TransactionState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker's meters, exposed at {@code /metrics} in Prometheus text: messages and bytes in and
+ * out (by topic, and group for out), send and end-transaction latency, pending transactions and
+ * the oldest one's age, check-backs sent / answered by outcome / unanswered / given up, resolutions
+ * by outcome, consumer lag by group and topic, flush latency, store size and free disk.
+ * Thread-safe.
+ */
+public final class BrokerMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Counter[]> inByTopic = new ConcurrentHashMap<>();
+    private final Map<String, Counter[]> outByTopicGroup = new ConcurrentHashMap<>();
+    private final Set<String> lagGauges = ConcurrentHashMap.newKeySet();
+    private final Timer sendLatency;
+    private final Timer endLatency;
+    private final GroupProgress progress;
+    private final dev.halfmoon.txn.PendingIndex pending;
+    private final java.util.function.LongSupplier checksSent;
+
+    public BrokerMetrics(LogStore store, GroupProgress progress, TransactionCoordinator transactions,
+                         CheckBackService checks, Path storeDir, Clock clock) {
+        this.progress = progress;
+        this.pending = transactions.index();
+        this.checksSent = checks::sentCount;
+        this.sendLatency = Timer.builder("halfmoon_send_latency").description("time to store a sent message")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.endLatency = Timer.builder("halfmoon_end_transaction_latency").description("time to apply an END_TRANSACTION")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        Gauge.builder("halfmoon_transactions_pending", transactions.index(), i -> i.size())
+                .description("transactions whose outcome is not known yet").register(registry);
+        Gauge.builder("halfmoon_transactions_oldest_pending_age_seconds", transactions.index(), i -> i.snapshot().stream()
+                .mapToLong(t -> clock.millis() - t.storeTimestamp()).max().orElse(0) / 1000.0).register(registry);
+        FunctionCounter.builder("halfmoon_checkbacks_sent", checks, CheckBackService::sentCount).register(registry);
+        FunctionCounter.builder("halfmoon_checkbacks_deferred", checks, CheckBackService::deferredCount)
+                .description("check-backs that could not be sent (no live producer) and wait to be retried").register(registry);
+        FunctionCounter.builder("halfmoon_checkbacks_unanswered", checks, CheckBackService::unansweredCount)
+                .description("check-backs followed by another check or a give-up without a final answer").register(registry);
+        FunctionCounter.builder("halfmoon_transactions_given_up", checks, CheckBackService::givenUpCount).register(registry);
+        FunctionTimer.builder("halfmoon_flush", store, LogStore::flushCount, LogStore::flushNanos, TimeUnit.NANOSECONDS)
+                .description("commit-log flushes").register(registry);
+        Gauge.builder("halfmoon_store_size_bytes", store, s -> s.writtenOffset() - s.minCommitLogOffset()).register(registry);
+        Gauge.builder("halfmoon_store_disk_free_bytes", storeDir, BrokerMetrics::freeBytes).register(registry);
+        transactions.index().addListener(new PendingListener() {
+            @Override
+            public void onPending(PendingTransaction transaction) {
+            }
+
+            @Override
+            public void onRemoved(long halfOffset) {
+            }
+
+            @Override
+            public void onResolved(PendingTransaction transaction, TransactionState outcome) {
+                Counter.builder("halfmoon_transactions_resolved").tag("outcome", outcome.name().toLowerCase())
+                        .register(registry).increment();
+            }
+        });
+    }
+
+    private static double freeBytes(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** A send stored {@code count} messages of {@code bytes} on {@code topic}, taking {@code nanos}. */
+    public void sent(String topic, int count, long bytes, long nanos) {
+        Counter[] c = inByTopic.computeIfAbsent(topic, t -> new Counter[] {
+            Counter.builder("halfmoon_messages_in").tag("topic", t).register(registry),
+            Counter.builder("halfmoon_bytes_in").tag("topic", t).register(registry)});
+        c[0].increment(count);
+        c[1].increment(bytes);
+        sendLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A pull delivered {@code count} messages of {@code bytes} from {@code topic} to {@code group}. */
+    public void delivered(String topic, String group, int count, long bytes) {
+        Counter[] c = outByTopicGroup.computeIfAbsent(topic + "\u0000" + group, k -> new Counter[] {
+            Counter.builder("halfmoon_messages_out").tag("topic", topic).tag("group", group).register(registry),
+            Counter.builder("halfmoon_bytes_out").tag("topic", topic).tag("group", group).register(registry)});
+        c[0].increment(count);
+        c[1].increment(bytes);
+        if (lagGauges.add(topic + "\u0000" + group)) {
+            Gauge.builder("halfmoon_consumer_lag", () -> progress.lag(group, topic)).tag("topic", topic).tag("group", group)
+                    .description("messages stored but not yet committed by the group").register(registry);
+        }
+    }
+
+    /** An END_TRANSACTION took {@code nanos}; {@code checkAnswer} is the decision if it answered a check-back. */
+    public void endTransaction(long nanos, String checkAnswer) {
+        endLatency.record(nanos, TimeUnit.NANOSECONDS);
+        if (checkAnswer != null) {
+            Counter.builder("halfmoon_checkbacks_answered").tag("outcome", checkAnswer.toLowerCase()).register(registry)
+                    .increment();
+        }
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Cumulative counts for the history chart. */
+    public History.Totals totals(long nowMs) {
+        return new History.Totals(nowMs, pending.size(), tagged("halfmoon_transactions_resolved", "outcome", "committed"),
+                tagged("halfmoon_transactions_resolved", "outcome", "rolled_back"), checksSent.getAsLong());
+    }
+
+    private double tagged(String name, String tag, String value) {
+        return registry.find(name).tag(tag, value).counters().stream().mapToDouble(Counter::count).sum();
+    }
+}
