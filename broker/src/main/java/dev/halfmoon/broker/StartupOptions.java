@@ -19,7 +19,7 @@ final class StartupOptions {
     @Option(names = "--data", paramLabel = "DIR", description = "Store directory (storePathRootDir, default ./data).")
     String data;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Settings file in broker.conf format (properties).")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Settings file in broker.conf format (properties).")
     Path config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one setting; repeatable.")

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every broker setting Halfmoon knows, with its default, and the code that turns given values into
@@ -69,6 +70,19 @@ public final class BrokerSettings {
             new Setting("httpEnable", "true", "serve /metrics, /health, the operator API and the web console over HTTP"),
             new Setting("httpPort", "8080", "HTTP port on bindAddress (default 8080; a free port when listenPort is 0)"));
 
+    /**
+     * RocketMQ broker.conf keys Halfmoon accepts and ignores (with a warning), so an operator's
+     * existing file starts a broker; anything else unknown is refused as a likely typo.
+     */
+    public static final java.util.Set<String> IGNORED_ROCKETMQ_KEYS = java.util.Set.of("deleteWhen", "brokerRole",
+            "storePathCommitLog", "storePathConsumeQueue", "storePathIndex", "storeCheckpoint", "abortFile",
+            "haListenPort", "haMasterAddress", "fetchNamesrvAddrByAddressServer", "traceTopicEnable",
+            "enablePropertyFilter", "waitTimeMillsInSendQueue", "osPageCacheBusyTimeOutMills", "transientStorePoolEnable",
+            "warmMapedFileEnable", "slaveReadEnable", "enableDLegerCommitLog", "useReentrantLockWhenPutMessage",
+            "sendThreadPoolQueueCapacity", "pullThreadPoolQueueCapacity", "enableControllerMode", "brokerPermission",
+            "enableCalcFilterBitMap", "maxIndexNum", "maxHashSlotNum", "flushConsumeQueueLeastPages",
+            "flushCommitLogLeastPages", "flushIntervalConsumeQueue", "diskMaxUsedSpaceRatioCleanForce");
+
     private BrokerSettings() {
     }
 
@@ -93,7 +107,15 @@ public final class BrokerSettings {
      * @throws ConfigException naming the first key that is unknown, malformed or out of range
      */
     public static BrokerConfig load(Map<String, String> values) {
-        Settings s = new Settings(ALL, values);
+        Map<String, String> known = new LinkedHashMap<>(values);
+        java.util.Set<String> ignored = new java.util.TreeSet<>(known.keySet());
+        ignored.retainAll(IGNORED_ROCKETMQ_KEYS);
+        if (!ignored.isEmpty()) {
+            LoggerFactory.getLogger(BrokerSettings.class).warn("ignoring RocketMQ settings Halfmoon does not use: {}",
+                    String.join(", ", ignored));
+            known.keySet().removeAll(ignored);
+        }
+        Settings s = new Settings(ALL, known);
         String host = s.given("brokerIP1") && !s.string("brokerIP1").isBlank() ? s.string("brokerIP1") : localAddress();
         BrokerIdentity identity = new BrokerIdentity(s.required("brokerClusterName"), s.required("brokerName"),
                 s.number("brokerId", 0, Long.MAX_VALUE), host);

@@ -44,4 +44,78 @@ public final class QueueKeyedJson {
     private static String json(Object value) {
         return new String(Json.encode(value), StandardCharsets.UTF_8);
     }
+
+    /**
+     * Reads the queue-keyed map {@code tableName} back (what {@link #object} writes, and what
+     * RocketMQ brokers send), in queue order.
+     *
+     * @throws dev.halfmoon.remoting.RemotingDecodeException if the body has no such table or is malformed
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<MessageQueueRef, Map<String, Object>> parse(byte[] body, String tableName) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        String marker = "\"" + tableName + "\":";
+        int at = text.indexOf(marker);
+        if (at < 0) {
+            throw new dev.halfmoon.remoting.RemotingDecodeException("body has no " + tableName);
+        }
+        Map<MessageQueueRef, Map<String, Object>> table = new TreeMap<>(ORDER);
+        int i = skipSpace(text, at + marker.length());
+        expect(text, i, '{');
+        i = skipSpace(text, i + 1);
+        while (text.charAt(i) != '}') {
+            int keyEnd = objectEnd(text, i);
+            MessageQueueRef key = Json.decode(text.substring(i, keyEnd).getBytes(StandardCharsets.UTF_8), MessageQueueRef.class);
+            i = skipSpace(text, keyEnd);
+            expect(text, i, ':');
+            i = skipSpace(text, i + 1);
+            int valueEnd = objectEnd(text, i);
+            table.put(key, Json.decode(text.substring(i, valueEnd).getBytes(StandardCharsets.UTF_8), Map.class));
+            i = skipSpace(text, valueEnd);
+            if (text.charAt(i) == ',') {
+                i = skipSpace(text, i + 1);
+            }
+        }
+        return table;
+    }
+
+    private static int skipSpace(String text, int i) {
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        if (i >= text.length()) {
+            throw new dev.halfmoon.remoting.RemotingDecodeException("queue-keyed table ends early");
+        }
+        return i;
+    }
+
+    private static void expect(String text, int i, char c) {
+        if (text.charAt(i) != c) {
+            throw new dev.halfmoon.remoting.RemotingDecodeException("queue-keyed table: expected '" + c + "' at " + i);
+        }
+    }
+
+    /** Index just past the JSON object starting at {@code start}, honouring strings. */
+    private static int objectEnd(String text, int start) {
+        expect(text, start, '{');
+        int depth = 0;
+        boolean inString = false;
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}' && --depth == 0) {
+                return i + 1;
+            }
+        }
+        throw new dev.halfmoon.remoting.RemotingDecodeException("queue-keyed table: unterminated object");
+    }
 }

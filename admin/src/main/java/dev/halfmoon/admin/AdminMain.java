@@ -1,0 +1,144 @@
+package dev.halfmoon.admin;
+
+import dev.halfmoon.remoting.Durations;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code halfmoon-admin}: the operator's tool. Global options say where the cluster is and how
+ * to print; subcommands do the work over the RocketMQ remoting protocol, so it needs nothing but
+ * the name server (or one broker) to be reachable.
+ */
+@Command(name = "halfmoon-admin", mixinStandardHelpOptions = true, version = "halfmoon-admin 0.1",
+        description = "Operate a Halfmoon cluster: pending transactions, topics, consumer groups, brokers, messages.",
+        footer = ExitCodes.HELP,
+        subcommands = {PendingCommand.class, TopicCommand.class, GroupCommand.class, ClusterCommand.class,
+            MessageCommand.class, CommandLine.HelpCommand.class})
+public final class AdminMain implements Callable<Integer> {
+    @Option(names = "--namesrv", paramLabel = "HOST:PORT[;HOST:PORT]",
+            description = "Name servers (default: $NAMESRV_ADDR).")
+    String namesrv;
+
+    @Option(names = "--broker", paramLabel = "HOST:PORT", description = "Talk to this one broker instead of the cluster.")
+    String broker;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "table|json", defaultValue = "table",
+            description = "Output format: table (for people, default) or json (one document, for scripts).")
+    String output;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
+            description = "How long to wait for each answer (default ${DEFAULT-VALUE}).")
+    String timeout;
+
+    private final BufferedReader in;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final String envNamesrv;
+    private AdminClient client;
+
+    AdminMain(InputStream in, PrintStream out, PrintStream err, String envNamesrv) {
+        this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        this.out = out;
+        this.err = err;
+        this.envNamesrv = envNamesrv;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err, System.getenv("NAMESRV_ADDR")));
+    }
+
+    /** Runs one command line and returns its exit code (see {@link ExitCodes}). */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, String envNamesrv) {
+        AdminMain main = new AdminMain(in, out, err, envNamesrv);
+        CommandLine cmd = new CommandLine(main);
+        cmd.setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true));
+        cmd.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof AdminException a) {
+                err.println("halfmoon-admin: " + a.getMessage());
+                return a.exitCode();
+            }
+            throw e;
+        });
+        try {
+            return cmd.execute(args);
+        } finally {
+            if (main.client != null) {
+                main.client.close();
+            }
+        }
+    }
+
+    @Override
+    public Integer call() {
+        err.println("halfmoon-admin: name a command; --help lists them");
+        return ExitCodes.USAGE;
+    }
+
+    /** The cluster connection, opened on first use. */
+    AdminClient client() {
+        if (client == null) {
+            String where = namesrv != null ? namesrv : envNamesrv;
+            List<String> namesrvs = where == null ? List.of() : Arrays.stream(where.split(";")).map(String::trim)
+                    .filter(s -> !s.isEmpty()).toList();
+            client = new AdminClient(namesrvs, broker, timeoutMs());
+        }
+        return client;
+    }
+
+    private long timeoutMs() {
+        try {
+            return Math.max(100, Durations.parseMs(timeout));
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(ExitCodes.USAGE, "--timeout: " + e.getMessage());
+        }
+    }
+
+    Output output() {
+        return switch (output.toLowerCase()) {
+            case "table" -> new Output(out, Output.Format.TABLE);
+            case "json" -> new Output(out, Output.Format.JSON);
+            default -> throw new AdminException(ExitCodes.USAGE, "--output must be table or json, was " + output);
+        };
+    }
+
+    /** Reports progress or outcomes to a person (standard error, so JSON output stays clean). */
+    void tell(String message) {
+        err.println(message);
+    }
+
+    /**
+     * Asks before a change unless {@code yes}.
+     *
+     * @throws AdminException with {@link ExitCodes#NOT_CONFIRMED} unless the answer is yes
+     */
+    void confirm(String question, boolean yes) {
+        if (yes) {
+            return;
+        }
+        err.print(question + " [y/N] ");
+        err.flush();
+        String answer;
+        try {
+            answer = in.readLine();
+        } catch (IOException e) {
+            answer = null;
+        }
+        if (answer == null) {
+            throw new AdminException(ExitCodes.NOT_CONFIRMED, "no answer on standard input; nothing changed "
+                    + "(add --yes to confirm without asking)");
+        }
+        if (!answer.trim().equalsIgnoreCase("y") && !answer.trim().equalsIgnoreCase("yes")) {
+            throw new AdminException(ExitCodes.NOT_CONFIRMED, "not confirmed; nothing changed");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.halfmoon.admin;
+
+import static dev.halfmoon.admin.Output.row;
+
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.remoting.RequestCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code cluster list}: every broker the name servers know, and whether it answers. */
+@Command(name = "cluster", description = "Brokers of the cluster.", mixinStandardHelpOptions = true, footer = ExitCodes.HELP)
+final class ClusterCommand {
+    @ParentCommand
+    AdminMain root;
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Every broker with its address, version and store figures; unreachable ones are marked.")
+    @SuppressWarnings("unchecked")
+    int list() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (AdminClient.BrokerRef b : root.client().brokers()) {
+            Map<String, Object> row = row("cluster", b.cluster(), "broker", b.name(), "id", b.id(), "address", b.address());
+            try {
+                Map<String, Object> info = Json.decode(root.client().call(b.address(), RequestCode.GET_BROKER_RUNTIME_INFO,
+                        Map.of()).body(), Map.class);
+                Map<String, Object> table = (Map<String, Object>) info.get("table");
+                row.put("status", "up");
+                row.put("version", table.get("brokerVersionDesc"));
+                row.put("commitLogMaxOffset", table.get("commitLogMaxOffset"));
+                row.put("diskFull", table.getOrDefault("diskFull", "-"));
+            } catch (AdminException e) {
+                row.put("status", "unreachable: " + e.getMessage());
+            }
+            rows.add(row);
+        }
+        root.output().table(List.of("cluster", "broker", "id", "address", "status", "version", "commitLogMaxOffset",
+                "diskFull"), rows);
+        return ExitCodes.OK;
+    }
+}

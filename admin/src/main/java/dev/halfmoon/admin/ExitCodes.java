@@ -1,0 +1,21 @@
+package dev.halfmoon.admin;
+
+/** The exit codes of {@code halfmoon-admin}, for scripts. */
+public final class ExitCodes {
+    /** Done. */
+    public static final int OK = 0;
+    /** The broker refused, or what was named does not exist; nothing changed. */
+    public static final int FAILED = 1;
+    /** Bad command line (unknown option, missing argument). */
+    public static final int USAGE = 2;
+    /** No name server or broker could be reached. */
+    public static final int UNREACHABLE = 3;
+    /** A change was not confirmed (answered no, or no terminal and no --yes); nothing changed. */
+    public static final int NOT_CONFIRMED = 4;
+
+    static final String HELP = "%nExit codes: 0 done; 1 refused or not found (nothing changed); 2 bad command line;"
+            + "%n3 name server or broker unreachable; 4 change not confirmed (nothing changed).";
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,165 @@
+package dev.halfmoon.admin;
+
+import static dev.halfmoon.admin.Output.row;
+
+import dev.halfmoon.message.MessageProperty;
+import dev.halfmoon.message.OffsetMessageId;
+import dev.halfmoon.message.RecordView;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.ResponseCode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code message show|find}: read stored messages by id or key. */
+@Command(name = "message", description = "Stored messages: show one by id, find by key.", mixinStandardHelpOptions = true,
+        footer = ExitCodes.HELP)
+final class MessageCommand {
+    private static final int SHORT_BODY = 60;
+
+    @ParentCommand
+    AdminMain root;
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "One message: by its offset message id, or by its message id (UNIQ_KEY) with --topic.")
+    int show(@Parameters(paramLabel = "ID") String id,
+             @Option(names = "--topic", description = "Topic to search when ID is a producer's message id.") String topic,
+             @Option(names = "--full-body", description = "Print the whole body (default: first 4 KiB).") boolean fullBody) {
+        List<Map<String, Object>> found = byOffsetId(id);
+        if (found.isEmpty()) {
+            if (topic == null) {
+                throw AdminException.failed(id + " is not the offset message id of a known broker; give --topic to look it "
+                        + "up as a producer's message id");
+            }
+            found = query(topic, id, true, 1);
+        }
+        if (found.isEmpty()) {
+            throw AdminException.failed("no message " + id + (topic == null ? "" : " in topic " + topic));
+        }
+        Map<String, Object> m = found.get(0);
+        String body = (String) m.get("body");
+        if (!fullBody && body.length() > 4096) {
+            m.put("body", body.substring(0, 4096) + "... (" + body.length() + " characters; --full-body prints all)");
+        }
+        root.output().object(m);
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "find", mixinStandardHelpOptions = true, description = "Messages of a topic with a key (a word of KEYS).")
+    int find(@Option(names = "--topic", required = true) String topic,
+             @Option(names = "--key", required = true) String key,
+             @Option(names = "--max", defaultValue = "32", description = "At most this many per broker (default ${DEFAULT-VALUE}).")
+             int max) {
+        List<Map<String, Object>> found = query(topic, key, false, max);
+        Output out = root.output();
+        if (out.json()) {
+            out.print(found);
+            return ExitCodes.OK;
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Map<String, Object> m : found) {
+            String body = (String) m.get("body");
+            rows.add(row("offsetMsgId", m.get("offsetMsgId"), "queue", m.get("queueId"), "queueOffset", m.get("queueOffset"),
+                    "stored", m.get("storeTime"), "keys", m.get("keys"), "tags", m.get("tags"),
+                    "body", body.length() > SHORT_BODY ? body.substring(0, SHORT_BODY) + "..." : body));
+        }
+        out.table(List.of("offsetMsgId", "queue", "queueOffset", "stored", "keys", "tags", "body"), rows);
+        root.tell(rows.size() + " found");
+        return ExitCodes.OK;
+    }
+
+    /** The message if {@code id} decodes to an offset on a broker we know; empty otherwise. */
+    private List<Map<String, Object>> byOffsetId(String id) {
+        OffsetMessageId parsed;
+        try {
+            parsed = OffsetMessageId.parse(id);
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+        String host = parsed.storeHost().getAddress().getHostAddress() + ":" + parsed.storeHost().getPort();
+        if (root.client().brokers().stream().noneMatch(b -> b.address().equals(host))) {
+            return List.of();
+        }
+        RemotingCommand r = AdminClient.expect(host, root.client().exchange(host, RequestCode.VIEW_MESSAGE_BY_ID,
+                Map.of("offset", Long.toString(parsed.commitLogOffset())), null), ResponseCode.SUCCESS, ResponseCode.SYSTEM_ERROR);
+        return r.code() == ResponseCode.SUCCESS ? decode(r.body()) : List.of();
+    }
+
+    private List<Map<String, Object>> query(String topic, String key, boolean uniqueKey, int max) {
+        List<Map<String, Object>> found = new ArrayList<>();
+        for (AdminClient.BrokerRef b : root.client().masters()) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("topic", topic);
+            headers.put("key", key);
+            headers.put("maxNum", Integer.toString(max));
+            headers.put("beginTimestamp", "0");
+            headers.put("endTimestamp", Long.toString(Long.MAX_VALUE));
+            if (uniqueKey) {
+                headers.put("_UNIQUE_KEY_QUERY", "true");
+            }
+            RemotingCommand r = AdminClient.expect(b.address(), root.client().exchange(b.address(), RequestCode.QUERY_MESSAGE,
+                    headers, null), ResponseCode.SUCCESS, ResponseCode.QUERY_NOT_FOUND);
+            if (r.code() == ResponseCode.SUCCESS) {
+                found.addAll(decode(r.body()));
+            }
+        }
+        return found;
+    }
+
+    /** Every record in a body of concatenated stored messages. */
+    static List<Map<String, Object>> decode(byte[] body) {
+        ByteBuffer buffer = ByteBuffer.wrap(body);
+        List<Map<String, Object>> messages = new ArrayList<>();
+        int position = 0;
+        while (position < body.length) {
+            RecordView v = RecordView.at(buffer, position);
+            if (v.check(false) != RecordView.Check.OK) {
+                throw AdminException.failed("the broker sent a malformed message at byte " + position);
+            }
+            messages.add(describe(v));
+            position += v.totalSize();
+        }
+        return messages;
+    }
+
+    private static Map<String, Object> describe(RecordView v) {
+        Map<String, String> props = v.properties();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("msgId", props.get(MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX));
+        m.put("offsetMsgId", OffsetMessageId.encode(v.storeHostBytes(), v.physicalOffset()));
+        m.put("topic", v.topic());
+        m.put("tags", props.get(MessageProperty.TAGS));
+        m.put("keys", props.get(MessageProperty.KEYS));
+        m.put("queueId", v.queueId());
+        m.put("queueOffset", v.queueOffset());
+        m.put("commitLogOffset", v.physicalOffset());
+        m.put("bornHost", v.bornHost().getAddress().getHostAddress() + ":" + v.bornHost().getPort());
+        m.put("bornTime", Instant.ofEpochMilli(v.bornTimestamp()).toString());
+        m.put("storeTime", Instant.ofEpochMilli(v.storeTimestamp()).toString());
+        m.put("reconsumeTimes", v.reconsumeTimes());
+        m.put("properties", props);
+        m.put("bodyBytes", v.bodyLength());
+        m.put("body", text(v.bodyBytes()));
+        return m;
+    }
+
+    /** UTF-8 text if the body is valid UTF-8, else {@code base64:...}. */
+    private static String text(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return "base64:" + Base64.getEncoder().encodeToString(body);
+        }
+    }
+}

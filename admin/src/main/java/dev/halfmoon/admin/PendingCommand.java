@@ -1,0 +1,179 @@
+package dev.halfmoon.admin;
+
+import static dev.halfmoon.admin.Output.row;
+
+import dev.halfmoon.remoting.Durations;
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.ResponseCode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code pending list|show|commit|rollback}: transactions whose outcome the broker does not know yet. */
+@Command(name = "pending", description = "Pending transactions: list, show, commit or roll back by hand.",
+        mixinStandardHelpOptions = true, footer = ExitCodes.HELP)
+final class PendingCommand {
+    private static final List<String> COLUMNS = List.of("broker", "transactionId", "topic", "producerGroup", "age",
+            "checks", "lastCheck");
+
+    @ParentCommand
+    AdminMain root;
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Pending transactions, oldest first.")
+    int list(@Option(names = "--topic", description = "Only this topic.") String topic,
+             @Option(names = "--group", description = "Only this producer group.") String group,
+             @Option(names = "--older-than", paramLabel = "DURATION", description = "Only those at least this old, e.g. 30s, 5m.")
+             String olderThan,
+             @Option(names = "--limit", defaultValue = "100", description = "At most this many per broker (default ${DEFAULT-VALUE}).")
+             int limit,
+             @Option(names = "--offset", defaultValue = "0", description = "Skip this many per broker (paging).") int offset) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        put(headers, "topic", topic);
+        put(headers, "producerGroup", group);
+        headers.put("olderThanMs", Long.toString(olderThan == null ? 0 : duration(olderThan)));
+        headers.put("offset", Integer.toString(offset));
+        headers.put("limit", Integer.toString(limit));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<Map<String, Object>> raw = new ArrayList<>();
+        long total = 0;
+        for (AdminClient.BrokerRef b : root.client().masters()) {
+            Map<String, Object> page = decode(root.client().call(b.address(), RequestCode.HM_LIST_PENDING_TRANSACTIONS, headers));
+            total += ((Number) page.get("total")).longValue();
+            for (Object t : (List<?>) page.get("transactions")) {
+                rows.add(view(b, asMap(t)));
+                Map<String, Object> full = new LinkedHashMap<>(asMap(t));
+                full.put("broker", b.name());
+                raw.add(full);
+            }
+        }
+        Output out = root.output();
+        if (out.json()) {
+            out.print(Map.of("total", total, "transactions", raw));
+        } else {
+            out.table(COLUMNS, rows);
+            root.tell(total + " pending" + (total > rows.size() ? ", " + rows.size() + " shown" : ""));
+        }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "One pending transaction with its check-back history.")
+    int show(@Parameters(paramLabel = "ID", description = "Transaction id, offset message id or half offset.") String id) {
+        Found found = find(id);
+        Output out = root.output();
+        Map<String, Object> view = view(found.broker(), found.transaction());
+        if (out.json()) {
+            Map<String, Object> full = new LinkedHashMap<>(found.transaction());
+            full.put("broker", found.broker().name());
+            out.print(full);
+            return ExitCodes.OK;
+        }
+        Map<String, Object> t = found.transaction();
+        view.put("halfOffset", t.get("halfOffset"));
+        view.put("offsetMsgId", t.get("offsetMsgId"));
+        view.put("queueId", t.get("queueId"));
+        view.put("bornHost", t.get("bornHost"));
+        view.put("stored", new java.util.Date(((Number) t.get("storeTimestamp")).longValue()).toInstant());
+        view.put("nextCheck", new java.util.Date(((Number) t.get("nextCheckMs")).longValue()).toInstant());
+        view.put("state", t.get("state"));
+        out.object(view);
+        List<Map<String, Object>> checks = new ArrayList<>();
+        for (Object c : (List<?>) t.get("checks")) {
+            Map<String, Object> check = asMap(c);
+            checks.add(row("check", check.get("number"), "at", new java.util.Date(((Number) check.get("atMs")).longValue())
+                    .toInstant(), "sentTo", check.get("target")));
+        }
+        out.line("");
+        if (checks.isEmpty()) {
+            out.line("No check-backs sent yet.");
+        } else {
+            out.printTable(List.of("check", "at", "sentTo"), checks);
+        }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "commit", mixinStandardHelpOptions = true,
+            description = "Commit a pending transaction by hand: consumers will receive its message.")
+    int commit(@Parameters(paramLabel = "ID") String id,
+               @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes) {
+        return resolve(id, "COMMIT", yes);
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Roll a pending transaction back by hand: its message is never delivered.")
+    int rollback(@Parameters(paramLabel = "ID") String id,
+                 @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes) {
+        return resolve(id, "ROLLBACK", yes);
+    }
+
+    private int resolve(String id, String decision, boolean yes) {
+        Found found = find(id);
+        Map<String, Object> t = found.transaction();
+        String txId = (String) t.get("transactionId");
+        root.confirm((decision.equals("COMMIT") ? "Commit" : "Roll back") + " transaction " + txId + " (topic " + t.get("topic")
+                + ", producer group " + t.get("producerGroup") + ", " + Output.age(((Number) t.get("ageMs")).longValue())
+                + " old, " + t.get("checkCount") + " check-backs) on " + found.broker().name() + "?", yes);
+        RemotingCommand response = root.client().exchange(found.broker().address(), RequestCode.HM_RESOLVE_TRANSACTION,
+                Map.of("id", txId, "decision", decision), null);
+        AdminClient.expect(found.broker().address(), response, ResponseCode.SUCCESS);
+        String done = (decision.equals("COMMIT") ? "committed" : "rolled back") + " transaction " + txId;
+        Output out = root.output();
+        if (out.json()) {
+            out.print(Map.of("transactionId", txId, "decision", decision, "broker", found.broker().name()));
+        } else {
+            out.line(done);
+        }
+        return ExitCodes.OK;
+    }
+
+    private record Found(AdminClient.BrokerRef broker, Map<String, Object> transaction) {
+    }
+
+    private Found find(String id) {
+        for (AdminClient.BrokerRef b : root.client().masters()) {
+            RemotingCommand r = AdminClient.expect(b.address(), root.client().exchange(b.address(),
+                    RequestCode.HM_DESCRIBE_TRANSACTION, Map.of("id", id), null), ResponseCode.SUCCESS, ResponseCode.QUERY_NOT_FOUND);
+            if (r.code() == ResponseCode.SUCCESS) {
+                return new Found(b, decode(r));
+            }
+        }
+        throw AdminException.failed("no pending transaction " + id + " on any broker (it may be resolved already)");
+    }
+
+    private static Map<String, Object> view(AdminClient.BrokerRef b, Map<String, Object> t) {
+        return row("broker", b.name(), "transactionId", t.get("transactionId"), "topic", t.get("topic"),
+                "producerGroup", t.get("producerGroup"), "age", Output.age(((Number) t.get("ageMs")).longValue()),
+                "checks", t.get("checkCount"), "lastCheck", t.get("lastCheckResult") == null ? "none yet" : t.get("lastCheckResult"));
+    }
+
+    private static long duration(String text) {
+        try {
+            return Durations.parseMs(text);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(ExitCodes.USAGE, "--older-than: " + e.getMessage());
+        }
+    }
+
+    private static void put(Map<String, String> headers, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            headers.put(key, value);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> decode(RemotingCommand response) {
+        return Json.decode(response.body(), Map.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+}

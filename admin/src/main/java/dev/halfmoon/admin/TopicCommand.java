@@ -1,0 +1,190 @@
+package dev.halfmoon.admin;
+
+import static dev.halfmoon.admin.Output.row;
+
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.body.MessageQueueRef;
+import dev.halfmoon.remoting.body.Perm;
+import dev.halfmoon.remoting.body.QueueKeyedJson;
+import dev.halfmoon.remoting.body.TopicConfig;
+import dev.halfmoon.remoting.body.TopicConfigWrapper;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code topic create|update|delete|list|describe} on every master broker (or the one given). */
+@Command(name = "topic", description = "Topics: create, update, delete, list, describe.", mixinStandardHelpOptions = true,
+        footer = ExitCodes.HELP)
+final class TopicCommand {
+    @ParentCommand
+    AdminMain root;
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a topic on every master broker.")
+    int create(@Parameters(paramLabel = "TOPIC") String topic,
+               @Option(names = "--queues", defaultValue = "8", description = "Read and write queues (default ${DEFAULT-VALUE}).")
+               int queues,
+               @Option(names = "--perm", defaultValue = "RW", description = "RW, R or W (default ${DEFAULT-VALUE}).") String perm,
+               @Option(names = "--order", description = "Mark it as an ordered topic.") boolean order,
+               @Option(names = "--cluster", description = "Only brokers of this cluster.") String cluster) {
+        List<AdminClient.BrokerRef> brokers = brokers(cluster);
+        for (AdminClient.BrokerRef b : brokers) {
+            if (configs(b).containsKey(topic)) {
+                throw AdminException.failed("topic " + topic + " exists already on " + b.name() + "; use 'topic update'");
+            }
+        }
+        for (AdminClient.BrokerRef b : brokers) {
+            apply(b, new TopicConfig(topic, queues, queues, perm(perm), null, 0, order));
+        }
+        done("created topic " + topic + " with " + queues + " queues on " + names(brokers), topic);
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true, description = "Change an existing topic's queues, permission or order flag.")
+    int update(@Parameters(paramLabel = "TOPIC") String topic,
+               @Option(names = "--queues", description = "New read and write queue count.") Integer queues,
+               @Option(names = "--perm", description = "RW, R or W.") String perm,
+               @Option(names = "--order", description = "true or false.") Boolean order,
+               @Option(names = "--cluster", description = "Only brokers of this cluster.") String cluster) {
+        List<AdminClient.BrokerRef> updated = new ArrayList<>();
+        for (AdminClient.BrokerRef b : brokers(cluster)) {
+            TopicConfig now = configs(b).get(topic);
+            if (now != null) {
+                apply(b, new TopicConfig(topic, queues != null ? queues : now.readQueueNums(),
+                        queues != null ? queues : now.writeQueueNums(), perm != null ? perm(perm) : now.perm(),
+                        now.topicFilterType(), now.topicSysFlag(), order != null ? order : now.order()));
+                updated.add(b);
+            }
+        }
+        if (updated.isEmpty()) {
+            throw AdminException.failed("no topic " + topic + " on any broker; use 'topic create'");
+        }
+        done("updated topic " + topic + " on " + names(updated), topic);
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a topic from every broker and the name servers. Its messages become unreachable.")
+    int delete(@Parameters(paramLabel = "TOPIC") String topic,
+               @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes) {
+        List<AdminClient.BrokerRef> holders = new ArrayList<>();
+        for (AdminClient.BrokerRef b : root.client().masters()) {
+            if (configs(b).containsKey(topic)) {
+                holders.add(b);
+            }
+        }
+        if (holders.isEmpty()) {
+            throw AdminException.failed("no topic " + topic + " on any broker");
+        }
+        root.confirm("Delete topic " + topic + " from " + names(holders) + "? Consumers will no longer read its messages.", yes);
+        for (AdminClient.BrokerRef b : holders) {
+            root.client().call(b.address(), RequestCode.DELETE_TOPIC_IN_BROKER, Map.of("topic", topic));
+        }
+        for (String namesrv : root.client().namesrvs()) {
+            root.client().call(namesrv, RequestCode.DELETE_TOPIC_IN_NAMESRV, Map.of("topic", topic));
+        }
+        done("deleted topic " + topic + " from " + names(holders), topic);
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Topics on every master broker.")
+    int list(@Option(names = "--system", description = "Include system, retry and dead-letter topics.") boolean system) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (AdminClient.BrokerRef b : root.client().masters()) {
+            for (TopicConfig t : configs(b).values()) {
+                if (system || !isSystem(t.topicName())) {
+                    rows.add(row("topic", t.topicName(), "broker", b.name(), "readQueues", t.readQueueNums(),
+                            "writeQueues", t.writeQueueNums(), "perm", Perm.text(t.perm()), "order", t.order()));
+                }
+            }
+        }
+        rows.sort((x, y) -> String.valueOf(x.get("topic")).compareTo(String.valueOf(y.get("topic"))));
+        root.output().table(List.of("topic", "broker", "readQueues", "writeQueues", "perm", "order"), rows);
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "describe", mixinStandardHelpOptions = true, description = "A topic's queues: offsets and last write, per broker.")
+    int describe(@Parameters(paramLabel = "TOPIC") String topic) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (AdminClient.BrokerRef b : root.client().masters()) {
+            if (!configs(b).containsKey(topic)) {
+                continue;
+            }
+            var stats = QueueKeyedJson.parse(root.client().call(b.address(), RequestCode.GET_TOPIC_STATS_INFO,
+                    Map.of("topic", topic)).body(), "offsetTable");
+            for (Map.Entry<MessageQueueRef, Map<String, Object>> e : stats.entrySet()) {
+                long min = ((Number) e.getValue().get("minOffset")).longValue();
+                long max = ((Number) e.getValue().get("maxOffset")).longValue();
+                long last = ((Number) e.getValue().get("lastUpdateTimestamp")).longValue();
+                rows.add(row("broker", b.name(), "queue", e.getKey().queueId(), "minOffset", min, "maxOffset", max,
+                        "messages", max - min, "lastWrite", last == 0 ? "-" : Instant.ofEpochMilli(last).toString()));
+            }
+        }
+        if (rows.isEmpty()) {
+            throw AdminException.failed("no topic " + topic + " on any broker");
+        }
+        root.output().table(List.of("broker", "queue", "minOffset", "maxOffset", "messages", "lastWrite"), rows);
+        return ExitCodes.OK;
+    }
+
+    static boolean isSystem(String topic) {
+        return topic.startsWith("RMQ_SYS_") || topic.startsWith("%RETRY%") || topic.startsWith("%DLQ%")
+                || topic.equals("TBW102") || topic.equals("SCHEDULE_TOPIC_XXXX") || topic.equals("TRANS_CHECK_MAX_TIME_TOPIC")
+                || topic.equals("OFFSET_MOVED_EVENT");
+    }
+
+    private List<AdminClient.BrokerRef> brokers(String cluster) {
+        List<AdminClient.BrokerRef> brokers = root.client().masters().stream()
+                .filter(b -> cluster == null || cluster.equals(b.cluster())).toList();
+        if (brokers.isEmpty()) {
+            throw AdminException.failed("no master broker in cluster " + cluster);
+        }
+        return brokers;
+    }
+
+    private Map<String, TopicConfig> configs(AdminClient.BrokerRef b) {
+        return Json.decode(root.client().call(b.address(), RequestCode.GET_ALL_TOPIC_CONFIG, Map.of()).body(),
+                TopicConfigWrapper.class).topicConfigTable();
+    }
+
+    private void apply(AdminClient.BrokerRef b, TopicConfig t) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("topic", t.topicName());
+        headers.put("defaultTopic", "TBW102");
+        headers.put("readQueueNums", Integer.toString(t.readQueueNums()));
+        headers.put("writeQueueNums", Integer.toString(t.writeQueueNums()));
+        headers.put("perm", Integer.toString(t.perm()));
+        headers.put("topicFilterType", t.topicFilterType());
+        headers.put("topicSysFlag", Integer.toString(t.topicSysFlag()));
+        headers.put("order", Boolean.toString(t.order()));
+        root.client().call(b.address(), RequestCode.UPDATE_AND_CREATE_TOPIC, headers);
+    }
+
+    private static int perm(String text) {
+        return switch (text.trim().toUpperCase()) {
+            case "RW", "WR", "6" -> Perm.READ_WRITE;
+            case "R", "4" -> Perm.READ;
+            case "W", "2" -> Perm.WRITE;
+            default -> throw new AdminException(ExitCodes.USAGE, "--perm must be RW, R or W, was " + text);
+        };
+    }
+
+    private static String names(List<AdminClient.BrokerRef> brokers) {
+        return String.join(", ", brokers.stream().map(AdminClient.BrokerRef::name).toList());
+    }
+
+    private void done(String message, String topic) {
+        Output out = root.output();
+        if (out.json()) {
+            out.print(Map.of("topic", topic, "result", message));
+        } else {
+            out.line(message);
+        }
+    }
+}

@@ -1,0 +1,280 @@
+package dev.halfmoon.admin;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.halfmoon.client.ClientOptions;
+import dev.halfmoon.client.ConsumeResult;
+import dev.halfmoon.client.Message;
+import dev.halfmoon.client.Producer;
+import dev.halfmoon.client.PushConsumer;
+import dev.halfmoon.client.SendReceipt;
+import dev.halfmoon.client.TransactionListener;
+import dev.halfmoon.client.TransactionOutcome;
+import dev.halfmoon.client.TransactionProducer;
+import dev.halfmoon.client.MessageView;
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.testkit.Admin;
+import dev.halfmoon.testkit.HalfmoonFixture;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bin/halfmoon-admin's commands against a real broker, run in-process with their real exit codes and output. */
+@Timeout(120)
+class AdminCliTest {
+    @TempDir
+    Path dir;
+    HalfmoonFixture halfmoon;
+    ClientOptions options;
+    final List<AutoCloseable> closeables = new ArrayList<>();
+
+    /** One run: exit code, standard output, standard error. */
+    record Run(int code, String out, String err) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json() {
+            return Json.decode(out.getBytes(StandardCharsets.UTF_8), Map.class);
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> jsonList() {
+            return Json.decode(out.getBytes(StandardCharsets.UTF_8), List.class);
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        halfmoon = new HalfmoonFixture(dir).set("transactionTimeOut", "500").set("transactionCheckInterval", "1000").start();
+        options = ClientOptions.of(halfmoon.namesrv()).withRefresh(Duration.ofMillis(500), Duration.ofMillis(500));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        halfmoon.close();
+    }
+
+    private Run answering(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("--namesrv", halfmoon.namesrv()));
+        all.addAll(List.of(args));
+        int code = AdminMain.run(all.toArray(String[]::new), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), null);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Run admin(String... args) {
+        return answering("", args);
+    }
+
+    private <T extends AutoCloseable> T track(T c) {
+        closeables.add(c);
+        return c;
+    }
+
+    private static Message message(String topic, String body, String key) {
+        return Message.builder(topic).body(body.getBytes(StandardCharsets.UTF_8)).keys(key).tag("t").build();
+    }
+
+    private Map<String, Integer> consume(String group, String topic) {
+        Map<String, Integer> seen = new ConcurrentHashMap<>();
+        track(PushConsumer.builder(options, group).subscribe(topic, "*").rebalanceInterval(Duration.ofMillis(500))
+                .handler(m -> {
+                    seen.merge(new String(m.body(), StandardCharsets.UTF_8), 1, Integer::sum);
+                    return ConsumeResult.SUCCESS;
+                }).start());
+        return seen;
+    }
+
+    /** A producer whose transactions stay pending: the local outcome and every check answer UNKNOWN. */
+    private TransactionProducer undecided() {
+        return track(TransactionProducer.start(options, "PG-undecided", new TransactionListener() {
+            @Override
+            public TransactionOutcome executeLocal(Message message, Object arg) {
+                return TransactionOutcome.UNKNOWN;
+            }
+
+            @Override
+            public TransactionOutcome check(MessageView message) {
+                return TransactionOutcome.UNKNOWN;
+            }
+        }));
+    }
+
+    @Test
+    void pendingTransactionsAreListedShownAndResolvedByHand() {
+        Admin.createTopic(halfmoon, "Orders", 2);
+        Admin.createTopic(halfmoon, "Other", 1);
+        Map<String, Integer> seen = consume("CG-orders", "Orders");
+        TransactionProducer producer = undecided();
+        String toCommit = producer.sendInTransaction(message("Orders", "order-1", "k1"), null).transactionId();
+        String toRollback = producer.sendInTransaction(message("Orders", "order-2", "k2"), null).transactionId();
+        String other = producer.sendInTransaction(message("Other", "other-1", "k3"), null).transactionId();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> ((Number) admin("-o", "json", "pending", "list").json()
+                .get("total")).intValue() == 3);
+        Run orders = admin("-o", "json", "pending", "list", "--topic", "Orders");
+        assertEquals(0, orders.code(), orders.err());
+        assertEquals(Set.of(toCommit, toRollback), Set.copyOf(ids(orders)));
+        assertEquals(List.of(), ids(admin("-o", "json", "pending", "list", "--older-than", "1h")));
+        Run table = admin("pending", "list", "--group", "PG-undecided");
+        assertTrue(table.out().contains("TRANSACTION ID") && table.out().contains(other), table.out());
+        assertTrue(table.err().contains("3 pending"), table.err());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin("pending", "show", toCommit).out().contains("sent to"));
+        Run show = admin("pending", "show", toCommit);
+        assertEquals(0, show.code());
+        assertTrue(show.out().contains("Orders") && show.out().contains("SENT TO"), show.out());
+
+        Run declined = answering("n\n", "pending", "commit", toCommit);
+        assertEquals(ExitCodes.NOT_CONFIRMED, declined.code(), declined.err());
+        Run noAnswer = answering("", "pending", "commit", toCommit);
+        assertEquals(ExitCodes.NOT_CONFIRMED, noAnswer.code());
+        assertTrue(noAnswer.err().contains("--yes"), noAnswer.err());
+        assertEquals(0, admin("pending", "show", toCommit).code(), "still pending after a refused confirmation");
+
+        Run commit = answering("y\n", "pending", "commit", toCommit);
+        assertEquals(0, commit.code(), commit.err());
+        assertTrue(commit.out().contains("committed transaction " + toCommit), commit.out());
+        assertEquals(0, admin("pending", "rollback", toRollback, "--yes").code());
+        await().atMost(Duration.ofSeconds(20)).until(() -> seen.containsKey("order-1"));
+        assertEquals(Map.of("order-1", 1), seen);
+
+        Run again = admin("pending", "commit", toCommit, "--yes");
+        assertEquals(ExitCodes.FAILED, again.code());
+        assertTrue(again.err().contains("no pending transaction " + toCommit), again.err());
+        assertEquals(List.of(other), ids(admin("-o", "json", "pending", "list")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> ids(Run run) {
+        assertEquals(0, run.code(), run.err());
+        return ((List<Map<String, Object>>) run.json().get("transactions")).stream()
+                .map(t -> (String) t.get("transactionId")).toList();
+    }
+
+    @Test
+    void topicsAreCreatedUpdatedDescribedAndDeleted() {
+        Run created = admin("topic", "create", "Payments", "--queues", "3");
+        assertEquals(0, created.code(), created.err());
+        assertEquals(ExitCodes.FAILED, admin("topic", "create", "Payments").code());
+        List<Map<String, Object>> list = admin("-o", "json", "topic", "list").jsonList();
+        assertTrue(list.stream().anyMatch(t -> t.get("topic").equals("Payments") && ((Number) t.get("writeQueues")).intValue() == 3),
+                list.toString());
+        assertTrue(list.stream().noneMatch(t -> TopicCommand.isSystem((String) t.get("topic"))), list.toString());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (Producer p = Producer.start(options, "PG-pay")) {
+                p.send(message("Payments", "p", "k"));
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        List<Map<String, Object>> queues = admin("-o", "json", "topic", "describe", "Payments").jsonList();
+        assertEquals(3, queues.size());
+        assertEquals(1L, queues.stream().mapToLong(q -> ((Number) q.get("messages")).longValue()).sum());
+
+        assertEquals(0, admin("topic", "update", "Payments", "--queues", "5", "--perm", "R").code());
+        Map<String, Object> updated = admin("-o", "json", "topic", "list").jsonList().stream()
+                .filter(t -> t.get("topic").equals("Payments")).findFirst().orElseThrow();
+        assertEquals(5, ((Number) updated.get("readQueues")).intValue());
+        assertEquals("R--", updated.get("perm"));
+        assertEquals(ExitCodes.FAILED, admin("topic", "update", "Nope", "--queues", "2").code());
+
+        assertEquals(ExitCodes.NOT_CONFIRMED, admin("topic", "delete", "Payments").code());
+        assertEquals(0, admin("topic", "delete", "Payments", "--yes").code());
+        assertTrue(admin("-o", "json", "topic", "list").jsonList().stream().noneMatch(t -> t.get("topic").equals("Payments")));
+        assertEquals(ExitCodes.FAILED, admin("topic", "describe", "Payments").code());
+    }
+
+    @Test
+    void groupsShowConsumersAndLagPerQueue() {
+        Admin.createTopic(halfmoon, "Stock", 2);
+        Map<String, Integer> seen = consume("CG-stock", "Stock");
+        Producer producer = track(Producer.start(options, "PG-stock"));
+        producer.send(message("Stock", "s-0", "k"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> seen.containsKey("s-0"));
+        Run online = admin("-o", "json", "group", "describe", "CG-stock");
+        assertEquals(0, online.code(), online.err());
+        assertEquals(1, ((List<?>) online.json().get("consumers")).size());
+        assertEquals(2, ((List<?>) online.json().get("queues")).size());
+        Run list = admin("group", "list");
+        assertTrue(list.out().contains("CG-stock"), list.out());
+
+        try {
+            closeables.remove(0).close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        for (int i = 1; i <= 3; i++) {
+            producer.send(message("Stock", "s-" + i, "k"));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> ((Number) admin("-o", "json", "group", "describe", "CG-stock")
+                .json().get("lag")).intValue() == 3);
+        Run offline = admin("group", "describe", "CG-stock");
+        assertTrue(offline.out().contains("0 consumers online, lag 3") && offline.out().contains("CONSUMER OFFSET"), offline.out());
+        assertEquals(ExitCodes.FAILED, admin("group", "describe", "CG-nobody").code());
+    }
+
+    @Test
+    void clusterAndMessagesAreShown() {
+        Run cluster = admin("cluster", "list");
+        assertEquals(0, cluster.code(), cluster.err());
+        assertTrue(cluster.out().contains("broker-a") && cluster.out().contains(halfmoon.brokerAddress())
+                && cluster.out().contains("up"), cluster.out());
+
+        Admin.createTopic(halfmoon, "Mail", 1);
+        Producer producer = track(Producer.start(options, "PG-mail"));
+        SendReceipt sent = producer.send(message("Mail", "hello ünïcode", "invoice-7"));
+        Run byOffset = admin("-o", "json", "message", "show", sent.offsetMessageId());
+        assertEquals(0, byOffset.code(), byOffset.err());
+        assertEquals("hello ünïcode", byOffset.json().get("body"));
+        assertEquals(sent.messageId(), byOffset.json().get("msgId"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin("message", "show", sent.messageId(), "--topic", "Mail").code() == 0);
+        assertTrue(admin("message", "show", sent.messageId(), "--topic", "Mail").out().contains("invoice-7"));
+        assertEquals(ExitCodes.FAILED, admin("message", "show", sent.messageId()).code(), "a producer's id needs --topic");
+        Run found = admin("message", "find", "--topic", "Mail", "--key", "invoice-7");
+        assertTrue(found.out().contains("hello ünïcode") && found.err().contains("1 found"), found.out() + found.err());
+        Run none = admin("message", "find", "--topic", "Mail", "--key", "nothing");
+        assertEquals(0, none.code(), none.err());
+        assertTrue(none.err().contains("0 found"), none.err());
+    }
+
+    @Test
+    void wrongUseAndUnreachableClustersGetClearErrorsAndExitCodes() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        var noInput = new ByteArrayInputStream(new byte[0]);
+        assertEquals(ExitCodes.UNREACHABLE, AdminMain.run(new String[] {"--namesrv", "127.0.0.1:1", "--timeout", "1s",
+            "pending", "list"}, noInput, o, e, null));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot reach 127.0.0.1:1"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(ExitCodes.USAGE, AdminMain.run(new String[] {"pending", "list"}, noInput, o, e, null));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--namesrv"));
+        assertEquals(ExitCodes.USAGE, admin("pending", "list", "--bogus").code());
+        assertEquals(ExitCodes.USAGE, admin("pending", "list", "--older-than", "soon").code());
+        assertEquals(ExitCodes.USAGE, admin("-o", "xml", "topic", "list").code());
+        Run help = admin("--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("pending") && help.out().contains("Exit codes"), help.out());
+        assertEquals(0, admin("pending", "commit", "--help").code());
+    }
+}

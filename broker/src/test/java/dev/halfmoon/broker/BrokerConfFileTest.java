@@ -1,0 +1,50 @@
+package dev.halfmoon.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.halfmoon.broker.config.BrokerConfig;
+import dev.halfmoon.broker.config.BrokerSettings;
+import dev.halfmoon.broker.config.ConfigException;
+import dev.halfmoon.broker.config.Setting;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** conf/broker.conf documents every setting, and its defaults are the code's. */
+class BrokerConfFileTest {
+    private static final Path FILE = Path.of("..", "conf", "broker.conf");
+
+    @Test
+    void everySettingIsDocumentedWithItsDefault() throws Exception {
+        String text = Files.readString(FILE);
+        for (Setting s : BrokerSettings.ALL) {
+            String line = "#" + s.key() + "=" + (s.defaultValue() == null ? "" : s.defaultValue());
+            assertTrue(text.lines().anyMatch(line::equals), "conf/broker.conf lacks the line " + line);
+        }
+    }
+
+    @Test
+    void theFileUncommentedLoadsToTheDefaults(@TempDir Path dir) throws Exception {
+        String uncommented = Files.readString(FILE).lines().filter(l -> l.matches("#[A-Za-z0-9]+=.*"))
+                .filter(l -> !l.startsWith("#brokerIP1=")).map(l -> l.substring(1)).reduce("", (a, b) -> a + b + "\n");
+        Path file = dir.resolve("broker.conf");
+        Files.writeString(file, uncommented);
+        BrokerConfig fromFile = BrokerSettings.load(BrokerSettings.readFile(file));
+        BrokerConfig defaults = BrokerSettings.load(Map.of());
+        assertEquals(defaults.toString(), fromFile.toString(), "records (with the delay levels) print their values");
+    }
+
+    @Test
+    void rocketMqKeysWithoutUseAreIgnoredButTyposAreRefused() {
+        Map<String, String> values = new HashMap<>(Map.of("deleteWhen", "04", "brokerRole", "ASYNC_MASTER"));
+        assertEquals(BrokerSettings.load(Map.of()).store(), BrokerSettings.load(values).store());
+        values.put("flushDiskTyp", "SYNC_FLUSH");
+        ConfigException e = assertThrows(ConfigException.class, () -> BrokerSettings.load(values));
+        assertTrue(e.getMessage().contains("flushDiskTyp"), e.getMessage());
+    }
+}
