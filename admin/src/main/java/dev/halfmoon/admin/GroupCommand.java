@@ -10,6 +10,7 @@ import dev.halfmoon.remoting.body.ConsumerConnectionBody;
 import dev.halfmoon.remoting.body.MessageQueueRef;
 import dev.halfmoon.remoting.body.QueueKeyedJson;
 import dev.halfmoon.remoting.body.SubscriptionGroupWrapper;
+import dev.halfmoon.remoting.body.SystemNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +36,7 @@ final class GroupCommand {
             SubscriptionGroupWrapper groups = Json.decode(root.client().call(b.address(),
                     RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, Map.of()).body(), SubscriptionGroupWrapper.class);
             for (String g : groups.subscriptionGroupTable().keySet()) {
-                if (isSystem(g)) {
+                if (SystemNames.isSystemGroup(g)) {
                     continue;
                 }
                 long[] t = totals.computeIfAbsent(g, k -> new long[2]);
@@ -92,12 +93,6 @@ final class GroupCommand {
         out.line("");
         out.printTable(List.of("topic", "broker", "queue", "brokerOffset", "consumerOffset", "lag"), queues);
         return ExitCodes.OK;
-    }
-
-    static boolean isSystem(String group) {
-        return group.startsWith("CID_RMQ_SYS_") || group.equals("TOOLS_CONSUMER") || group.equals("FILTERSRV_CONSUMER")
-                || group.equals("SELF_TEST_C_GROUP") || group.equals("CID_ONSAPI_OWNER") || group.equals("CID_ONSAPI_PERMISSION")
-                || group.equals("CID_ONSAPI_PULL") || group.equals("CID_ONS-HTTP-PROXY");
     }
 
     private Optional<ConsumerConnectionBody> connections(AdminClient.BrokerRef b, String group) {

@@ -7,6 +7,7 @@ import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.body.MessageQueueRef;
 import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.QueueKeyedJson;
+import dev.halfmoon.remoting.body.SystemNames;
 import dev.halfmoon.remoting.body.TopicConfig;
 import dev.halfmoon.remoting.body.TopicConfigWrapper;
 import java.time.Instant;
@@ -98,7 +99,7 @@ final class TopicCommand {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (AdminClient.BrokerRef b : root.client().masters()) {
             for (TopicConfig t : configs(b).values()) {
-                if (system || !isSystem(t.topicName())) {
+                if (system || !SystemNames.isSystemTopic(t.topicName())) {
                     rows.add(row("topic", t.topicName(), "broker", b.name(), "readQueues", t.readQueueNums(),
                             "writeQueues", t.writeQueueNums(), "perm", Perm.text(t.perm()), "order", t.order()));
                 }
@@ -131,12 +132,6 @@ final class TopicCommand {
         }
         root.output().table(List.of("broker", "queue", "minOffset", "maxOffset", "messages", "lastWrite"), rows);
         return ExitCodes.OK;
-    }
-
-    static boolean isSystem(String topic) {
-        return topic.startsWith("RMQ_SYS_") || topic.startsWith("%RETRY%") || topic.startsWith("%DLQ%")
-                || topic.equals("TBW102") || topic.equals("SCHEDULE_TOPIC_XXXX") || topic.equals("TRANS_CHECK_MAX_TIME_TOPIC")
-                || topic.equals("OFFSET_MOVED_EVENT");
     }
 
     private List<AdminClient.BrokerRef> brokers(String cluster) {

@@ -178,7 +178,7 @@ class AdminCliTest {
         List<Map<String, Object>> list = admin("-o", "json", "topic", "list").jsonList();
         assertTrue(list.stream().anyMatch(t -> t.get("topic").equals("Payments") && ((Number) t.get("writeQueues")).intValue() == 3),
                 list.toString());
-        assertTrue(list.stream().noneMatch(t -> TopicCommand.isSystem((String) t.get("topic"))), list.toString());
+        assertTrue(list.stream().noneMatch(t -> dev.halfmoon.remoting.body.SystemNames.isSystemTopic((String) t.get("topic"))), list.toString());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             try (Producer p = Producer.start(options, "PG-pay")) {

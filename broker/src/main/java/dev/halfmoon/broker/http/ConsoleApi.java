@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  * GET  /api/transactions/{id}             one pending transaction with its check-backs
  * POST /api/transactions/{id}/commit      resolve by hand (header X-Halfmoon-Operator)
  * POST /api/transactions/{id}/rollback
- * GET  /api/topics                        topics, stored messages, lag per reading group
+ * GET  /api/topics                        topics, stored messages, lag per reading group (?system=true: all)
  * GET  /api/groups                        consumer groups with consumers and lag
  * GET  /api/groups/{group}                consumers, subscriptions, progress per queue
  * </pre>
@@ -76,7 +76,7 @@ public final class ConsoleApi implements HttpServer.HttpHandler {
             case "/health" -> health();
             case "/api/broker" -> broker();
             case "/api/history" -> HttpReply.json(history.samples());
-            case "/api/topics" -> topicGroupApi.topics();
+            case "/api/topics" -> topicGroupApi.topics("true".equals(request.param("system", "false")));
             case "/api/groups" -> topicGroupApi.groups();
             default -> path.startsWith("/api/groups/") && path.length() > "/api/groups/".length()
                     ? topicGroupApi.group(path.substring("/api/groups/".length()))

@@ -9,6 +9,7 @@ import dev.halfmoon.broker.offset.GroupProgress;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.log.LogStore;
 import dev.halfmoon.remoting.body.Perm;
+import dev.halfmoon.remoting.body.SystemNames;
 import dev.halfmoon.remoting.body.TopicConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,10 +40,13 @@ public final class TopicGroupApi {
         this.progress = progress;
     }
 
-    /** Every topic, by name. */
-    HttpReply topics() {
+    /** Every topic by name; system, retry and dead-letter topics only when {@code system}. */
+    HttpReply topics(boolean system) {
         List<Map<String, Object>> result = new ArrayList<>();
         for (TopicConfig t : new java.util.TreeMap<>(topics.all()).values()) {
+            if (!system && SystemNames.isSystemTopic(t.topicName())) {
+                continue;
+            }
             long messages = 0;
             for (int q = 0; q < t.queueCount(); q++) {
                 messages += store.maxQueueOffset(t.topicName(), q) - store.minQueueOffset(t.topicName(), q);
@@ -79,7 +83,7 @@ public final class TopicGroupApi {
         names.addAll(offsets.groups());
         List<Map<String, Object>> result = new ArrayList<>();
         for (String name : names) {
-            if (name.startsWith("CID_RMQ_SYS_") || name.startsWith("TOOLS_CONSUMER")) {
+            if (SystemNames.isSystemGroup(name)) {
                 continue;
             }
             Map<String, Object> row = new LinkedHashMap<>();

@@ -1,0 +1,248 @@
+package dev.halfmoon.admin;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.halfmoon.client.ClientOptions;
+import dev.halfmoon.client.ConsumeResult;
+import dev.halfmoon.client.Message;
+import dev.halfmoon.client.MessageView;
+import dev.halfmoon.client.Producer;
+import dev.halfmoon.client.PushConsumer;
+import dev.halfmoon.client.TransactionListener;
+import dev.halfmoon.client.TransactionOutcome;
+import dev.halfmoon.client.TransactionProducer;
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.testkit.Admin;
+import dev.halfmoon.testkit.HalfmoonFixture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The broker's HTTP side against real traffic: /metrics agrees with what was sent, consumed and
+ * resolved; /health; the operator API lists, shows and resolves pending transactions and refuses
+ * bad requests; topics and groups show lag.
+ */
+@Timeout(120)
+class OperatorHttpTest {
+    @TempDir
+    Path dir;
+    HalfmoonFixture halfmoon;
+    ClientOptions options;
+    String base;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        halfmoon = new HalfmoonFixture(dir).set("transactionTimeOut", "500").set("transactionCheckInterval", "1000").start();
+        options = ClientOptions.of(halfmoon.namesrv()).withRefresh(Duration.ofMillis(500), Duration.ofMillis(500));
+        base = halfmoon.running.broker().httpAddress().orElseThrow();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        halfmoon.close();
+    }
+
+    record Reply(int status, String body) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json() {
+            return Json.decode(body.getBytes(StandardCharsets.UTF_8), Map.class);
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> list() {
+            return Json.decode(body.getBytes(StandardCharsets.UTF_8), List.class);
+        }
+    }
+
+    Reply get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    Reply post(String path, boolean operator) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody());
+        return send(operator ? b.header("X-Halfmoon-Operator", "test") : b);
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The value of the sample {@code name} whose labels include every {@code labels} pair; 0 when absent. */
+    static double metric(String text, String name, String... labels) {
+        return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " ")).filter(l -> {
+            for (String label : labels) {
+                if (!l.contains(label)) {
+                    return false;
+                }
+            }
+            return true;
+        }).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private <T extends AutoCloseable> T track(T c) {
+        closeables.add(c);
+        return c;
+    }
+
+    private static Message message(String topic, String body) {
+        return Message.builder(topic).body(body.getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    /** Sends 5 plain messages (consumed), 1 transaction committed locally and 3 left pending. */
+    List<String> traffic(Map<String, Integer> seen) {
+        Admin.createTopic(halfmoon, "Orders", 2);
+        track(PushConsumer.builder(options, "CG-orders").subscribe("Orders", "*").rebalanceInterval(Duration.ofMillis(500))
+                .handler(m -> {
+                    seen.merge(new String(m.body(), StandardCharsets.UTF_8), 1, Integer::sum);
+                    return ConsumeResult.SUCCESS;
+                }).start());
+        Producer producer = track(Producer.start(options, "PG-plain"));
+        for (int i = 0; i < 5; i++) {
+            producer.send(message("Orders", "plain-" + i));
+        }
+        TransactionProducer tx = track(TransactionProducer.start(options, "PG-tx", new TransactionListener() {
+            @Override
+            public TransactionOutcome executeLocal(Message message, Object arg) {
+                return new String(message.body(), StandardCharsets.UTF_8).equals("tx-commit") ? TransactionOutcome.COMMIT
+                        : TransactionOutcome.UNKNOWN;
+            }
+
+            @Override
+            public TransactionOutcome check(MessageView message) {
+                return TransactionOutcome.UNKNOWN;
+            }
+        }));
+        tx.sendInTransaction(message("Orders", "tx-commit"), null);
+        List<String> pending = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            pending.add(tx.sendInTransaction(message("Orders", "tx-pending-" + i), null).transactionId());
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 6);
+        return pending;
+    }
+
+    @Test
+    void metricsAgreeWithWhatHappened() {
+        Map<String, Integer> seen = new ConcurrentHashMap<>();
+        List<String> pending = traffic(seen);
+        String text = get("/metrics").body();
+        assertEquals(9.0, metric(text, "halfmoon_messages_in_total", "topic=\"Orders\""), "5 plain + 4 halves");
+        assertTrue(metric(text, "halfmoon_bytes_in_total", "topic=\"Orders\"") > 9 * 7);
+        assertEquals(3.0, metric(text, "halfmoon_transactions_pending"));
+        assertEquals(1.0, metric(text, "halfmoon_transactions_resolved_total", "outcome=\"committed\""));
+        assertTrue(metric(text, "halfmoon_send_latency_seconds_count") >= 9);
+        assertTrue(metric(text, "halfmoon_store_disk_free_bytes") > 0);
+        assertTrue(metric(text, "halfmoon_flush_seconds_count") >= 0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> metric(get("/metrics").body(), "halfmoon_messages_out_total",
+                "group=\"CG-orders\"", "topic=\"Orders\"") == 6.0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            String now = get("/metrics").body();
+            return metric(now, "halfmoon_checkbacks_sent_total") >= 3
+                    && metric(now, "halfmoon_checkbacks_answered_total", "outcome=\"unknown\"") >= 3
+                    && metric(now, "halfmoon_consumer_lag", "group=\"CG-orders\"") == 0.0
+                    && metric(now, "halfmoon_transactions_oldest_pending_age_seconds") > 0;
+        });
+
+        assertEquals(200, post("/api/transactions/" + pending.get(0) + "/commit", true).status());
+        assertEquals(200, post("/api/transactions/" + pending.get(1) + "/rollback", true).status());
+        String after = get("/metrics").body();
+        assertEquals(2.0, metric(after, "halfmoon_transactions_resolved_total", "outcome=\"committed\""));
+        assertEquals(1.0, metric(after, "halfmoon_transactions_resolved_total", "outcome=\"rolled_back\""));
+        assertEquals(1.0, metric(after, "halfmoon_transactions_pending"));
+        assertTrue(after.contains("# TYPE halfmoon_transactions_pending gauge"), "Prometheus text format");
+    }
+
+    @Test
+    void theApiListsShowsAndResolvesPendingTransactions() {
+        Map<String, Integer> seen = new ConcurrentHashMap<>();
+        List<String> pending = traffic(seen);
+        Reply health = get("/health");
+        assertEquals(200, health.status());
+        assertEquals("UP", health.json().get("status"));
+
+        Map<String, Object> page = get("/api/transactions/pending?topic=Orders&limit=2").json();
+        assertEquals(3, ((Number) page.get("total")).intValue());
+        assertEquals(2, ((List<?>) page.get("transactions")).size());
+        assertEquals(0, ((Number) get("/api/transactions/pending?olderThan=1h").json().get("total")).intValue());
+        assertEquals(0, ((Number) get("/api/transactions/pending?group=PG-other").json().get("total")).intValue());
+        assertEquals(400, get("/api/transactions/pending?limit=lots").status());
+        assertEquals(400, get("/api/transactions/pending?olderThan=soon").status());
+
+        String id = pending.get(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !((List<?>) get("/api/transactions/" + id).json().get("checks")).isEmpty());
+        Map<String, Object> one = get("/api/transactions/" + id).json();
+        assertEquals("PG-tx", one.get("producerGroup"));
+
+        assertEquals(403, post("/api/transactions/" + id + "/commit", false).status(), "needs X-Halfmoon-Operator");
+        assertEquals(405, get("/api/transactions/" + id + "/commit").status());
+        assertEquals(404, post("/api/transactions/nope/commit", true).status());
+        assertEquals(200, post("/api/transactions/" + id + "/commit", true).status());
+        assertEquals(404, get("/api/transactions/" + id).status());
+        assertEquals(404, post("/api/transactions/" + id + "/rollback", true).status(), "resolved already");
+        await().atMost(Duration.ofSeconds(20)).until(() -> seen.containsKey("tx-pending-0"));
+
+        List<Map<String, Object>> topics = get("/api/topics").list();
+        Map<String, Object> orders = topics.stream().filter(t -> t.get("topic").equals("Orders")).findFirst().orElseThrow();
+        assertEquals(2, ((Number) orders.get("writeQueues")).intValue());
+        Map<String, Object> group = get("/api/groups/CG-orders").json();
+        assertEquals(1, ((List<?>) group.get("consumers")).size());
+        await().atMost(Duration.ofSeconds(20)).until(() -> ((Number) get("/api/groups/CG-orders").json().get("lag")).intValue() == 0);
+        assertEquals(404, get("/api/groups/CG-nobody").status());
+        assertEquals(404, get("/api/nothing").status());
+        assertEquals(405, post("/metrics", true).status());
+        assertTrue(get("/api/history").body().startsWith("["));
+        Reply page0 = get("/");
+        assertEquals(200, page0.status());
+        assertTrue(page0.body().contains("Pending transactions"));
+    }
+
+    /**
+     * The web console in a real browser (headless Chromium): the pending transactions, the topic
+     * and the group appear, and a screenshot is left in target/console.png. Skipped when no
+     * Chromium is installed, unless HALFMOON_REQUIRE_CHROMIUM=1 (CI installs it and sets that).
+     */
+    @Test
+    void theConsoleShowsPendingTransactionsInABrowser() throws Exception {
+        String chromium = Browser.find();
+        org.junit.jupiter.api.Assumptions.assumeTrue(chromium != null || "1".equals(System.getenv("HALFMOON_REQUIRE_CHROMIUM")),
+                "no chromium on PATH");
+        assertTrue(chromium != null, "HALFMOON_REQUIRE_CHROMIUM=1 but no chromium on PATH");
+        Map<String, Integer> seen = new ConcurrentHashMap<>();
+        List<String> pending = traffic(seen);
+        String dom = Browser.dumpDom(chromium, base + "/", dir.resolve("profile-1"));
+        for (String id : pending) {
+            assertTrue(dom.contains("data-id=\"" + id + "\""), "pending transaction " + id + " in the table:\n" + dom);
+        }
+        assertTrue(dom.contains("CG-orders") && dom.contains(">Orders<"), dom);
+        assertTrue(dom.contains("3 pending"), dom);
+        Path png = Path.of("target", "console.png");
+        Browser.screenshot(chromium, base + "/", png, dir.resolve("profile-2"));
+        assertTrue(java.nio.file.Files.size(png) > 10_000, "a real screenshot");
+    }
+}

@@ -1,0 +1,28 @@
+package dev.halfmoon.remoting.body;
+
+import java.util.Set;
+
+/**
+ * Topics and consumer groups that belong to the broker or RocketMQ's tooling rather than to an
+ * application; listings for operators leave them out unless asked. Stateless.
+ */
+public final class SystemNames {
+    private static final Set<String> TOPICS = Set.of("TBW102", "SCHEDULE_TOPIC_XXXX", "TRANS_CHECK_MAX_TIME_TOPIC",
+            "OFFSET_MOVED_EVENT", "SELF_TEST_TOPIC", "BenchmarkTest");
+    private static final Set<String> GROUPS = Set.of("TOOLS_CONSUMER", "FILTERSRV_CONSUMER", "SELF_TEST_C_GROUP",
+            "CID_ONSAPI_OWNER", "CID_ONSAPI_PERMISSION", "CID_ONSAPI_PULL", "CID_ONS-HTTP-PROXY");
+
+    private SystemNames() {
+    }
+
+    /** The transaction, schedule, retry and dead-letter topics and RocketMQ's own. */
+    public static boolean isSystemTopic(String topic) {
+        return TOPICS.contains(topic) || topic.startsWith("RMQ_SYS_") || topic.startsWith("rmq_sys_")
+                || topic.startsWith("%RETRY%") || topic.startsWith("%DLQ%");
+    }
+
+    /** RocketMQ tooling's consumer groups. */
+    public static boolean isSystemGroup(String group) {
+        return GROUPS.contains(group) || group.startsWith("CID_RMQ_SYS_");
+    }
+}
