@@ -51,6 +51,7 @@ public final class BrokerMain implements Callable<Integer> {
         Broker broker = Broker.start(config, Clock.systemUTC());
         System.out.println("Halfmoon broker listening on " + broker.address() + ", registered with "
                 + String.join(";", config.namesrv().addresses()));
+        broker.httpAddress().ifPresent(http -> System.out.println("Halfmoon console and /metrics at " + http));
         awaitTermination(broker);
         return 0;
     }

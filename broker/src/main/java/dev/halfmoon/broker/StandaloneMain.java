@@ -47,6 +47,7 @@ public final class StandaloneMain implements Callable<Integer> {
         Standalone standalone = Standalone.start(config, namesrvPort, Clock.systemUTC());
         System.out.println("Halfmoon name server listening on " + standalone.namesrvAddress());
         System.out.println("Halfmoon broker listening on " + standalone.broker().address());
+        standalone.broker().httpAddress().ifPresent(http -> System.out.println("Halfmoon console and /metrics at " + http));
         BrokerMain.awaitTermination(standalone);
         return 0;
     }

@@ -35,8 +35,18 @@ class StartupScriptTest {
         assumeTrue(Files.exists(BIN.resolve("../broker/target/halfmoon-broker.jar")), "broker not packaged yet");
     }
 
-    static Process run(List<String> command) throws Exception {
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process run(List<String> command) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
+        b.environment().put("HALFMOON_LOG_DIR", dir.resolve("logs").toString());
+        return b.start();
+    }
+
+    private String runToEnd(int expectedExit, String... command) throws Exception {
+        Process p = run(List.of(command));
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(expectedExit, p.exitValue(), text);
+        return text;
     }
 
     @Test
@@ -68,6 +78,16 @@ class StartupScriptTest {
                     RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Scripted", "readQueueNums", "1", "writeQueueNums", "1"),
                     null), 5000).code());
         }
+        String clusterList = runToEnd(0, BIN.resolve("halfmoon-admin").toString(), "--namesrv", namesrv, "cluster", "list");
+        assertTrue(clusterList.contains("broker-a") && clusterList.contains(broker) && clusterList.contains("up"), clusterList);
+        String topics = runToEnd(0, BIN.resolve("halfmoon-admin").toString(), "--broker", broker, "-o", "json", "topic", "list");
+        assertTrue(topics.startsWith("[") && topics.contains("Scripted"), topics);
+        String console = address(output, "Halfmoon console and /metrics at ");
+        String health = new String(java.net.URI.create(console + "/health").toURL().openStream().readAllBytes(),
+                StandardCharsets.UTF_8);
+        assertTrue(health.contains("\"UP\""), health);
+        assertTrue(Files.readString(dir.resolve("logs").resolve("standalone.log")).contains("serving at " + broker),
+                "the log file has what the console had");
         ProcessHandle.of(p.pid()).ifPresent(h -> h.destroy());
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "did not stop within 20 s of SIGTERM");
         reader.join(5000);
@@ -92,5 +112,10 @@ class StartupScriptTest {
         assertTrue(help.waitFor(20, TimeUnit.SECONDS));
         assertEquals(0, help.exitValue());
         assertTrue(helpText.contains("--port"), helpText);
+        String adminHelp = runToEnd(0, BIN.resolve("halfmoon-admin").toString(), "--help");
+        assertTrue(adminHelp.contains("pending") && adminHelp.contains("Exit codes"), adminHelp);
+        String unreachable = runToEnd(3, BIN.resolve("halfmoon-admin").toString(), "--namesrv", "127.0.0.1:9", "--timeout", "1s",
+                "cluster", "list");
+        assertTrue(unreachable.contains("cannot reach 127.0.0.1:9"), unreachable);
     }
 }

@@ -58,6 +58,8 @@ public final class DemoMain {
         String broker = halfmoon.broker().address();
         out.println("Halfmoon is running: name server " + halfmoon.namesrvAddress() + ", broker " + broker
                 + " (embedded, temporary data directory).");
+        halfmoon.broker().httpAddress().ifPresent(http -> out.println("Its console and /metrics are at " + http
+                + " while the demo runs."));
         createTopic(broker);
         ClientOptions options = ClientOptions.of(halfmoon.namesrvAddress()).withRefresh(Duration.ofMillis(500), Duration.ofMillis(500));
         Database orders = new Database("orders", "CREATE TABLE orders (order_id VARCHAR(32) PRIMARY KEY, sku VARCHAR(32), "

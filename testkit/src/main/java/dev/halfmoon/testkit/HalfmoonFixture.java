@@ -25,6 +25,7 @@ public final class HalfmoonFixture implements AutoCloseable {
         settings.put("bindAddress", "127.0.0.1");
         settings.put("storePathRootDir", dir.toString());
         settings.put("listenPort", "0");
+        settings.put("httpPort", "0");
         settings.put("mappedFileSizeCommitLog", Integer.toString(16 << 20));
         settings.put("registerNameServerPeriod", "1000");
     }

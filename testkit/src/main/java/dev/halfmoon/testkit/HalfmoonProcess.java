@@ -44,7 +44,7 @@ public final class HalfmoonProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 "dev.halfmoon.broker.StandaloneMain", "--namesrv-port", Integer.toString(namesrvPort),
                 "--port", Integer.toString(brokerPort), "--data", dataDir.toString(),
-                "--set", "brokerIP1=127.0.0.1", "--set", "bindAddress=127.0.0.1"));
+                "--set", "brokerIP1=127.0.0.1", "--set", "bindAddress=127.0.0.1", "--set", "httpPort=0"));
         for (String s : settings) {
             command.add("--set");
             command.add(s);
