@@ -21,7 +21,7 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true, footer = ExitCodes.HELP)
 final class PendingCommand {
     private static final List<String> COLUMNS = List.of("broker", "transactionId", "topic", "producerGroup", "age",
-            "checks", "lastCheck");
+            "checks", "nextCheck", "lastCheck");
 
     @ParentCommand
     AdminMain root;
@@ -150,7 +150,14 @@ final class PendingCommand {
     private static Map<String, Object> view(AdminClient.BrokerRef b, Map<String, Object> t) {
         return row("broker", b.name(), "transactionId", t.get("transactionId"), "topic", t.get("topic"),
                 "producerGroup", t.get("producerGroup"), "age", Output.age(((Number) t.get("ageMs")).longValue()),
-                "checks", t.get("checkCount"), "lastCheck", t.get("lastCheckResult") == null ? "none yet" : t.get("lastCheckResult"));
+                "checks", t.get("checkCount"), "nextCheck", nextCheck(t), "lastCheck", t.get("lastCheckResult") == null ? "none yet" : t.get("lastCheckResult"));
+    }
+
+    /** "in 12 s" or "due", relative to the broker's clock (its age and store time give its now). */
+    private static String nextCheck(Map<String, Object> t) {
+        long brokerNow = ((Number) t.get("storeTimestamp")).longValue() + ((Number) t.get("ageMs")).longValue();
+        long in = ((Number) t.get("nextCheckMs")).longValue() - brokerNow;
+        return in <= 0 ? "due" : "in " + Output.age(in);
     }
 
     private static long duration(String text) {

@@ -138,7 +138,7 @@ class AdminCliTest {
         assertTrue(table.out().contains("TRANSACTION ID") && table.out().contains(other), table.out());
         assertTrue(table.err().contains("3 pending"), table.err());
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> admin("pending", "show", toCommit).out().contains("sent to"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin("pending", "show", toCommit).out().contains("SENT TO"));
         Run show = admin("pending", "show", toCommit);
         assertEquals(0, show.code());
         assertTrue(show.out().contains("Orders") && show.out().contains("SENT TO"), show.out());

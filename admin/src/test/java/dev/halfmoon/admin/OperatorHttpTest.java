@@ -164,6 +164,10 @@ class OperatorHttpTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             String now = get("/metrics").body();
             return metric(now, "halfmoon_checkbacks_sent_total") >= 3
+                    && metric(now, "halfmoon_checkbacks_timed_out_total") >= 0
+                    && now.contains("halfmoon_transactions_given_up_total")
+                    && metric(now, "halfmoon_end_transaction_latency_seconds_count") >= 4
+                    && metric(now, "halfmoon_store_size_bytes") > 0
                     && metric(now, "halfmoon_checkbacks_answered_total", "outcome=\"unknown\"") >= 3
                     && metric(now, "halfmoon_consumer_lag", "group=\"CG-orders\"") == 0.0
                     && metric(now, "halfmoon_transactions_oldest_pending_age_seconds") > 0;
@@ -216,7 +220,9 @@ class OperatorHttpTest {
         assertEquals(404, get("/api/groups/CG-nobody").status());
         assertEquals(404, get("/api/nothing").status());
         assertEquals(405, post("/metrics", true).status());
-        assertTrue(get("/api/history").body().startsWith("["));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !get("/api/history").list().isEmpty());
+        Map<String, Object> live = get("/api/history").list().get(0);
+        assertTrue(((Number) live.get("commitsPerSec")).doubleValue() > 0, "the commits so far show as a rate: " + live);
         Reply page0 = get("/");
         assertEquals(200, page0.status());
         assertTrue(page0.body().contains("Pending transactions"));
@@ -235,12 +241,15 @@ class OperatorHttpTest {
         assertTrue(chromium != null, "HALFMOON_REQUIRE_CHROMIUM=1 but no chromium on PATH");
         Map<String, Integer> seen = new ConcurrentHashMap<>();
         List<String> pending = traffic(seen);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !get("/api/history").list().isEmpty());
         String dom = Browser.dumpDom(chromium, base + "/", dir.resolve("profile-1"));
         for (String id : pending) {
             assertTrue(dom.contains("data-id=\"" + id + "\""), "pending transaction " + id + " in the table:\n" + dom);
         }
         assertTrue(dom.contains("CG-orders") && dom.contains(">Orders<"), dom);
         assertTrue(dom.contains("3 pending"), dom);
+        assertTrue(dom.matches("(?s).*<canvas id=\"chart\"[^>]*data-points=\"[1-9][0-9]*\"[^>]*data-last-pending=\"3\".*"),
+                "the chart drew the live point with 3 pending: " + dom);
         Path png = Path.of("target", "console.png");
         Browser.screenshot(chromium, base + "/", png, dir.resolve("profile-2"));
         assertTrue(java.nio.file.Files.size(png) > 10_000, "a real screenshot");

@@ -170,8 +170,8 @@ public final class Broker implements AutoCloseable {
         ScheduleService schedule = new ScheduleService(s.store(), s.offsets(), config.messaging().delayLevels(), clock).start();
         started.add(schedule);
         started.add(checks.start());
-        History history = new History();
-        startHousekeeping(config, clock, s, clients, metrics, history, started);
+        History history = new History(() -> metrics.totals(clock.millis()));
+        startHousekeeping(config, clock, s, clients, history, started);
         String address = config.identity().address(port);
         InetSocketAddress http = null;
         if (config.http().enabled()) {
@@ -192,7 +192,7 @@ public final class Broker implements AutoCloseable {
     }
 
     private static void startHousekeeping(BrokerConfig config, Clock clock, Storage s, ClientRegistry clients,
-                                          BrokerMetrics metrics, History history, List<AutoCloseable> started) {
+                                          History history, List<AutoCloseable> started) {
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "halfmoon-housekeeping");
             t.setDaemon(true);
@@ -208,9 +208,7 @@ public final class Broker implements AutoCloseable {
                 LOG.error("transaction snapshot failed; the next one retries", e);
             }
         }, 1, 1, TimeUnit.SECONDS);
-        history.record(metrics.totals(clock.millis()));
-        housekeeping.scheduleAtFixedRate(() -> history.record(metrics.totals(clock.millis())),
-                History.PERIOD_MS, History.PERIOD_MS, TimeUnit.MILLISECONDS);
+        housekeeping.scheduleAtFixedRate(history::sample, History.PERIOD_MS, History.PERIOD_MS, TimeUnit.MILLISECONDS);
     }
 
     private static void registerProcessors(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,

@@ -81,9 +81,10 @@ public final class ScriptProcess implements AutoCloseable {
                 .findFirst().orElse(null);
     }
 
-    /** SIGTERM, then waits up to 20 s; true if it stopped. */
+    /** SIGTERM, then waits up to 20 s; true if it stopped. Its last output is still read. */
     public boolean stop() throws InterruptedException {
-        process.destroy();
+        process.toHandle().destroy(); // Process.destroy() would also close the output pipe before it is read
+
         boolean stopped = process.waitFor(20, TimeUnit.SECONDS);
         reader.join(5000);
         return stopped;

@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every broker setting Halfmoon knows, with its default, and the code that turns given values into
@@ -71,10 +70,10 @@ public final class BrokerSettings {
             new Setting("httpPort", "8080", "HTTP port on bindAddress (default 8080; a free port when listenPort is 0)"));
 
     /**
-     * RocketMQ broker.conf keys Halfmoon accepts and ignores (with a warning), so an operator's
-     * existing file starts a broker; anything else unknown is refused as a likely typo.
+     * RocketMQ broker.conf keys Halfmoon has no use for. Like any unknown key they stop start-up,
+     * but the message says what they are, so an operator bringing a RocketMQ file knows to drop them.
      */
-    public static final java.util.Set<String> IGNORED_ROCKETMQ_KEYS = java.util.Set.of("deleteWhen", "brokerRole",
+    public static final java.util.Set<String> ROCKETMQ_ONLY_KEYS = java.util.Set.of("deleteWhen", "brokerRole",
             "storePathCommitLog", "storePathConsumeQueue", "storePathIndex", "storeCheckpoint", "abortFile",
             "haListenPort", "haMasterAddress", "fetchNamesrvAddrByAddressServer", "traceTopicEnable",
             "enablePropertyFilter", "waitTimeMillsInSendQueue", "osPageCacheBusyTimeOutMills", "transientStorePoolEnable",
@@ -107,15 +106,13 @@ public final class BrokerSettings {
      * @throws ConfigException naming the first key that is unknown, malformed or out of range
      */
     public static BrokerConfig load(Map<String, String> values) {
-        Map<String, String> known = new LinkedHashMap<>(values);
-        java.util.Set<String> ignored = new java.util.TreeSet<>(known.keySet());
-        ignored.retainAll(IGNORED_ROCKETMQ_KEYS);
-        if (!ignored.isEmpty()) {
-            LoggerFactory.getLogger(BrokerSettings.class).warn("ignoring RocketMQ settings Halfmoon does not use: {}",
-                    String.join(", ", ignored));
-            known.keySet().removeAll(ignored);
+        java.util.Set<String> rocketMqOnly = new java.util.TreeSet<>(values.keySet());
+        rocketMqOnly.retainAll(ROCKETMQ_ONLY_KEYS);
+        if (!rocketMqOnly.isEmpty()) {
+            throw new ConfigException("RocketMQ setting" + (rocketMqOnly.size() > 1 ? "s " : " ") + String.join(", ", rocketMqOnly)
+                    + " mean nothing to Halfmoon; remove them (conf/broker.conf lists the keys Halfmoon knows)");
         }
-        Settings s = new Settings(ALL, known);
+        Settings s = new Settings(ALL, values);
         String host = s.given("brokerIP1") && !s.string("brokerIP1").isBlank() ? s.string("brokerIP1") : localAddress();
         BrokerIdentity identity = new BrokerIdentity(s.required("brokerClusterName"), s.required("brokerName"),
                 s.number("brokerId", 0, Long.MAX_VALUE), host);

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The broker's meters, exposed at {@code /metrics} in Prometheus text: messages and bytes in and
  * out (by topic, and group for out), send and end-transaction latency, pending transactions and
- * the oldest one's age, check-backs sent / answered by outcome / unanswered / given up, resolutions
+ * the oldest one's age, check-backs sent / answered by outcome / timed out / given up, resolutions
  * by outcome, consumer lag by group and topic, flush latency, store size and free disk.
  * Thread-safe.
  */
@@ -57,8 +57,8 @@ public final class BrokerMetrics {
         FunctionCounter.builder("halfmoon_checkbacks_sent", checks, CheckBackService::sentCount).register(registry);
         FunctionCounter.builder("halfmoon_checkbacks_deferred", checks, CheckBackService::deferredCount)
                 .description("check-backs that could not be sent (no live producer) and wait to be retried").register(registry);
-        FunctionCounter.builder("halfmoon_checkbacks_unanswered", checks, CheckBackService::unansweredCount)
-                .description("check-backs followed by another check or a give-up without a final answer").register(registry);
+        FunctionCounter.builder("halfmoon_checkbacks_timed_out", checks, CheckBackService::unansweredCount)
+                .description("check-backs that got no final answer before the next check or the give-up was due").register(registry);
         FunctionCounter.builder("halfmoon_transactions_given_up", checks, CheckBackService::givenUpCount).register(registry);
         FunctionTimer.builder("halfmoon_flush", store, LogStore::flushCount, LogStore::flushNanos, TimeUnit.NANOSECONDS)
                 .description("commit-log flushes").register(registry);
