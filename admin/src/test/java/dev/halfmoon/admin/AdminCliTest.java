@@ -4,11 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.halfmoon.client.ClientOptions;
-import dev.halfmoon.client.ConsumeResult;
 import dev.halfmoon.client.Message;
 import dev.halfmoon.client.Producer;
-import dev.halfmoon.client.PushConsumer;
 import dev.halfmoon.client.SendReceipt;
 import dev.halfmoon.client.TransactionListener;
 import dev.halfmoon.client.TransactionOutcome;
@@ -16,33 +13,21 @@ import dev.halfmoon.client.TransactionProducer;
 import dev.halfmoon.client.MessageView;
 import dev.halfmoon.remoting.Json;
 import dev.halfmoon.testkit.Admin;
-import dev.halfmoon.testkit.HalfmoonFixture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** bin/halfmoon-admin's commands against a real broker, run in-process with their real exit codes and output. */
 @Timeout(120)
-class AdminCliTest {
-    @TempDir
-    Path dir;
-    HalfmoonFixture halfmoon;
-    ClientOptions options;
-    final List<AutoCloseable> closeables = new ArrayList<>();
-
+class AdminCliTest extends LiveBrokerTest {
     /** One run: exit code, standard output, standard error. */
     record Run(int code, String out, String err) {
         @SuppressWarnings("unchecked")
@@ -54,20 +39,6 @@ class AdminCliTest {
         List<Map<String, Object>> jsonList() {
             return Json.decode(out.getBytes(StandardCharsets.UTF_8), List.class);
         }
-    }
-
-    @BeforeEach
-    void start() {
-        halfmoon = new HalfmoonFixture(dir).set("transactionTimeOut", "500").set("transactionCheckInterval", "1000").start();
-        options = ClientOptions.of(halfmoon.namesrv()).withRefresh(Duration.ofMillis(500), Duration.ofMillis(500));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        halfmoon.close();
     }
 
     private Run answering(String stdin, String... args) {
@@ -82,25 +53,6 @@ class AdminCliTest {
 
     private Run admin(String... args) {
         return answering("", args);
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeables.add(c);
-        return c;
-    }
-
-    private static Message message(String topic, String body, String key) {
-        return Message.builder(topic).body(body.getBytes(StandardCharsets.UTF_8)).keys(key).tag("t").build();
-    }
-
-    private Map<String, Integer> consume(String group, String topic) {
-        Map<String, Integer> seen = new ConcurrentHashMap<>();
-        track(PushConsumer.builder(options, group).subscribe(topic, "*").rebalanceInterval(Duration.ofMillis(500))
-                .handler(m -> {
-                    seen.merge(new String(m.body(), StandardCharsets.UTF_8), 1, Integer::sum);
-                    return ConsumeResult.SUCCESS;
-                }).start());
-        return seen;
     }
 
     /** A producer whose transactions stay pending: the local outcome and every check answer UNKNOWN. */

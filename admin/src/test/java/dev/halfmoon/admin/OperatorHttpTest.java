@@ -4,18 +4,14 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.halfmoon.client.ClientOptions;
-import dev.halfmoon.client.ConsumeResult;
 import dev.halfmoon.client.Message;
 import dev.halfmoon.client.MessageView;
 import dev.halfmoon.client.Producer;
-import dev.halfmoon.client.PushConsumer;
 import dev.halfmoon.client.TransactionListener;
 import dev.halfmoon.client.TransactionOutcome;
 import dev.halfmoon.client.TransactionProducer;
 import dev.halfmoon.remoting.Json;
 import dev.halfmoon.testkit.Admin;
-import dev.halfmoon.testkit.HalfmoonFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,12 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The broker's HTTP side against real traffic: /metrics agrees with what was sent, consumed and
@@ -39,28 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
  * bad requests; topics and groups show lag.
  */
 @Timeout(120)
-class OperatorHttpTest {
-    @TempDir
-    Path dir;
-    HalfmoonFixture halfmoon;
-    ClientOptions options;
+class OperatorHttpTest extends LiveBrokerTest {
     String base;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final List<AutoCloseable> closeables = new ArrayList<>();
 
     @BeforeEach
-    void start() {
-        halfmoon = new HalfmoonFixture(dir).set("transactionTimeOut", "500").set("transactionCheckInterval", "1000").start();
-        options = ClientOptions.of(halfmoon.namesrv()).withRefresh(Duration.ofMillis(500), Duration.ofMillis(500));
+    void findHttp() {
         base = halfmoon.running.broker().httpAddress().orElseThrow();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        halfmoon.close();
     }
 
     record Reply(int status, String body) {
@@ -105,26 +83,17 @@ class OperatorHttpTest {
         }).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    private <T extends AutoCloseable> T track(T c) {
-        closeables.add(c);
-        return c;
-    }
-
-    private static Message message(String topic, String body) {
-        return Message.builder(topic).body(body.getBytes(StandardCharsets.UTF_8)).build();
-    }
-
     /** Sends 5 plain messages (consumed), 1 transaction committed locally and 3 left pending. */
-    List<String> traffic(Map<String, Integer> seen) {
+    /** What {@link #traffic} left: deliveries by body, and the pending transaction ids. */
+    record Traffic(Map<String, Integer> seen, List<String> pending) {
+    }
+
+    Traffic traffic() {
         Admin.createTopic(halfmoon, "Orders", 2);
-        track(PushConsumer.builder(options, "CG-orders").subscribe("Orders", "*").rebalanceInterval(Duration.ofMillis(500))
-                .handler(m -> {
-                    seen.merge(new String(m.body(), StandardCharsets.UTF_8), 1, Integer::sum);
-                    return ConsumeResult.SUCCESS;
-                }).start());
+        Map<String, Integer> seen = consume("CG-orders", "Orders");
         Producer producer = track(Producer.start(options, "PG-plain"));
         for (int i = 0; i < 5; i++) {
-            producer.send(message("Orders", "plain-" + i));
+            producer.send(message("Orders", "plain-" + i, "p"));
         }
         TransactionProducer tx = track(TransactionProducer.start(options, "PG-tx", new TransactionListener() {
             @Override
@@ -138,19 +107,19 @@ class OperatorHttpTest {
                 return TransactionOutcome.UNKNOWN;
             }
         }));
-        tx.sendInTransaction(message("Orders", "tx-commit"), null);
+        tx.sendInTransaction(message("Orders", "tx-commit", "c"), null);
         List<String> pending = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            pending.add(tx.sendInTransaction(message("Orders", "tx-pending-" + i), null).transactionId());
+            pending.add(tx.sendInTransaction(message("Orders", "tx-pending-" + i, "t"), null).transactionId());
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 6);
-        return pending;
+        return new Traffic(seen, pending);
     }
 
     @Test
     void metricsAgreeWithWhatHappened() {
-        Map<String, Integer> seen = new ConcurrentHashMap<>();
-        List<String> pending = traffic(seen);
+        Traffic traffic = traffic();
+        List<String> pending = traffic.pending();
         String text = get("/metrics").body();
         assertEquals(9.0, metric(text, "halfmoon_messages_in_total", "topic=\"Orders\""), "5 plain + 4 halves");
         assertTrue(metric(text, "halfmoon_bytes_in_total", "topic=\"Orders\"") > 9 * 7);
@@ -184,8 +153,8 @@ class OperatorHttpTest {
 
     @Test
     void theApiListsShowsAndResolvesPendingTransactions() {
-        Map<String, Integer> seen = new ConcurrentHashMap<>();
-        List<String> pending = traffic(seen);
+        Traffic traffic = traffic();
+        List<String> pending = traffic.pending();
         Reply health = get("/health");
         assertEquals(200, health.status());
         assertEquals("UP", health.json().get("status"));
@@ -209,7 +178,7 @@ class OperatorHttpTest {
         assertEquals(200, post("/api/transactions/" + id + "/commit", true).status());
         assertEquals(404, get("/api/transactions/" + id).status());
         assertEquals(404, post("/api/transactions/" + id + "/rollback", true).status(), "resolved already");
-        await().atMost(Duration.ofSeconds(20)).until(() -> seen.containsKey("tx-pending-0"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> traffic.seen().containsKey("tx-pending-0"));
 
         List<Map<String, Object>> topics = get("/api/topics").list();
         Map<String, Object> orders = topics.stream().filter(t -> t.get("topic").equals("Orders")).findFirst().orElseThrow();
@@ -239,8 +208,8 @@ class OperatorHttpTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(chromium != null || "1".equals(System.getenv("HALFMOON_REQUIRE_CHROMIUM")),
                 "no chromium on PATH");
         assertTrue(chromium != null, "HALFMOON_REQUIRE_CHROMIUM=1 but no chromium on PATH");
-        Map<String, Integer> seen = new ConcurrentHashMap<>();
-        List<String> pending = traffic(seen);
+        Traffic traffic = traffic();
+        List<String> pending = traffic.pending();
         await().atMost(Duration.ofSeconds(5)).until(() -> !get("/api/history").list().isEmpty());
         String dom = Browser.dumpDom(chromium, base + "/", dir.resolve("profile-1"));
         for (String id : pending) {

@@ -1,0 +1,60 @@
+package dev.halfmoon.admin;
+
+import dev.halfmoon.client.ClientOptions;
+import dev.halfmoon.client.ConsumeResult;
+import dev.halfmoon.client.Message;
+import dev.halfmoon.client.PushConsumer;
+import dev.halfmoon.testkit.HalfmoonFixture;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real Halfmoon with quick check-backs for the operator tests; closes what a test opens. */
+abstract class LiveBrokerTest {
+    @TempDir
+    Path dir;
+    HalfmoonFixture halfmoon;
+    ClientOptions options;
+    final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeEach
+    void startBroker() {
+        halfmoon = new HalfmoonFixture(dir).set("transactionTimeOut", "500").set("transactionCheckInterval", "1000").start();
+        options = ClientOptions.of(halfmoon.namesrv()).withRefresh(Duration.ofMillis(500), Duration.ofMillis(500));
+    }
+
+    @AfterEach
+    void stopBroker() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        halfmoon.close();
+    }
+
+    <T extends AutoCloseable> T track(T c) {
+        closeables.add(c);
+        return c;
+    }
+
+    static Message message(String topic, String body, String key) {
+        return Message.builder(topic).body(body.getBytes(StandardCharsets.UTF_8)).keys(key).tag("t").build();
+    }
+
+    /** A push consumer counting deliveries per body. */
+    Map<String, Integer> consume(String group, String topic) {
+        Map<String, Integer> seen = new ConcurrentHashMap<>();
+        track(PushConsumer.builder(options, group).subscribe(topic, "*").rebalanceInterval(Duration.ofMillis(500))
+                .handler(m -> {
+                    seen.merge(new String(m.body(), StandardCharsets.UTF_8), 1, Integer::sum);
+                    return ConsumeResult.SUCCESS;
+                }).start());
+        return seen;
+    }
+}
