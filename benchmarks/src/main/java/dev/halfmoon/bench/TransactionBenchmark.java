@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "transactions", mixinStandardHelpOptions = true,
         description = "Transactions/s, end-to-end latency and check-back delay through the official TransactionMQProducer, "
-                + "90% commit / 5% rollback / 5% unknown, for ASYNC_FLUSH and SYNC_FLUSH.")
+                + "90%% commit / 5%% rollback / 5%% unknown, for ASYNC_FLUSH and SYNC_FLUSH.")
 public final class TransactionBenchmark implements Callable<Integer> {
     @Option(names = "--transactions", defaultValue = "20000", description = "Transactions per flush mode (default ${DEFAULT-VALUE}).")
     int transactions;
