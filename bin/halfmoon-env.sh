@@ -19,5 +19,5 @@ halfmoon_classpath() {
 
 # Server logs: conf/logback.xml writes to the console and to $HALFMOON_LOG_DIR/<name>.log (rolled daily and at 100 MB).
 halfmoon_log_opts() {
-  echo "-Dlogback.configurationFile=$home/conf/logback.xml -Dhalfmoon.log.dir=${HALFMOON_LOG_DIR:-$home/logs} -Dhalfmoon.log.name=$1"
+  echo "-Dhalfmoon.home=$home -Dlogback.configurationFile=$home/conf/logback.xml -Dhalfmoon.log.dir=${HALFMOON_LOG_DIR:-$home/logs} -Dhalfmoon.log.name=$1"
 }

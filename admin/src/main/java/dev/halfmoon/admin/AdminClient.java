@@ -46,6 +46,16 @@ public final class AdminClient implements AutoCloseable {
         this.client = new RemotingClient("admin", 64 << 20, (int) Math.min(timeoutMs, 5000));
     }
 
+    /** Signs requests with these ACL credentials. */
+    public void withCredentials(String accessKey, String secretKey) {
+        client.withCredentials(accessKey, secretKey);
+    }
+
+    /** Connects with TLS (verifying servers against {@code trustCertPath}, or trusting any when null). */
+    public void withTls(java.nio.file.Path trustCertPath) {
+        client.withTls(trustCertPath);
+    }
+
     public List<String> namesrvs() {
         return namesrvs;
     }

@@ -36,6 +36,20 @@ public final class AdminMain implements Callable<Integer> {
             description = "Output format: table (for people, default) or json (one document, for scripts).")
     String output;
 
+    @Option(names = "--access-key", paramLabel = "KEY",
+            description = "ACL access key to sign requests with (default: $HALFMOON_ACCESS_KEY); admin commands need an admin account.")
+    String accessKey;
+
+    @Option(names = "--secret-key", paramLabel = "KEY", description = "ACL secret key (default: $HALFMOON_SECRET_KEY).")
+    String secretKey;
+
+    @Option(names = "--tls", description = "Connect with TLS.")
+    boolean tls;
+
+    @Option(names = "--tls-trust-cert", paramLabel = "FILE",
+            description = "CA certificates (PEM) to verify the servers with; without it any server certificate is accepted.")
+    java.nio.file.Path trustCert;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
             description = "How long to wait for each answer (default ${DEFAULT-VALUE}).")
     String timeout;
@@ -43,23 +57,27 @@ public final class AdminMain implements Callable<Integer> {
     private final BufferedReader in;
     private final PrintStream out;
     private final PrintStream err;
-    private final String envNamesrv;
+    private final java.util.Map<String, String> env;
     private AdminClient client;
 
-    AdminMain(InputStream in, PrintStream out, PrintStream err, String envNamesrv) {
+    AdminMain(InputStream in, PrintStream out, PrintStream err, java.util.Map<String, String> env) {
         this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         this.out = out;
         this.err = err;
-        this.envNamesrv = envNamesrv;
+        this.env = env;
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.in, System.out, System.err, System.getenv("NAMESRV_ADDR")));
+        System.exit(run(args, System.in, System.out, System.err, System.getenv()));
     }
 
-    /** Runs one command line and returns its exit code (see {@link ExitCodes}). */
-    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, String envNamesrv) {
-        AdminMain main = new AdminMain(in, out, err, envNamesrv);
+    /**
+     * Runs one command line and returns its exit code (see {@link ExitCodes}).
+     *
+     * @param env where NAMESRV_ADDR, HALFMOON_ACCESS_KEY and HALFMOON_SECRET_KEY are looked up
+     */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, java.util.Map<String, String> env) {
+        AdminMain main = new AdminMain(in, out, err, env);
         CommandLine cmd = new CommandLine(main);
         cmd.setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true));
         cmd.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -87,10 +105,25 @@ public final class AdminMain implements Callable<Integer> {
     /** The cluster connection, opened on first use. */
     AdminClient client() {
         if (client == null) {
-            String where = namesrv != null ? namesrv : envNamesrv;
+            String where = namesrv != null ? namesrv : env.get("NAMESRV_ADDR");
             List<String> namesrvs = where == null ? List.of() : Arrays.stream(where.split(";")).map(String::trim)
                     .filter(s -> !s.isEmpty()).toList();
+            String ak = accessKey != null ? accessKey : env.get("HALFMOON_ACCESS_KEY");
+            String sk = secretKey != null ? secretKey : env.get("HALFMOON_SECRET_KEY");
+            if ((ak == null) != (sk == null)) {
+                throw new AdminException(ExitCodes.USAGE, "give both --access-key and --secret-key, or neither");
+            }
             client = new AdminClient(namesrvs, broker, timeoutMs());
+            if (ak != null) {
+                client.withCredentials(ak, sk);
+            }
+            if (tls || trustCert != null) {
+                try {
+                    client.withTls(trustCert);
+                } catch (IllegalArgumentException e) {
+                    throw new AdminException(ExitCodes.USAGE, e.getMessage());
+                }
+            }
         }
         return client;
     }

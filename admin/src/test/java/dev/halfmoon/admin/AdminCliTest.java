@@ -47,7 +47,7 @@ class AdminCliTest extends LiveBrokerTest {
         List<String> all = new ArrayList<>(List.of("--namesrv", halfmoon.namesrv()));
         all.addAll(List.of(args));
         int code = AdminMain.run(all.toArray(String[]::new), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), null);
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -217,9 +217,9 @@ class AdminCliTest extends LiveBrokerTest {
         PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         var noInput = new ByteArrayInputStream(new byte[0]);
         assertEquals(ExitCodes.UNREACHABLE, AdminMain.run(new String[] {"--namesrv", "127.0.0.1:1", "--timeout", "1s",
-            "pending", "list"}, noInput, o, e, null));
+            "pending", "list"}, noInput, o, e, Map.of()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot reach 127.0.0.1:1"), err.toString(StandardCharsets.UTF_8));
-        assertEquals(ExitCodes.USAGE, AdminMain.run(new String[] {"pending", "list"}, noInput, o, e, null));
+        assertEquals(ExitCodes.USAGE, AdminMain.run(new String[] {"pending", "list"}, noInput, o, e, Map.of()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--namesrv"));
         assertEquals(ExitCodes.USAGE, admin("pending", "list", "--bogus").code());
         assertEquals(ExitCodes.USAGE, admin("pending", "list", "--older-than", "soon").code());

@@ -1,5 +1,6 @@
 package dev.halfmoon.broker;
 
+import dev.halfmoon.broker.acl.AccessControl;
 import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ClientService;
 import dev.halfmoon.broker.config.BrokerConfig;
@@ -51,6 +52,7 @@ import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
 import dev.halfmoon.remoting.body.TopicConfig;
+import dev.halfmoon.txn.PendingTransaction;
 import dev.halfmoon.txn.TransactionCoordinator;
 import dev.halfmoon.txn.TxnTopics;
 import java.net.InetSocketAddress;
@@ -101,7 +103,7 @@ public final class Broker implements AutoCloseable {
      */
     public static Broker start(BrokerConfig config, Clock clock) {
         List<AutoCloseable> started = new ArrayList<>();
-        RemotingServer server = new RemotingServer("broker", config.network());
+        RemotingServer server = new RemotingServer("broker", config.network()).tls(config.security().tls());
         try {
             long begin = System.nanoTime();
             int port = server.start().getPort();
@@ -163,6 +165,11 @@ public final class Broker implements AutoCloseable {
         GroupProgress progress = new GroupProgress(s.store(), s.topics(), s.offsets());
         BrokerMetrics metrics = new BrokerMetrics(s.store(), progress, s.transactions(), checks,
                 config.store().rootDir(), clock);
+        AccessControl acl = config.security().aclEnable() ? AccessControl.load(config.security().aclFile(),
+                offset -> s.transactions().index().get(offset).map(PendingTransaction::topic)) : null;
+        if (acl != null) {
+            server.guard(acl);
+        }
         registerProcessors(config, clock, server, port, s, clients, holds, pools, metrics);
         started.add(server);
         started.add(holds);
@@ -171,19 +178,22 @@ public final class Broker implements AutoCloseable {
         started.add(schedule);
         started.add(checks.start());
         History history = new History(() -> metrics.totals(clock.millis()));
-        startHousekeeping(config, clock, s, clients, history, started);
+        startHousekeeping(config, clock, s, clients, history, acl, started);
         String address = config.identity().address(port);
         InetSocketAddress http = null;
         if (config.http().enabled()) {
             HttpServer httpServer = new HttpServer(new ConsoleApi(Map.of("brokerName", config.identity().brokerName(),
                     "clusterName", config.identity().clusterName(), "brokerId", config.identity().brokerId(),
                     "address", address), s.store(), s.transactions(), metrics, history,
-                    new TransactionApi(s.transactions(), clock),
+                    new TransactionApi(s.transactions(), clock), acl,
                     new TopicGroupApi(s.store(), s.topics(), s.groups(), s.offsets(), clients, progress)));
             started.add(httpServer);
             http = httpServer.start(config.http().bindAddress(), config.http().port());
         }
         RemotingClient namesrvClient = new RemotingClient("broker-register");
+        if (config.security().tls().mode() == dev.halfmoon.remoting.TlsConfig.Mode.ENFORCING) {
+            namesrvClient.withTls(config.security().tls().trustCertPath());
+        }
         started.add(namesrvClient);
         NamesrvRegistrar registrar = new NamesrvRegistrar(config.namesrv(), config.identity(), address, s.topics(), namesrvClient);
         registrar.start();
@@ -192,7 +202,7 @@ public final class Broker implements AutoCloseable {
     }
 
     private static void startHousekeeping(BrokerConfig config, Clock clock, Storage s, ClientRegistry clients,
-                                          History history, List<AutoCloseable> started) {
+                                          History history, AccessControl acl, List<AutoCloseable> started) {
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "halfmoon-housekeeping");
             t.setDaemon(true);
@@ -209,6 +219,9 @@ public final class Broker implements AutoCloseable {
             }
         }, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleAtFixedRate(history::sample, History.PERIOD_MS, History.PERIOD_MS, TimeUnit.MILLISECONDS);
+        if (acl != null) {
+            housekeeping.scheduleWithFixedDelay(acl::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
+        }
     }
 
     private static void registerProcessors(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,

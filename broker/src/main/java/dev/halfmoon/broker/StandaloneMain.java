@@ -56,7 +56,8 @@ public final class StandaloneMain implements Callable<Integer> {
     public record Standalone(NameServer nameServer, Broker broker, String namesrvAddress) implements AutoCloseable {
         /** Starts the name server on {@code namesrvPort} (same bind address as the broker), then the broker. */
         public static Standalone start(BrokerConfig config, int namesrvPort, Clock clock) {
-            NameServer ns = new NameServer(NamesrvConfig.defaults(config.network().bindAddress(), namesrvPort), clock);
+            NameServer ns = new NameServer(NamesrvConfig.defaults(config.network().bindAddress(), namesrvPort), clock)
+                    .tls(config.security().tls());
             int bound = ns.start().getPort();
             String address = config.identity().advertisedHost() + ":" + bound;
             try {

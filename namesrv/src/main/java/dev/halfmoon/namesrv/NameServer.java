@@ -47,6 +47,12 @@ public final class NameServer implements AutoCloseable {
      *
      * @return the bound address
      */
+    /** Serves TLS as {@code tls} says; call before {@link #start}. */
+    public NameServer tls(dev.halfmoon.remoting.TlsConfig tls) {
+        server.tls(tls);
+        return this;
+    }
+
     public InetSocketAddress start() {
         address = server.start();
         scanner.scheduleWithFixedDelay(() -> {

@@ -46,6 +46,12 @@ final class ClientCore implements AutoCloseable {
         this.clientId = UniqueIds.localIpText() + "@" + options.instanceName() + "#" + ProcessHandle.current().pid() + "#"
                 + System.nanoTime();
         this.remoting = new RemotingClient("client-" + role);
+        if (options.security().accessKey() != null) {
+            remoting.withCredentials(options.security().accessKey(), options.security().secretKey());
+        }
+        if (options.security().tls()) {
+            remoting.withTls(options.security().trustCertPath());
+        }
         this.heartbeat = heartbeat;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "halfmoon-client-" + role);

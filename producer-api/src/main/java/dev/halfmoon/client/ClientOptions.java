@@ -20,9 +20,27 @@ import java.util.Objects;
  * @param retryBackoff      wait before the first retry; doubles per retry
  * @param routeRefresh      how often routes are fetched again
  * @param heartbeatInterval how often the client tells brokers it is alive
+ * @param security          ACL credentials and TLS, {@link Security#NONE} by default
  */
 public record ClientOptions(List<String> nameServers, String instanceName, Duration requestTimeout, int sendRetries,
-                            Duration retryBackoff, Duration routeRefresh, Duration heartbeatInterval) {
+                            Duration retryBackoff, Duration routeRefresh, Duration heartbeatInterval, Security security) {
+    /**
+     * Access keys to sign requests with (the broker's {@code aclEnable=true}) and whether to use TLS.
+     *
+     * @param accessKey     null for no signing
+     * @param tls           connect with TLS
+     * @param trustCertPath CA certificates to verify the server with; null trusts any server (encrypted, not authenticated)
+     */
+    public record Security(String accessKey, String secretKey, boolean tls, java.nio.file.Path trustCertPath) {
+        public static final Security NONE = new Security(null, null, false, null);
+
+        public Security {
+            if ((accessKey == null) != (secretKey == null)) {
+                throw new IllegalArgumentException("give both an access key and a secret key, or neither");
+            }
+        }
+    }
+
     public ClientOptions {
         nameServers = List.copyOf(Objects.requireNonNull(nameServers, "nameServers"));
         if (nameServers.isEmpty()) {
@@ -34,6 +52,7 @@ public record ClientOptions(List<String> nameServers, String instanceName, Durat
             }
         }
         Objects.requireNonNull(instanceName, "instanceName");
+        Objects.requireNonNull(security, "security");
         if (requestTimeout.isNegative() || requestTimeout.isZero() || sendRetries < 0) {
             throw new IllegalArgumentException("requestTimeout must be positive and sendRetries not negative");
         }
@@ -42,23 +61,38 @@ public record ClientOptions(List<String> nameServers, String instanceName, Durat
     /** Defaults for the given name servers ({@code host:port}, several separated by ';'). */
     public static ClientOptions of(String nameServers) {
         return new ClientOptions(Arrays.stream(nameServers.split(";")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
-                "DEFAULT", Duration.ofSeconds(3), 2, Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(30));
+                "DEFAULT", Duration.ofSeconds(3), 2, Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(30), Security.NONE);
     }
 
     public ClientOptions withInstanceName(String name) {
-        return new ClientOptions(nameServers, name, requestTimeout, sendRetries, retryBackoff, routeRefresh, heartbeatInterval);
+        return new ClientOptions(nameServers, name, requestTimeout, sendRetries, retryBackoff, routeRefresh, heartbeatInterval, security);
     }
 
     public ClientOptions withRequestTimeout(Duration timeout) {
-        return new ClientOptions(nameServers, instanceName, timeout, sendRetries, retryBackoff, routeRefresh, heartbeatInterval);
+        return new ClientOptions(nameServers, instanceName, timeout, sendRetries, retryBackoff, routeRefresh, heartbeatInterval, security);
     }
 
     public ClientOptions withSendRetries(int retries) {
-        return new ClientOptions(nameServers, instanceName, requestTimeout, retries, retryBackoff, routeRefresh, heartbeatInterval);
+        return new ClientOptions(nameServers, instanceName, requestTimeout, retries, retryBackoff, routeRefresh, heartbeatInterval, security);
     }
 
     /** Shorter route refresh and heartbeat periods (useful in tests and demos). */
     public ClientOptions withRefresh(Duration routes, Duration heartbeat) {
-        return new ClientOptions(nameServers, instanceName, requestTimeout, sendRetries, retryBackoff, routes, heartbeat);
+        return new ClientOptions(nameServers, instanceName, requestTimeout, sendRetries, retryBackoff, routes, heartbeat, security);
+    }
+
+    /** Signs every request with these ACL credentials (the broker's {@code aclEnable=true}). */
+    public ClientOptions withCredentials(String accessKey, String secretKey) {
+        return new ClientOptions(nameServers, instanceName, requestTimeout, sendRetries, retryBackoff, routeRefresh,
+                heartbeatInterval, new Security(accessKey, secretKey, security.tls(), security.trustCertPath()));
+    }
+
+    /**
+     * Connects with TLS, verifying servers against the CA certificates in {@code trustCertPath}, or
+     * trusting any server when it is null.
+     */
+    public ClientOptions withTls(java.nio.file.Path trustCertPath) {
+        return new ClientOptions(nameServers, instanceName, requestTimeout, sendRetries, retryBackoff, routeRefresh,
+                heartbeatInterval, new Security(security.accessKey(), security.secretKey(), true, trustCertPath));
     }
 }

@@ -39,6 +39,7 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
     private final List<ChannelListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
+    private volatile RequestGuard guard = RequestGuard.OPEN;
 
     CommandDispatcher(String role, ResponseTable responses) {
         this.role = role;
@@ -47,6 +48,10 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
 
     void register(int code, RequestProcessor processor, Executor executor) {
         processors.put(code, new Registration(processor, executor));
+    }
+
+    void guard(RequestGuard newGuard) {
+        this.guard = newGuard;
     }
 
     void addListener(ChannelListener listener) {
@@ -89,6 +94,7 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
     private void run(RequestProcessor processor, RemotingChannel channel, RemotingCommand request) {
         CompletableFuture<RemotingCommand> result;
         try {
+            guard.check(channel, request);
             result = processor.process(channel, request);
         } catch (Throwable t) {
             result = CompletableFuture.failedFuture(t);

@@ -29,6 +29,8 @@ public final class RemotingClient implements AutoCloseable {
     private final ResponseTable responses = new ResponseTable();
     private final Map<String, ChannelFuture> channels = new ConcurrentHashMap<>();
     private final int connectTimeoutMs;
+    private volatile io.netty.handler.ssl.SslContext tls;
+    private volatile java.util.function.UnaryOperator<RemotingCommand> signer = java.util.function.UnaryOperator.identity();
 
     /** @param role short name for threads and logs */
     public RemotingClient(String role, int maxFrameBytes, int connectTimeoutMs) {
@@ -42,6 +44,10 @@ public final class RemotingClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        io.netty.handler.ssl.SslContext ssl = tls;
+                        if (ssl != null) {
+                            ch.pipeline().addLast("ssl", ssl.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new IdleStateHandler(0, 0, 120, TimeUnit.SECONDS), ENCODER,
                                 new FrameDecoder(maxFrameBytes), dispatcher);
                     }
@@ -50,6 +56,21 @@ public final class RemotingClient implements AutoCloseable {
 
     public RemotingClient(String role) {
         this(role, NettyConfig.DEFAULT_MAX_FRAME_BYTES, 3000);
+    }
+
+    /**
+     * Connects with TLS from now on: verifying the server against the CA certificates in
+     * {@code trustCertPath}, or trusting any server when it is null (encrypted, not authenticated).
+     */
+    public RemotingClient withTls(java.nio.file.Path trustCertPath) {
+        this.tls = TlsConfig.clientContext(trustCertPath);
+        return this;
+    }
+
+    /** Signs every request it sends with these ACL credentials (RocketMQ's AclClientRPCHook scheme). */
+    public RemotingClient withCredentials(String accessKey, String secretKey) {
+        this.signer = request -> AclSignature.sign(request, accessKey, secretKey);
+        return this;
     }
 
     /** Routes server-initiated requests with {@code code} to {@code processor}. */
@@ -85,7 +106,8 @@ public final class RemotingClient implements AutoCloseable {
 
     /** Sends a request to {@code address} and returns its response future. */
     public CompletableFuture<RemotingCommand> invokeAsync(String address, RemotingCommand request, long timeoutMs) {
-        return channel(address).thenCompose(ch -> ch.request(request, timeoutMs));
+        RemotingCommand signed = signer.apply(request);
+        return channel(address).thenCompose(ch -> ch.request(signed, timeoutMs));
     }
 
     /**
@@ -103,7 +125,8 @@ public final class RemotingClient implements AutoCloseable {
 
     /** Sends a oneway request to {@code address}. */
     public CompletableFuture<Void> invokeOneway(String address, RemotingCommand request) {
-        return channel(address).thenCompose(ch -> ch.oneway(request));
+        RemotingCommand signed = signer.apply(request);
+        return channel(address).thenCompose(ch -> ch.oneway(signed));
     }
 
     /** Closes the connection to {@code address}, if any. */

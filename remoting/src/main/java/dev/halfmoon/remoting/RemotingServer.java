@@ -29,6 +29,7 @@ public final class RemotingServer implements AutoCloseable {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
+    private TlsConfig tls = TlsConfig.DISABLED;
 
     /** @param role short name for threads and logs ("broker", "namesrv") */
     public RemotingServer(String role, NettyConfig config) {
@@ -44,6 +45,18 @@ public final class RemotingServer implements AutoCloseable {
         return this;
     }
 
+    /** Serves TLS as {@code config} says; call before {@link #start}. */
+    public RemotingServer tls(TlsConfig config) {
+        this.tls = config;
+        return this;
+    }
+
+    /** Checks every request before its processor runs (access control); {@link RequestGuard#OPEN} by default. */
+    public RemotingServer guard(RequestGuard guard) {
+        dispatcher.guard(guard);
+        return this;
+    }
+
     public RemotingServer addListener(ChannelListener listener) {
         dispatcher.addListener(listener);
         return this;
@@ -56,6 +69,7 @@ public final class RemotingServer implements AutoCloseable {
      * @throws RemotingException.Connect if the address cannot be bound
      */
     public InetSocketAddress start() {
+        io.netty.handler.ssl.SslContext ssl = tls.serverContext();
         boss = transport.group(1, "halfmoon-" + role + "-accept");
         workers = transport.group(config.ioThreads(), "halfmoon-" + role + "-io");
         ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
@@ -64,6 +78,11 @@ public final class RemotingServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls.mode() == TlsConfig.Mode.ENFORCING) {
+                            ch.pipeline().addLast("ssl", ssl.newHandler(ch.alloc()));
+                        } else if (tls.mode() == TlsConfig.Mode.PERMISSIVE) {
+                            ch.pipeline().addLast("tls-sniffer", new TlsSniffer(ssl));
+                        }
                         ch.pipeline().addLast(new IdleStateHandler(0, 0, config.idleSeconds(), TimeUnit.SECONDS),
                                 ENCODER, new FrameDecoder(config.maxFrameBytes()), dispatcher);
                     }
@@ -76,7 +95,8 @@ public final class RemotingServer implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("{} listening on {} ({})", role, RemotingChannel.format(bound), transport.name());
+        LOG.info("{} listening on {} ({}{})", role, RemotingChannel.format(bound), transport.name(),
+                tls.mode() == TlsConfig.Mode.DISABLED ? "" : ", TLS " + tls.mode().name().toLowerCase());
         return bound;
     }
 

@@ -20,7 +20,15 @@ public final class Admin {
 
     /** Creates {@code topic} on the broker at {@code broker} and waits until {@code namesrv} routes it. */
     public static void createTopic(String broker, String namesrv, String topic, int queues) {
+        createTopic(broker, namesrv, topic, queues, null, null);
+    }
+
+    /** The same, signed with an (admin) account's ACL keys when {@code accessKey} is not null. */
+    public static void createTopic(String broker, String namesrv, String topic, int queues, String accessKey, String secretKey) {
         try (RemotingClient client = new RemotingClient("test-admin")) {
+            if (accessKey != null) {
+                client.withCredentials(accessKey, secretKey);
+            }
             RemotingCommand response = client.invokeSync(broker, RemotingCommand.request(
                     RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", topic, "readQueueNums", Integer.toString(queues),
                             "writeQueueNums", Integer.toString(queues), "perm", "6"), null), 5000);

@@ -9,7 +9,8 @@ import java.util.Objects;
  * Immutable; built by {@link BrokerSettings#load}.
  */
 public record BrokerConfig(BrokerIdentity identity, NettyConfig network, StoreConfig store, MessagingConfig messaging,
-                           NamesrvClientConfig namesrv, TransactionConfig transactions, HttpConfig http) {
+                           NamesrvClientConfig namesrv, TransactionConfig transactions, HttpConfig http,
+                           SecurityConfig security) {
     public BrokerConfig {
         Objects.requireNonNull(identity);
         Objects.requireNonNull(network);
@@ -18,13 +19,14 @@ public record BrokerConfig(BrokerIdentity identity, NettyConfig network, StoreCo
         Objects.requireNonNull(namesrv);
         Objects.requireNonNull(transactions);
         Objects.requireNonNull(http);
+        Objects.requireNonNull(security);
     }
 
     public BrokerConfig withNetwork(NettyConfig n) {
-        return new BrokerConfig(identity, n, store, messaging, namesrv, transactions, http);
+        return new BrokerConfig(identity, n, store, messaging, namesrv, transactions, http, security);
     }
 
     public BrokerConfig withNamesrv(NamesrvClientConfig n) {
-        return new BrokerConfig(identity, network, store, messaging, n, transactions, http);
+        return new BrokerConfig(identity, network, store, messaging, n, transactions, http, security);
     }
 }

@@ -7,6 +7,8 @@ import dev.halfmoon.log.FlushMode;
 import dev.halfmoon.log.RetentionConfig;
 import dev.halfmoon.log.StoreConfig;
 import dev.halfmoon.remoting.NettyConfig;
+import dev.halfmoon.remoting.TlsConfig;
+import io.netty.handler.ssl.ClientAuth;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.Inet4Address;
@@ -67,7 +69,19 @@ public final class BrokerSettings {
             new Setting("transactionCheckMax", "15", "check-backs before a transaction is given up"),
             new Setting("transactionCheckInterval", "60000", "longest wait between two check-backs, ms"),
             new Setting("httpEnable", "true", "serve /metrics, /health, the operator API and the web console over HTTP"),
-            new Setting("httpPort", "8080", "HTTP port on bindAddress (default 8080; a free port when listenPort is 0)"));
+            new Setting("httpPort", "8080", "HTTP port on bindAddress (default 8080; a free port when listenPort is 0)"),
+            new Setting("aclEnable", "false", "check every request against the ACL file (RocketMQ plain ACL)"),
+            new Setting("aclConfigFile", "conf/plain_acl.yml", "the ACL file, plain_acl.yml format (relative: to the installation)"),
+            new Setting("tls.server.mode", "disabled", "TLS on the client port: disabled, permissive (TLS and plain) or enforcing"),
+            new Setting("tls.server.certPath", "", "PEM certificate chain of the server"),
+            new Setting("tls.server.keyPath", "", "PEM private key of the server (PKCS#8)"),
+            new Setting("tls.server.keyPassword", "", "password of the key, if it is encrypted"),
+            new Setting("tls.server.trustCertPath", "", "PEM CA certificates to verify client certificates with"),
+            new Setting("tls.server.need.client.auth", "none", "client certificates: none, optional or require"));
+
+    /** TLS keys may also come as JVM system properties, as RocketMQ reads them. */
+    private static final List<String> TLS_KEYS = List.of("tls.server.mode", "tls.server.certPath", "tls.server.keyPath",
+            "tls.server.keyPassword", "tls.server.trustCertPath", "tls.server.need.client.auth");
 
     /**
      * RocketMQ broker.conf keys Halfmoon has no use for. Like any unknown key they stop start-up,
@@ -112,7 +126,13 @@ public final class BrokerSettings {
             throw new ConfigException("RocketMQ setting" + (rocketMqOnly.size() > 1 ? "s " : " ") + String.join(", ", rocketMqOnly)
                     + " mean nothing to Halfmoon; remove them (conf/broker.conf lists the keys Halfmoon knows)");
         }
-        Settings s = new Settings(ALL, values);
+        Map<String, String> given = new LinkedHashMap<>(values);
+        for (String key : TLS_KEYS) {
+            if (!given.containsKey(key) && System.getProperty(key) != null) {
+                given.put(key, System.getProperty(key));
+            }
+        }
+        Settings s = new Settings(ALL, given);
         String host = s.given("brokerIP1") && !s.string("brokerIP1").isBlank() ? s.string("brokerIP1") : localAddress();
         BrokerIdentity identity = new BrokerIdentity(s.required("brokerClusterName"), s.required("brokerName"),
                 s.number("brokerId", 0, Long.MAX_VALUE), host);
@@ -150,7 +170,38 @@ public final class BrokerSettings {
                 s.integer("transactionCheckMax", 1, 1000), s.number("transactionCheckInterval", 100, 86_400_000));
         int httpPort = s.given("httpPort") || network.listenPort() != 0 ? s.integer("httpPort", 0, 65535) : 0;
         HttpConfig http = new HttpConfig(s.bool("httpEnable"), network.bindAddress(), httpPort);
-        return new BrokerConfig(identity, network, store, messaging, namesrv, tx, http);
+        return new BrokerConfig(identity, network, store, messaging, namesrv, tx, http, security(s));
+    }
+
+    private static SecurityConfig security(Settings s) {
+        Path aclFile = Path.of(s.required("aclConfigFile"));
+        String home = System.getProperty("halfmoon.home");
+        if (!aclFile.isAbsolute() && home != null) {
+            aclFile = Path.of(home).resolve(aclFile);
+        }
+        try {
+            TlsConfig tls = new TlsConfig(TlsConfig.mode(s.required("tls.server.mode")), path(s, "tls.server.certPath"),
+                    path(s, "tls.server.keyPath"), s.string("tls.server.keyPassword").isEmpty() ? null
+                    : s.string("tls.server.keyPassword"), path(s, "tls.server.trustCertPath"),
+                    clientAuth(s.required("tls.server.need.client.auth")));
+            return new SecurityConfig(s.bool("aclEnable"), aclFile, tls);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static Path path(Settings s, String key) {
+        String v = s.string(key);
+        return v == null || v.isBlank() ? null : Path.of(v.trim());
+    }
+
+    private static ClientAuth clientAuth(String text) {
+        return switch (text.trim().toLowerCase()) {
+            case "none" -> ClientAuth.NONE;
+            case "optional" -> ClientAuth.OPTIONAL;
+            case "require" -> ClientAuth.REQUIRE;
+            default -> throw new ConfigException("tls.server.need.client.auth must be none, optional or require, was " + text);
+        };
     }
 
     /** Like RocketMQ: the first site-local IPv4 address of an up interface, else 127.0.0.1. */

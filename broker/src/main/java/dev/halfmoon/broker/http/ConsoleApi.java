@@ -1,5 +1,6 @@
 package dev.halfmoon.broker.http;
 
+import dev.halfmoon.broker.acl.AccessControl;
 import dev.halfmoon.broker.metrics.BrokerMetrics;
 import dev.halfmoon.broker.metrics.History;
 import dev.halfmoon.log.LogStore;
@@ -27,6 +28,8 @@ import java.util.concurrent.CompletableFuture;
  * GET  /api/groups                        consumer groups with consumers and lag
  * GET  /api/groups/{group}                consumers, subscriptions, progress per queue
  * </pre>
+ * With {@code aclEnable=true} every path but {@code /health} needs HTTP Basic authentication with
+ * an admin account of the ACL file (access key : secret key); browsers ask for it.
  */
 public final class ConsoleApi implements HttpServer.HttpHandler {
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
@@ -37,17 +40,19 @@ public final class ConsoleApi implements HttpServer.HttpHandler {
     private final BrokerMetrics metrics;
     private final History history;
     private final TransactionApi transactionApi;
+    private final AccessControl acl;
     private final TopicGroupApi topicGroupApi;
     private final byte[] page;
 
     public ConsoleApi(Map<String, Object> identity, LogStore store, TransactionCoordinator transactions, BrokerMetrics metrics,
-               History history, TransactionApi transactionApi, TopicGroupApi topicGroupApi) {
+               History history, TransactionApi transactionApi, AccessControl acl, TopicGroupApi topicGroupApi) {
         this.identity = identity;
         this.store = store;
         this.transactions = transactions;
         this.metrics = metrics;
         this.history = history;
         this.transactionApi = transactionApi;
+        this.acl = acl;
         this.topicGroupApi = topicGroupApi;
         this.page = resource("console.html");
     }
@@ -66,6 +71,11 @@ public final class ConsoleApi implements HttpServer.HttpHandler {
     @Override
     public CompletableFuture<HttpReply> handle(HttpRequest request) {
         String path = request.path();
+        if (acl != null && !path.equals("/health") && !authenticated(request)) {
+            return CompletableFuture.completedFuture(new HttpReply(401, HttpReply.JSON, dev.halfmoon.remoting.Json.encode(
+                    Map.of("error", "ACL is on: authenticate with an admin account's access key and secret key (HTTP Basic)")),
+                    Map.of("WWW-Authenticate", "Basic realm=\"halfmoon\", charset=\"UTF-8\"")));
+        }
         if (path.startsWith("/api/transactions/")) {
             return transactionApi.handle(request, path.substring("/api/transactions".length()));
         }
@@ -82,6 +92,22 @@ public final class ConsoleApi implements HttpServer.HttpHandler {
                     ? topicGroupApi.group(path.substring("/api/groups/".length()))
                     : HttpReply.error(404, "no such endpoint: " + path);
         });
+    }
+
+    private boolean authenticated(HttpRequest request) {
+        String header = request.headers().get("authorization");
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        String decoded;
+        try {
+            decoded = new String(java.util.Base64.getDecoder().decode(header.substring(6).trim()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        int colon = decoded.indexOf(':');
+        return colon > 0 && acl.admin(decoded.substring(0, colon), decoded.substring(colon + 1)).isPresent();
     }
 
     /** Refuses any other method with 405. */

@@ -1,0 +1,116 @@
+package dev.halfmoon.broker.acl;
+
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.body.ConsumerData;
+import dev.halfmoon.remoting.body.HeartbeatData;
+import dev.halfmoon.remoting.body.LockBatchBody;
+import dev.halfmoon.remoting.body.SubscriptionData;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongFunction;
+
+/**
+ * What a request needs: an admin account, and/or permissions on topics and consumer groups. Follows
+ * RocketMQ's plain ACL (send = PUB on the topic, pull and offsets = SUB on topic and group, a
+ * retry topic stands for its group, send-back = SUB on the group, heartbeat = SUB on each consumer
+ * group and subscribed topic, topic and group changes = admin) and adds Halfmoon's rules: ending a
+ * transaction needs PUB on its real topic; queries, offsets lookups and locks need SUB; the pending
+ * transaction requests and every request that reads across topics or groups need admin. Immutable.
+ */
+public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte> groups) {
+    static final String RETRY_PREFIX = "%RETRY%";
+
+    /** Codes only admin accounts may send. */
+    static final Set<Integer> ADMIN_CODES = Set.of(RequestCode.UPDATE_AND_CREATE_TOPIC, RequestCode.DELETE_TOPIC_IN_BROKER,
+            RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, RequestCode.DELETE_SUBSCRIPTIONGROUP,
+            RequestCode.GET_ALL_TOPIC_CONFIG, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, RequestCode.GET_TOPIC_STATS_INFO,
+            RequestCode.GET_CONSUME_STATS, RequestCode.GET_CONSUMER_CONNECTION_LIST, RequestCode.GET_BROKER_RUNTIME_INFO,
+            RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, RequestCode.VIEW_MESSAGE_BY_ID, RequestCode.GET_ALL_CONSUMER_OFFSET,
+            RequestCode.HM_LIST_PENDING_TRANSACTIONS, RequestCode.HM_DESCRIBE_TRANSACTION, RequestCode.HM_RESOLVE_TRANSACTION);
+
+    private static final AclNeeds ADMIN = new AclNeeds(true, Map.of(), Map.of());
+
+    /**
+     * The needs of {@code r}.
+     *
+     * @param halfTopic the real topic of the pending transaction whose half is at an offset, if any
+     */
+    public static AclNeeds of(RemotingCommand r, LongFunction<Optional<String>> halfTopic) {
+        if (ADMIN_CODES.contains(r.code())) {
+            return ADMIN;
+        }
+        Builder b = new Builder();
+        switch (r.code()) {
+            case RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE -> {
+                String topic = r.ext("topic") != null ? r.ext("topic") : r.ext("b");
+                if (topic != null && topic.startsWith(RETRY_PREFIX)) {
+                    b.group(topic.substring(RETRY_PREFIX.length()), AclPerm.SUB);
+                } else {
+                    b.topic(topic, AclPerm.PUB);
+                }
+            }
+            case RequestCode.CONSUMER_SEND_MSG_BACK -> b.group(r.ext("group"), AclPerm.SUB);
+            case RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE, RequestCode.QUERY_CONSUMER_OFFSET,
+                 RequestCode.UPDATE_CONSUMER_OFFSET -> b.topic(r.ext("topic"), AclPerm.SUB).group(r.ext("consumerGroup"), AclPerm.SUB);
+            case RequestCode.QUERY_MESSAGE, RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET,
+                 RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, RequestCode.GET_EARLIEST_MSG_STORETIME -> b.topic(r.ext("topic"), AclPerm.SUB);
+            case RequestCode.GET_CONSUMER_LIST_BY_GROUP, RequestCode.UNREGISTER_CLIENT -> b.group(r.ext("consumerGroup"), AclPerm.SUB);
+            case RequestCode.HEART_BEAT -> heartbeat(r, b);
+            case RequestCode.LOCK_BATCH_MQ, RequestCode.UNLOCK_BATCH_MQ -> {
+                if (r.body() != null) {
+                    b.group(Json.decode(r.body(), LockBatchBody.class).consumerGroup(), AclPerm.SUB);
+                }
+            }
+            case RequestCode.END_TRANSACTION -> {
+                String offset = r.ext("commitLogOffset");
+                if (offset != null && offset.matches("\\d{1,19}")) {
+                    halfTopic.apply(Long.parseLong(offset)).ifPresent(t -> b.topic(t, AclPerm.PUB));
+                }
+            }
+            default -> {
+                // other requests need a valid signature only
+            }
+        }
+        return new AclNeeds(false, b.topics, b.groups);
+    }
+
+    private static void heartbeat(RemotingCommand r, Builder b) {
+        if (r.body() == null) {
+            return;
+        }
+        HeartbeatData data = Json.decode(r.body(), HeartbeatData.class);
+        for (ConsumerData c : data.consumerDataSet()) {
+            b.group(c.groupName(), AclPerm.SUB);
+            for (SubscriptionData s : c.subscriptionDataSet()) {
+                if (s.topic() != null && s.topic().startsWith(RETRY_PREFIX)) {
+                    b.group(s.topic().substring(RETRY_PREFIX.length()), AclPerm.SUB);
+                } else {
+                    b.topic(s.topic(), AclPerm.SUB);
+                }
+            }
+        }
+    }
+
+    private static final class Builder {
+        final Map<String, Byte> topics = new LinkedHashMap<>();
+        final Map<String, Byte> groups = new LinkedHashMap<>();
+
+        Builder topic(String name, byte perm) {
+            if (name != null && !name.isEmpty()) {
+                topics.merge(name, perm, (x, y) -> (byte) (x | y));
+            }
+            return this;
+        }
+
+        Builder group(String name, byte perm) {
+            if (name != null && !name.isEmpty()) {
+                groups.merge(name, perm, (x, y) -> (byte) (x | y));
+            }
+            return this;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.halfmoon.broker.config;
+
+import dev.halfmoon.remoting.TlsConfig;
+import java.nio.file.Path;
+
+/**
+ * Access control and TLS.
+ *
+ * @param aclEnable {@code aclEnable}: check every request against the ACL file
+ * @param aclFile   {@code aclConfigFile}, RocketMQ's plain_acl.yml format
+ * @param tls       {@code tls.server.*}: TLS on the broker's (and a standalone's name server's) port
+ */
+public record SecurityConfig(boolean aclEnable, Path aclFile, TlsConfig tls) {
+    public static final SecurityConfig OFF = new SecurityConfig(false, Path.of("conf", "plain_acl.yml"), TlsConfig.DISABLED);
+}

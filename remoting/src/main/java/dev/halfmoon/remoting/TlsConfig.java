@@ -1,0 +1,90 @@
+package dev.halfmoon.remoting;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.net.ssl.SSLException;
+
+/**
+ * TLS of a remoting server, in RocketMQ's terms ({@code tls.server.mode} and friends):
+ * {@code disabled} (plain only), {@code permissive} (TLS and plain on one port, told apart by the
+ * first byte), {@code enforcing} (TLS only). Certificate and key are PEM files (the key PKCS#8).
+ *
+ * @param trustCertPath   CA certificates to verify clients with (when client auth is asked), or null
+ * @param clientAuth      none, optional or require
+ */
+public record TlsConfig(Mode mode, Path certPath, Path keyPath, String keyPassword, Path trustCertPath, ClientAuth clientAuth) {
+    /** How a server treats TLS. */
+    public enum Mode { DISABLED, PERMISSIVE, ENFORCING }
+
+    public static final TlsConfig DISABLED = new TlsConfig(Mode.DISABLED, null, null, null, null, ClientAuth.NONE);
+
+    public TlsConfig {
+        if (mode != Mode.DISABLED && (certPath == null || keyPath == null)) {
+            throw new IllegalArgumentException("TLS mode " + mode.name().toLowerCase()
+                    + " needs a certificate and a key (tls.server.certPath, tls.server.keyPath)");
+        }
+    }
+
+    /** Parses {@code disabled}, {@code permissive} or {@code enforcing}. */
+    public static Mode mode(String text) {
+        try {
+            return Mode.valueOf(text.trim().toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tls.server.mode must be disabled, permissive or enforcing, was '" + text + "'");
+        }
+    }
+
+    /**
+     * The server's SSL context, or null when disabled.
+     *
+     * @throws IllegalArgumentException naming the file that is missing or unreadable
+     */
+    public SslContext serverContext() {
+        if (mode == Mode.DISABLED) {
+            return null;
+        }
+        requireReadable(certPath, "certificate");
+        requireReadable(keyPath, "key");
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(certPath.toFile(), keyPath.toFile(), keyPassword)
+                    .clientAuth(clientAuth);
+            if (trustCertPath != null) {
+                requireReadable(trustCertPath, "trusted CA certificate");
+                b.trustManager(trustCertPath.toFile());
+            }
+            return b.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot use TLS certificate " + certPath + " with key " + keyPath + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A client context: trusts the CAs in {@code trustCertPath}, or, when it is null, any server
+     * (like RocketMQ's default client test mode: encrypted, not authenticated).
+     */
+    public static SslContext clientContext(Path trustCertPath) {
+        try {
+            SslContextBuilder b = SslContextBuilder.forClient();
+            if (trustCertPath == null) {
+                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            } else {
+                requireReadable(trustCertPath, "trusted CA certificate");
+                b.trustManager(trustCertPath.toFile());
+            }
+            return b.build();
+        } catch (SSLException e) {
+            throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireReadable(Path file, String what) {
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("TLS " + what + " file " + file + " does not exist or cannot be read");
+        }
+    }
+}
