@@ -1,0 +1,160 @@
+package dev.halfmoon.interop;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.halfmoon.admin.AdminMain;
+import dev.halfmoon.client.ClientOptions;
+import dev.halfmoon.client.Producer;
+import dev.halfmoon.remoting.RemotingClient;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RemotingException;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.testkit.Admin;
+import dev.halfmoon.testkit.HalfmoonFixture;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.message.Message;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS on the broker and name server ports with the official client's TLS mode (setUseTLS), our
+ * client and the admin tool: enforcing refuses plain clients, permissive serves both.
+ */
+@Timeout(120)
+class TlsTest {
+    static SelfSignedCertificate certificate;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void makeCertificate() throws Exception {
+        certificate = new SelfSignedCertificate("localhost");
+    }
+
+    @AfterAll
+    static void dropCertificate() {
+        certificate.delete();
+    }
+
+    private HalfmoonFixture start(String mode) {
+        return new HalfmoonFixture(dir).set("tls.server.mode", mode)
+                .set("tls.server.certPath", certificate.certificate().getPath())
+                .set("tls.server.keyPath", certificate.privateKey().getPath()).start();
+    }
+
+    private static DefaultMQProducer officialProducer(String namesrv, boolean tls) throws Exception {
+        DefaultMQProducer p = Clients.producer(namesrv, "PG-tls-" + tls);
+        p.setUseTLS(tls);
+        p.setRetryTimesWhenSendFailed(0);
+        p.start();
+        return p;
+    }
+
+    @Test
+    void enforcingServesTlsClientsAndRefusesPlainOnes() throws Exception {
+        try (HalfmoonFixture halfmoon = start("enforcing")) {
+            try (RemotingClient admin = new RemotingClient("tls-admin").withTls(null)) {
+                assertEquals(ResponseCode.SUCCESS, admin.invokeSync(halfmoon.brokerAddress(), RemotingCommand.request(
+                        RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Sealed", "readQueueNums", "2", "writeQueueNums", "2"),
+                        null), 5000).code());
+            }
+            DefaultMQProducer tls = officialProducer(halfmoon.namesrv(), true);
+            Set<String> received = ConcurrentHashMap.newKeySet();
+            DefaultMQPushConsumer consumer = Clients.pushConsumer(halfmoon.namesrv(), "CG-tls");
+            consumer.setUseTLS(true);
+            consumer.subscribe("Sealed", "*");
+            consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+                msgs.forEach(m -> received.add(new String(m.getBody(), StandardCharsets.UTF_8)));
+                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+            consumer.start();
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    try {
+                        return tls.send(new Message("Sealed", "over tls".getBytes(StandardCharsets.UTF_8))).getSendStatus()
+                                == SendStatus.SEND_OK;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+                await().atMost(Duration.ofSeconds(30)).until(() -> received.contains("over tls"));
+            } finally {
+                consumer.shutdown();
+                tls.shutdown();
+            }
+
+            DefaultMQProducer plain = officialProducer(halfmoon.namesrv(), false);
+            try {
+                assertThrows(Exception.class, () -> plain.send(new Message("Sealed", "plain".getBytes(StandardCharsets.UTF_8))));
+            } finally {
+                plain.shutdown();
+            }
+            try (RemotingClient raw = new RemotingClient("plain", 1 << 20, 2000)) {
+                assertThrows(RemotingException.class, () -> raw.invokeSync(halfmoon.brokerAddress(), RemotingCommand.request(
+                        RequestCode.GET_BROKER_RUNTIME_INFO, Map.of(), null), 3000), "a plain connection is closed");
+            }
+
+            Path trusted = Files.copy(certificate.certificate().toPath(), dir.resolve("ca.pem"));
+            try (Producer ours = Producer.start(ClientOptions.of(halfmoon.namesrv()).withTls(trusted), "PG-ours")) {
+                assertEquals("Sealed", ours.send(dev.halfmoon.client.Message.builder("Sealed").body(new byte[] {1}).build()).topic());
+            }
+            assertEquals(0, admin(halfmoon, "--tls", "--tls-trust-cert", trusted.toString(), "topic", "list"));
+            assertEquals(3, admin(halfmoon, "--timeout", "2s", "topic", "list"), "plain admin cannot reach it");
+        }
+    }
+
+    private static int admin(HalfmoonFixture halfmoon, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--namesrv";
+        all[1] = halfmoon.namesrv();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return AdminMain.run(all, new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream()), Map.of());
+    }
+
+    @Test
+    void permissiveServesBoth() throws Exception {
+        try (HalfmoonFixture halfmoon = start("permissive")) {
+            Admin.createTopic(halfmoon, "Mixed", 1);
+            for (boolean tls : new boolean[] {true, false}) {
+                DefaultMQProducer p = officialProducer(halfmoon.namesrv(), tls);
+                try {
+                    assertEquals(SendStatus.SEND_OK, p.send(new Message("Mixed", ("tls=" + tls).getBytes(StandardCharsets.UTF_8)))
+                            .getSendStatus());
+                } finally {
+                    p.shutdown();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMissingCertificateStopsStartUpWithItsName() {
+        Exception e = assertThrows(Exception.class, () -> new HalfmoonFixture(dir).set("tls.server.mode", "enforcing")
+                .set("tls.server.certPath", dir.resolve("nope.pem").toString()).set("tls.server.keyPath", "nokey.pem").start());
+        assertTrue(String.valueOf(e.getMessage()).contains("nope.pem"), e.toString());
+    }
+}
