@@ -13,6 +13,9 @@ import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.testkit.Admin;
 import dev.halfmoon.testkit.HalfmoonFixture;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -333,6 +336,35 @@ class AclTest {
             asOrder.shutdown();
             asAdmin.shutdown();
         }
+    }
+
+    @Test
+    void halfmoonsOwnClientAndAdminToolSign() throws Exception {
+        dev.halfmoon.client.ClientOptions options = dev.halfmoon.client.ClientOptions.of(halfmoon.namesrv());
+        try (dev.halfmoon.client.Producer signed = dev.halfmoon.client.Producer.start(options.withCredentials(ORDER_AK, ORDER_SK),
+                "PG-ours");
+             dev.halfmoon.client.Producer unsigned = dev.halfmoon.client.Producer.start(options, "PG-ours-anon")) {
+            assertEquals("Orders", signed.send(dev.halfmoon.client.Message.builder("Orders").body(new byte[] {1}).build()).topic());
+            Exception refused = assertThrows(Exception.class,
+                    () -> unsigned.send(dev.halfmoon.client.Message.builder("Orders").body(new byte[] {1}).build()));
+            assertTrue(refused.getMessage().contains("No accessKey is configured"), refused.toString());
+        }
+        assertEquals(0, admin(Map.of("HALFMOON_ACCESS_KEY", ADMIN_AK, "HALFMOON_SECRET_KEY", ADMIN_SK), "pending", "list"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(1, dev.halfmoon.admin.AdminMain.run(new String[] {"--namesrv", halfmoon.namesrv(), "--access-key", ORDER_AK,
+            "--secret-key", ORDER_SK, "topic", "list"}, new ByteArrayInputStream(new byte[0]),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err), Map.of()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Need admin permission"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(1, admin(Map.of(), "pending", "list"), "unsigned");
+    }
+
+    private int admin(Map<String, String> env, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--namesrv";
+        all[1] = halfmoon.namesrv();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return dev.halfmoon.admin.AdminMain.run(all, new ByteArrayInputStream(new byte[0]),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()), env);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.halfmoon.namesrv;
 
+import dev.halfmoon.remoting.TlsConfig;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -9,7 +11,9 @@ import picocli.CommandLine.Option;
 
 /** {@code bin/halfmoon-namesrv}: runs a name server until SIGTERM. */
 @Command(name = "halfmoon-namesrv", mixinStandardHelpOptions = true,
-        description = "Runs a Halfmoon name server: brokers register with it, clients ask it for routes.")
+        description = "Runs a Halfmoon name server: brokers register with it, clients ask it for routes.",
+        footer = "%nTLS as with RocketMQ, by system properties in HALFMOON_OPTS: -Dtls.server.mode=permissive|enforcing "
+                + "-Dtls.server.certPath=cert.pem -Dtls.server.keyPath=key.pem [-Dtls.server.keyPassword=...]")
 public final class NamesrvMain implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "9876", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks one).")
     int port;
@@ -26,7 +30,14 @@ public final class NamesrvMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        NameServer server = new NameServer(NamesrvConfig.defaults(bind, port), Clock.systemUTC());
+        TlsConfig tls;
+        try {
+            tls = tlsFromSystemProperties();
+        } catch (IllegalArgumentException e) {
+            System.err.println("halfmoon-namesrv: " + e.getMessage());
+            return 2;
+        }
+        NameServer server = new NameServer(NamesrvConfig.defaults(bind, port), Clock.systemUTC()).tls(tls);
         server.start();
         System.out.println("Halfmoon name server listening on " + server.address());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -36,5 +47,13 @@ public final class NamesrvMain implements Callable<Integer> {
         }, "halfmoon-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static TlsConfig tlsFromSystemProperties() {
+        String mode = System.getProperty("tls.server.mode", "disabled");
+        String cert = System.getProperty("tls.server.certPath");
+        String key = System.getProperty("tls.server.keyPath");
+        return new TlsConfig(TlsConfig.mode(mode), cert == null ? null : Path.of(cert), key == null ? null : Path.of(key),
+                System.getProperty("tls.server.keyPassword"), null, io.netty.handler.ssl.ClientAuth.NONE);
     }
 }
