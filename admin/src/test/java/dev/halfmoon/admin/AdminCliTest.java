@@ -172,7 +172,7 @@ class AdminCliTest extends LiveBrokerTest {
         assertTrue(list.out().contains("CG-stock"), list.out());
 
         try {
-            closeables.remove(0).close();
+            closer.closeFirst();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -4,12 +4,11 @@ import dev.halfmoon.client.ClientOptions;
 import dev.halfmoon.client.ConsumeResult;
 import dev.halfmoon.client.Message;
 import dev.halfmoon.client.PushConsumer;
+import dev.halfmoon.testkit.Closer;
 import dev.halfmoon.testkit.HalfmoonFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +21,7 @@ abstract class LiveBrokerTest {
     Path dir;
     HalfmoonFixture halfmoon;
     ClientOptions options;
-    final List<AutoCloseable> closeables = new ArrayList<>();
+    final Closer closer = new Closer();
 
     @BeforeEach
     void startBroker() {
@@ -32,15 +31,12 @@ abstract class LiveBrokerTest {
 
     @AfterEach
     void stopBroker() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
+        closer.close();
         halfmoon.close();
     }
 
     <T extends AutoCloseable> T track(T c) {
-        closeables.add(c);
-        return c;
+        return closer.track(c);
     }
 
     static Message message(String topic, String body, String key) {

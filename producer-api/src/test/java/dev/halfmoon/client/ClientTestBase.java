@@ -1,12 +1,11 @@
 package dev.halfmoon.client;
 
 import dev.halfmoon.testkit.Admin;
+import dev.halfmoon.testkit.Closer;
 import dev.halfmoon.testkit.HalfmoonFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +18,7 @@ abstract class ClientTestBase {
     Path dir;
     HalfmoonFixture halfmoon;
     ClientOptions options;
-    final List<AutoCloseable> closeables = new ArrayList<>();
+    final Closer closer = new Closer();
 
     @BeforeEach
     void startHalfmoon() {
@@ -30,15 +29,12 @@ abstract class ClientTestBase {
 
     @AfterEach
     void stopHalfmoon() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
+        closer.close();
         halfmoon.close();
     }
 
-    <T extends AutoCloseable> T track(T closeable) {
-        closeables.add(closeable);
-        return closeable;
+    <T extends AutoCloseable> T track(T c) {
+        return closer.track(c);
     }
 
     void topic(String name, int queues) {
