@@ -16,7 +16,8 @@ final class BenchTopics {
     static void create(String broker, String namesrv, String topic) {
         try (RemotingClient client = new RemotingClient("bench-admin")) {
             RemotingCommand r = client.invokeSync(broker, RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC,
-                    Map.of("topic", topic, "readQueueNums", "8", "writeQueueNums", "8", "perm", "6"), null), 5000);
+                    Map.of("topic", topic, "defaultTopic", "TBW102", "readQueueNums", "8", "writeQueueNums", "8", "perm", "6",
+                    "topicFilterType", "SINGLE_TAG", "topicSysFlag", "0", "order", "false"), null), 5000);
             if (r.code() != ResponseCode.SUCCESS) {
                 throw new IllegalStateException("cannot create topic " + topic + ": " + r.remark());
             }

@@ -320,4 +320,13 @@ public final class LogBenchmark implements Callable<Integer> {
             }
         }
     }
+
+    /** Deletes {@code root} if it can; says so on stderr if it cannot (a benchmark must not fail on clean-up). */
+    static void deleteQuietly(Path root) {
+        try {
+            deleteTree(root);
+        } catch (IOException e) {
+            System.err.println("could not delete " + root + ": " + e);
+        }
+    }
 }

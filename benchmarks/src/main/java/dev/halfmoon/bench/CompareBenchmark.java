@@ -1,0 +1,166 @@
+package dev.halfmoon.bench;
+
+import dev.halfmoon.remoting.Durations;
+import dev.halfmoon.remoting.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Halfmoon and Apache RocketMQ 5.2.0 side by side on this machine, one after the other with the
+ * same settings and the same load through the official 4.9.8 client (this JVM): transactions
+ * ({@link TransactionLoad}) and plain messaging ({@link MessagingLoad}), per flush mode. Prints a
+ * table per mode with the ratio Halfmoon / RocketMQ and writes them as JSON.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Halfmoon against Apache RocketMQ " + RocketMqServer.VERSION + " on this machine: transactions "
+                + "(90%% commit / 5%% rollback / 5%% unknown) and plain messaging through the official 4.9.8 client, "
+                + "per flush mode; tables with ratios, and JSON.")
+public final class CompareBenchmark implements Callable<Integer> {
+    @Option(names = "--transactions", defaultValue = "20000", description = "Transactions per broker and mode (default ${DEFAULT-VALUE}).")
+    int transactions;
+
+    @Option(names = "--messages", defaultValue = "20000", description = "Plain messages per broker and mode (default ${DEFAULT-VALUE}).")
+    int messages;
+
+    @Option(names = "--producers", defaultValue = "4", description = "Producer threads (default ${DEFAULT-VALUE}).")
+    int producers;
+
+    @Option(names = "--size", defaultValue = "1024", description = "Body bytes (default ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--flush", split = ",", defaultValue = "ASYNC_FLUSH,SYNC_FLUSH", description = "Flush modes to run.")
+    List<String> modes;
+
+    @Option(names = "--brokers", split = ",", defaultValue = "rocketmq,halfmoon",
+            description = "Which brokers to run (default ${DEFAULT-VALUE}); one alone is useful when profiling.")
+    List<String> brokers;
+
+    @Option(names = "--json", defaultValue = "compare-result.json", description = "Where to write the results (default ${DEFAULT-VALUE}).")
+    Path json;
+
+    @Option(names = "--time-limit", defaultValue = "60m", description = "Stop everything after this long (default ${DEFAULT-VALUE}).")
+    String timeLimit;
+
+    private static final long TX_TIMEOUT_MS = 3000;
+    private final List<ServerUnderTest> running = new CopyOnWriteArrayList<>();
+
+    /** One broker's figures in one mode. */
+    record Result(String broker, String mode, TxReport transactions, MsgReport messaging, long rssMib, long startMs) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        System.setProperty("rocketmq.client.logUseSlf4j", "true");
+        long limitMs = Durations.parseMs(timeLimit);
+        Thread cleanup = new Thread(this::stopAll, "compare-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(limitMs);
+                System.out.printf("%ntime limit of %s reached; stopping every broker and exiting%n", timeLimit);
+                System.exit(3);
+            } catch (InterruptedException e) {
+                // finished in time
+            }
+        }, "compare-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        List<Result> results = new ArrayList<>();
+        for (String mode : modes) {
+            for (String which : brokers) {
+                results.add(run(which.trim().toLowerCase(), mode));
+            }
+            print(mode, results.stream().filter(r -> r.mode().equals(mode)).toList());
+        }
+        watchdog.interrupt();
+        Files.writeString(json, new String(Json.encode(Map.of("machine", machine(), "transactions", transactions,
+                "messages", messages, "producers", producers, "bodyBytes", size, "results", results)),
+                java.nio.charset.StandardCharsets.UTF_8));
+        System.out.println("results written to " + json.toAbsolutePath());
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+        return 0;
+    }
+
+    private Result run(String which, String mode) throws Exception {
+        System.out.printf("%n[%s] starting %s%n", mode, which);
+        ServerUnderTest s = switch (which) {
+            case "rocketmq" -> RocketMqServer.start(mode, TX_TIMEOUT_MS);
+            case "halfmoon" -> HalfmoonServer.start(mode, TX_TIMEOUT_MS);
+            default -> throw new IllegalArgumentException("--brokers takes rocketmq and/or halfmoon, not " + which);
+        };
+        running.add(s);
+        try {
+            System.out.printf("[%s] %s routable %d ms after launch; %d transactions%n", mode, s.name(), s.startToRoutableMs(),
+                    transactions);
+            String label = mode + " " + s.name();
+            TxReport tx = new TransactionLoad(s.namesrv(), s.broker(), transactions, producers, size, TX_TIMEOUT_MS)
+                    .run(label + " tx", 0, s.startToRoutableMs());
+            System.out.printf("[%s] %d plain messages%n", mode, messages);
+            MsgReport msg = new MessagingLoad(s.namesrv(), s.broker(), messages, producers, size).run(label + " msg");
+            return new Result(s.name(), mode, tx, msg, Rss.mib(s.brokerPid()), s.startToRoutableMs());
+        } finally {
+            running.remove(s);
+            s.close();
+        }
+    }
+
+    private void stopAll() {
+        for (ServerUnderTest s : running) {
+            s.close();
+        }
+    }
+
+    static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpus", Runtime.getRuntime().availableProcessors());
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        return m;
+    }
+
+    /** One table: a row per figure, a column per broker, and Halfmoon / RocketMQ when both ran. */
+    static void print(String mode, List<Result> rows) {
+        System.out.printf("%n== %s ==%n", mode);
+        Result r = rows.stream().filter(x -> x.broker().startsWith("RocketMQ")).findFirst().orElse(null);
+        Result h = rows.stream().filter(x -> x.broker().equals("Halfmoon")).findFirst().orElse(null);
+        System.out.printf("%-28s %14s %14s %10s%n", "", r == null ? "" : r.broker(), h == null ? "" : h.broker(),
+                r != null && h != null ? "ratio" : "");
+        line("transactions/s", r, h, x -> x.transactions().perSecond());
+        line("tx end-to-end p50 ms", r, h, x -> x.transactions().e2eP50Ms());
+        line("tx end-to-end p99 ms", r, h, x -> x.transactions().e2eP99Ms());
+        line("tx end-to-end max ms", r, h, x -> x.transactions().e2eMaxMs());
+        line("first check-back p50 ms", r, h, x -> x.transactions().checkP50Ms());
+        line("first check-back p99 ms", r, h, x -> x.transactions().checkP99Ms());
+        line("missing", r, h, x -> x.transactions().missing());
+        line("rolled-back seen", r, h, x -> x.transactions().rolledBackSeen());
+        line("duplicates", r, h, x -> x.transactions().duplicates());
+        line("messages/s (sync send)", r, h, x -> x.messaging().perSecond());
+        line("msg end-to-end p50 ms", r, h, x -> x.messaging().e2eP50Ms());
+        line("msg end-to-end p99 ms", r, h, x -> x.messaging().e2eP99Ms());
+        line("msg end-to-end max ms", r, h, x -> x.messaging().e2eMaxMs());
+        line("messages received", r, h, x -> x.messaging().received());
+        line("broker RSS MiB", r, h, x -> x.rssMib());
+        line("start to routable ms", r, h, x -> x.startMs());
+        System.out.println("(check-back delay is after the transaction's 3 s deadline; ratio = Halfmoon / RocketMQ)");
+    }
+
+    private static void line(String label, Result r, Result h, java.util.function.ToDoubleFunction<Result> f) {
+        String a = r == null ? "" : format(f.applyAsDouble(r));
+        String b = h == null ? "" : format(f.applyAsDouble(h));
+        String ratio = r != null && h != null && f.applyAsDouble(r) != 0
+                ? String.format("%.2fx", f.applyAsDouble(h) / f.applyAsDouble(r)) : "";
+        System.out.printf("%-28s %14s %14s %10s%n", label, a, b, ratio);
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e12 ? String.format("%,.0f", v) : String.format("%,.2f", v);
+    }
+}
