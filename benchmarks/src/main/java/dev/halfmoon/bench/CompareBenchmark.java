@@ -53,7 +53,8 @@ public final class CompareBenchmark implements Callable<Integer> {
     private final List<ServerUnderTest> running = new CopyOnWriteArrayList<>();
 
     /** One broker's figures in one mode. */
-    record Result(String broker, String mode, TxReport transactions, MsgReport messaging, long rssMib, long startMs) {
+    record Result(String broker, String mode, TxReport transactions, MsgReport messaging, long rssMib, long startMs,
+                  double txCpuMsPer1000) {
     }
 
     @Override
@@ -101,11 +102,13 @@ public final class CompareBenchmark implements Callable<Integer> {
             System.out.printf("[%s] %s routable %d ms after launch; %d transactions%n", mode, s.name(), s.startToRoutableMs(),
                     transactions);
             String label = mode + " " + s.name();
+            long cpuBefore = Rss.cpuMs(s.brokerPid());
             TxReport tx = new TransactionLoad(s.namesrv(), s.broker(), transactions, producers, size, TX_TIMEOUT_MS)
                     .run(label + " tx", 0, s.startToRoutableMs());
+            double cpuPer1000 = (Rss.cpuMs(s.brokerPid()) - cpuBefore) * 1000.0 / transactions;
             System.out.printf("[%s] %d plain messages%n", mode, messages);
             MsgReport msg = new MessagingLoad(s.namesrv(), s.broker(), messages, producers, size).run(label + " msg");
-            return new Result(s.name(), mode, tx, msg, Rss.mib(s.brokerPid()), s.startToRoutableMs());
+            return new Result(s.name(), mode, tx, msg, Rss.mib(s.brokerPid()), s.startToRoutableMs(), cpuPer1000);
         } finally {
             running.remove(s);
             s.close();
@@ -142,6 +145,7 @@ public final class CompareBenchmark implements Callable<Integer> {
         line("missing", r, h, x -> x.transactions().missing());
         line("rolled-back seen", r, h, x -> x.transactions().rolledBackSeen());
         line("duplicates", r, h, x -> x.transactions().duplicates());
+        line("broker CPU ms / 1000 tx", r, h, Result::txCpuMsPer1000);
         line("messages/s (sync send)", r, h, x -> x.messaging().perSecond());
         line("msg end-to-end p50 ms", r, h, x -> x.messaging().e2eP50Ms());
         line("msg end-to-end p99 ms", r, h, x -> x.messaging().e2eP99Ms());

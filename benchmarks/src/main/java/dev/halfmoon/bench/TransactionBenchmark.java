@@ -33,10 +33,22 @@ public final class TransactionBenchmark implements Callable<Integer> {
     @Option(names = "--flush", split = ",", defaultValue = "ASYNC_FLUSH,SYNC_FLUSH", description = "Flush modes to run.")
     List<String> modes;
 
+    @Option(names = "--namesrv", description = "Use this running broker (Halfmoon or RocketMQ) instead of starting one per flush mode.")
+    String namesrv;
+
+    @Option(names = "--broker", description = "Its broker address, to create the topic on (with --namesrv).")
+    String broker;
+
     @Override
     public Integer call() throws Exception {
         System.setProperty("rocketmq.client.logUseSlf4j", "true");
         List<String[]> rows = new ArrayList<>();
+        if (namesrv != null) {
+            rows.add(row("as configured", new TransactionLoad(namesrv, broker, transactions, producers, size, timeoutMs)
+                    .run("tx", 0, -1)));
+            print(rows);
+            return 0;
+        }
         for (String mode : modes) {
             Path dir = Files.createTempDirectory("halfmoon-bench-tx");
             try (HalfmoonProcess p = HalfmoonProcess.start(dir, List.of("flushDiskType=" + mode,

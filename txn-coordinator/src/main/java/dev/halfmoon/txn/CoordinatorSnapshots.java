@@ -60,6 +60,6 @@ final class CoordinatorSnapshots {
     }
 
     private static String key(long offset) {
-        return PENDING + String.format("%016x", offset);
+        return PENDING + java.util.HexFormat.of().toHexDigits(offset);
     }
 }

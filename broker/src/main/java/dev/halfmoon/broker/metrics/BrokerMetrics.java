@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -34,7 +33,8 @@ public final class BrokerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter[]> inByTopic = new ConcurrentHashMap<>();
     private final Map<String, Counter[]> outByTopicGroup = new ConcurrentHashMap<>();
-    private final Set<String> lagGauges = ConcurrentHashMap.newKeySet();
+    private final Map<TransactionState, Counter> resolved = new java.util.EnumMap<>(TransactionState.class);
+    private final Map<String, Counter> answered = new ConcurrentHashMap<>();
     private final Timer sendLatency;
     private final Timer endLatency;
     private final GroupProgress progress;
@@ -64,6 +64,11 @@ public final class BrokerMetrics {
                 .description("commit-log flushes").register(registry);
         Gauge.builder("halfmoon_store_size_bytes", store, s -> s.writtenOffset() - s.minCommitLogOffset()).register(registry);
         Gauge.builder("halfmoon_store_disk_free_bytes", storeDir, BrokerMetrics::freeBytes).register(registry);
+        for (TransactionState s : java.util.List.of(TransactionState.COMMITTED, TransactionState.ROLLED_BACK,
+                TransactionState.GIVEN_UP)) {
+            resolved.put(s, Counter.builder("halfmoon_transactions_resolved").tag("outcome", s.name().toLowerCase())
+                    .description("transactions resolved, by outcome").register(registry));
+        }
         transactions.index().addListener(new PendingListener() {
             @Override
             public void onPending(PendingTransaction transaction) {
@@ -75,8 +80,10 @@ public final class BrokerMetrics {
 
             @Override
             public void onResolved(PendingTransaction transaction, TransactionState outcome) {
-                Counter.builder("halfmoon_transactions_resolved").tag("outcome", outcome.name().toLowerCase())
-                        .register(registry).increment();
+                Counter c = resolved.get(outcome);
+                if (c != null) {
+                    c.increment();
+                }
             }
         });
     }
@@ -101,23 +108,23 @@ public final class BrokerMetrics {
 
     /** A pull delivered {@code count} messages of {@code bytes} from {@code topic} to {@code group}. */
     public void delivered(String topic, String group, int count, long bytes) {
-        Counter[] c = outByTopicGroup.computeIfAbsent(topic + "\u0000" + group, k -> new Counter[] {
-            Counter.builder("halfmoon_messages_out").tag("topic", topic).tag("group", group).register(registry),
-            Counter.builder("halfmoon_bytes_out").tag("topic", topic).tag("group", group).register(registry)});
-        c[0].increment(count);
-        c[1].increment(bytes);
-        if (lagGauges.add(topic + "\u0000" + group)) {
+        Counter[] c = outByTopicGroup.computeIfAbsent(topic + "\u0000" + group, k -> {
             Gauge.builder("halfmoon_consumer_lag", () -> progress.lag(group, topic)).tag("topic", topic).tag("group", group)
                     .description("messages stored but not yet committed by the group").register(registry);
-        }
+            return new Counter[] {
+                Counter.builder("halfmoon_messages_out").tag("topic", topic).tag("group", group).register(registry),
+                Counter.builder("halfmoon_bytes_out").tag("topic", topic).tag("group", group).register(registry)};
+        });
+        c[0].increment(count);
+        c[1].increment(bytes);
     }
 
     /** An END_TRANSACTION took {@code nanos}; {@code checkAnswer} is the decision if it answered a check-back. */
     public void endTransaction(long nanos, String checkAnswer) {
         endLatency.record(nanos, TimeUnit.NANOSECONDS);
         if (checkAnswer != null) {
-            Counter.builder("halfmoon_checkbacks_answered").tag("outcome", checkAnswer.toLowerCase()).register(registry)
-                    .increment();
+            answered.computeIfAbsent(checkAnswer, a -> Counter.builder("halfmoon_checkbacks_answered")
+                    .tag("outcome", a.toLowerCase()).register(registry)).increment();
         }
     }
 

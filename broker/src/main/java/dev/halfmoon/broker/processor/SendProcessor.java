@@ -57,13 +57,19 @@ public final class SendProcessor implements RequestProcessor {
     }
 
     static RemotingCommand encode(RemotingCommand request, SendResult result) {
-        RemotingCommand response = RemotingCommand.response(request, result.code(), result.remark())
-                .withExt("MSG_REGION", "DefaultRegion").withExt("TRACE_ON", "true");
-        if (result.code() != ResponseCode.SUCCESS) {
-            return response;
+        RemotingCommand response = RemotingCommand.response(request, result.code(), result.remark());
+        java.util.Map<String, String> ext = new java.util.HashMap<>(12);
+        ext.put("MSG_REGION", "DefaultRegion");
+        ext.put("TRACE_ON", "true");
+        if (result.code() == ResponseCode.SUCCESS) {
+            ext.put("msgId", result.msgId());
+            ext.put("queueId", Integer.toString(result.queueId()));
+            long queueOffset = result.records().get(0).queueOffset();
+            ext.put("queueOffset", Long.toString(queueOffset < 0 ? 0 : queueOffset));
+            if (result.transactionId() != null) {
+                ext.put("transactionId", result.transactionId());
+            }
         }
-        return response.withExt("msgId", result.msgId()).withExt("queueId", result.queueId())
-                .withExt("queueOffset", result.records().get(0).queueOffset() < 0 ? 0 : result.records().get(0).queueOffset())
-                .withExt("transactionId", result.transactionId());
+        return response.withExt(ext);
     }
 }
