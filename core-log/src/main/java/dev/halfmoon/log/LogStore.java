@@ -58,7 +58,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         this.commitLog = commitLog;
         this.scanner = new LogScanner(segments);
         this.dispatcher = dispatcher;
-        this.reader = new QueueReader(queues, commitLog);
+        this.reader = new QueueReader(queues, commitLog, health);
         this.index = index;
         this.checkpoints = checkpoints;
         this.health = health;
@@ -179,9 +179,20 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         return reader.offsetByTime(new TopicQueue(topic, queueId), timestampMs);
     }
 
-    /** The record at {@code commitLogOffset} as a read-only view, or null if no record starts there. */
+    /**
+     * The record at {@code commitLogOffset} as a read-only view, or null if no record starts there
+     * or it fails its checksum (reported as corrupt, never served).
+     */
     public ByteBuffer readRecord(long commitLogOffset) {
-        return commitLog.readRecord(commitLogOffset);
+        ByteBuffer record = commitLog.readRecord(commitLogOffset);
+        if (record != null) {
+            dev.halfmoon.message.RecordView.Check check = dev.halfmoon.message.RecordView.of(record).check(true);
+            if (check != dev.halfmoon.message.RecordView.Check.OK) {
+                health.corrupt(commitLogOffset, "read by offset: " + check);
+                return null;
+            }
+        }
+        return record;
     }
 
     /**

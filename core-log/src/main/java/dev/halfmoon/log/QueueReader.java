@@ -1,5 +1,7 @@
 package dev.halfmoon.log;
 
+import dev.halfmoon.message.RecordView;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +17,12 @@ final class QueueReader {
 
     private final ConsumeQueues queues;
     private final CommitLog log;
+    private final StoreHealth health;
 
-    QueueReader(ConsumeQueues queues, CommitLog log) {
+    QueueReader(ConsumeQueues queues, CommitLog log, StoreHealth health) {
         this.queues = queues;
         this.log = log;
+        this.health = health;
     }
 
     QueueReadResult read(TopicQueue id, long from, int maxRecords, int maxBytes, LongPredicate tagFilter) {
@@ -47,6 +51,7 @@ final class QueueReader {
         long next = from;
         int bytes = 0;
         boolean expired = false;
+        long corruptAt = -1;
         long end = Math.min(max, from + MAX_ENTRIES_SCANNED);
         for (long offset = from; offset < end && found.size() < maxRecords; offset++) {
             long commitLogOffset = queue.commitLogOffset(offset);
@@ -68,13 +73,19 @@ final class QueueReader {
             if (record == null) {
                 break;
             }
+            RecordView.Check check = RecordView.of(record).check(true);
+            if (check != RecordView.Check.OK) {
+                health.corrupt(commitLogOffset, queue.id() + " queue offset " + offset + ": " + check);
+                corruptAt = commitLogOffset;
+                break;
+            }
             found.add(new StoredRecord(offset, commitLogOffset, tagsCode, record));
             bytes += size;
             next = offset + 1;
         }
-        ReadStatus status = !found.isEmpty() ? ReadStatus.FOUND
+        ReadStatus status = !found.isEmpty() ? ReadStatus.FOUND : corruptAt >= 0 ? ReadStatus.CORRUPT_RECORD
                 : expired ? ReadStatus.OFFSET_FOUND_NULL : ReadStatus.NO_MATCHED_MESSAGE;
-        return new QueueReadResult(status, found, next, queue.minOffset(), max);
+        return new QueueReadResult(status, found, next, queue.minOffset(), max, corruptAt);
     }
 
     long minOffset(TopicQueue id) {
@@ -97,6 +108,6 @@ final class QueueReader {
 
     private long storeTimeAt(long commitLogOffset) {
         ByteBuffer record = log.readRecord(commitLogOffset);
-        return record == null ? -1 : dev.halfmoon.message.RecordView.of(record).storeTimestamp();
+        return record == null ? -1 : RecordView.of(record).storeTimestamp();
     }
 }

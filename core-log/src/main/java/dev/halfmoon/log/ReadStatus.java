@@ -15,5 +15,7 @@ public enum ReadStatus {
     /** The offset is below the first entry still held. */
     OFFSET_TOO_SMALL,
     /** The entries read point at records retention already deleted. */
-    OFFSET_FOUND_NULL
+    OFFSET_FOUND_NULL,
+    /** The next record fails its checksum: refused, reported, and the read stops before it. */
+    CORRUPT_RECORD
 }

@@ -13,6 +13,8 @@ public final class StoreHealth {
     private static final Logger LOG = LoggerFactory.getLogger(StoreHealth.class);
 
     private volatile boolean diskFull;
+    private final java.util.concurrent.atomic.AtomicLong corruptRecords = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.Set<Long> reportedCorruption = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     /** True while appends are refused for lack of disk space. */
@@ -38,6 +40,20 @@ public final class StoreHealth {
             } else {
                 LOG.info("store accepts appends again: disk space returned ({})", why);
             }
+        }
+    }
+
+    /** Distinct corrupt records found on reads (each is refused, never served). */
+    public long corruptRecords() {
+        return corruptRecords.get();
+    }
+
+    /** A read found the record at {@code commitLogOffset} corrupt; logged once per record. */
+    void corrupt(long commitLogOffset, String what) {
+        if (reportedCorruption.size() < 100_000 && reportedCorruption.add(commitLogOffset)) {
+            corruptRecords.incrementAndGet();
+            LOG.error("corrupt record at commit-log offset {} ({}); it is not served. Restore the segment from a replica "
+                    + "or backup, or move consumers past it by resetting their offset", commitLogOffset, what);
         }
     }
 

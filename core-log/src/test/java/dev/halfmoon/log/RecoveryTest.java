@@ -179,6 +179,26 @@ class RecoveryTest {
     }
 
     @Test
+    void aCorruptByteInTheMiddleOfTheLogIsDetectedOnReadAndNeverServed() throws IOException {
+        List<AppendedRecord> placed = appendMany("t", 5);
+        AppendedRecord middle = placed.get(2);
+        fixture.close();
+        long bodyAt = middle.commitLogOffset() + middle.size() - 1 - 2 - 1 - 1 - 1;
+        writeAt(bodyAt, new byte[] {'Z'});
+        store = fixture.open();
+        assertEquals(List.of("m0", "m1"), queueBodies("t"), "reads stop before the corrupt record");
+        QueueReadResult r = store.readQueue("t", 0, 2, 32, 1 << 20, null);
+        assertEquals(ReadStatus.CORRUPT_RECORD, r.status());
+        assertEquals(middle.commitLogOffset(), r.corruptAt());
+        assertEquals(2, r.nextOffset(), "the reader stays before it");
+        assertNull(store.readRecord(middle.commitLogOffset()), "not served by offset either");
+        assertEquals(1, store.health().corruptRecords(), "reported once");
+        assertEquals(List.of("m3", "m4"), store.readQueue("t", 0, 3, 32, 1 << 20, null).records().stream()
+                .map(x -> body(x.bytes())).toList(), "what follows is intact");
+        assertNotNull(store.append(record("t", 0, "m5")).join().first(), "writes go on");
+    }
+
+    @Test
     void aConsumeQueueBehindItsCheckpointIsRebuiltFromTheLog() throws IOException {
         appendMany("t", 30);
         fixture.close();

@@ -120,8 +120,10 @@ public final class ConsoleApi implements HttpServer.HttpHandler {
     private HttpReply health() {
         boolean writable = store.health().writable();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", writable ? "UP" : "DOWN");
+        long corrupt = store.health().corruptRecords();
+        body.put("status", !writable ? "DOWN" : corrupt > 0 ? "DEGRADED" : "UP");
         body.put("diskFull", store.health().diskFull());
+        body.put("corruptRecords", corrupt);
         Throwable failure = store.health().failure();
         if (failure != null) {
             body.put("failure", failure.toString());

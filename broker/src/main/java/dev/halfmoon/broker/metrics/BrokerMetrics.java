@@ -64,6 +64,8 @@ public final class BrokerMetrics {
                 .description("commit-log flushes").register(registry);
         Gauge.builder("halfmoon_store_size_bytes", store, s -> s.writtenOffset() - s.minCommitLogOffset()).register(registry);
         Gauge.builder("halfmoon_store_disk_free_bytes", storeDir, BrokerMetrics::freeBytes).register(registry);
+        Gauge.builder("halfmoon_store_corrupt_records", store, s -> s.health().corruptRecords())
+                .description("corrupt records found on reads (refused, not served)").register(registry);
         for (TransactionState s : java.util.List.of(TransactionState.COMMITTED, TransactionState.ROLLED_BACK,
                 TransactionState.GIVEN_UP)) {
             resolved.put(s, Counter.builder("halfmoon_transactions_resolved").tag("outcome", s.name().toLowerCase())

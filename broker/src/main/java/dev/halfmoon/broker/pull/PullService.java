@@ -100,6 +100,9 @@ public final class PullService {
                     ? new PullOutcome(ResponseCode.PULL_NOT_FOUND, "the queue is empty", 0, 0, 0, List.of())
                     : new PullOutcome(ResponseCode.PULL_OFFSET_MOVED, "the queue is empty; offset "
                     + request.queueOffset() + " does not exist", 0, 0, 0, List.of());
+            case CORRUPT_RECORD -> new PullOutcome(ResponseCode.SYSTEM_ERROR, "the message at queue offset " + r.nextOffset()
+                    + " (commit-log offset " + r.corruptAt() + ") is corrupt on disk and is not served; see the broker log",
+                    r.nextOffset(), r.minOffset(), r.maxOffset(), List.of());
             case OFFSET_TOO_SMALL, OFFSET_OVERFLOW_BADLY -> new PullOutcome(ResponseCode.PULL_OFFSET_MOVED,
                     "offset " + request.queueOffset() + " is outside the queue [" + r.minOffset() + ", " + r.maxOffset() + ")",
                     r.nextOffset(), r.minOffset(), r.maxOffset(), List.of());
