@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Creates benchmark topics over the wire (UPDATE_AND_CREATE_TOPIC works on Halfmoon and RocketMQ alike). */
-final class BenchTopics {
+public final class BenchTopics {
     private BenchTopics() {
     }
 
     /** Creates an 8-queue {@code topic} on {@code broker} and waits (up to 40 s) until {@code namesrv} routes it. */
-    static void create(String broker, String namesrv, String topic) {
+    public static void create(String broker, String namesrv, String topic) {
         try (RemotingClient client = new RemotingClient("bench-admin")) {
             RemotingCommand r = client.invokeSync(broker, RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC,
                     Map.of("topic", topic, "defaultTopic", "TBW102", "readQueueNums", "8", "writeQueueNums", "8", "perm", "6",

@@ -3,17 +3,20 @@ package dev.halfmoon.testkit;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A Halfmoon standalone (name server + broker) in its own JVM on loopback: what a user runs with
  * {@code bin/halfmoon-standalone}. Stopped with SIGTERM ({@link #close}), or killed with SIGKILL
- * ({@link #kill}) to test crashes; it can be started again on the same ports and data dir.
+ * ({@link #kill}) to test crashes; it can be started again on the same ports and data dir. What it
+ * prints is kept in {@code process.log} in its data dir.
  */
 public final class HalfmoonProcess implements AutoCloseable {
     private final Process process;
@@ -55,8 +58,12 @@ public final class HalfmoonProcess implements AutoCloseable {
         String namesrv = null;
         String broker = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        StringBuilder seen = new StringBuilder();
         String line;
         while ((namesrv == null || broker == null) && System.nanoTime() < deadline && (line = out.readLine()) != null) {
+            if (seen.length() < 20_000) {
+                seen.append(line).append('\n');
+            }
             if (line.startsWith("Halfmoon name server listening on ")) {
                 namesrv = line.substring(line.lastIndexOf(' ') + 1);
             } else if (line.startsWith("Halfmoon broker listening on ")) {
@@ -65,16 +72,25 @@ public final class HalfmoonProcess implements AutoCloseable {
         }
         if (namesrv == null || broker == null) {
             p.destroyForcibly();
-            throw new IOException("Halfmoon did not start within 30 s");
+            throw new IOException("Halfmoon did not start within 30 s; it printed:\n" + seen);
         }
-        CompletableFuture.runAsync(() -> drain(out));
+        Path logFile = dataDir.resolve("process.log");
+        Files.writeString(logFile, seen, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        Thread drainer = new Thread(() -> drain(out, logFile), "halfmoon-process-output");
+        drainer.setDaemon(true);
+        drainer.start();
         return new HalfmoonProcess(p, namesrv, broker, (System.nanoTime() - begin) / 1_000_000);
     }
 
-    private static void drain(BufferedReader out) {
-        try {
-            while (out.readLine() != null) {
-                // keep the pipe from filling up
+    /** Keeps the pipe from filling up, and keeps what the process said in {@code process.log} of its data dir. */
+    private static void drain(BufferedReader out, Path logFile) {
+        try (Writer w = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            for (String line; (line = out.readLine()) != null; ) {
+                w.write(line);
+                w.write('\n');
+                w.flush();
             }
         } catch (IOException ignored) {
             // the process ended

@@ -49,7 +49,8 @@ final class CoordinatorRecovery {
                 onOp(record);
             }
         });
-        index.takeDirty();
+        // What the scan changed stays dirty: the caller saves it with the new position, or a second
+        // crash would bring back the snapshot's stale entries with no log left to correct them.
         LOG.info("transactions recovered: {} pending ({} from the snapshot, {} half and {} op records in {} bytes of log) in {} ms",
                 index.size(), snapshot.size(), seen[0], seen[1], Math.max(0, to - from), (System.nanoTime() - begin) / 1_000_000);
     }

@@ -166,6 +166,25 @@ class TransactionCoordinatorTest {
     }
 
     @Test
+    void whatRecoveryLearnsFromTheLogIsKeptAcrossASecondCrash() {
+        PrepareResult a = prepare("orders", "a");
+        PrepareResult b = prepare("orders", "b");
+        fx.coordinator.checkpoint();
+        end(a, Decision.COMMIT, Resolver.CHECK);
+        PrepareResult c = prepare("orders", "c");
+
+        fx.reopenWithoutSnapshot();
+        assertFalse(fx.coordinator.index().get(a.half().commitLogOffset()).isPresent(), "the commit op was read back");
+        fx.reopenWithoutSnapshot();
+        assertFalse(fx.coordinator.index().get(a.half().commitLogOffset()).isPresent(),
+                "a second crash must not bring it back from the older snapshot");
+        assertTrue(fx.coordinator.index().get(b.half().commitLogOffset()).isPresent());
+        assertTrue(fx.coordinator.index().get(c.half().commitLogOffset()).isPresent(), "found in the log, then kept");
+        assertEquals(EndStatus.ALREADY_RESOLVED, end(a, Decision.COMMIT, Resolver.CHECK).status());
+        assertEquals(1, consumable("orders").size(), "committed once");
+    }
+
+    @Test
     void givingUpRollsBackCopiesTheHalfForInspectionAndRefusesLateAnswers() {
         PrepareResult half = prepare("orders", "g");
         EndResult r = fx.coordinator.giveUp(half.half().commitLogOffset()).join();

@@ -59,9 +59,12 @@ final class TxnFixture implements AutoCloseable {
         return open();
     }
 
-    /** Stops without the coordinator's final snapshot (the store still closes cleanly). */
+    /** Stops without the coordinator's final snapshot, as a crash would (the store still closes cleanly), and reopens. */
     TxnFixture reopenWithoutSnapshot() {
-        return reopen();
+        store.close();
+        metadata.close();
+        store = null;
+        return open();
     }
 
     static RecordDraft message(String topic, int queueId, String body, String group) {

@@ -1,0 +1,248 @@
+package dev.halfmoon.bench.soak;
+
+import dev.halfmoon.testkit.Admin;
+import dev.halfmoon.testkit.HalfmoonProcess;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.TransactionListener;
+import org.apache.rocketmq.client.producer.TransactionMQProducer;
+import org.apache.rocketmq.client.producer.TransactionSendResult;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+
+/**
+ * Kills a Halfmoon broker process with SIGKILL at random moments while official-client producers
+ * run transactions (SYNC_FLUSH), restarts it on the same data each time, then drains and checks:
+ * every acknowledged commit delivered, no rolled-back message delivered, no message stored twice,
+ * and the pending set equal to the transactions the producers left undecided. Not thread-safe; one
+ * run per instance.
+ */
+public final class CrashSoak {
+    /** What a transaction's id says it should become. */
+    enum Fate { COMMIT, ROLLBACK, UNKNOWN_THEN_COMMIT, UNKNOWN_THEN_ROLLBACK, FOREVER_UNKNOWN }
+
+    static final String TOPIC = "SoakOrders";
+    static final List<String> SETTINGS = List.of("flushDiskType=SYNC_FLUSH", "transactionTimeOut=1500",
+            "transactionCheckInterval=1000", "transactionCheckMax=1000", "registerNameServerPeriod=1000",
+            "mappedFileSizeCommitLog=" + (32 << 20));
+
+    private final Path dataDir;
+    private final int cycles;
+    private final int producers;
+    private final Random random;
+    private final PrintStream out;
+    private final Map<Integer, String> executed = new ConcurrentHashMap<>();
+    private final Map<Integer, Set<String>> delivered = new ConcurrentHashMap<>();
+    private final AtomicInteger deliveries = new AtomicInteger();
+    private final AtomicInteger nextId = new AtomicInteger();
+    private final AtomicInteger failedSends = new AtomicInteger();
+
+    public CrashSoak(Path dataDir, int cycles, int producers, long seed, PrintStream out) {
+        this.dataDir = dataDir;
+        this.cycles = cycles;
+        this.producers = producers;
+        this.random = new Random(seed);
+        this.out = out;
+    }
+
+    static Fate fate(int id) {
+        int m = id % 20;
+        return m < 14 ? Fate.COMMIT : m < 16 ? Fate.ROLLBACK : m < 18 ? Fate.UNKNOWN_THEN_COMMIT
+                : m < 19 ? Fate.UNKNOWN_THEN_ROLLBACK : Fate.FOREVER_UNKNOWN;
+    }
+
+    /** Runs the soak; the report says whether every check held. */
+    public SoakReport run() throws Exception {
+        long begin = System.nanoTime();
+        HalfmoonProcess broker = HalfmoonProcess.start(dataDir, SETTINGS);
+        int nsPort = broker.namesrvPort();
+        int brokerPort = broker.brokerPort();
+        AtomicBoolean sending = new AtomicBoolean(true);
+        TransactionMQProducer producer = null;
+        DefaultMQPushConsumer consumer = null;
+        try {
+            dev.halfmoon.bench.BenchTopics.create(broker.broker(), broker.namesrv(), TOPIC);
+            producer = producer(broker.namesrv());
+            consumer = consumer(broker.namesrv());
+            List<Thread> threads = startSending(producer, sending);
+            for (int c = 1; c <= cycles; c++) {
+                TimeUnit.MILLISECONDS.sleep(1000 + random.nextInt(3000));
+                int before = nextId.get();
+                broker.kill();
+                out.printf("  [crash soak] cycle %d/%d: SIGKILL after %,d transactions started%n", c, cycles, before);
+                broker = HalfmoonProcess.start(dataDir, nsPort, brokerPort, SETTINGS);
+                out.printf("  [crash soak] cycle %d/%d: restarted in %d ms%n", c, cycles, broker.startMillis());
+            }
+            TimeUnit.SECONDS.sleep(1);
+            sending.set(false);
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+            return drainAndCheck(broker, (System.nanoTime() - begin) / 1_000_000);
+        } finally {
+            sending.set(false);
+            if (producer != null) {
+                producer.shutdown();
+            }
+            if (consumer != null) {
+                consumer.shutdown();
+            }
+            broker.close();
+        }
+    }
+
+    private List<Thread> startSending(TransactionMQProducer producer, AtomicBoolean sending) {
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < producers; t++) {
+            Thread thread = new Thread(() -> {
+                while (sending.get()) {
+                    int id = nextId.getAndIncrement();
+                    try {
+                        TransactionSendResult r = producer.sendMessageInTransaction(new Message(TOPIC, body(id)), null);
+                        if (executed.containsKey(id)) {
+                            executed.put(id, r.getTransactionId() == null ? r.getMsgId() : r.getTransactionId());
+                        }
+                    } catch (Exception e) {
+                        failedSends.incrementAndGet();
+                        sleepQuietly(100);
+                    }
+                }
+            }, "soak-producer-" + t);
+            thread.start();
+            threads.add(thread);
+        }
+        return threads;
+    }
+
+    private SoakReport drainAndCheck(HalfmoonProcess broker, long elapsedMs) throws InterruptedException {
+        Set<Integer> mustDeliver = new TreeSet<>();
+        Set<String> mustStayPending = new TreeSet<>();
+        executed.forEach((id, txId) -> {
+            Fate f = fate(id);
+            if (f == Fate.COMMIT || f == Fate.UNKNOWN_THEN_COMMIT) {
+                mustDeliver.add(id);
+            } else if (f == Fate.FOREVER_UNKNOWN) {
+                mustStayPending.add(txId);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Set<String> pending = Set.of();
+        while (System.nanoTime() < deadline) {
+            pending = pendingIds(broker);
+            if (delivered.keySet().containsAll(mustDeliver) && pending.equals(mustStayPending)) {
+                break;
+            }
+            out.printf("  [crash soak] draining: %,d / %,d commits delivered, %,d pending (%,d expected)%n",
+                    mustDeliver.stream().filter(delivered::containsKey).count(), mustDeliver.size(), pending.size(),
+                    mustStayPending.size());
+            TimeUnit.SECONDS.sleep(2);
+        }
+        TimeUnit.SECONDS.sleep(1);
+        long missing = mustDeliver.stream().filter(id -> !delivered.containsKey(id)).count();
+        long wrong = delivered.keySet().stream().filter(id -> !mustDeliver.contains(id)).count();
+        long duplicates = delivered.values().stream().mapToLong(copies -> copies.size() - 1).sum();
+        delivered.entrySet().stream().filter(e -> e.getValue().size() > 1).limit(5)
+                .forEach(e -> out.printf("  [crash soak] transaction %d stored at %s%n", e.getKey(), e.getValue()));
+        Set<String> unexpectedPending = new TreeSet<>(pending);
+        unexpectedPending.removeAll(mustStayPending);
+        Set<String> lostPending = new TreeSet<>(mustStayPending);
+        lostPending.removeAll(pending);
+        return new SoakReport(cycles, nextId.get(), failedSends.get(), executed.size(), mustDeliver.size(), missing, wrong,
+                duplicates, deliveries.get() - delivered.size(), mustStayPending.size(), pending.size(),
+                unexpectedPending.size(), lostPending.size(), elapsedMs);
+    }
+
+    private static Set<String> pendingIds(HalfmoonProcess broker) {
+        try {
+            return Admin.pendingTransactionIds(broker.broker());
+        } catch (RuntimeException e) {
+            return Set.of("(unreachable: " + e.getMessage() + ")");
+        }
+    }
+
+    private TransactionMQProducer producer(String namesrv) throws Exception {
+        TransactionMQProducer p = new TransactionMQProducer("soak-producer");
+        p.setNamesrvAddr(namesrv);
+        p.setInstanceName("soak-p-" + System.nanoTime());
+        p.setSendMsgTimeout(3000);
+        p.setPollNameServerInterval(500);
+        p.setHeartbeatBrokerInterval(1000);
+        p.setTransactionListener(new TransactionListener() {
+            @Override
+            public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+                int id = ByteBuffer.wrap(msg.getBody()).getInt();
+                executed.put(id, msg.getTransactionId() != null ? msg.getTransactionId() : "?");
+                return switch (fate(id)) {
+                    case COMMIT -> LocalTransactionState.COMMIT_MESSAGE;
+                    case ROLLBACK -> LocalTransactionState.ROLLBACK_MESSAGE;
+                    default -> LocalTransactionState.UNKNOW;
+                };
+            }
+
+            @Override
+            public LocalTransactionState checkLocalTransaction(MessageExt msg) {
+                int id = ByteBuffer.wrap(msg.getBody()).getInt();
+                if (!executed.containsKey(id)) {
+                    return LocalTransactionState.ROLLBACK_MESSAGE;
+                }
+                return switch (fate(id)) {
+                    case COMMIT, UNKNOWN_THEN_COMMIT -> LocalTransactionState.COMMIT_MESSAGE;
+                    case ROLLBACK, UNKNOWN_THEN_ROLLBACK -> LocalTransactionState.ROLLBACK_MESSAGE;
+                    case FOREVER_UNKNOWN -> LocalTransactionState.UNKNOW;
+                };
+            }
+        });
+        p.start();
+        return p;
+    }
+
+    private DefaultMQPushConsumer consumer(String namesrv) throws Exception {
+        DefaultMQPushConsumer c = new DefaultMQPushConsumer("soak-consumer");
+        c.setNamesrvAddr(namesrv);
+        c.setInstanceName("soak-c-" + System.nanoTime());
+        c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        c.setPollNameServerInterval(500);
+        c.setHeartbeatBrokerInterval(1000);
+        c.setPullTimeDelayMillsWhenException(200);
+        c.subscribe(TOPIC, "*");
+        c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+            for (MessageExt m : msgs) {
+                int id = ByteBuffer.wrap(m.getBody()).getInt();
+                delivered.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(m.getQueueId() + "@" + m.getQueueOffset()
+                        + "#" + m.getCommitLogOffset() + "/" + m.getReconsumeTimes());
+                deliveries.incrementAndGet();
+            }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        c.start();
+        return c;
+    }
+
+    private static byte[] body(int id) {
+        return ByteBuffer.allocate(256).putInt(id).putLong(System.nanoTime()).array();
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
