@@ -1,0 +1,26 @@
+package dev.halfmoon.bench.soak;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The crash soak's short run for CI: three SIGKILLs of a real broker under transactional load. */
+@Timeout(300)
+class CrashSoakTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void threeCrashesLoseNothingCommittedDeliverNothingRolledBackAndStoreNothingTwice() throws Exception {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        SoakReport report = new CrashSoak(dir, 3, 4, 7, new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+        assertTrue(report.ok(), report + "\n" + progress.toString(StandardCharsets.UTF_8));
+        assertTrue(report.acknowledged() > 1000 && report.expectedPending() > 0, report.toString());
+    }
+}
