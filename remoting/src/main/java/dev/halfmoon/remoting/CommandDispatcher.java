@@ -40,6 +40,8 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
     private volatile RequestGuard guard = RequestGuard.OPEN;
+    private final LogLimiter badFrames = new LogLimiter(LOG, "connections closed after a bad frame", 20, 60, TimeUnit.SECONDS);
+    private final LogLimiter closes = new LogLimiter(LOG, "connections closed on errors", 20, 60, TimeUnit.SECONDS);
 
     CommandDispatcher(String role, ResponseTable responses) {
         this.role = role;
@@ -166,8 +168,10 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause.getCause() != null && !(cause instanceof TooLongFrameException) ? cause.getCause() : cause;
         if (root instanceof RemotingDecodeException || cause instanceof TooLongFrameException) {
-            LOG.warn("{}: closing {} after a bad frame: {}", role, ctx.channel().remoteAddress(), root.getMessage());
-        } else {
+            if (badFrames.allow()) {
+                LOG.warn("{}: closing {} after a bad frame: {}", role, ctx.channel().remoteAddress(), root.getMessage());
+            }
+        } else if (closes.allow()) {
             LOG.info("{}: closing {}: {}", role, ctx.channel().remoteAddress(), cause.toString());
         }
         ctx.close();

@@ -90,7 +90,9 @@ public final class HalfmoonProcess implements AutoCloseable {
             for (String line; (line = out.readLine()) != null; ) {
                 w.write(line);
                 w.write('\n');
-                w.flush();
+                if (!out.ready()) {
+                    w.flush();
+                }
             }
         } catch (IOException ignored) {
             // the process ended
@@ -113,6 +115,11 @@ public final class HalfmoonProcess implements AutoCloseable {
 
     public int brokerPort() {
         return Integer.parseInt(broker.substring(broker.lastIndexOf(':') + 1));
+    }
+
+    /** Whether the process still runs. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public long pid() {

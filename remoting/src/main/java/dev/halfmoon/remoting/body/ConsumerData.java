@@ -12,6 +12,9 @@ import java.util.Set;
 public record ConsumerData(String groupName, String consumeType, String messageModel, String consumeFromWhere,
                            Set<SubscriptionData> subscriptionDataSet, boolean unitMode) {
     public ConsumerData {
+        if (groupName == null || groupName.isBlank()) {
+            throw new IllegalArgumentException("a consumer in a heartbeat needs a groupName");
+        }
         subscriptionDataSet = subscriptionDataSet == null ? Set.of() : Set.copyOf(subscriptionDataSet);
     }
 }

@@ -11,6 +11,9 @@ public record SubscriptionData(String topic, String subString, Set<String> tagsS
     public static final String SUB_ALL = "*";
 
     public SubscriptionData {
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("a subscription needs a topic");
+        }
         tagsSet = tagsSet == null ? Set.of() : Set.copyOf(tagsSet);
         codeSet = codeSet == null ? Set.of() : Set.copyOf(codeSet);
         expressionType = expressionType == null ? "TAG" : expressionType;

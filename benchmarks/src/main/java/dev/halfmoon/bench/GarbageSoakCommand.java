@@ -1,0 +1,44 @@
+package dev.halfmoon.bench;
+
+import dev.halfmoon.bench.soak.GarbageSoak;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code halfmoon-bench garbage-soak}: see {@link GarbageSoak}. */
+@Command(name = "garbage-soak", mixinStandardHelpOptions = true,
+        description = "Feed a Halfmoon broker and name server bad frames (random, truncated, bit-flipped, huge lengths, "
+                + "garbled or missing headers, unknown codes) and slow-loris connections while a well-behaved official "
+                + "client sends and consumes; exit 0 only if it saw no error and no stall over a second, got everything, "
+                + "and the broker's heap did not grow.")
+public final class GarbageSoakCommand implements Callable<Integer> {
+    @Option(names = "--frames", defaultValue = "1000000", description = "Bad frames to send (default ${DEFAULT-VALUE}).")
+    long frames;
+
+    @Option(names = "--attackers", defaultValue = "2", description = "Attacking threads (default ${DEFAULT-VALUE}).")
+    int attackers;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        System.setProperty("rocketmq.client.logUseSlf4j", "true");
+        Path dir = Files.createTempDirectory("halfmoon-garbage-soak");
+        try {
+            GarbageSoak.Report report = new GarbageSoak(dir, frames, attackers, seed, System.out).run();
+            System.out.println(report);
+            if (!report.ok()) {
+                System.out.println("the data dir and the broker's output (process.log) are kept in " + dir);
+                return 1;
+            }
+            LogBenchmark.deleteQuietly(dir);
+            return 0;
+        } catch (Exception e) {
+            System.out.println("the data dir and the broker's output (process.log) are kept in " + dir);
+            throw e;
+        }
+    }
+}

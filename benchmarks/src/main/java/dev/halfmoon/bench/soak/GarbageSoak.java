@@ -1,0 +1,275 @@
+package dev.halfmoon.bench.soak;
+
+import dev.halfmoon.bench.BenchTopics;
+import dev.halfmoon.testkit.HalfmoonProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.Message;
+
+/**
+ * Feeds a Halfmoon broker and its name server bad frames ({@link Garbage}) from several
+ * connections, with slow-loris connections on the side, while a well-behaved official client
+ * sends and consumes on its own connections; checks the client saw no error and no stall over a
+ * second, everything sent arrived, both servers still run, and the broker's heap after a full GC
+ * did not grow. Not thread-safe; one run per instance.
+ */
+public final class GarbageSoak {
+    private static final String TOPIC = "GarbageSoak";
+    /** The topic the bad frames name (real ones, damaged or not, do store messages there). */
+    private static final String TARGET = "GarbageTarget";
+
+    private final Path dataDir;
+    private final long frames;
+    private final int attackers;
+    private final long seed;
+    private final PrintStream out;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong connections = new AtomicLong();
+
+    public GarbageSoak(Path dataDir, long frames, int attackers, long seed, PrintStream out) {
+        this.dataDir = dataDir;
+        this.frames = frames;
+        this.attackers = attackers;
+        this.seed = seed;
+        this.out = out;
+    }
+
+    /** What the run found. */
+    public record Report(long requested, long frames, long connections, long clientSends, long clientErrors, long maxSendMs,
+                         long received, boolean brokerAlive, long heapBeforeMib, long heapAfterMib, long brokerErrors,
+                         long elapsedMs) {
+        public boolean ok() {
+            return frames >= requested && brokerErrors == 0 && clientErrors == 0 && maxSendMs <= 1000 && received == clientSends && brokerAlive
+                    && heapAfterMib <= heapBeforeMib + 64;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%,d bad frames on %,d connections in %.1f s; the well-behaved client sent %,d (%d errors, "
+                            + "slowest %d ms) and received %,d; broker alive: %s, %d ERROR lines in its log; heap after full GC %d MiB -> %d MiB "
+                            + "-> %s", frames, connections, elapsedMs / 1000.0, clientSends, clientErrors, maxSendMs, received,
+                    brokerAlive, brokerErrors, heapBeforeMib, heapAfterMib, ok() ? "OK" : "FAILED");
+        }
+    }
+
+    public Report run() throws Exception {
+        try (HalfmoonProcess broker = HalfmoonProcess.start(dataDir, List.of("registerNameServerPeriod=1000"))) {
+            BenchTopics.create(broker.broker(), broker.namesrv(), TOPIC);
+            BenchTopics.create(broker.broker(), broker.namesrv(), TARGET);
+            Set<Long> received = ConcurrentHashMap.newKeySet();
+            DefaultMQPushConsumer consumer = consumer(broker.namesrv(), received);
+            DefaultMQProducer producer = producer(broker.namesrv());
+            AtomicBoolean attacking = new AtomicBoolean(true);
+            AtomicLong clientSends = new AtomicLong();
+            AtomicLong clientErrors = new AtomicLong();
+            AtomicLong maxSendMs = new AtomicLong();
+            try {
+                Thread client = new Thread(() -> wellBehaved(producer, attacking, clientSends, clientErrors, maxSendMs),
+                        "well-behaved-client");
+                client.start();
+                TimeUnit.SECONDS.sleep(2);
+                long heapBefore = Heap.usedAfterFullGcMib(broker.pid());
+                long begin = System.nanoTime();
+                List<Thread> threads = attack(broker, attacking);
+                for (Thread t : threads) {
+                    t.join();
+                }
+                long elapsed = (System.nanoTime() - begin) / 1_000_000;
+                TimeUnit.SECONDS.sleep(1);
+                attacking.set(false);
+                client.join(10_000);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (missing(received, clientSends.get()) > 0 && System.nanoTime() < deadline) {
+                    TimeUnit.MILLISECONDS.sleep(100);
+                }
+                long heapAfter = Heap.usedAfterFullGcMib(broker.pid());
+                return new Report(frames, sent.get(), connections.get(), clientSends.get(), clientErrors.get(), maxSendMs.get(),
+                        clientSends.get() - missing(received, clientSends.get()), broker.isAlive(), heapBefore, heapAfter,
+                        errorLines(dataDir.resolve("process.log")), elapsed);
+            } finally {
+                attacking.set(false);
+                producer.shutdown();
+                consumer.shutdown();
+            }
+        }
+    }
+
+    /** ERROR lines the broker wrote: a bad frame must be refused, never make a processor fail. */
+    private long errorLines(Path log) throws IOException {
+        try (var lines = java.nio.file.Files.lines(log)) {
+            return lines.filter(l -> l.contains(" ERROR ")).peek(l -> out.println("  [garbage soak] broker: " + l)).count();
+        }
+    }
+
+    private static long missing(Set<Long> received, long sends) {
+        long missing = 0;
+        for (long id = 0; id < sends; id++) {
+            missing += received.contains(id) ? 0 : 1;
+        }
+        return missing;
+    }
+
+    private List<Thread> attack(HalfmoonProcess broker, AtomicBoolean attacking) {
+        List<byte[]> brokerFrames = RealFrames.broker(TARGET);
+        List<byte[]> namesrvFrames = RealFrames.namesrv(TARGET);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < attackers; i++) {
+            boolean atNamesrv = i % 4 == 3;
+            Garbage garbage = new Garbage(new Random(seed + i), atNamesrv ? namesrvFrames : brokerFrames);
+            InetSocketAddress target = address(atNamesrv ? broker.namesrv() : broker.broker());
+            Thread t = new Thread(() -> attackLoop(target, garbage), "attacker-" + i);
+            t.start();
+            threads.add(t);
+        }
+        Thread slow = new Thread(() -> slowLoris(address(broker.broker()), attacking), "slow-loris");
+        slow.setDaemon(true);
+        slow.start();
+        return threads;
+    }
+
+    private void attackLoop(InetSocketAddress target, Garbage garbage) {
+        long reportEvery = Math.max(1, frames / 10);
+        while (sent.get() < frames) {
+            try (Socket s = new Socket()) {
+                s.setSoLinger(true, 0);
+                s.setTcpNoDelay(true);
+                s.connect(target, 2000);
+                connections.incrementAndGet();
+                OutputStream o = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                for (int i = 0; i < 16 && sent.get() < frames; i++) {
+                    Garbage.Piece piece = garbage.next();
+                    o.write(piece.bytes());
+                    long n = sent.incrementAndGet();
+                    if (n % reportEvery == 0) {
+                        out.printf("  [garbage soak] %,d / %,d bad frames, %,d connections%n", n, frames, connections.get());
+                    }
+                    discard(in);
+                    if (!piece.survivable()) {
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                // the server closed it, as it should for garbage
+            }
+        }
+    }
+
+    private static void discard(InputStream in) throws IOException {
+        int available = in.available();
+        if (available > 0) {
+            in.skip(available);
+        }
+    }
+
+    /** Connections that declare a big frame and trickle it a byte at a time, 20 at once, 10 s each. */
+    private void slowLoris(InetSocketAddress target, AtomicBoolean attacking) {
+        List<Socket> open = new ArrayList<>();
+        List<Long> openedAt = new ArrayList<>();
+        try {
+            while (attacking.get()) {
+                while (open.size() < 20) {
+                    Socket s = new Socket();
+                    s.setSoLinger(true, 0);
+                    s.connect(target, 2000);
+                    s.getOutputStream().write(ByteBuffer.allocate(4).putInt(8 << 20).array());
+                    open.add(s);
+                    openedAt.add(System.nanoTime());
+                }
+                for (int i = open.size() - 1; i >= 0; i--) {
+                    try {
+                        open.get(i).getOutputStream().write(0x7B);
+                    } catch (IOException e) {
+                        open.remove(i).close();
+                        openedAt.remove(i);
+                        continue;
+                    }
+                    if (System.nanoTime() - openedAt.get(i) > TimeUnit.SECONDS.toNanos(10)) {
+                        open.remove(i).close();
+                        openedAt.remove(i);
+                    }
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        } catch (IOException | InterruptedException e) {
+            // stop trickling
+        } finally {
+            for (Socket s : open) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+
+    private static void wellBehaved(DefaultMQProducer producer, AtomicBoolean attacking, AtomicLong sends, AtomicLong errors,
+                                    AtomicLong maxMs) {
+        long id = 0;
+        while (attacking.get()) {
+            long t0 = System.nanoTime();
+            try {
+                producer.send(new Message(TOPIC, ByteBuffer.allocate(64).putLong(id).array()));
+                sends.incrementAndGet();
+                id++;
+            } catch (Exception e) {
+                errors.incrementAndGet();
+            }
+            maxMs.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
+            try {
+                TimeUnit.MILLISECONDS.sleep(5);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static DefaultMQProducer producer(String namesrv) throws Exception {
+        DefaultMQProducer p = new DefaultMQProducer("garbage-soak-producer");
+        p.setNamesrvAddr(namesrv);
+        p.setInstanceName("gs-p-" + System.nanoTime());
+        p.setSendMsgTimeout(5000);
+        p.setRetryTimesWhenSendFailed(0);
+        p.start();
+        return p;
+    }
+
+    private static DefaultMQPushConsumer consumer(String namesrv, Set<Long> received) throws Exception {
+        DefaultMQPushConsumer c = new DefaultMQPushConsumer("garbage-soak-consumer");
+        c.setNamesrvAddr(namesrv);
+        c.setInstanceName("gs-c-" + System.nanoTime());
+        c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        c.subscribe(TOPIC, "*");
+        c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+            msgs.forEach(m -> received.add(ByteBuffer.wrap(m.getBody()).getLong()));
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        c.start();
+        return c;
+    }
+
+    private static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+}
