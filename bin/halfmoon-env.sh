@@ -8,13 +8,36 @@ halfmoon_classpath() {
   local script="$1" module="$2" jar="$3"
   if [ -d "$home/lib" ]; then
     HALFMOON_CP="$home/lib/*"
+    HALFMOON_NATIVE="$home/lib/native"
     return
   fi
+  HALFMOON_NATIVE="$home/broker/target/native"
   if [ ! -f "$home/$module/target/$jar" ]; then
     echo "$script: $home/$module/target/$jar is missing; build first with: mvn -B -q package -DskipTests" >&2
     exit 2
   fi
   HALFMOON_CP="$home/$module/target/$jar:$home/$module/target/lib/*"
+}
+
+# JVM options for the servers: RocksDB's native library from lib/native (no extraction to /tmp), and a
+# class-data-sharing archive of Halfmoon's classes (AppCDS) that makes later starts faster. The first start
+# writes the archive when the JVM exits (in $HALFMOON_CACHE_DIR, default ~/.cache/halfmoon); it is keyed
+# by the jars, so a new build makes a new one.
+halfmoon_jvm_opts() {
+  local name="$1" key cache
+  key=$(ls -l $(echo "$HALFMOON_CP" | tr ':' ' ') 2>/dev/null | cksum | cut -d' ' -f1)
+  cache="${HALFMOON_CACHE_DIR:-${HOME:-/tmp}/.cache/halfmoon}"
+  local opts="-Djava.library.path=$HALFMOON_NATIVE -Xlog:cds=off -Xlog:cds+dynamic=off"
+  if [ "${HALFMOON_CDS:-on}" = "on" ] && mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ]; then
+    local archive="$cache/$name-$key.jsa"
+    if [ -f "$archive" ]; then
+      opts="$opts -XX:SharedArchiveFile=$archive"
+    else
+      rm -f "$cache/$name"-*.jsa
+      opts="$opts -XX:ArchiveClassesAtExit=$archive"
+    fi
+  fi
+  echo "$opts"
 }
 
 # Server logs: conf/logback.xml writes to the console and to $HALFMOON_LOG_DIR/<name>.log (rolled daily and at 100 MB).

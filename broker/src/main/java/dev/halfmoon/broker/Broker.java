@@ -140,11 +140,11 @@ public final class Broker implements AutoCloseable {
         TopicRegistry topics = TopicRegistry.load(metadata.table(MetadataTable.TOPICS, Codec.STRING,
                 new JsonCodec<>(TopicConfig.class)), clock);
         if (config.messaging().autoCreateTopicEnable()) {
-            topics.ensure(TopicRegistry.AUTO_CREATE_TOPIC_KEY, config.messaging().defaultTopicQueueNums(),
+            topics.ensureAtStart(TopicRegistry.AUTO_CREATE_TOPIC_KEY, config.messaging().defaultTopicQueueNums(),
                     Perm.READ_WRITE | Perm.INHERIT);
         }
-        topics.ensure(TxnTopics.CHECK_MAX_TIME, 1, Perm.READ);
-        topics.ensure(Scheduling.TOPIC, config.messaging().delayLevels().max(), Perm.READ_WRITE);
+        topics.ensureAtStart(TxnTopics.CHECK_MAX_TIME, 1, Perm.READ);
+        topics.ensureAtStart(Scheduling.TOPIC, config.messaging().delayLevels().max(), Perm.READ_WRITE);
         SubscriptionGroups groups = new SubscriptionGroups(new ConfigTable<>(metadata.table(MetadataTable.SUBSCRIPTION_GROUPS,
                 Codec.STRING, new JsonCodec<>(SubscriptionGroupConfig.class)), clock), config.messaging().autoCreateSubscriptionGroup());
         ConsumerOffsets offsets = ConsumerOffsets.load(metadata.table(MetadataTable.CONSUMER_OFFSETS, Codec.STRING, Codec.LONG));

@@ -23,6 +23,7 @@ public final class BrokerMain implements Callable<Integer> {
     StartupOptions options = new StartupOptions();
 
     public static void main(String[] args) {
+        BrokerMain.warmUpInBackground();
         int code = new CommandLine(new BrokerMain()).execute(args);
         if (code != 0) {
             System.exit(code);
@@ -54,6 +55,25 @@ public final class BrokerMain implements Callable<Integer> {
         broker.httpAddress().ifPresent(http -> System.out.println("Halfmoon console and /metrics at " + http));
         awaitTermination(broker);
         return 0;
+    }
+
+    /**
+     * Starts what takes long to initialise and is needed anyway (logging, RocksDB's native library)
+     * on a background thread while the command line is parsed: start-up time users wait for.
+     */
+    static void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            org.slf4j.LoggerFactory.getILoggerFactory();
+            org.rocksdb.RocksDB.loadLibrary();
+            dev.halfmoon.remoting.Json.encode(java.util.Map.of("warm", 1));
+            try {
+                Class.forName("io.micrometer.prometheusmetrics.PrometheusMeterRegistry");
+            } catch (ClassNotFoundException e) {
+                // not needed
+            }
+        }, "halfmoon-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Blocks until the JVM is asked to stop, then closes {@code resources} in order. */

@@ -53,12 +53,26 @@ public final class ConfigTable<T> {
 
     /** The entry, created with {@code create} if absent (once, even under races). */
     public synchronized T ensure(String name, Function<String, T> create) {
+        return ensure(name, create, true);
+    }
+
+    /**
+     * Like {@link #ensure(String, Function)}; when not {@code durable} the creation is written
+     * without waiting for the disk (for entries ensured again at every start).
+     */
+    public synchronized T ensure(String name, Function<String, T> create, boolean durable) {
         T existing = entries.get(name);
         if (existing != null) {
             return existing;
         }
         T created = create.apply(name);
-        put(name, created);
+        entries.put(name, created);
+        if (durable) {
+            table.put(name, created);
+        } else {
+            table.putUnsynced(name, created);
+        }
+        changed();
         return created;
     }
 

@@ -25,6 +25,7 @@ public final class StandaloneMain implements Callable<Integer> {
     StartupOptions options = new StartupOptions();
 
     public static void main(String[] args) {
+        BrokerMain.warmUpInBackground();
         int code = new CommandLine(new StandaloneMain()).execute(args);
         if (code != 0) {
             System.exit(code);

@@ -53,11 +53,18 @@ public final class TopicRegistry {
 
     /** Creates {@code topic} with {@code queues} read/write queues and {@code perm} if it does not exist. */
     public TopicConfig ensure(String topic, int queues, int perm) {
-        return topics.ensure(topic, name -> {
-            TopicConfig created = new TopicConfig(name, queues, queues, perm, "SINGLE_TAG", 0, false);
-            log("created", created);
-            return created;
-        });
+        return topics.ensure(topic, name -> created(name, queues, perm));
+    }
+
+    /** A broker's own topic, made at every start: written without waiting for the disk. */
+    public TopicConfig ensureAtStart(String topic, int queues, int perm) {
+        return topics.ensure(topic, name -> created(name, queues, perm), false);
+    }
+
+    private static TopicConfig created(String name, int queues, int perm) {
+        TopicConfig created = new TopicConfig(name, queues, queues, perm, "SINGLE_TAG", 0, false);
+        log("created", created);
+        return created;
     }
 
     /** Deletes a topic's configuration; false if it did not exist. */

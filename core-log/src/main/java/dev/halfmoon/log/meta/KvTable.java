@@ -19,6 +19,7 @@ public final class KvTable<K, V> {
     private final RocksDB db;
     private final ColumnFamilyHandle family;
     private final MetadataTable table;
+    private static final WriteOptions UNSYNCED = new WriteOptions();
     private final WriteOptions writeOptions;
     private final Codec<K> keys;
     private final Codec<V> values;
@@ -46,6 +47,18 @@ public final class KvTable<K, V> {
     public void put(K key, V value) {
         try {
             db.put(family, writeOptions, keys.encode(key), values.encode(value));
+        } catch (RocksDBException e) {
+            throw new MetadataException("write " + key + " to " + table, e);
+        }
+    }
+
+    /**
+     * Writes without waiting for the disk, even on a synced table (for entries that are recreated
+     * at every start anyway). The next synced write makes it durable too.
+     */
+    public void putUnsynced(K key, V value) {
+        try {
+            db.put(family, UNSYNCED, keys.encode(key), values.encode(value));
         } catch (RocksDBException e) {
             throw new MetadataException("write " + key + " to " + table, e);
         }
