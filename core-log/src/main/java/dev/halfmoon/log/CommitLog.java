@@ -108,6 +108,7 @@ final class CommitLog implements RecordAppender {
             return CompletableFuture.completedFuture(AppendResult.failed(refusal));
         }
         List<AppendedRecord> placed = new ArrayList<>(records.size());
+        CompletableFuture<Boolean> durable = null;
         try {
             Segment segment = activeSegmentFor(frameSize);
             long frameStart = writtenOffset;
@@ -115,16 +116,18 @@ final class CommitLog implements RecordAppender {
             segment.allocate(position, position + frameSize);
             fillFrame(segment.writable(position, frameSize), records, recordBytes, frameStart, placed);
             queueOffsets.commit();
+            // Under SYNC the waiter is registered before the flusher can see the new end, so no flush
+            // can cover these bytes without completing it.
+            durable = groupCommit == null ? null : groupCommit.register(frameStart + frameSize);
             writtenOffset = frameStart + frameSize;
         } catch (LogIOException e) {
             queueOffsets.rollback();
             return CompletableFuture.completedFuture(AppendResult.failed(onWriteFailure(e)));
         }
         AppendResult result = new AppendResult(AppendStatus.OK, placed);
-        CompletableFuture<AppendResult> done = groupCommit == null
+        CompletableFuture<AppendResult> done = durable == null
                 ? CompletableFuture.completedFuture(result)
-                : groupCommit.register(writtenOffset).thenApply(
-                        durable -> durable ? result : AppendResult.failed(AppendStatus.STORE_FAILED));
+                : durable.thenApply(ok -> ok ? result : AppendResult.failed(AppendStatus.STORE_FAILED));
         afterWrite.raise();
         return done;
     }

@@ -35,6 +35,11 @@ final class Flusher implements ServiceThread.Work {
     @Override
     public int doWork() {
         if (log.writtenOffset() <= log.flushedOffset()) {
+            if (groupCommit != null) {
+                // An appender publishes its end offset before it registers as a waiter; a flush that ran
+                // in between covered its bytes but could not complete it. Complete such waiters now.
+                groupCommit.completeUpTo(log.flushedOffset());
+            }
             return 0;
         }
         long flushed;

@@ -41,7 +41,7 @@ class TransactionCoordinatorTest {
     }
 
     private PrepareResult prepare(String topic, String body) {
-        PrepareResult r = fx.coordinator.prepare(message(topic, 1, body, "PG")).join();
+        PrepareResult r = fx.coordinator.prepare(message(topic, 1, body, "PG")).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
         assertTrue(r.ok());
         return r;
     }
@@ -51,7 +51,7 @@ class TransactionCoordinatorTest {
     }
 
     private EndResult end(PrepareResult half, Decision decision, Resolver by, String group) {
-        return fx.coordinator.end(new EndRequest(group, half.half().commitLogOffset(), half.transactionId(), decision, by)).join();
+        return fx.coordinator.end(new EndRequest(group, half.half().commitLogOffset(), half.transactionId(), decision, by)).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
     }
 
     private List<RecordView> consumable(String topic) {
@@ -117,7 +117,7 @@ class TransactionCoordinatorTest {
         assertEquals(EndStatus.WRONG_GROUP, wrong.status());
         assertTrue(wrong.message().contains("PG"));
         assertEquals(1, fx.coordinator.index().size());
-        EndResult unknown = fx.coordinator.end(new EndRequest("PG", 123456789L, "nope", Decision.COMMIT, Resolver.PRODUCER)).join();
+        EndResult unknown = fx.coordinator.end(new EndRequest("PG", 123456789L, "nope", Decision.COMMIT, Resolver.PRODUCER)).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
         assertEquals(EndStatus.NOT_FOUND, unknown.status());
         assertTrue(consumable("orders").isEmpty());
     }
@@ -146,10 +146,10 @@ class TransactionCoordinatorTest {
         PrepareResult b = prepare("orders", "b");
         PrepareResult c = prepare("orders", "c");
         end(b, Decision.COMMIT, Resolver.PRODUCER);
-        fx.coordinator.recordCheck(a.half().commitLogOffset(), "client-1@127.0.0.1:5555", 42).join();
-        fx.coordinator.recordCheck(a.half().commitLogOffset(), "client-2@127.0.0.1:5556", 43).join();
+        fx.coordinator.recordCheck(a.half().commitLogOffset(), "client-1@127.0.0.1:5555", 42).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        fx.coordinator.recordCheck(a.half().commitLogOffset(), "client-2@127.0.0.1:5556", 43).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
         fx.coordinator.checkpoint();
-        fx.coordinator.recordCheck(c.half().commitLogOffset(), "client-1@127.0.0.1:5555", 44).join();
+        fx.coordinator.recordCheck(c.half().commitLogOffset(), "client-1@127.0.0.1:5555", 44).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
         PrepareResult d = prepare("orders", "d");
 
         fx.reopen();
@@ -187,7 +187,7 @@ class TransactionCoordinatorTest {
     @Test
     void givingUpRollsBackCopiesTheHalfForInspectionAndRefusesLateAnswers() {
         PrepareResult half = prepare("orders", "g");
-        EndResult r = fx.coordinator.giveUp(half.half().commitLogOffset()).join();
+        EndResult r = fx.coordinator.giveUp(half.half().commitLogOffset()).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
         assertEquals(TransactionState.GIVEN_UP, r.state());
         await().until(() -> fx.store.maxQueueOffset(TxnTopics.CHECK_MAX_TIME, 0) == 1);
         RecordView copy = RecordView.of(fx.store.readQueue(TxnTopics.CHECK_MAX_TIME, 0, 0, 1, 1 << 20, null)
@@ -202,7 +202,7 @@ class TransactionCoordinatorTest {
     @Test
     void adminCanListFindAndResolvePendingTransactions() {
         PrepareResult a = prepare("orders", "a");
-        PrepareResult b = fx.coordinator.prepare(message("payments", 1, "b", "PG2")).join();
+        PrepareResult b = fx.coordinator.prepare(message("payments", 1, "b", "PG2")).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
         PendingPage all = fx.coordinator.list(PendingQuery.all());
         assertEquals(2, all.total());
         assertEquals(1, fx.coordinator.list(new PendingQuery("payments", null, 0, 0, 10)).total());
@@ -215,14 +215,14 @@ class TransactionCoordinatorTest {
         assertEquals(a.half().commitLogOffset(), fx.coordinator.find(a.transactionId()).orElseThrow().halfOffset());
         assertTrue(fx.coordinator.find(Long.toString(a.half().commitLogOffset())).isPresent());
         assertTrue(fx.coordinator.find(fx.coordinator.offsetMessageId(a.half().commitLogOffset())).isPresent());
-        assertEquals(EndStatus.APPLIED, fx.coordinator.resolveByAdmin(b.transactionId(), Decision.COMMIT).join().status());
+        assertEquals(EndStatus.APPLIED, fx.coordinator.resolveByAdmin(b.transactionId(), Decision.COMMIT).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join().status());
         await().until(() -> fx.store.maxQueueOffset("payments", 1) == 1);
     }
 
     @Test
     void immunityTimeOnlyMovesTheFirstDeadline() {
         PrepareResult half = fx.coordinator.prepare(message("orders", 1, "i", "PG",
-                Map.of(MessageProperty.CHECK_IMMUNITY_TIME_IN_SECONDS, "60"))).join();
+                Map.of(MessageProperty.CHECK_IMMUNITY_TIME_IN_SECONDS, "60"))).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
         PendingTransaction t = fx.coordinator.index().get(half.half().commitLogOffset()).orElseThrow();
         assertEquals(60_000, t.timeoutMs());
         assertEquals(t.storeTimestamp() + 60_000, t.nextCheckMs());
