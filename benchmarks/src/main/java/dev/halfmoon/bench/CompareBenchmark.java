@@ -30,6 +30,16 @@ public final class CompareBenchmark implements Callable<Integer> {
     @Option(names = "--messages", defaultValue = "20000", description = "Plain messages per broker and mode (default ${DEFAULT-VALUE}).")
     int messages;
 
+    @Option(names = "--warmup", defaultValue = "60000",
+            description = "Transactions and plain messages run against each broker before measuring, so both are "
+                    + "measured warm, as they run in production, and not while their JIT compilers still take half the "
+                    + "CPU (default ${DEFAULT-VALUE}, about what both need to settle here; 0 measures from a cold start).")
+    int warmup;
+
+    @Option(names = "--threads", description = "Also print where each broker's CPU went during the measured "
+            + "transactions, by thread (Linux names, truncated to 15 characters); for profiling.")
+    boolean threads;
+
     @Option(names = "--producers", defaultValue = "4", description = "Producer threads (default ${DEFAULT-VALUE}).")
     int producers;
 
@@ -54,7 +64,7 @@ public final class CompareBenchmark implements Callable<Integer> {
 
     /** One broker's figures in one mode. */
     record Result(String broker, String mode, TxReport transactions, MsgReport messaging, long rssMib, long startMs,
-                  double txCpuMsPer1000) {
+                  double txCpuMsPer1000, double clientCpuMsPer1000) {
     }
 
     @Override
@@ -84,11 +94,11 @@ public final class CompareBenchmark implements Callable<Integer> {
             for (String which : brokers) {
                 results.add(run(which.trim().toLowerCase(), mode));
             }
-            print(mode, results.stream().filter(r -> r.mode().equals(mode)).toList());
+            print(mode, results.stream().filter(r -> r.mode().equals(mode)).toList(), warmup);
         }
         watchdog.interrupt();
         Files.writeString(json, new String(Json.encode(Map.of("machine", machine(), "transactions", transactions,
-                "messages", messages, "producers", producers, "bodyBytes", size, "results", results)),
+                "messages", messages, "warmup", warmup, "producers", producers, "bodyBytes", size, "results", results)),
                 java.nio.charset.StandardCharsets.UTF_8));
         System.out.println("results written to " + json.toAbsolutePath());
         Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -102,16 +112,40 @@ public final class CompareBenchmark implements Callable<Integer> {
             System.out.printf("[%s] %s routable %d ms after launch; %d transactions%n", mode, s.name(), s.startToRoutableMs(),
                     transactions);
             String label = mode + " " + s.name();
+            if (warmup > 0) {
+                System.out.printf("[%s] warming up %s: %d transactions and %d messages, not measured%n", mode, s.name(),
+                        warmup, warmup);
+                new TransactionLoad(s.namesrv(), s.broker(), warmup, producers, size, TX_TIMEOUT_MS)
+                        .run(label + " warm-up tx", 0, 0);
+                new MessagingLoad(s.namesrv(), s.broker(), warmup, producers, size).run(label + " warm-up msg");
+            }
             long cpuBefore = Rss.cpuMs(s.brokerPid());
+            long clientCpuBefore = Rss.cpuMs(ProcessHandle.current().pid());
+            Map<String, Long> threadsBefore = threads ? Rss.threadCpuMs(s.brokerPid()) : Map.of();
             TxReport tx = new TransactionLoad(s.namesrv(), s.broker(), transactions, producers, size, TX_TIMEOUT_MS)
                     .run(label + " tx", 0, s.startToRoutableMs());
             double cpuPer1000 = (Rss.cpuMs(s.brokerPid()) - cpuBefore) * 1000.0 / transactions;
+            double clientCpuPer1000 = (Rss.cpuMs(ProcessHandle.current().pid()) - clientCpuBefore) * 1000.0 / transactions;
+            if (threads) {
+                printThreads(label, threadsBefore, Rss.threadCpuMs(s.brokerPid()));
+            }
             System.out.printf("[%s] %d plain messages%n", mode, messages);
             MsgReport msg = new MessagingLoad(s.namesrv(), s.broker(), messages, producers, size).run(label + " msg");
-            return new Result(s.name(), mode, tx, msg, Rss.mib(s.brokerPid()), s.startToRoutableMs(), cpuPer1000);
+            return new Result(s.name(), mode, tx, msg, Rss.mib(s.brokerPid()), s.startToRoutableMs(), cpuPer1000,
+                    clientCpuPer1000);
         } finally {
             s.close();
         }
+    }
+
+    private void printThreads(String label, Map<String, Long> before, Map<String, Long> after) {
+        System.out.printf("[%s] broker CPU by thread during the measured transactions, ms per 1000 tx:%n", label);
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(15)
+                .forEach(e -> System.out.printf("  %8.1f  %s%n", e.getValue() * 1000.0 / transactions, e.getKey()));
     }
 
     private ServerUnderTest start(String which, String mode) throws Exception {
@@ -139,7 +173,7 @@ public final class CompareBenchmark implements Callable<Integer> {
     }
 
     /** One table: a row per figure, a column per broker, and Halfmoon / RocketMQ when both ran. */
-    static void print(String mode, List<Result> rows) {
+    static void print(String mode, List<Result> rows, int warmup) {
         System.out.printf("%n== %s ==%n", mode);
         Result r = rows.stream().filter(x -> x.broker().startsWith("RocketMQ")).findFirst().orElse(null);
         Result h = rows.stream().filter(x -> x.broker().equals("Halfmoon")).findFirst().orElse(null);
@@ -155,6 +189,7 @@ public final class CompareBenchmark implements Callable<Integer> {
         line("rolled-back seen", r, h, x -> x.transactions().rolledBackSeen());
         line("duplicates", r, h, x -> x.transactions().duplicates());
         line("broker CPU ms / 1000 tx", r, h, Result::txCpuMsPer1000);
+        line("client CPU ms / 1000 tx", r, h, Result::clientCpuMsPer1000);
         line("messages/s (sync send)", r, h, x -> x.messaging().perSecond());
         line("msg end-to-end p50 ms", r, h, x -> x.messaging().e2eP50Ms());
         line("msg end-to-end p99 ms", r, h, x -> x.messaging().e2eP99Ms());
@@ -162,7 +197,8 @@ public final class CompareBenchmark implements Callable<Integer> {
         line("messages received", r, h, x -> x.messaging().received());
         line("broker RSS MiB", r, h, x -> x.rssMib());
         line("start to routable ms", r, h, x -> x.startMs());
-        System.out.println("(check-back delay is after the transaction's 3 s deadline; ratio = Halfmoon / RocketMQ)");
+        System.out.println("(check-back delay is after the transaction's 3 s deadline; ratio = Halfmoon / RocketMQ; "
+                + (warmup > 0 ? "measured after " + warmup + " warm-up transactions and messages)" : "measured from a cold start)"));
     }
 
     private static void line(String label, Result r, Result h, java.util.function.ToDoubleFunction<Result> f) {

@@ -2,7 +2,8 @@ package dev.halfmoon.remoting;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -97,35 +97,79 @@ public final class HeaderCodec {
         return type == SerializeType.ROCKETMQ ? decodeBinary(header, body) : decodeJson(header, body);
     }
 
+    /**
+     * Decodes a JSON header by streaming through it (no tree): it is parsed for every request a
+     * 4.x client sends. Unknown properties are skipped; {@code extFields} values that are not
+     * strings keep their JSON text, nulls are left out.
+     */
     static RemotingCommand decodeJson(byte[] header, byte[] body) {
-        JsonNode node;
-        try {
-            node = READER.readTree(header);
+        Integer code = null;
+        String language = "JAVA";
+        int version = 0;
+        int opaque = 0;
+        int flag = 0;
+        String remark = null;
+        Map<String, String> ext = null;
+        try (JsonParser p = READER.createParser(header)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new RemotingDecodeException("header is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "code" -> code = value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
+                            ? p.getIntValue() : null;
+                    case "extFields" -> ext = value == JsonToken.START_OBJECT ? extFields(p) : skip(p, null);
+                    case "language" -> language = value.isScalarValue() ? p.getValueAsString("JAVA") : skip(p, "JAVA");
+                    case "version" -> version = intValue(p, value);
+                    case "opaque" -> opaque = intValue(p, value);
+                    case "flag" -> flag = intValue(p, value);
+                    case "remark" -> remark = value == JsonToken.VALUE_NULL ? null
+                            : value.isScalarValue() ? p.getValueAsString() : READER.readTree(p).toString();
+                    default -> p.skipChildren();
+                }
+                if (name.equals("code") && code == null) {
+                    throw new RemotingDecodeException("header has no integer 'code'");
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                throw new RemotingDecodeException("header is not a JSON object");
+            }
         } catch (IOException e) {
             throw new RemotingDecodeException("header is not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
         }
-        if (node == null || !node.isObject()) {
-            throw new RemotingDecodeException("header is not a JSON object");
-        }
-        JsonNode code = node.get("code");
-        if (code == null || !code.canConvertToInt()) {
+        if (code == null) {
             throw new RemotingDecodeException("header has no integer 'code'");
         }
-        Map<String, String> ext = null;
-        JsonNode extNode = node.get("extFields");
-        if (extNode != null && extNode.isObject()) {
-            ext = new HashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = extNode.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getValue().isNull()) {
-                    ext.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
-                }
+        return new RemotingCommand(code, LanguageCode.named(language), version, opaque, flag, remark, ext, body, null,
+                SerializeType.JSON);
+    }
+
+    private static Map<String, String> extFields(JsonParser p) throws IOException {
+        Map<String, String> ext = new HashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken value = p.nextToken();
+            if (value == JsonToken.VALUE_NULL) {
+                continue;
             }
+            ext.put(key, value.isScalarValue() ? p.getValueAsString() : READER.readTree(p).toString());
         }
-        JsonNode remark = node.get("remark");
-        return new RemotingCommand(code.asInt(), LanguageCode.named(node.path("language").asText("JAVA")),
-                node.path("version").asInt(0), node.path("opaque").asInt(0), node.path("flag").asInt(0),
-                remark == null || remark.isNull() ? null : remark.asText(), ext, body, null, SerializeType.JSON);
+        return ext;
+    }
+
+    private static int intValue(JsonParser p, JsonToken value) throws IOException {
+        if (value.isStructStart()) {
+            p.skipChildren();
+            return 0;
+        }
+        return p.getValueAsInt(0);
+    }
+
+    private static <T> T skip(JsonParser p, T result) throws IOException {
+        p.skipChildren();
+        return result;
     }
 
     static RemotingCommand decodeBinary(byte[] header, byte[] body) {
