@@ -35,15 +35,10 @@ final class HalfmoonServer implements ServerUnderTest {
                 Map.of("HALFMOON_LOG_DIR", dir.resolve("logs").toString()));
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (p.valueAfter("Halfmoon broker listening on ") == null && p.isAlive() && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(5);
-            }
-            String namesrv = p.valueAfter("Halfmoon name server listening on ");
-            String broker = p.valueAfter("Halfmoon broker listening on ");
-            if (namesrv == null || broker == null) {
-                throw new IOException("Halfmoon did not start: " + p.text());
-            }
-            long routable = ServerUnderTest.awaitRoutable(namesrv, broker, 60_000, p::isAlive);
+            // the name server's address is printed as soon as it listens: routable is when it routes to a broker
+            String namesrv = awaitLine(p, "Halfmoon name server listening on ", deadline);
+            long routable = ServerUnderTest.awaitRoutable(namesrv, null, 60_000, p::isAlive);
+            String broker = awaitLine(p, "Halfmoon broker listening on ", deadline);
             return new HalfmoonServer(dir, p, namesrv, broker, (routable - launched) / 1_000_000);
         } catch (IOException | RuntimeException | InterruptedException e) {
             p.stop();
@@ -51,6 +46,17 @@ final class HalfmoonServer implements ServerUnderTest {
             LogBenchmark.deleteQuietly(dir);
             throw e;
         }
+    }
+
+    private static String awaitLine(ScriptProcess p, String prefix, long deadline) throws IOException, InterruptedException {
+        while (p.valueAfter(prefix) == null && p.isAlive() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(2);
+        }
+        String value = p.valueAfter(prefix);
+        if (value == null) {
+            throw new IOException("Halfmoon did not start: " + p.text());
+        }
+        return value;
     }
 
     @Override

@@ -73,7 +73,8 @@ interface ServerUnderTest extends AutoCloseable {
                     RemotingCommand r = client.invokeSync(namesrv, RemotingCommand.request(RequestCode.GET_BROKER_CLUSTER_INFO,
                             Map.of(), null), 1000);
                     if (r.code() == ResponseCode.SUCCESS && r.body() != null && Json.decode(r.body(), ClusterInfo.class)
-                            .brokerAddrTable().values().stream().anyMatch(b -> b.brokerAddrs().containsValue(brokerAddress))) {
+                            .brokerAddrTable().values().stream().anyMatch(b -> brokerAddress == null ? !b.brokerAddrs().isEmpty()
+                            : b.brokerAddrs().containsValue(brokerAddress))) {
                         return System.nanoTime();
                     }
                 } catch (RuntimeException e) {

@@ -154,7 +154,7 @@ public final class Broker implements AutoCloseable {
     private static Broker serve(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,
                                 List<AutoCloseable> started) {
         ClientRegistry clients = new ClientRegistry();
-        PullHolds holds = new PullHolds(clock);
+        PullHolds holds = new PullHolds(clock, config.messaging().pullBatchWindowMicros());
         s.store().start(List.of(holds));
         holds.start(s.store());
         WorkerPools pools = new WorkerPools();
@@ -180,6 +180,15 @@ public final class Broker implements AutoCloseable {
         History history = new History(() -> metrics.totals(clock.millis()));
         startHousekeeping(config, clock, s, clients, history, acl, started);
         String address = config.identity().address(port);
+        RemotingClient namesrvClient = new RemotingClient("broker-register");
+        if (config.security().tls().mode() == dev.halfmoon.remoting.TlsConfig.Mode.ENFORCING) {
+            namesrvClient.withTls(config.security().tls().trustCertPath());
+        }
+        started.add(namesrvClient);
+        NamesrvRegistrar registrar = new NamesrvRegistrar(config.namesrv(), config.identity(), address, s.topics(), namesrvClient);
+        registrar.start();
+        started.add(registrar);
+        // the console comes up after the first registration: clients can route to the broker sooner
         InetSocketAddress http = null;
         if (config.http().enabled()) {
             HttpServer httpServer = new HttpServer(new ConsoleApi(Map.of("brokerName", config.identity().brokerName(),
@@ -190,14 +199,6 @@ public final class Broker implements AutoCloseable {
             started.add(httpServer);
             http = httpServer.start(config.http().bindAddress(), config.http().port());
         }
-        RemotingClient namesrvClient = new RemotingClient("broker-register");
-        if (config.security().tls().mode() == dev.halfmoon.remoting.TlsConfig.Mode.ENFORCING) {
-            namesrvClient.withTls(config.security().tls().trustCertPath());
-        }
-        started.add(namesrvClient);
-        NamesrvRegistrar registrar = new NamesrvRegistrar(config.namesrv(), config.identity(), address, s.topics(), namesrvClient);
-        registrar.start();
-        started.add(registrar);
         return new Broker(address, http, s, started);
     }
 

@@ -65,7 +65,11 @@ public final class BrokerMain implements Callable<Integer> {
         Thread t = new Thread(() -> {
             org.slf4j.LoggerFactory.getILoggerFactory();
             org.rocksdb.RocksDB.loadLibrary();
-            dev.halfmoon.remoting.Json.encode(java.util.Map.of("warm", 1));
+            // the first registration's body, encoded by the broker and decoded by a name server in this JVM
+            dev.halfmoon.remoting.Json.decode(dev.halfmoon.remoting.Json.encode(new dev.halfmoon.remoting.body.RegisterBrokerBody(
+                    new dev.halfmoon.remoting.body.TopicConfigWrapper(java.util.Map.of(),
+                            new dev.halfmoon.remoting.body.DataVersion(0, 0)), java.util.List.of())),
+                    dev.halfmoon.remoting.body.RegisterBrokerBody.class);
             try {
                 Class.forName("io.micrometer.prometheusmetrics.PrometheusMeterRegistry");
             } catch (ClassNotFoundException e) {

@@ -45,8 +45,8 @@ public final class StandaloneMain implements Callable<Integer> {
             System.err.println("halfmoon-standalone: " + e.getMessage());
             return 2;
         }
-        Standalone standalone = Standalone.start(config, namesrvPort, Clock.systemUTC());
-        System.out.println("Halfmoon name server listening on " + standalone.namesrvAddress());
+        Standalone standalone = Standalone.start(config, namesrvPort, Clock.systemUTC(),
+                address -> System.out.println("Halfmoon name server listening on " + address));
         System.out.println("Halfmoon broker listening on " + standalone.broker().address());
         standalone.broker().httpAddress().ifPresent(http -> System.out.println("Halfmoon console and /metrics at " + http));
         BrokerMain.awaitTermination(standalone);
@@ -57,10 +57,17 @@ public final class StandaloneMain implements Callable<Integer> {
     public record Standalone(NameServer nameServer, Broker broker, String namesrvAddress) implements AutoCloseable {
         /** Starts the name server on {@code namesrvPort} (same bind address as the broker), then the broker. */
         public static Standalone start(BrokerConfig config, int namesrvPort, Clock clock) {
+            return start(config, namesrvPort, clock, address -> { });
+        }
+
+        /** As {@link #start(BrokerConfig, int, Clock)}, telling {@code namesrvListening} the name server's address once it listens. */
+        public static Standalone start(BrokerConfig config, int namesrvPort, Clock clock,
+                                       java.util.function.Consumer<String> namesrvListening) {
             NameServer ns = new NameServer(NamesrvConfig.defaults(config.network().bindAddress(), namesrvPort), clock)
                     .tls(config.security().tls());
             int bound = ns.start().getPort();
             String address = config.identity().advertisedHost() + ":" + bound;
+            namesrvListening.accept(address);
             try {
                 List<String> all = new java.util.ArrayList<>(config.namesrv().addresses());
                 all.add(0, address);

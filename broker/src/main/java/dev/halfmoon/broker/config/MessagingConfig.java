@@ -18,9 +18,12 @@ import dev.halfmoon.broker.delay.DelayLevels;
  * @param delayLevels                 delay levels ({@code messageDelayLevel})
  * @param lockExpiryMs                an ordered consumer's queue lock lapses after this long unrenewed
  *                                    ({@code rebalanceLockMaxLiveTime}, 60 000)
+ * @param pullBatchWindowMicros       while messages keep arriving, held pulls are answered at most once per this
+ *                                    window, so each answer carries more messages ({@code pullBatchWindowMicros}, 1 000)
  */
 public record MessagingConfig(boolean autoCreateTopicEnable, int defaultTopicQueueNums, int maxMessageSize,
                               boolean autoCreateSubscriptionGroup, int sendThreads, int pullThreads,
                               boolean longPollingEnable, long shortPollingTimeMills, int maxPullBytes,
-                              long channelExpiredTimeoutMs, DelayLevels delayLevels, long lockExpiryMs) {
+                              long channelExpiredTimeoutMs, DelayLevels delayLevels, long lockExpiryMs,
+                              long pullBatchWindowMicros) {
 }

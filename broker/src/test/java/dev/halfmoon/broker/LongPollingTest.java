@@ -1,0 +1,68 @@
+package dev.halfmoon.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.halfmoon.broker.config.BrokerSettings;
+import dev.halfmoon.remoting.RemotingClient;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.ResponseCode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Held pulls: answered as soon as an idle queue gets a message, batched while messages keep coming. */
+@Timeout(60)
+class LongPollingTest {
+    private static final int SUSPEND = 2;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anIdleQueueAnswersAtOnceAndABusyOneAnswersWithEverythingThatArrivedInTheWindow() throws Exception {
+        try (Broker broker = Broker.start(BrokerSettings.load(Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1",
+                "listenPort", "0", "storePathRootDir", dir.toString(), "namesrvAddr", "127.0.0.1:9", "httpEnable", "false",
+                "mappedFileSizeCommitLog", Integer.toString(1 << 20), "pullBatchWindowMicros", "100000")), Clock.systemUTC());
+             RemotingClient client = new RemotingClient("test")) {
+            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
+                    RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
+                            "perm", "6"), null), 5000).code());
+
+            long begin = System.nanoTime();
+            CompletableFuture<RemotingCommand> first = heldPull(client, broker, 0);
+            send(client, broker, 1);
+            RemotingCommand answered = first.get(10, TimeUnit.SECONDS);
+            assertEquals(ResponseCode.SUCCESS, answered.code());
+            assertEquals("1", answered.ext("nextBeginOffset"));
+            assertTrue(System.nanoTime() - begin < TimeUnit.SECONDS.toNanos(10), "answered on arrival, not after the 20 s hold");
+
+            CompletableFuture<RemotingCommand> second = heldPull(client, broker, 1);
+            send(client, broker, 20);
+            RemotingCommand batched = second.get(10, TimeUnit.SECONDS);
+            assertEquals(ResponseCode.SUCCESS, batched.code());
+            long carried = Long.parseLong(batched.ext("nextBeginOffset")) - 1;
+            assertTrue(carried > 1, "one answer carried " + carried + " of the 20 messages sent inside the window");
+        }
+    }
+
+    private static CompletableFuture<RemotingCommand> heldPull(RemotingClient client, Broker broker, long offset) {
+        return client.invokeAsync(broker.address(), RemotingCommand.request(RequestCode.PULL_MESSAGE, Map.of(
+                "consumerGroup", "g", "topic", "Held", "queueId", "0", "queueOffset", Long.toString(offset),
+                "maxMsgNums", "32", "sysFlag", Integer.toString(SUSPEND), "suspendTimeoutMillis", "20000"), null), 30_000);
+    }
+
+    private static void send(RemotingClient client, Broker broker, int count) {
+        for (int i = 0; i < count; i++) {
+            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
+                    RequestCode.SEND_MESSAGE_V2, Map.of("a", "PG", "b", "Held", "c", "TBW102", "d", "1", "e", "0", "f", "0",
+                            "g", "1", "h", "0"), "x".getBytes()), 5000).code());
+        }
+    }
+}
