@@ -79,6 +79,11 @@ final class CommitLog implements RecordAppender {
 
     @Override
     public CompletableFuture<AppendResult> append(List<ByteBuffer> records) {
+        return append(records, true);
+    }
+
+    /** @param urgent false if nobody waits on this append: under SYNC it does not wake the flusher */
+    CompletableFuture<AppendResult> append(List<ByteBuffer> records, boolean urgent) {
         int recordBytes = 0;
         for (ByteBuffer record : records) {
             RecordView view = RecordView.of(record);
@@ -96,13 +101,14 @@ final class CommitLog implements RecordAppender {
         }
         appendLock.lock();
         try {
-            return appendLocked(records, recordBytes, frameSize);
+            return appendLocked(records, recordBytes, frameSize, urgent);
         } finally {
             appendLock.unlock();
         }
     }
 
-    private CompletableFuture<AppendResult> appendLocked(List<ByteBuffer> records, int recordBytes, int frameSize) {
+    private CompletableFuture<AppendResult> appendLocked(List<ByteBuffer> records, int recordBytes, int frameSize,
+                                                         boolean urgent) {
         AppendStatus refusal = gate != AppendStatus.OK ? gate : health.appendStatus();
         if (refusal != AppendStatus.OK) {
             return CompletableFuture.completedFuture(AppendResult.failed(refusal));
@@ -118,7 +124,7 @@ final class CommitLog implements RecordAppender {
             queueOffsets.commit();
             // Under SYNC the waiter is registered before the flusher can see the new end, so no flush
             // can cover these bytes without completing it.
-            durable = groupCommit == null ? null : groupCommit.register(frameStart + frameSize);
+            durable = groupCommit == null ? null : groupCommit.register(frameStart + frameSize, urgent);
             writtenOffset = frameStart + frameSize;
         } catch (LogIOException e) {
             queueOffsets.rollback();
@@ -128,7 +134,9 @@ final class CommitLog implements RecordAppender {
         CompletableFuture<AppendResult> done = durable == null
                 ? CompletableFuture.completedFuture(result)
                 : durable.thenApply(ok -> ok ? result : AppendResult.failed(AppendStatus.STORE_FAILED));
-        afterWrite.raise();
+        if (urgent || groupCommit == null) {
+            afterWrite.raise();
+        }
         return done;
     }
 

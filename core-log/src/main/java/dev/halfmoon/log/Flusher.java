@@ -3,7 +3,8 @@ package dev.halfmoon.log;
 /**
  * The flush policy. Under ASYNC it forces the commit log once per interval; under SYNC it forces as
  * soon as an appender waits, completing every waiter the fsync covered (group commit), then wakes
- * the dispatcher, which only shows flushed records under SYNC. Runs on {@code halfmoon-flush}.
+ * the dispatcher, which only shows flushed records under SYNC. Unhurried appends (nobody waits on
+ * them) wait up to a millisecond for an urgent one, so that one fsync serves both. Runs on {@code halfmoon-flush}.
  * An fsync failure makes the store read-only and tells every waiter.
  */
 final class Flusher implements ServiceThread.Work {
@@ -21,6 +22,13 @@ final class Flusher implements ServiceThread.Work {
         this.health = health;
         this.dispatch = dispatch;
     }
+
+    /** How long the loop should sleep after an idle turn, ms. */
+    long idleMs(long syncIdleMs) {
+        return deferredNanos > 0 ? Math.max(1, deferredNanos / 1_000_000) : syncIdleMs;
+    }
+
+    private volatile long deferredNanos;
 
     /** Flushes done so far. */
     long flushCount() {
@@ -40,7 +48,14 @@ final class Flusher implements ServiceThread.Work {
                 // in between covered its bytes but could not complete it. Complete such waiters now.
                 groupCommit.completeUpTo(log.flushedOffset());
             }
+            deferredNanos = 0;
             return 0;
+        }
+        if (groupCommit != null) {
+            deferredNanos = groupCommit.flushDelayNanos(log.flushedOffset());
+            if (deferredNanos > 0) {
+                return 0;
+            }
         }
         long flushed;
         long begin = System.nanoTime();

@@ -9,16 +9,42 @@ import java.util.concurrent.CompletableFuture;
  * Thread-safe; guarded by its own monitor.
  */
 final class GroupCommit {
-    private record Waiter(long endOffset, CompletableFuture<Boolean> done) {
+    /** How long an unhurried waiter may wait for an urgent one to share its fsync. */
+    static final long UNHURRIED_NANOS = 1_000_000;
+
+    private record Waiter(long endOffset, long registeredNanos, CompletableFuture<Boolean> done) {
     }
 
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private long urgentEnd;
 
-    /** A future that completes with true once everything below {@code endOffset} is flushed, false if flushing failed. */
-    synchronized CompletableFuture<Boolean> register(long endOffset) {
+    /**
+     * A future that completes with true once everything below {@code endOffset} is flushed, false if
+     * flushing failed.
+     *
+     * @param urgent false if nobody waits on it: the flush may then wait for an urgent waiter, up to
+     *               {@link #UNHURRIED_NANOS}
+     */
+    synchronized CompletableFuture<Boolean> register(long endOffset, boolean urgent) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
-        waiters.addLast(new Waiter(endOffset, done));
+        waiters.addLast(new Waiter(endOffset, System.nanoTime(), done));
+        if (urgent) {
+            urgentEnd = Math.max(urgentEnd, endOffset);
+        }
         return done;
+    }
+
+    /**
+     * How long the flusher may still wait before flushing past {@code flushedOffset}: 0 if an urgent
+     * waiter is above it (or nobody waits), else until the oldest unhurried waiter has waited
+     * {@link #UNHURRIED_NANOS}.
+     */
+    synchronized long flushDelayNanos(long flushedOffset) {
+        Waiter first = waiters.peekFirst();
+        if (first == null || urgentEnd > flushedOffset || first.endOffset() <= flushedOffset) {
+            return 0;
+        }
+        return Math.max(0, first.registeredNanos() + UNHURRIED_NANOS - System.nanoTime());
     }
 
     /** True if someone waits for an offset above {@code flushedOffset}. */

@@ -151,7 +151,12 @@ public final class LogStore implements RecordAppender, AutoCloseable {
 
     @Override
     public CompletableFuture<AppendResult> append(List<ByteBuffer> records) {
-        return commitLog.append(records);
+        return commitLog.append(records, true);
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> appendUnhurried(List<ByteBuffer> records) {
+        return commitLog.append(records, false);
     }
 
     /**

@@ -19,6 +19,16 @@ public interface RecordAppender {
      */
     CompletableFuture<AppendResult> append(List<ByteBuffer> records);
 
+    /**
+     * Like {@link #append(List)}, for records no client is waiting on (a transaction's end, a
+     * check-back's note): under SYNC flush the fsync that makes them durable may wait up to a
+     * millisecond for an append that is waited on, so that one fsync serves both. The future still
+     * completes only once they are durable.
+     */
+    default CompletableFuture<AppendResult> appendUnhurried(List<ByteBuffer> records) {
+        return append(records);
+    }
+
     /** Appends one record. */
     default CompletableFuture<AppendResult> append(ByteBuffer record) {
         return append(List.of(record));

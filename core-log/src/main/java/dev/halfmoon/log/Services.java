@@ -31,8 +31,9 @@ final class Services {
         this.checkpointIntervalMs = config.checkpointIntervalMs();
         this.flushSignal = flushSignal;
         this.flusher = new Flusher(commitLog, groupCommit, health, dispatchSignal);
-        long flushIdle = groupCommit != null ? 10 : config.commitLog().flushIntervalMs();
-        this.flush = new ServiceThread("flush", flusher, flushSignal, flushIdle);
+        long flushIdle = config.commitLog().flushIntervalMs();
+        this.flush = groupCommit != null ? new ServiceThread("flush", flusher, flushSignal, () -> flusher.idleMs(10))
+                : new ServiceThread("flush", flusher, flushSignal, flushIdle);
         this.dispatch = new ServiceThread("dispatch", dispatcher, dispatchSignal, 10);
         RetentionConfig rc = config.retention();
         DiskUsage usage = hooks.diskUsage() != null ? hooks.diskUsage() : DiskUsage.of(config.rootDir());

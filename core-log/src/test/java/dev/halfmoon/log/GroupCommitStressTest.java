@@ -2,6 +2,7 @@ package dev.halfmoon.log;
 
 import static dev.halfmoon.log.TestRecords.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +52,28 @@ class GroupCommitStressTest {
             assertEquals(6 * 1500, total);
         } finally {
             pool.shutdownNow();
+            fixture.close();
+        }
+    }
+
+    @Test
+    void anUnhurriedAppendRidesOnTheNextUrgentFsyncAndCompletesAlone() throws Exception {
+        StoreFixture fixture = new StoreFixture(dir, FlushMode.SYNC_FLUSH);
+        LogStore store = fixture.open();
+        try {
+            assertTrue(store.appendUnhurried(List.of(record("end", 0, "alone"))).get(5, TimeUnit.SECONDS).ok(),
+                    "with nobody else appending it is flushed on its own, within about a millisecond");
+            long before = store.flushCount();
+            int pairs = 20;
+            for (int i = 0; i < pairs; i++) {
+                CompletableFuture<AppendResult> end = store.appendUnhurried(List.of(record("end", 0, "e" + i)));
+                CompletableFuture<AppendResult> half = store.append(record("half", 0, "h" + i));
+                assertTrue(half.get(5, TimeUnit.SECONDS).ok());
+                assertTrue(end.get(5, TimeUnit.SECONDS).ok());
+            }
+            long flushes = store.flushCount() - before;
+            assertTrue(flushes < pairs * 3 / 2, flushes + " fsyncs for " + pairs + " pairs: the unhurried appends did not share");
+        } finally {
             fixture.close();
         }
     }

@@ -28,9 +28,23 @@ final class AppendTracker {
      * stops counting as in flight.
      */
     <T> CompletableFuture<T> append(List<ByteBuffer> records, java.util.function.Function<AppendResult, T> apply) {
+        return append(records, true, apply);
+    }
+
+    /**
+     * Like {@link #append(List, java.util.function.Function)} for records no client waits on (ends,
+     * check notes): their fsync may be shared with the next urgent append (see
+     * {@link LogStore#appendUnhurried}).
+     */
+    <T> CompletableFuture<T> appendUnhurried(List<ByteBuffer> records, java.util.function.Function<AppendResult, T> apply) {
+        return append(records, false, apply);
+    }
+
+    private <T> CompletableFuture<T> append(List<ByteBuffer> records, boolean urgent,
+                                            java.util.function.Function<AppendResult, T> apply) {
         long ticket = tickets.incrementAndGet();
         lowerBounds.put(ticket, store.writtenOffset());
-        return store.append(records).handle((result, error) -> {
+        return (urgent ? store.append(records) : store.appendUnhurried(records)).handle((result, error) -> {
             try {
                 if (error != null) {
                     throw error instanceof RuntimeException re ? re : new IllegalStateException(error);

@@ -148,7 +148,7 @@ public final class TransactionCoordinator {
         };
         TransactionState outcome = kind == OpKind.COMMIT ? TransactionState.COMMITTED
                 : kind == OpKind.ROLLBACK ? TransactionState.ROLLED_BACK : TransactionState.GIVEN_UP;
-        return appends.append(records, (AppendResult result) -> {
+        return appends.appendUnhurried(records, (AppendResult result) -> {
             if (!result.ok()) {
                 index.release(t.halfOffset());
                 return new EndResult(EndStatus.STORE_REFUSED, TransactionState.PENDING,
@@ -209,7 +209,7 @@ public final class TransactionCoordinator {
         long now = clock.millis();
         int number = t.get().checkCount() + 1;
         ByteBuffer op = TransactionRecords.op(OpKind.CHECK, halfOffset, target, number, nextDueMs, storeHost, now);
-        return appends.append(List.of(op), (AppendResult result) -> {
+        return appends.appendUnhurried(List.of(op), (AppendResult result) -> {
             if (result.ok()) {
                 index.modify(halfOffset, p -> p.withCheck(new CheckAttempt(number, now, target), nextDueMs));
             }
