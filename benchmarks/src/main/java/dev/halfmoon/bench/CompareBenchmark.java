@@ -84,10 +84,21 @@ public final class CompareBenchmark implements Callable<Integer> {
         }, "compare-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
+        boolean clientWarm = false;
         for (String which : brokers) {
             System.out.printf("starting %s once, not measured (its jars into the page cache, and for Halfmoon the "
                     + "class-data archive its script makes on a first start)%n", which);
-            start(which.trim().toLowerCase(), modes.get(0)).close();
+            try (ServerUnderTest s = start(which.trim().toLowerCase(), modes.get(0))) {
+                if (warmup == 0 && !clientWarm) {
+                    // the client shares this JVM: without this, the first broker measured would also pay for its JIT
+                    System.out.printf("warming up the client (this JVM) against %s, not measured, so that every broker "
+                            + "measured cold meets a warm client%n", s.name());
+                    new TransactionLoad(s.namesrv(), s.broker(), 20_000, producers, size, TX_TIMEOUT_MS)
+                            .run("client warm-up tx", 0, 0);
+                    new MessagingLoad(s.namesrv(), s.broker(), 20_000, producers, size).run("client warm-up msg");
+                    clientWarm = true;
+                }
+            }
         }
         List<Result> results = new ArrayList<>();
         for (String mode : modes) {
