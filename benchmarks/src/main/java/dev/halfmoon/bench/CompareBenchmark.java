@@ -40,6 +40,12 @@ public final class CompareBenchmark implements Callable<Integer> {
             + "transactions, by thread (Linux names, truncated to 15 characters); for profiling.")
     boolean threads;
 
+    @Option(names = "--pin", description = "Run the client (this JVM) on CPU 0 and each broker on the other CPUs "
+            + "(Linux taskset), so that the brokers do not share cores with the load they are measured under. The "
+            + "brokers start on CPU 0 (they inherit this JVM's mask) and are moved once routable, so start times "
+            + "then are for one core.")
+    boolean pin;
+
     @Option(names = "--producers", defaultValue = "4", description = "Producer threads (default ${DEFAULT-VALUE}).")
     int producers;
 
@@ -60,6 +66,7 @@ public final class CompareBenchmark implements Callable<Integer> {
     String timeLimit;
 
     private static final long TX_TIMEOUT_MS = 3000;
+    private int cpus;
     private final List<ServerUnderTest> running = new CopyOnWriteArrayList<>();
 
     /** One broker's figures in one mode. */
@@ -71,6 +78,14 @@ public final class CompareBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         System.setProperty("rocketmq.client.logUseSlf4j", "true");
         long limitMs = Durations.parseMs(timeLimit);
+        cpus = Runtime.getRuntime().availableProcessors();
+        if (pin && cpus < 2) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--pin needs at least 2 CPUs");
+        }
+        if (pin) {
+            pin(ProcessHandle.current().pid(), "0");
+            System.out.printf("pinned: the client to CPU 0, brokers to CPUs 1-%d%n", cpus - 1);
+        }
         Thread cleanup = new Thread(this::stopAll, "compare-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         Thread watchdog = new Thread(() -> {
@@ -120,6 +135,11 @@ public final class CompareBenchmark implements Callable<Integer> {
         System.out.printf("%n[%s] starting %s%n", mode, which);
         ServerUnderTest s = start(which, mode);
         try {
+            if (pin) {
+                for (long pid : s.pids()) {
+                    pin(pid, "1-" + (cpus - 1));
+                }
+            }
             System.out.printf("[%s] %s routable %d ms after launch; %d transactions%n", mode, s.name(), s.startToRoutableMs(),
                     transactions);
             String label = mode + " " + s.name();
@@ -146,6 +166,15 @@ public final class CompareBenchmark implements Callable<Integer> {
                     clientCpuPer1000);
         } finally {
             s.close();
+        }
+    }
+
+    /** Every thread of {@code pid}, present and future (threads inherit it), onto {@code cpus}. */
+    private static void pin(long pid, String cpus) throws java.io.IOException, InterruptedException {
+        Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("taskset could not pin " + pid + " to CPUs " + cpus + ": " + out);
         }
     }
 

@@ -118,6 +118,11 @@ final class RocketMqServer implements ServerUnderTest {
     }
 
     @Override
+    public java.util.List<Long> pids() {
+        return java.util.List.of(brokerProcess.pid(), namesrvProcess.pid());
+    }
+
+    @Override
     public long startToRoutableMs() {
         return startMs;
     }

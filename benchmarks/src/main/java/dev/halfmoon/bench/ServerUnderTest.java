@@ -27,6 +27,11 @@ interface ServerUnderTest extends AutoCloseable {
     /** The broker's process id (for RSS). */
     long brokerPid();
 
+    /** Every process of this server (broker, and a separate name server if any). */
+    default java.util.List<Long> pids() {
+        return java.util.List.of(brokerPid());
+    }
+
     /** Broker process launch to the broker being listed by the name server, ms. */
     long startToRoutableMs();
 
