@@ -88,33 +88,8 @@ public final class CompareBenchmark implements Callable<Integer> {
         }
         Thread cleanup = new Thread(this::stopAll, "compare-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(limitMs);
-                System.out.printf("%ntime limit of %s reached; stopping every broker and exiting%n", timeLimit);
-                System.exit(3);
-            } catch (InterruptedException e) {
-                // finished in time
-            }
-        }, "compare-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        boolean clientWarm = false;
-        for (String which : brokers) {
-            System.out.printf("starting %s once, not measured (its jars into the page cache, and for Halfmoon the "
-                    + "class-data archive its script makes on a first start)%n", which);
-            try (ServerUnderTest s = start(which.trim().toLowerCase(), modes.get(0))) {
-                if (warmup == 0 && !clientWarm) {
-                    // the client shares this JVM: without this, the first broker measured would also pay for its JIT
-                    System.out.printf("warming up the client (this JVM) against %s, not measured, so that every broker "
-                            + "measured cold meets a warm client%n", s.name());
-                    new TransactionLoad(s.namesrv(), s.broker(), 20_000, producers, size, TX_TIMEOUT_MS)
-                            .run("client warm-up tx", 0, 0);
-                    new MessagingLoad(s.namesrv(), s.broker(), 20_000, producers, size).run("client warm-up msg");
-                    clientWarm = true;
-                }
-            }
-        }
+        Thread watchdog = watchdog(limitMs);
+        startEachOnce();
         List<Result> results = new ArrayList<>();
         for (String mode : modes) {
             for (String which : brokers) {
@@ -129,6 +104,45 @@ public final class CompareBenchmark implements Callable<Integer> {
         System.out.println("results written to " + json.toAbsolutePath());
         Runtime.getRuntime().removeShutdownHook(cleanup);
         return 0;
+    }
+
+    /** Exits with 3 after {@code limitMs} unless interrupted first; the shutdown hook stops the brokers. */
+    private Thread watchdog(long limitMs) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(limitMs);
+                System.out.printf("%ntime limit of %s reached; stopping every broker and exiting%n", timeLimit);
+                System.exit(3);
+            } catch (InterruptedException e) {
+                // finished in time
+            }
+        }, "compare-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        return watchdog;
+    }
+
+    /**
+     * Starts each broker once, unmeasured: its jars into the page cache, and for Halfmoon the
+     * class-data archive its script makes on a first start. Before a cold run the client (this
+     * JVM) is warmed against the first, so the first broker measured does not pay for its JIT.
+     */
+    private void startEachOnce() throws Exception {
+        boolean clientWarm = false;
+        for (String which : brokers) {
+            System.out.printf("starting %s once, not measured (its jars into the page cache, and for Halfmoon the "
+                    + "class-data archive its script makes on a first start)%n", which);
+            try (ServerUnderTest s = start(which.trim().toLowerCase(), modes.get(0))) {
+                if (warmup == 0 && !clientWarm) {
+                    System.out.printf("warming up the client (this JVM) against %s, not measured, so that every broker "
+                            + "measured cold meets a warm client%n", s.name());
+                    new TransactionLoad(s.namesrv(), s.broker(), 20_000, producers, size, TX_TIMEOUT_MS)
+                            .run("client warm-up tx", 0, 0);
+                    new MessagingLoad(s.namesrv(), s.broker(), 20_000, producers, size).run("client warm-up msg");
+                    clientWarm = true;
+                }
+            }
+        }
     }
 
     private Result run(String which, String mode) throws Exception {
