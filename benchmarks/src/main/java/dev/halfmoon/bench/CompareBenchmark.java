@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,14 +47,9 @@ public final class CompareBenchmark implements Callable<Integer> {
             + "then are for one core.")
     boolean pin;
 
-    @Option(names = "--producers", defaultValue = "4", description = "Producer threads (default ${DEFAULT-VALUE}).")
-    int producers;
+    @Mixin
+    LoadOptions load = new LoadOptions();
 
-    @Option(names = "--size", defaultValue = "1024", description = "Body bytes (default ${DEFAULT-VALUE}).")
-    int size;
-
-    @Option(names = "--flush", split = ",", defaultValue = "ASYNC_FLUSH,SYNC_FLUSH", description = "Flush modes to run.")
-    List<String> modes;
 
     @Option(names = "--brokers", split = ",", defaultValue = "rocketmq,halfmoon",
             description = "Which brokers to run (default ${DEFAULT-VALUE}); one alone is useful when profiling.")
@@ -91,7 +87,7 @@ public final class CompareBenchmark implements Callable<Integer> {
         Thread watchdog = watchdog(limitMs);
         startEachOnce();
         List<Result> results = new ArrayList<>();
-        for (String mode : modes) {
+        for (String mode : load.modes) {
             for (String which : brokers) {
                 results.add(run(which.trim().toLowerCase(), mode));
             }
@@ -99,7 +95,7 @@ public final class CompareBenchmark implements Callable<Integer> {
         }
         watchdog.interrupt();
         Files.writeString(json, new String(Json.encode(Map.of("machine", machine(), "transactions", transactions,
-                "messages", messages, "warmup", warmup, "producers", producers, "bodyBytes", size, "results", results)),
+                "messages", messages, "warmup", warmup, "producers", load.producers, "bodyBytes", load.size, "results", results)),
                 java.nio.charset.StandardCharsets.UTF_8));
         System.out.println("results written to " + json.toAbsolutePath());
         Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -132,13 +128,13 @@ public final class CompareBenchmark implements Callable<Integer> {
         for (String which : brokers) {
             System.out.printf("starting %s once, not measured (its jars into the page cache, and for Halfmoon the "
                     + "class-data archive its script makes on a first start)%n", which);
-            try (ServerUnderTest s = start(which.trim().toLowerCase(), modes.get(0))) {
+            try (ServerUnderTest s = start(which.trim().toLowerCase(), load.modes.get(0))) {
                 if (warmup == 0 && !clientWarm) {
                     System.out.printf("warming up the client (this JVM) against %s, not measured, so that every broker "
                             + "measured cold meets a warm client%n", s.name());
-                    new TransactionLoad(s.namesrv(), s.broker(), 20_000, producers, size, TX_TIMEOUT_MS)
+                    new TransactionLoad(s.namesrv(), s.broker(), 20_000, load.producers, load.size, TX_TIMEOUT_MS)
                             .run("client warm-up tx", 0, 0);
-                    new MessagingLoad(s.namesrv(), s.broker(), 20_000, producers, size).run("client warm-up msg");
+                    new MessagingLoad(s.namesrv(), s.broker(), 20_000, load.producers, load.size).run("client warm-up msg");
                     clientWarm = true;
                 }
             }
@@ -160,14 +156,14 @@ public final class CompareBenchmark implements Callable<Integer> {
             if (warmup > 0) {
                 System.out.printf("[%s] warming up %s: %d transactions and %d messages, not measured%n", mode, s.name(),
                         warmup, warmup);
-                new TransactionLoad(s.namesrv(), s.broker(), warmup, producers, size, TX_TIMEOUT_MS)
+                new TransactionLoad(s.namesrv(), s.broker(), warmup, load.producers, load.size, TX_TIMEOUT_MS)
                         .run(label + " warm-up tx", 0, 0);
-                new MessagingLoad(s.namesrv(), s.broker(), warmup, producers, size).run(label + " warm-up msg");
+                new MessagingLoad(s.namesrv(), s.broker(), warmup, load.producers, load.size).run(label + " warm-up msg");
             }
             long cpuBefore = Rss.cpuMs(s.brokerPid());
             long clientCpuBefore = Rss.cpuMs(ProcessHandle.current().pid());
             Map<String, Long> threadsBefore = threads ? Rss.threadCpuMs(s.brokerPid()) : Map.of();
-            TxReport tx = new TransactionLoad(s.namesrv(), s.broker(), transactions, producers, size, TX_TIMEOUT_MS)
+            TxReport tx = new TransactionLoad(s.namesrv(), s.broker(), transactions, load.producers, load.size, TX_TIMEOUT_MS)
                     .run(label + " tx", 0, s.startToRoutableMs());
             double cpuPer1000 = (Rss.cpuMs(s.brokerPid()) - cpuBefore) * 1000.0 / transactions;
             double clientCpuPer1000 = (Rss.cpuMs(ProcessHandle.current().pid()) - clientCpuBefore) * 1000.0 / transactions;
@@ -175,7 +171,7 @@ public final class CompareBenchmark implements Callable<Integer> {
                 printThreads(label, threadsBefore, Rss.threadCpuMs(s.brokerPid()));
             }
             System.out.printf("[%s] %d plain messages%n", mode, messages);
-            MsgReport msg = new MessagingLoad(s.namesrv(), s.broker(), messages, producers, size).run(label + " msg");
+            MsgReport msg = new MessagingLoad(s.namesrv(), s.broker(), messages, load.producers, load.size).run(label + " msg");
             return new Result(s.name(), mode, tx, msg, Rss.mib(s.brokerPid()), s.startToRoutableMs(), cpuPer1000,
                     clientCpuPer1000);
         } finally {

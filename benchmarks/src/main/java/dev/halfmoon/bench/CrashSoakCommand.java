@@ -1,9 +1,7 @@
 package dev.halfmoon.bench;
 
 import dev.halfmoon.bench.soak.CrashSoak;
-import dev.halfmoon.bench.soak.SoakReport;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.halfmoon.bench.soak.SoakOutcome;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,20 +23,6 @@ public final class CrashSoakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.setProperty("rocketmq.client.logUseSlf4j", "true");
-        Path dir = Files.createTempDirectory("halfmoon-crash-soak");
-        try {
-            SoakReport report = new CrashSoak(dir, cycles, producers, seed, System.out).run();
-            System.out.println(report);
-            if (!report.ok()) {
-                System.out.println("the data dir and the broker's output (process.log) are kept in " + dir);
-                return 1;
-            }
-            LogBenchmark.deleteQuietly(dir);
-            return 0;
-        } catch (Exception e) {
-            System.out.println("the data dir and the broker's output (process.log) are kept in " + dir);
-            throw e;
-        }
+        return SoakOutcome.runInTempDir("halfmoon-crash-soak", dir -> new CrashSoak(dir, cycles, producers, seed, System.out).run());
     }
 }

@@ -1,8 +1,7 @@
 package dev.halfmoon.bench;
 
 import dev.halfmoon.bench.soak.GarbageSoak;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.halfmoon.bench.soak.SoakOutcome;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,20 +24,6 @@ public final class GarbageSoakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.setProperty("rocketmq.client.logUseSlf4j", "true");
-        Path dir = Files.createTempDirectory("halfmoon-garbage-soak");
-        try {
-            GarbageSoak.Report report = new GarbageSoak(dir, frames, attackers, seed, System.out).run();
-            System.out.println(report);
-            if (!report.ok()) {
-                System.out.println("the data dir and the broker's output (process.log) are kept in " + dir);
-                return 1;
-            }
-            LogBenchmark.deleteQuietly(dir);
-            return 0;
-        } catch (Exception e) {
-            System.out.println("the data dir and the broker's output (process.log) are kept in " + dir);
-            throw e;
-        }
+        return SoakOutcome.runInTempDir("halfmoon-garbage-soak", dir -> new GarbageSoak(dir, frames, attackers, seed, System.out).run());
     }
 }

@@ -322,7 +322,7 @@ public final class LogBenchmark implements Callable<Integer> {
     }
 
     /** Deletes {@code root} if it can; says so on stderr if it cannot (a benchmark must not fail on clean-up). */
-    static void deleteQuietly(Path root) {
+    public static void deleteQuietly(Path root) {
         try {
             deleteTree(root);
         } catch (IOException e) {

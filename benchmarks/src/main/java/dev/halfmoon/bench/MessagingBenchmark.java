@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,20 +27,15 @@ public final class MessagingBenchmark implements Callable<Integer> {
     @Option(names = "--messages", defaultValue = "50000", description = "Messages per flush mode (default ${DEFAULT-VALUE}).")
     int messages;
 
-    @Option(names = "--producers", defaultValue = "4", description = "Producer threads (default ${DEFAULT-VALUE}).")
-    int producers;
+    @Mixin
+    LoadOptions load = new LoadOptions();
 
-    @Option(names = "--size", defaultValue = "1024", description = "Body bytes (default ${DEFAULT-VALUE}).")
-    int size;
-
-    @Option(names = "--flush", split = ",", defaultValue = "ASYNC_FLUSH,SYNC_FLUSH", description = "Flush modes to run.")
-    List<String> modes;
 
     @Override
     public Integer call() throws Exception {
         System.setProperty("rocketmq.client.logUseSlf4j", "true");
         List<String[]> rows = new ArrayList<>();
-        for (String mode : namesrv != null ? List.of("as configured") : modes) {
+        for (String mode : namesrv != null ? List.of("as configured") : load.modes) {
             Path dir = Files.createTempDirectory("halfmoon-bench-msg");
             try {
                 if (namesrv != null) {
@@ -62,8 +58,8 @@ public final class MessagingBenchmark implements Callable<Integer> {
     }
 
     private String[] run(String mode, String ns, String brokerAddr) throws Exception {
-        System.out.printf("[%s] %d messages of %d bytes from %d producers%n", mode, messages, size, producers);
-        MsgReport r = new MessagingLoad(ns, brokerAddr, messages, producers, size).run(mode);
+        System.out.printf("[%s] %d messages of %d bytes from %d producers%n", mode, messages, load.size, load.producers);
+        MsgReport r = new MessagingLoad(ns, brokerAddr, messages, load.producers, load.size).run(mode);
         return new String[] {mode, String.format("%,.0f", r.perSecond()), String.format("%.2f", r.e2eP50Ms()),
                 String.format("%.2f", r.e2eP99Ms()), String.format("%.2f", r.sendP99Ms()),
                 r.received() + (r.failed() > 0 ? " (" + r.failed() + " failed)" : "")};

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,17 +22,12 @@ public final class TransactionBenchmark implements Callable<Integer> {
     @Option(names = "--transactions", defaultValue = "20000", description = "Transactions per flush mode (default ${DEFAULT-VALUE}).")
     int transactions;
 
-    @Option(names = "--producers", defaultValue = "4", description = "Producer threads (default ${DEFAULT-VALUE}).")
-    int producers;
-
-    @Option(names = "--size", defaultValue = "1024", description = "Body bytes (default ${DEFAULT-VALUE}).")
-    int size;
+    @Mixin
+    LoadOptions load = new LoadOptions();
 
     @Option(names = "--timeout-ms", defaultValue = "3000", description = "transactionTimeOut of the broker (default ${DEFAULT-VALUE}).")
     long timeoutMs;
 
-    @Option(names = "--flush", split = ",", defaultValue = "ASYNC_FLUSH,SYNC_FLUSH", description = "Flush modes to run.")
-    List<String> modes;
 
     @Option(names = "--namesrv", description = "Use this running broker (Halfmoon or RocketMQ) instead of starting one per flush mode.")
     String namesrv;
@@ -44,16 +40,16 @@ public final class TransactionBenchmark implements Callable<Integer> {
         System.setProperty("rocketmq.client.logUseSlf4j", "true");
         List<String[]> rows = new ArrayList<>();
         if (namesrv != null) {
-            rows.add(row("as configured", new TransactionLoad(namesrv, broker, transactions, producers, size, timeoutMs)
+            rows.add(row("as configured", new TransactionLoad(namesrv, broker, transactions, load.producers, load.size, timeoutMs)
                     .run("tx", 0, -1)));
             print(rows);
             return 0;
         }
-        for (String mode : modes) {
+        for (String mode : load.modes) {
             Path dir = Files.createTempDirectory("halfmoon-bench-tx");
             try (HalfmoonProcess p = HalfmoonProcess.start(dir, List.of("flushDiskType=" + mode,
                     "transactionTimeOut=" + timeoutMs, "transactionCheckInterval=5000"))) {
-                TxReport r = new TransactionLoad(p.namesrv(), p.broker(), transactions, producers, size, timeoutMs)
+                TxReport r = new TransactionLoad(p.namesrv(), p.broker(), transactions, load.producers, load.size, timeoutMs)
                         .run(mode, p.pid(), p.startMillis());
                 rows.add(row(mode, r));
             } finally {

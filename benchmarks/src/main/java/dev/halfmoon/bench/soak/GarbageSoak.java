@@ -56,7 +56,8 @@ public final class GarbageSoak {
     /** What the run found. */
     public record Report(long requested, long frames, long connections, long clientSends, long clientErrors, long maxSendMs,
                          long received, boolean brokerAlive, long heapBeforeMib, long heapAfterMib, long brokerErrors,
-                         long elapsedMs) {
+                         long elapsedMs) implements SoakOutcome {
+        @Override
         public boolean ok() {
             return frames >= requested && brokerErrors == 0 && clientErrors == 0 && maxSendMs <= 1000 && received == clientSends && brokerAlive
                     && heapAfterMib <= heapBeforeMib + 64;

@@ -18,7 +18,8 @@ package dev.halfmoon.bench.soak;
  */
 public record SoakReport(int cycles, int started, int failedSends, int acknowledged, int mustDeliver, long missing,
                          long wronglyDelivered, long storedTwice, long redelivered, int expectedPending, int pending,
-                         int unexpectedPending, int lostPending, long elapsedMs) {
+                         int unexpectedPending, int lostPending, long elapsedMs) implements SoakOutcome {
+    @Override
     public boolean ok() {
         return missing == 0 && wronglyDelivered == 0 && storedTwice == 0 && unexpectedPending == 0 && lostPending == 0;
     }
