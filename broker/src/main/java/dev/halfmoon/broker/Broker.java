@@ -166,7 +166,7 @@ public final class Broker implements AutoCloseable {
         BrokerMetrics metrics = new BrokerMetrics(s.store(), progress, s.transactions(), checks,
                 config.store().rootDir(), clock);
         AccessControl acl = config.security().aclEnable() ? AccessControl.load(config.security().aclFile(),
-                offset -> s.transactions().index().get(offset).map(PendingTransaction::topic)) : null;
+                (offset, id) -> s.transactions().find(offset, id).map(PendingTransaction::topic)) : null;
         if (acl != null) {
             server.guard(acl);
         }

@@ -210,10 +210,15 @@ class AclTest {
             RemotingCommand refused = raw.invokeSync(halfmoon.brokerAddress(), changedBody, 5000);
             assertEquals(ResponseCode.NO_PERMISSION, refused.code());
             assertTrue(refused.remark().contains("Check signature failed"), refused.remark());
-            RemotingCommand changedTopic = signed.withExt("b", "Secret");
-            assertEquals(ResponseCode.NO_PERMISSION, raw.invokeSync(halfmoon.brokerAddress(), changedTopic, 5000).code());
+            // a header the account could send with, changed after signing: only the signature can refuse it
+            RemotingCommand changedQueue = signed.withExt("e", "1");
+            RemotingCommand refusedQueue = raw.invokeSync(halfmoon.brokerAddress(), changedQueue, 5000);
+            assertEquals(ResponseCode.NO_PERMISSION, refusedQueue.code());
+            assertTrue(refusedQueue.remark().contains("Check signature failed"), refusedQueue.remark());
             RemotingCommand badSignature = signed.withExt(AclSignature.SIGNATURE, "AAAA" + signed.ext(AclSignature.SIGNATURE).substring(4));
-            assertEquals(ResponseCode.NO_PERMISSION, raw.invokeSync(halfmoon.brokerAddress(), badSignature, 5000).code());
+            RemotingCommand refusedSignature = raw.invokeSync(halfmoon.brokerAddress(), badSignature, 5000);
+            assertEquals(ResponseCode.NO_PERMISSION, refusedSignature.code());
+            assertTrue(refusedSignature.remark().contains("Check signature failed"), refusedSignature.remark());
         }
     }
 
@@ -245,6 +250,7 @@ class AclTest {
             RemotingCommand byOrder = raw.invokeSync(halfmoon.brokerAddress(), AclSignature.sign(RemotingCommand.request(
                     RequestCode.PULL_MESSAGE, pull, null), ORDER_AK, ORDER_SK), 5000);
             assertEquals(ResponseCode.NO_PERMISSION, byOrder.code(), "order-service may not read Orders");
+            assertTrue(byOrder.remark().contains("topic Orders"), byOrder.remark());
             RemotingCommand otherGroup = raw.invokeSync(halfmoon.brokerAddress(), AclSignature.sign(RemotingCommand.request(
                     RequestCode.PULL_MESSAGE, new HashMap<>(Map.of("consumerGroup", "audit-group", "topic", "Orders", "queueId", "0",
                             "queueOffset", "0", "maxMsgNums", "32", "sysFlag", "0", "commitOffset", "0", "suspendTimeoutMillis",
@@ -283,6 +289,11 @@ class AclTest {
             RemotingCommand byPayment = raw.invokeSync(halfmoon.brokerAddress(), AclSignature.sign(RemotingCommand.request(
                     RequestCode.END_TRANSACTION, end, null), PAYMENT_AK, PAYMENT_SK), 5000);
             assertEquals(ResponseCode.NO_PERMISSION, byPayment.code(), "payment-service may not publish to Orders");
+            Map<String, String> byIdOnly = new HashMap<>(end);
+            byIdOnly.put("commitLogOffset", "0"); // no half there: the broker finds the transaction by its id
+            RemotingCommand byPaymentById = raw.invokeSync(halfmoon.brokerAddress(), AclSignature.sign(RemotingCommand.request(
+                    RequestCode.END_TRANSACTION, byIdOnly, null), PAYMENT_AK, PAYMENT_SK), 5000);
+            assertEquals(ResponseCode.NO_PERMISSION, byPaymentById.code(), "naming the transaction by id needs PUB too");
             RemotingCommand resolveByOrder = raw.invokeSync(halfmoon.brokerAddress(), AclSignature.sign(RemotingCommand.request(
                     RequestCode.HM_RESOLVE_TRANSACTION, Map.of("id", id, "decision", "COMMIT"), null), ORDER_AK, ORDER_SK), 5000);
             assertEquals(ResponseCode.NO_PERMISSION, resolveByOrder.code());
@@ -327,10 +338,7 @@ class AclTest {
                     return false;
                 }
             });
-            Files.writeString(aclFile, "accounts: [ this is : not yaml");
-            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
-            assertEquals(SendStatus.SEND_OK, order.send(message("Secret", "old rules kept")).getSendStatus(),
-                    "a malformed file keeps the rules in force");
+            // a malformed file keeping the rules in force: AccessControlReloadTest
         } finally {
             order.shutdown();
             asOrder.shutdown();

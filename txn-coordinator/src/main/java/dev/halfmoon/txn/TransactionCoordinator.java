@@ -93,10 +93,17 @@ public final class TransactionCoordinator {
         });
     }
 
+    /**
+     * The pending transaction an END names: by its half's offset, else by its transaction id (null: none).
+     * Whoever checks an END before it is applied must look it up the same way.
+     */
+    public Optional<PendingTransaction> find(long halfOffset, String transactionId) {
+        return index.get(halfOffset).or(() -> transactionId == null ? Optional.empty() : index.byTransactionId(transactionId));
+    }
+
     /** Applies an answer, at most once per transaction; see {@link EndStatus} for what can happen. */
     public CompletableFuture<EndResult> end(EndRequest request) {
-        Optional<PendingTransaction> found = index.get(request.halfOffset())
-                .or(() -> request.transactionId() == null ? Optional.empty() : index.byTransactionId(request.transactionId()));
+        Optional<PendingTransaction> found = find(request.halfOffset(), request.transactionId());
         if (found.isEmpty()) {
             return done(notPending(request));
         }

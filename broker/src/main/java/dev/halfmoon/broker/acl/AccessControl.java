@@ -15,7 +15,6 @@ import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +31,11 @@ public final class AccessControl implements RequestGuard {
     private static final Logger LOG = LoggerFactory.getLogger(AccessControl.class);
 
     private final Path file;
-    private final LongFunction<Optional<String>> halfTopic;
+    private final AclNeeds.HalfTopics halfTopic;
     private final AtomicReference<AclRules> rules = new AtomicReference<>();
     private volatile String loadedText;
 
-    private AccessControl(Path file, LongFunction<Optional<String>> halfTopic, String text, AclRules initial) {
+    private AccessControl(Path file, AclNeeds.HalfTopics halfTopic, String text, AclRules initial) {
         this.file = file;
         this.halfTopic = halfTopic;
         this.loadedText = text;
@@ -49,7 +48,7 @@ public final class AccessControl implements RequestGuard {
      * @param halfTopic the real topic of the pending transaction at a half offset (END_TRANSACTION needs PUB on it)
      * @throws ConfigException naming the file and what is wrong with it
      */
-    public static AccessControl load(Path file, LongFunction<Optional<String>> halfTopic) {
+    public static AccessControl load(Path file, AclNeeds.HalfTopics halfTopic) {
         String text = read(file);
         try {
             AclRules rules = AclRules.parse(text);

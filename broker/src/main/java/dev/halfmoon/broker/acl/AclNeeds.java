@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongFunction;
 
 /**
  * What a request needs: an admin account, and/or permissions on topics and consumer groups. Follows
@@ -22,6 +21,12 @@ import java.util.function.LongFunction;
  * transaction requests and every request that reads across topics or groups need admin. Immutable.
  */
 public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte> groups) {
+    /** The real topic of the pending transaction an END_TRANSACTION names (half offset, or -1; transaction id, or null). */
+    @FunctionalInterface
+    public interface HalfTopics {
+        Optional<String> topicOf(long halfOffset, String transactionId);
+    }
+
     static final String RETRY_PREFIX = "%RETRY%";
 
     /** Codes only admin accounts may send. */
@@ -39,7 +44,7 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
      *
      * @param halfTopic the real topic of the pending transaction whose half is at an offset, if any
      */
-    public static AclNeeds of(RemotingCommand r, LongFunction<Optional<String>> halfTopic) {
+    public static AclNeeds of(RemotingCommand r, HalfTopics halfTopic) {
         if (ADMIN_CODES.contains(r.code())) {
             return ADMIN;
         }
@@ -66,10 +71,11 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
                 }
             }
             case RequestCode.END_TRANSACTION -> {
+                // the transaction is found as the coordinator will find it: by offset, else by transaction id
                 String offset = r.ext("commitLogOffset");
-                if (offset != null && offset.matches("\\d{1,19}")) {
-                    halfTopic.apply(Long.parseLong(offset)).ifPresent(t -> b.topic(t, AclPerm.PUB));
-                }
+                long halfOffset = offset != null && offset.matches("\\d{1,19}") ? Long.parseLong(offset) : -1;
+                String transactionId = r.ext("transactionId") != null ? r.ext("transactionId") : r.ext("msgId");
+                halfTopic.topicOf(halfOffset, transactionId).ifPresent(t -> b.topic(t, AclPerm.PUB));
             }
             default -> {
                 // other requests need a valid signature only
