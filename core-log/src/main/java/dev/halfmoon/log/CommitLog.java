@@ -82,7 +82,7 @@ final class CommitLog implements RecordAppender {
         return append(records, true);
     }
 
-    /** @param urgent false if nobody waits on this append: under SYNC it does not wake the flusher */
+    /** @param urgent false if nobody waits on this append: under SYNC its fsync may wait a little for an urgent one */
     CompletableFuture<AppendResult> append(List<ByteBuffer> records, boolean urgent) {
         int recordBytes = 0;
         for (ByteBuffer record : records) {
@@ -134,9 +134,7 @@ final class CommitLog implements RecordAppender {
         CompletableFuture<AppendResult> done = durable == null
                 ? CompletableFuture.completedFuture(result)
                 : durable.thenApply(ok -> ok ? result : AppendResult.failed(AppendStatus.STORE_FAILED));
-        if (urgent || groupCommit == null) {
-            afterWrite.raise();
-        }
+        afterWrite.raise();
         return done;
     }
 

@@ -43,11 +43,7 @@ final class Flusher implements ServiceThread.Work {
     @Override
     public int doWork() {
         if (log.writtenOffset() <= log.flushedOffset()) {
-            if (groupCommit != null) {
-                // An appender publishes its end offset before it registers as a waiter; a flush that ran
-                // in between covered its bytes but could not complete it. Complete such waiters now.
-                groupCommit.completeUpTo(log.flushedOffset());
-            }
+            // (appenders register as waiters before they publish their end, so no flush covers one unseen)
             deferredNanos = 0;
             return 0;
         }

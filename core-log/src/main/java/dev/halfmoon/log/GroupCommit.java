@@ -47,12 +47,6 @@ final class GroupCommit {
         return Math.max(0, first.registeredNanos() + UNHURRIED_NANOS - System.nanoTime());
     }
 
-    /** True if someone waits for an offset above {@code flushedOffset}. */
-    synchronized boolean hasWaitersAbove(long flushedOffset) {
-        Waiter last = waiters.peekLast();
-        return last != null && last.endOffset() > flushedOffset;
-    }
-
     /** Completes every waiter covered by {@code flushedOffset}. */
     void completeUpTo(long flushedOffset) {
         ArrayDeque<Waiter> done = new ArrayDeque<>();
