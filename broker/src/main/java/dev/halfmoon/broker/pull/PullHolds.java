@@ -7,19 +7,21 @@ import dev.halfmoon.log.Signal;
 import dev.halfmoon.message.RecordView;
 import dev.halfmoon.remoting.ResponseCode;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
  * Held pulls (long polling). A pull that found nothing waits here until its queue grows or its
  * hold time passes, then is read again and answered. Woken by the dispatcher after each dispatch
- * turn, and every 100 ms for deadlines. While messages keep arriving, rounds that answer grown
- * queues are at least a batch window apart: a consumer that is keeping up then gets a few messages
- * per pull instead of one (measured: 30 % less broker and client CPU per transaction, see
- * BENCHMARKS.md), and an idle queue's first message is still answered at once. Runs on {@code halfmoon-pull-hold}; {@link #hold} is
+ * turn, and every 100 ms for deadlines. While messages keep arriving, a consumer group's pulls on
+ * one queue are answered at most once per batch window: a consumer that is keeping up then gets a
+ * few messages per pull instead of one (measured: 30 % less broker and client CPU per transaction,
+ * see BENCHMARKS.md); a pull whose queue was not answered within the window, such as an idle
+ * queue's first message, is answered at once. Runs on {@code halfmoon-pull-hold}; {@link #hold} is
  * thread-safe.
  */
 public final class PullHolds implements DispatchListener, AutoCloseable {
@@ -34,7 +36,13 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
     private volatile LogStore store;
     private volatile boolean closed;
     private final long batchWindowNanos;
-    private long lastGrownRound;
+    /** When each group's pull on each queue was last answered because the queue grew (pull-hold thread only). */
+    private final Map<Stream, Long> lastAnswered = new HashMap<>();
+    private volatile long nextWindowEndsInNanos = Long.MAX_VALUE;
+
+    /** One consumer group's pulls on one queue. */
+    private record Stream(String group, String topic, int queueId) {
+    }
 
     /**
      * @param batchWindowMicros while messages keep arriving, held pulls are answered at most once per
@@ -44,8 +52,7 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
     public PullHolds(Clock clock, long batchWindowMicros) {
         this.clock = clock;
         this.batchWindowNanos = batchWindowMicros * 1000;
-        this.lastGrownRound = System.nanoTime() - batchWindowNanos;
-        this.thread = new ServiceThread("pull-hold", this::check, arrived, 100);
+        this.thread = new ServiceThread("pull-hold", this::check, arrived, this::idleMs);
     }
 
     /** Starts answering held pulls; needs the store to see queue ends. */
@@ -74,25 +81,39 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
         return held.size();
     }
 
+    /** Until the earliest batch window ends (at least 1 ms), else 100 ms for deadlines. */
+    private long idleMs() {
+        long nanos = nextWindowEndsInNanos;
+        return nanos == Long.MAX_VALUE ? 100 : Math.max(1, Math.min(100, nanos / 1_000_000));
+    }
+
     private int check() {
-        long sinceLast = System.nanoTime() - lastGrownRound;
-        if (sinceLast < batchWindowNanos && !closed) {
-            LockSupport.parkNanos(batchWindowNanos - sinceLast);
-        }
         LogStore s = store;
         long now = clock.millis();
-        boolean answeredGrown = false;
+        long nowNanos = System.nanoTime();
+        long nextWindowEnd = Long.MAX_VALUE;
         for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
             Held h = it.next();
-            boolean grown = s.maxQueueOffset(h.request().topic(), h.request().queueId()) > h.request().queueOffset();
-            if (grown || now >= h.deadlineMs()) {
-                it.remove();
-                answer(h);
-                answeredGrown |= grown;
+            PullRequest r = h.request();
+            boolean grown = s.maxQueueOffset(r.topic(), r.queueId()) > r.queueOffset();
+            if (!grown && now < h.deadlineMs()) {
+                continue;
             }
+            if (grown && now < h.deadlineMs() && batchWindowNanos > 0) {
+                Stream stream = new Stream(r.group(), r.topic(), r.queueId());
+                Long last = lastAnswered.get(stream);
+                if (last != null && nowNanos - last < batchWindowNanos) {
+                    nextWindowEnd = Math.min(nextWindowEnd, batchWindowNanos - (nowNanos - last));
+                    continue;
+                }
+                lastAnswered.put(stream, nowNanos);
+            }
+            it.remove();
+            answer(h);
         }
-        if (answeredGrown) {
-            lastGrownRound = System.nanoTime();
+        nextWindowEndsInNanos = nextWindowEnd;
+        if (lastAnswered.size() > 2 * held.size() + 64) {
+            lastAnswered.values().removeIf(t -> nowNanos - t >= batchWindowNanos);
         }
         return 0;
     }
