@@ -16,7 +16,7 @@ public final class GarbageSoakCommand implements Callable<Integer> {
     @Option(names = "--frames", defaultValue = "1000000", description = "Bad frames to send (default ${DEFAULT-VALUE}).")
     long frames;
 
-    @Option(names = "--attackers", defaultValue = "2", description = "Attacking threads (default ${DEFAULT-VALUE}).")
+    @Option(names = "--attackers", defaultValue = "2", description = "Attacking threads; every other one attacks the name server (default ${DEFAULT-VALUE}).")
     int attackers;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")

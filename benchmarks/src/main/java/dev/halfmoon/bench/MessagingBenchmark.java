@@ -21,7 +21,8 @@ public final class MessagingBenchmark implements Callable<Integer> {
     @Option(names = "--namesrv", description = "Use this running Halfmoon (or RocketMQ) instead of starting one per flush mode.")
     String namesrv;
 
-    @Option(names = "--broker", description = "Broker address to create the topic on (with --namesrv).")
+    @Option(names = "--broker", description = "Broker address to create the topic on (with --namesrv); without it the topic "
+            + MessagingLoad.EXISTING_TOPIC + " must exist.")
     String broker;
 
     @Option(names = "--messages", defaultValue = "50000", description = "Messages per flush mode (default ${DEFAULT-VALUE}).")

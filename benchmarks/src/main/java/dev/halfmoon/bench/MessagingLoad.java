@@ -27,6 +27,9 @@ final class MessagingLoad {
     private final int producers;
     private final int size;
 
+    /** The topic used when no broker address is given to create one on. */
+    static final String EXISTING_TOPIC = "BenchTopic";
+
     MessagingLoad(String namesrv, String broker, int messages, int producers, int size) {
         this.namesrv = namesrv;
         this.broker = broker;
@@ -36,7 +39,8 @@ final class MessagingLoad {
     }
 
     MsgReport run(String label) throws Exception {
-        String topic = "BenchMsg" + System.nanoTime() % 100000;
+        // a fresh topic when we can create it, else one the user created beforehand
+        String topic = broker != null ? "BenchMsg" + System.nanoTime() % 100000 : EXISTING_TOPIC;
         if (broker != null) {
             BenchTopics.create(broker, namesrv, topic);
         }

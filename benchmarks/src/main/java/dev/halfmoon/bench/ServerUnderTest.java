@@ -48,7 +48,7 @@ interface ServerUnderTest extends AutoCloseable {
             boolean free = port > 1024 && port < 65000;
             for (int o : offsets) {
                 try (ServerSocket s = new ServerSocket(port + o, 1, java.net.InetAddress.getLoopbackAddress())) {
-                    free &= true;
+                    // bound: free
                 } catch (IOException e) {
                     free = false;
                 }

@@ -93,6 +93,9 @@ public final class CrashSoak {
             sending.set(false);
             for (Thread t : threads) {
                 t.join(30_000);
+                if (t.isAlive()) {
+                    throw new IllegalStateException(t.getName() + " still sending 30 s after the last cycle; the counts would move");
+                }
             }
             return drainAndCheck(broker, (System.nanoTime() - begin) / 1_000_000);
         } finally {
