@@ -42,17 +42,17 @@ public final class NameServer implements AutoCloseable {
         return t;
     }
 
-    /**
-     * Listens and starts expiring silent brokers.
-     *
-     * @return the bound address
-     */
     /** Serves TLS as {@code tls} says; call before {@link #start}. */
     public NameServer tls(dev.halfmoon.remoting.TlsConfig tls) {
         server.tls(tls);
         return this;
     }
 
+    /**
+     * Listens and starts expiring silent brokers.
+     *
+     * @return the bound address
+     */
     public InetSocketAddress start() {
         address = server.start();
         scanner.scheduleWithFixedDelay(() -> {

@@ -1,5 +1,6 @@
 package dev.halfmoon.broker.acl;
 
+import dev.halfmoon.broker.send.SystemTopics;
 import dev.halfmoon.remoting.Json;
 import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestCode;
@@ -27,8 +28,6 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
         Optional<String> topicOf(long halfOffset, String transactionId);
     }
 
-    static final String RETRY_PREFIX = "%RETRY%";
-
     /** Codes only admin accounts may send. */
     static final Set<Integer> ADMIN_CODES = Set.of(RequestCode.UPDATE_AND_CREATE_TOPIC, RequestCode.DELETE_TOPIC_IN_BROKER,
             RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, RequestCode.DELETE_SUBSCRIPTIONGROUP,
@@ -52,8 +51,8 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
         switch (r.code()) {
             case RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE -> {
                 String topic = r.ext("topic") != null ? r.ext("topic") : r.ext("b");
-                if (topic != null && topic.startsWith(RETRY_PREFIX)) {
-                    b.group(topic.substring(RETRY_PREFIX.length()), AclPerm.SUB);
+                if (topic != null && topic.startsWith(SystemTopics.RETRY_PREFIX)) {
+                    b.group(topic.substring(SystemTopics.RETRY_PREFIX.length()), AclPerm.SUB);
                 } else {
                     b.topic(topic, AclPerm.PUB);
                 }
@@ -92,8 +91,8 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
         for (ConsumerData c : data.consumerDataSet()) {
             b.group(c.groupName(), AclPerm.SUB);
             for (SubscriptionData s : c.subscriptionDataSet()) {
-                if (s.topic() != null && s.topic().startsWith(RETRY_PREFIX)) {
-                    b.group(s.topic().substring(RETRY_PREFIX.length()), AclPerm.SUB);
+                if (s.topic() != null && s.topic().startsWith(SystemTopics.RETRY_PREFIX)) {
+                    b.group(s.topic().substring(SystemTopics.RETRY_PREFIX.length()), AclPerm.SUB);
                 } else {
                     b.topic(s.topic(), AclPerm.SUB);
                 }

@@ -19,17 +19,18 @@ public final class KvTable<K, V> {
     private final RocksDB db;
     private final ColumnFamilyHandle family;
     private final MetadataTable table;
-    private static final WriteOptions UNSYNCED = new WriteOptions();
     private final WriteOptions writeOptions;
+    private final WriteOptions unsynced;
     private final Codec<K> keys;
     private final Codec<V> values;
 
     KvTable(RocksDB db, ColumnFamilyHandle family, MetadataTable table, WriteOptions writeOptions,
-            Codec<K> keys, Codec<V> values) {
+            WriteOptions unsynced, Codec<K> keys, Codec<V> values) {
         this.db = db;
         this.family = family;
         this.table = table;
         this.writeOptions = writeOptions;
+        this.unsynced = unsynced;
         this.keys = keys;
         this.values = values;
     }
@@ -45,11 +46,7 @@ public final class KvTable<K, V> {
     }
 
     public void put(K key, V value) {
-        try {
-            db.put(family, writeOptions, keys.encode(key), values.encode(value));
-        } catch (RocksDBException e) {
-            throw new MetadataException("write " + key + " to " + table, e);
-        }
+        put(key, value, writeOptions);
     }
 
     /**
@@ -57,8 +54,12 @@ public final class KvTable<K, V> {
      * at every start anyway). The next synced write makes it durable too.
      */
     public void putUnsynced(K key, V value) {
+        put(key, value, unsynced);
+    }
+
+    private void put(K key, V value, WriteOptions options) {
         try {
-            db.put(family, UNSYNCED, keys.encode(key), values.encode(value));
+            db.put(family, options, keys.encode(key), values.encode(value));
         } catch (RocksDBException e) {
             throw new MetadataException("write " + key + " to " + table, e);
         }

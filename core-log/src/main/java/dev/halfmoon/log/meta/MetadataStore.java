@@ -71,7 +71,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** A typed view of {@code table}. */
     public <K, V> KvTable<K, V> table(MetadataTable table, Codec<K> keys, Codec<V> values) {
-        return new KvTable<>(db, families.get(table), table, table.synced() ? synced : unsynced, keys, values);
+        return new KvTable<>(db, families.get(table), table, table.synced() ? synced : unsynced, unsynced, keys, values);
     }
 
     /**
