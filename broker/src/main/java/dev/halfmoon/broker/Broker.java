@@ -181,8 +181,8 @@ public final class Broker implements AutoCloseable {
         startHousekeeping(config, clock, s, clients, history, acl, started);
         String address = config.identity().address(port);
         RemotingClient namesrvClient = new RemotingClient("broker-register");
-        if (config.security().tls().mode() == dev.halfmoon.remoting.TlsConfig.Mode.ENFORCING) {
-            namesrvClient.withTls(config.security().tls().trustCertPath());
+        if (config.security().tlsToNamesrv()) {
+            namesrvClient.withTls(config.security().namesrvTrust());
         }
         started.add(namesrvClient);
         NamesrvRegistrar registrar = new NamesrvRegistrar(config.namesrv(), config.identity(), address, s.topics(), namesrvClient);

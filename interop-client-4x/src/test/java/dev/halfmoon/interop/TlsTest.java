@@ -8,12 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.halfmoon.admin.AdminMain;
 import dev.halfmoon.client.ClientOptions;
 import dev.halfmoon.client.Producer;
+import dev.halfmoon.broker.Broker;
+import dev.halfmoon.namesrv.NameServer;
+import dev.halfmoon.namesrv.NamesrvConfig;
 import dev.halfmoon.remoting.RemotingClient;
 import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RemotingException;
 import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.remoting.TlsConfig;
 import dev.halfmoon.testkit.Admin;
+import dev.halfmoon.testkit.Closer;
 import dev.halfmoon.testkit.HalfmoonFixture;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.ByteArrayInputStream;
@@ -22,6 +27,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -149,6 +155,44 @@ class TlsTest {
                 }
             }
         }
+    }
+
+    /**
+     * A separate name server that enforces TLS and asks for client certificates (set as RocketMQ's
+     * system properties would be), and a broker that serves plain but registers over TLS (tls.enable).
+     */
+    @Test
+    void aBrokerRegistersOverTlsWithAnEnforcingNameServer() throws Exception {
+        Path trusted = Files.copy(certificate.certificate().toPath(), dir.resolve("ca.pem"));
+        Map<String, String> properties = Map.of("tls.server.mode", "enforcing",
+                "tls.server.certPath", certificate.certificate().getPath(), "tls.server.keyPath", certificate.privateKey().getPath(),
+                "tls.server.trustCertPath", trusted.toString(), "tls.server.need.client.auth", "optional");
+        TlsConfig tls = TlsConfig.parse(properties::get);
+        assertEquals(trusted, tls.trustCertPath(), "the name server reads the trusted CAs too");
+        assertEquals(io.netty.handler.ssl.ClientAuth.OPTIONAL, tls.clientAuth());
+        try (NameServer namesrv = new NameServer(NamesrvConfig.defaults("127.0.0.1", 0), Clock.systemUTC()).tls(tls);
+             Closer closer = new Closer()) {
+            namesrv.start();
+            HalfmoonFixture plainSide = new HalfmoonFixture(dir.resolve("broker")).set("namesrvAddr", namesrv.address())
+                    .set("brokerName", "broker-over-tls").set("tls.enable", "true").set("tls.client.trustCertPath", trusted.toString());
+            Broker broker = closer.track(plainSide.startBroker());
+            RemotingClient client = closer.track(new RemotingClient("tls-check").withTls(trusted));
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                RemotingCommand info = client.invokeSync(namesrv.address(), RemotingCommand.request(
+                        RequestCode.GET_BROKER_CLUSTER_INFO, Map.of(), null), 3000);
+                return info.body() != null && new String(info.body(), StandardCharsets.UTF_8).contains("broker-over-tls");
+            });
+            assertTrue(broker.port() > 0);
+        }
+    }
+
+    @Test
+    void badTlsSettingsNameTheirKey() {
+        Exception auth = assertThrows(Exception.class, () -> new HalfmoonFixture(dir).set("tls.server.need.client.auth", "maybe")
+                .start());
+        assertTrue(String.valueOf(auth.getMessage()).contains("tls.server.need.client.auth"), auth.toString());
+        Exception enable = assertThrows(Exception.class, () -> new HalfmoonFixture(dir).set("tls.enable", "yes").start());
+        assertTrue(String.valueOf(enable.getMessage()).contains("tls.enable"), enable.toString());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.halfmoon.namesrv;
 
 import dev.halfmoon.remoting.TlsConfig;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "halfmoon-namesrv", mixinStandardHelpOptions = true,
         description = "Runs a Halfmoon name server: brokers register with it, clients ask it for routes.",
         footer = "%nTLS as with RocketMQ, by system properties in HALFMOON_OPTS: -Dtls.server.mode=permissive|enforcing "
-                + "-Dtls.server.certPath=cert.pem -Dtls.server.keyPath=key.pem [-Dtls.server.keyPassword=...]")
+                + "-Dtls.server.certPath=cert.pem -Dtls.server.keyPath=key.pem [-Dtls.server.keyPassword=...] "
+                + "[-Dtls.server.trustCertPath=ca.pem -Dtls.server.need.client.auth=none|optional|require]")
 public final class NamesrvMain implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "9876", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks one).")
     int port;
@@ -32,7 +32,7 @@ public final class NamesrvMain implements Callable<Integer> {
     public Integer call() throws Exception {
         TlsConfig tls;
         try {
-            tls = tlsFromSystemProperties();
+            tls = TlsConfig.parse(System::getProperty);
         } catch (IllegalArgumentException e) {
             System.err.println("halfmoon-namesrv: " + e.getMessage());
             return 2;
@@ -47,13 +47,5 @@ public final class NamesrvMain implements Callable<Integer> {
         }, "halfmoon-shutdown"));
         stopped.await();
         return 0;
-    }
-
-    private static TlsConfig tlsFromSystemProperties() {
-        String mode = System.getProperty("tls.server.mode", "disabled");
-        String cert = System.getProperty("tls.server.certPath");
-        String key = System.getProperty("tls.server.keyPath");
-        return new TlsConfig(TlsConfig.mode(mode), cert == null ? null : Path.of(cert), key == null ? null : Path.of(key),
-                System.getProperty("tls.server.keyPassword"), null, io.netty.handler.ssl.ClientAuth.NONE);
     }
 }

@@ -6,6 +6,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
 import javax.net.ssl.SSLException;
 
 /**
@@ -27,6 +29,45 @@ public record TlsConfig(Mode mode, Path certPath, Path keyPath, String keyPasswo
             throw new IllegalArgumentException("TLS mode " + mode.name().toLowerCase()
                     + " needs a certificate and a key (tls.server.certPath, tls.server.keyPath)");
         }
+    }
+
+    /** RocketMQ's keys for a server's TLS, as broker.conf lines or JVM system properties. */
+    public static final List<String> KEYS = List.of("tls.server.mode", "tls.server.certPath", "tls.server.keyPath",
+            "tls.server.keyPassword", "tls.server.trustCertPath", "tls.server.need.client.auth");
+
+    /**
+     * Reads {@link #KEYS} through {@code value} (null or blank: the default, disabled and no client auth);
+     * the broker passes its settings, a name server its system properties, so both read them alike.
+     *
+     * @throws IllegalArgumentException naming the key whose value is malformed or missing
+     */
+    public static TlsConfig parse(Function<String, String> value) {
+        String mode = text(value, "tls.server.mode");
+        String auth = text(value, "tls.server.need.client.auth");
+        return new TlsConfig(mode == null ? Mode.DISABLED : mode(mode), path(value, "tls.server.certPath"),
+                path(value, "tls.server.keyPath"), text(value, "tls.server.keyPassword"),
+                path(value, "tls.server.trustCertPath"), auth == null ? ClientAuth.NONE : clientAuth(auth));
+    }
+
+    private static String text(Function<String, String> value, String key) {
+        String v = value.apply(key);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static Path path(Function<String, String> value, String key) {
+        String v = text(value, key);
+        return v == null ? null : Path.of(v);
+    }
+
+    /** Parses {@code none}, {@code optional} or {@code require}. */
+    public static ClientAuth clientAuth(String text) {
+        return switch (text.trim().toLowerCase()) {
+            case "none" -> ClientAuth.NONE;
+            case "optional" -> ClientAuth.OPTIONAL;
+            case "require" -> ClientAuth.REQUIRE;
+            default -> throw new IllegalArgumentException("tls.server.need.client.auth must be none, optional or require, was '"
+                    + text + "'");
+        };
     }
 
     /** Parses {@code disabled}, {@code permissive} or {@code enforcing}. */

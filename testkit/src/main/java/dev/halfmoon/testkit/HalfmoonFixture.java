@@ -60,6 +60,14 @@ public final class HalfmoonFixture implements AutoCloseable {
         return dev.halfmoon.broker.Broker.start(BrokerSettings.load(values), Clock.systemUTC());
     }
 
+    /**
+     * Starts a broker alone with this fixture's settings (set {@code namesrvAddr} to a name server of
+     * your own). The caller closes it.
+     */
+    public dev.halfmoon.broker.Broker startBroker() {
+        return dev.halfmoon.broker.Broker.start(BrokerSettings.load(settings), Clock.systemUTC());
+    }
+
     /** Stops the broker and name server; a later {@link #start} reuses the same ports and directory. */
     public void stop() {
         if (running != null) {

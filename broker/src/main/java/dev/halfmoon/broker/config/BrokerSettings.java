@@ -8,7 +8,6 @@ import dev.halfmoon.log.RetentionConfig;
 import dev.halfmoon.log.StoreConfig;
 import dev.halfmoon.remoting.NettyConfig;
 import dev.halfmoon.remoting.TlsConfig;
-import io.netty.handler.ssl.ClientAuth;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.Inet4Address;
@@ -79,11 +78,15 @@ public final class BrokerSettings {
             new Setting("tls.server.keyPath", "", "PEM private key of the server (PKCS#8)"),
             new Setting("tls.server.keyPassword", "", "password of the key, if it is encrypted"),
             new Setting("tls.server.trustCertPath", "", "PEM CA certificates to verify client certificates with"),
-            new Setting("tls.server.need.client.auth", "none", "client certificates: none, optional or require"));
+            new Setting("tls.server.need.client.auth", "none", "client certificates: none, optional or require"),
+            new Setting("tls.enable", "", "TLS on the broker's own connections to the name server: true or false "
+                    + "(default, as RocketMQ: true when tls.server.mode is enforcing)"),
+            new Setting("tls.client.trustCertPath", "", "PEM CA certificates to verify the name server with "
+                    + "(default tls.server.trustCertPath; none: encrypted, not verified)"));
 
     /** TLS keys may also come as JVM system properties, as RocketMQ reads them. */
-    private static final List<String> TLS_KEYS = List.of("tls.server.mode", "tls.server.certPath", "tls.server.keyPath",
-            "tls.server.keyPassword", "tls.server.trustCertPath", "tls.server.need.client.auth");
+    private static final List<String> TLS_KEYS = java.util.stream.Stream.concat(TlsConfig.KEYS.stream(),
+            java.util.stream.Stream.of("tls.enable", "tls.client.trustCertPath")).toList();
 
     /**
      * RocketMQ broker.conf keys Halfmoon has no use for. Like any unknown key they stop start-up,
@@ -182,11 +185,10 @@ public final class BrokerSettings {
             aclFile = Path.of(home).resolve(aclFile);
         }
         try {
-            TlsConfig tls = new TlsConfig(TlsConfig.mode(s.required("tls.server.mode")), path(s, "tls.server.certPath"),
-                    path(s, "tls.server.keyPath"), s.string("tls.server.keyPassword").isEmpty() ? null
-                    : s.string("tls.server.keyPassword"), path(s, "tls.server.trustCertPath"),
-                    clientAuth(s.required("tls.server.need.client.auth")));
-            return new SecurityConfig(s.bool("aclEnable"), aclFile, tls);
+            TlsConfig tls = TlsConfig.parse(s::string);
+            boolean toNamesrv = s.string("tls.enable").isBlank() ? tls.mode() == TlsConfig.Mode.ENFORCING : s.bool("tls.enable");
+            Path trust = path(s, "tls.client.trustCertPath");
+            return new SecurityConfig(s.bool("aclEnable"), aclFile, tls, toNamesrv, trust != null ? trust : tls.trustCertPath());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -195,15 +197,6 @@ public final class BrokerSettings {
     private static Path path(Settings s, String key) {
         String v = s.string(key);
         return v == null || v.isBlank() ? null : Path.of(v.trim());
-    }
-
-    private static ClientAuth clientAuth(String text) {
-        return switch (text.trim().toLowerCase()) {
-            case "none" -> ClientAuth.NONE;
-            case "optional" -> ClientAuth.OPTIONAL;
-            case "require" -> ClientAuth.REQUIRE;
-            default -> throw new ConfigException("tls.server.need.client.auth must be none, optional or require, was " + text);
-        };
     }
 
     /** Like RocketMQ: the first site-local IPv4 address of an up interface, else 127.0.0.1. */
