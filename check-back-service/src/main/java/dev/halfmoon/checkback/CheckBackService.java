@@ -97,7 +97,7 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             return;
         }
         PendingTransaction t = request.get().transaction();
-        if (t.checkCount() > 0) {
+        if (t.awaitsCheckAnswer()) {
             unanswered.incrementAndGet();
         }
         if (t.checkCount() >= policy.checkMax()) {

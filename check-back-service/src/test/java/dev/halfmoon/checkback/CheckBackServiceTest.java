@@ -163,6 +163,22 @@ class CheckBackServiceTest {
     }
 
     @Test
+    void aCheckThatWentUnansweredIsCountedOnceHoweverOftenTheNextIsDeferred() {
+        open();
+        PrepareResult half = prepare("u", Map.of());
+        long offset = half.half().commitLogOffset();
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.callsFor(offset) >= 1);
+        transport.producerOnline.set(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> service.deferredCount() >= 3);
+        assertEquals(1, service.unansweredCount(), "the one check that went out and got no answer");
+        assertEquals(1, coordinator.index().get(offset).orElseThrow().checkCount());
+        transport.producerOnline.set(true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.callsFor(offset) >= 2);
+        assertEquals(2, transport.calls.get(1).checkTimes());
+        assertEquals(1, service.unansweredCount(), "the second check is not due yet");
+    }
+
+    @Test
     void resolvedTransactionsAreNeverCheckedAndImmunityDelaysTheFirstCheck() {
         open();
         PrepareResult resolved = prepare("d", Map.of());
