@@ -190,14 +190,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
      */
     public ByteBuffer readRecord(long commitLogOffset) {
         ByteBuffer record = commitLog.readRecord(commitLogOffset);
-        if (record != null) {
-            dev.halfmoon.message.RecordView.Check check = dev.halfmoon.message.RecordView.of(record).check(true);
-            if (check != dev.halfmoon.message.RecordView.Check.OK) {
-                health.corrupt(commitLogOffset, "read by offset: " + check);
-                return null;
-            }
-        }
-        return record;
+        return record == null || health.intact(record, commitLogOffset, "read by offset", -1) ? record : null;
     }
 
     /**

@@ -73,9 +73,7 @@ final class QueueReader {
             if (record == null) {
                 break;
             }
-            RecordView.Check check = RecordView.of(record).check(true);
-            if (check != RecordView.Check.OK) {
-                health.corrupt(commitLogOffset, queue.id() + " queue offset " + offset + ": " + check);
+            if (!health.intact(record, commitLogOffset, queue.id(), offset)) {
                 corruptAt = commitLogOffset;
                 break;
             }

@@ -48,6 +48,20 @@ public final class StoreHealth {
         return corruptRecords.get();
     }
 
+    /**
+     * Checks a record about to be served (frame and body checksum): true if intact; otherwise it is
+     * reported as corrupt, with {@code reader} (and the {@code queueOffset} it read at, if not negative)
+     * saying which read found it, and must not be served. Builds no text unless the record is corrupt.
+     */
+    boolean intact(java.nio.ByteBuffer record, long commitLogOffset, Object reader, long queueOffset) {
+        dev.halfmoon.message.RecordView.Check check = dev.halfmoon.message.RecordView.of(record).check(true);
+        if (check == dev.halfmoon.message.RecordView.Check.OK) {
+            return true;
+        }
+        corrupt(commitLogOffset, reader + (queueOffset < 0 ? "" : " queue offset " + queueOffset) + ": " + check);
+        return false;
+    }
+
     /** A read found the record at {@code commitLogOffset} corrupt; logged once per record. */
     void corrupt(long commitLogOffset, String what) {
         if (reportedCorruption.size() < 100_000 && reportedCorruption.add(commitLogOffset)) {
