@@ -162,7 +162,7 @@ public final class Broker implements AutoCloseable {
         TransactionConfig tx = config.transactions();
         CheckBackService checks = new CheckBackService(s.transactions(), new BrokerCheckTransport(clients, s.transactions()),
                 new CheckPolicy(tx.checkMax(), tx.checkIntervalMs(), 1000, 5000), clock);
-        GroupProgress progress = new GroupProgress(s.store(), s.topics(), s.offsets());
+        GroupProgress progress = new GroupProgress(s.store(), s.topics(), s.offsets(), clients);
         BrokerMetrics metrics = new BrokerMetrics(s.store(), progress, s.transactions(), checks,
                 config.store().rootDir(), clock);
         AccessControl acl = config.security().aclEnable() ? AccessControl.load(config.security().aclFile(),
@@ -170,7 +170,7 @@ public final class Broker implements AutoCloseable {
         if (acl != null) {
             server.guard(acl);
         }
-        registerProcessors(config, clock, server, port, s, clients, holds, pools, metrics);
+        registerProcessors(config, clock, server, port, s, clients, holds, pools, metrics, progress);
         started.add(server);
         started.add(holds);
 
@@ -227,7 +227,7 @@ public final class Broker implements AutoCloseable {
 
     private static void registerProcessors(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,
                                            ClientRegistry clients, PullHolds holds, WorkerPools pools,
-                                           BrokerMetrics metrics) {
+                                           BrokerMetrics metrics, GroupProgress progress) {
         ThreadPoolExecutor sendPool = pools.create("send", config.messaging().sendThreads(), 10_000);
         ThreadPoolExecutor pullPool = pools.create("pull", config.messaging().pullThreads(), 100_000);
         ThreadPoolExecutor txPool = pools.create("end-tx", 4, 100_000);
@@ -250,7 +250,7 @@ public final class Broker implements AutoCloseable {
         QueueLocks locks = new QueueLocks(clock, config.messaging().lockExpiryMs());
         clients.onConsumerGone(locks::releaseAll);
         new LockProcessor(locks).registerWith(server, adminPool);
-        new StatsProcessor(s.store(), s.topics(), s.offsets(), clients, config.identity().brokerName())
+        new StatsProcessor(s.store(), s.topics(), progress, clients, config.identity().brokerName())
                 .registerWith(server, adminPool);
         server.register(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, new OffsetResetProcessor(s.store(), s.topics(),
                 s.offsets(), clients, config.identity().brokerName()), adminPool);

@@ -89,7 +89,7 @@ public final class TopicGroupApi {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("group", name);
             row.put("consumers", clients.consumerGroup(name).map(g -> g.members().size()).orElse(0));
-            row.put("lag", progress.of(name, topicsOf(name)).stream().mapToLong(GroupProgress.QueueProgress::lag).sum());
+            row.put("lag", progress.of(name, progress.topicsOf(name)).stream().mapToLong(GroupProgress.QueueProgress::lag).sum());
             result.add(row);
         }
         return HttpReply.json(result);
@@ -99,7 +99,7 @@ public final class TopicGroupApi {
     HttpReply group(String name) {
         var online = clients.consumerGroup(name);
         var config = groups.get(name);
-        Set<String> topicNames = topicsOf(name);
+        Set<String> topicNames = progress.topicsOf(name);
         if (online.isEmpty() && config.isEmpty() && topicNames.isEmpty()) {
             throw new HttpException(404, "no consumer group " + name + " on this broker");
         }
@@ -124,11 +124,5 @@ public final class TopicGroupApi {
         body.put("messageModel", g.messageModel());
         body.put("consumers", consumers);
         body.put("subscriptions", new TreeSet<>(g.subscriptions().keySet()));
-    }
-
-    private Set<String> topicsOf(String group) {
-        Set<String> names = new TreeSet<>(offsets.topicsOf(group));
-        clients.consumerGroup(group).ifPresent(g -> names.addAll(g.subscriptions().keySet()));
-        return names;
     }
 }

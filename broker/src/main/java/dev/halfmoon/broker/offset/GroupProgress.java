@@ -1,11 +1,14 @@
 package dev.halfmoon.broker.offset;
 
+import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.log.LogStore;
 import dev.halfmoon.remoting.body.TopicConfig;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How far a consumer group is on each queue of a topic: what the broker holds, what the group
@@ -26,11 +29,20 @@ public final class GroupProgress {
     private final LogStore store;
     private final TopicRegistry topics;
     private final ConsumerOffsets offsets;
+    private final ClientRegistry clients;
 
-    public GroupProgress(LogStore store, TopicRegistry topics, ConsumerOffsets offsets) {
+    public GroupProgress(LogStore store, TopicRegistry topics, ConsumerOffsets offsets, ClientRegistry clients) {
         this.store = store;
         this.topics = topics;
         this.offsets = offsets;
+        this.clients = clients;
+    }
+
+    /** The topics {@code group} has committed offsets on or its online consumers subscribe to, sorted. */
+    public Set<String> topicsOf(String group) {
+        Set<String> names = new TreeSet<>(offsets.topicsOf(group));
+        clients.consumerGroup(group).ifPresent(g -> names.addAll(g.subscriptions().keySet()));
+        return names;
     }
 
     /** Progress on every queue of each existing topic in {@code topicNames} (unknown topics are skipped). */

@@ -3,7 +3,6 @@ package dev.halfmoon.broker.processor;
 import dev.halfmoon.broker.client.ClientChannel;
 import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ConsumerGroup;
-import dev.halfmoon.broker.offset.ConsumerOffsets;
 import dev.halfmoon.broker.offset.GroupProgress;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.log.LogStore;
@@ -37,17 +36,15 @@ import java.util.concurrent.Executor;
 public final class StatsProcessor {
     private final LogStore store;
     private final TopicRegistry topics;
-    private final ConsumerOffsets offsets;
     private final ClientRegistry clients;
     private final String brokerName;
     private final GroupProgress progress;
 
-    public StatsProcessor(LogStore store, TopicRegistry topics, ConsumerOffsets offsets, ClientRegistry clients,
+    public StatsProcessor(LogStore store, TopicRegistry topics, GroupProgress progress, ClientRegistry clients,
                           String brokerName) {
         this.store = store;
         this.topics = topics;
-        this.offsets = offsets;
-        this.progress = new GroupProgress(store, topics, offsets);
+        this.progress = progress;
         this.clients = clients;
         this.brokerName = brokerName;
     }
@@ -83,8 +80,7 @@ public final class StatsProcessor {
         if (only != null && !only.isEmpty()) {
             names.add(only);
         } else {
-            names.addAll(offsets.topicsOf(group));
-            clients.consumerGroup(group).ifPresent(g -> names.addAll(g.subscriptions().keySet()));
+            names.addAll(progress.topicsOf(group));
         }
         Map<MessageQueueRef, Object> table = new HashMap<>();
         for (GroupProgress.QueueProgress p : progress.of(group, names)) {
