@@ -13,10 +13,14 @@ import java.util.List;
  */
 final class RocketMqServer implements ServerUnderTest {
     static final String VERSION = "5.2.0";
-    private static final List<String> BROKER_JVM = List.of("-server", "-Xms2g", "-Xmx2g", "-XX:+UseG1GC",
+    /** The stock options of RocketMQ's runbroker.sh, with a 2 GiB heap as the comparison runs it. */
+    static final List<String> BROKER_JVM = List.of("-server", "-Xms2g", "-Xmx2g", "-XX:+UseG1GC",
             "-XX:G1HeapRegionSize=16m", "-XX:G1ReservePercent=25", "-XX:InitiatingHeapOccupancyPercent=30",
             "-XX:SoftRefLRUPolicyMSPerMB=0", "-XX:-OmitStackTraceInFastThrow", "-XX:+AlwaysPreTouch",
             "-XX:MaxDirectMemorySize=15g", "-XX:-UseLargePages");
+    /** A small broker for interoperability tests: nothing measured, so no pre-touched 2 GiB heap. */
+    static final List<String> SMALL_BROKER_JVM = List.of("-Xms256m", "-Xmx512m", "-XX:+UseG1GC",
+            "-XX:-OmitStackTraceInFastThrow", "-XX:MaxDirectMemorySize=1g");
     private static final List<String> NAMESRV_JVM = List.of("-server", "-Xms512m", "-Xmx512m", "-XX:+UseG1GC",
             "-XX:-OmitStackTraceInFastThrow");
 
@@ -42,6 +46,12 @@ final class RocketMqServer implements ServerUnderTest {
 
     /** Starts both; {@code flushMode} ASYNC_FLUSH or SYNC_FLUSH. */
     static RocketMqServer start(String flushMode, long transactionTimeoutMs) throws IOException, InterruptedException {
+        return start(flushMode, transactionTimeoutMs, BROKER_JVM);
+    }
+
+    /** Starts both, the broker with {@code brokerJvm} options. */
+    static RocketMqServer start(String flushMode, long transactionTimeoutMs, List<String> brokerJvm)
+            throws IOException, InterruptedException {
         if (!Files.isDirectory(lib())) {
             throw new IOException(lib() + " is missing; build first with: mvn -B -q package -DskipTests");
         }
@@ -63,7 +73,7 @@ final class RocketMqServer implements ServerUnderTest {
                     "transactionTimeOut=" + transactionTimeoutMs, "transactionCheckInterval=5000",
                     "autoCreateTopicEnable=false", "") + "\n");
             long launched = System.nanoTime();
-            br = launch(dir, "broker", BROKER_JVM, "org.apache.rocketmq.broker.BrokerStartup", dir.resolve("broker.conf"));
+            br = launch(dir, "broker", brokerJvm, "org.apache.rocketmq.broker.BrokerStartup", dir.resolve("broker.conf"));
             String broker = "127.0.0.1:" + port;
             Process b = br;
             long routable = ServerUnderTest.awaitRoutable(namesrv, broker, 120_000, b::isAlive);
