@@ -2,6 +2,7 @@ package dev.halfmoon.admin;
 
 import static dev.halfmoon.admin.Output.row;
 
+import dev.halfmoon.message.OffsetMessageId;
 import dev.halfmoon.remoting.Durations;
 import dev.halfmoon.remoting.Json;
 import dev.halfmoon.remoting.RemotingCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code pending list|show|commit|rollback}: transactions whose outcome the broker does not know yet. */
-@Command(name = "pending", description = "Pending transactions: list, show, commit or roll back by hand.",
+@Command(name = "pending", description = "Pending transactions: list, show, commit or roll back by hand; resume a given-up one.",
         mixinStandardHelpOptions = true, footer = ExitCodes.HELP)
 final class PendingCommand {
     private static final List<String> COLUMNS = List.of("broker", "transactionId", "topic", "producerGroup", "age",
@@ -111,6 +112,32 @@ final class PendingCommand {
     int rollback(@Parameters(paramLabel = "ID") String id,
                  @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes) {
         return resolve(id, "ROLLBACK", yes);
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = {"Make a given-up transaction pending again, checked from zero (RocketMQ's resumeCheckHalfMessage).",
+                "OFFSET_MSG_ID is its copy's on TRANS_CHECK_MAX_TIME_TOPIC: halfmoon-admin message find "
+                        + "--topic TRANS_CHECK_MAX_TIME_TOPIC --key <its key> shows it. A copy is resumed once."})
+    int resume(@Parameters(paramLabel = "OFFSET_MSG_ID") String offsetMsgId,
+               @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes) {
+        OffsetMessageId parsed;
+        try {
+            parsed = OffsetMessageId.parse(offsetMsgId);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(ExitCodes.USAGE, offsetMsgId + " is not an offset message id: " + e.getMessage());
+        }
+        String broker = parsed.storeHost().getAddress().getHostAddress() + ":" + parsed.storeHost().getPort();
+        root.confirm("Resume the given-up transaction stored at " + parsed.commitLogOffset() + " on " + broker
+                + "? Its producer group will be asked again, and its message delivered if it answers commit.", yes);
+        RemotingCommand response = AdminClient.expect(broker, root.client().exchange(broker,
+                RequestCode.RESUME_CHECK_HALF_MESSAGE, Map.of("msgId", offsetMsgId), null), ResponseCode.SUCCESS);
+        Output out = root.output();
+        if (out.json()) {
+            out.print(Map.of("offsetMsgId", offsetMsgId, "broker", broker, "result", String.valueOf(response.remark())));
+        } else {
+            out.line(response.remark() != null ? response.remark() : "resumed");
+        }
+        return ExitCodes.OK;
     }
 
     private int resolve(String id, String decision, boolean yes) {

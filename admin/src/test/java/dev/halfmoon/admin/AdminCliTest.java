@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.halfmoon.client.ClientOptions;
 import dev.halfmoon.client.Message;
 import dev.halfmoon.client.Producer;
 import dev.halfmoon.client.SendReceipt;
@@ -13,6 +14,7 @@ import dev.halfmoon.client.TransactionProducer;
 import dev.halfmoon.client.MessageView;
 import dev.halfmoon.remoting.Json;
 import dev.halfmoon.testkit.Admin;
+import dev.halfmoon.testkit.HalfmoonFixture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -113,6 +115,46 @@ class AdminCliTest extends LiveBrokerTest {
         assertEquals(ExitCodes.FAILED, again.code());
         assertTrue(again.err().contains("no pending transaction " + toCommit), again.err());
         assertEquals(List.of(other), ids(admin("-o", "json", "pending", "list")));
+    }
+
+    @Test
+    void aGivenUpTransactionIsResumedOnceAndCommittedByItsNextCheck() {
+        halfmoon.close();
+        halfmoon = new HalfmoonFixture(dir.resolve("give-up")).set("transactionTimeOut", "300")
+                .set("transactionCheckInterval", "300").set("transactionCheckMax", "1").start();
+        options = ClientOptions.of(halfmoon.namesrv()).withRefresh(Duration.ofMillis(500), Duration.ofMillis(500));
+        Admin.createTopic(halfmoon, "Payments", 1);
+        Map<String, Integer> seen = consume("CG-payments", "Payments");
+        java.util.concurrent.atomic.AtomicReference<TransactionOutcome> answer = new java.util.concurrent.atomic.AtomicReference<>(
+                TransactionOutcome.UNKNOWN);
+        TransactionProducer producer = track(TransactionProducer.start(options, "PG-late", new TransactionListener() {
+            @Override
+            public TransactionOutcome executeLocal(Message message, Object arg) {
+                return TransactionOutcome.UNKNOWN;
+            }
+
+            @Override
+            public TransactionOutcome check(MessageView message) {
+                return answer.get();
+            }
+        }));
+        producer.sendInTransaction(message("Payments", "payment-1", "pay-1"), null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> admin("-o", "json", "message", "find", "--topic",
+                "TRANS_CHECK_MAX_TIME_TOPIC", "--key", "pay-1").out().contains("offsetMsgId"));
+        String copy = (String) admin("-o", "json", "message", "find", "--topic", "TRANS_CHECK_MAX_TIME_TOPIC", "--key", "pay-1")
+                .jsonList().get(0).get("offsetMsgId");
+        assertEquals(List.of(), ids(admin("-o", "json", "pending", "list")), "given up");
+
+        answer.set(TransactionOutcome.COMMIT);
+        Run resume = admin("pending", "resume", copy, "--yes");
+        assertEquals(0, resume.code(), resume.err());
+        assertTrue(resume.out().contains("pending again"), resume.out());
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen.containsKey("payment-1"));
+        Run twice = admin("pending", "resume", copy, "--yes");
+        assertEquals(ExitCodes.FAILED, twice.code(), twice.out());
+        assertTrue(twice.err().contains("resumed before"), twice.err());
+        assertEquals(ExitCodes.USAGE, admin("pending", "resume", "not-an-id", "--yes").code());
+        assertEquals(Map.of("payment-1", 1), seen);
     }
 
     @SuppressWarnings("unchecked")

@@ -18,6 +18,8 @@ import dev.halfmoon.message.RecordView;
 import dev.halfmoon.txn.CheckRequest;
 import dev.halfmoon.txn.Decision;
 import dev.halfmoon.txn.EndRequest;
+import dev.halfmoon.txn.EndResult;
+import dev.halfmoon.txn.EndStatus;
 import dev.halfmoon.txn.PendingTransaction;
 import dev.halfmoon.txn.PrepareResult;
 import dev.halfmoon.txn.Resolver;
@@ -145,6 +147,38 @@ class CheckBackServiceTest {
         await().until(() -> store.maxQueueOffset(TxnTopics.CHECK_MAX_TIME, 0) == 1);
         await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> true);
         assertEquals(4, transport.callsFor(offset));
+    }
+
+    /** RocketMQ's RESUME_CHECK_HALF_MESSAGE, done safely: once per given-up copy, durably. */
+    @Test
+    void aGivenUpTransactionResumedFromItsCopyIsCheckedAgainAndCanBeResumedOnlyOnce() {
+        open();
+        PrepareResult half = prepare("r", Map.of());
+        long offset = half.half().commitLogOffset();
+        await().atMost(Duration.ofSeconds(15)).until(() -> store.maxQueueOffset(TxnTopics.CHECK_MAX_TIME, 0) == 1);
+        long copy = store.readQueue(TxnTopics.CHECK_MAX_TIME, 0, 0, 1, 1 << 20, null).records().get(0).commitLogOffset();
+        assertEquals(EndStatus.NOT_FOUND, coordinator.resume(offset).join().status(), "a half is not a given-up copy");
+
+        EndResult resumed = coordinator.resume(copy).join();
+        assertEquals(EndStatus.APPLIED, resumed.status(), resumed.message());
+        PendingTransaction again = coordinator.find(-1, half.transactionId()).orElseThrow();
+        assertEquals(0, again.checkCount());
+        assertEquals("orders", again.topic());
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.callsFor(again.halfOffset()) >= 1);
+        assertEquals(1, transport.calls.stream().filter(c -> c.halfOffset() == again.halfOffset()).findFirst().orElseThrow()
+                .checkTimes(), "checks count from zero again");
+        assertEquals(EndStatus.ALREADY_RESOLVED, coordinator.resume(copy).join().status(), "it is pending");
+
+        EndResult commit = coordinator.end(new EndRequest("PG", again.halfOffset(), half.transactionId(), Decision.COMMIT,
+                Resolver.CHECK)).join();
+        assertEquals(EndStatus.APPLIED, commit.status(), commit.message());
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.maxQueueOffset("orders", 2) == 1);
+        EndResult twice = coordinator.resume(copy).join();
+        assertEquals(EndStatus.ALREADY_RESOLVED, twice.status(), "a committed transaction is never brought back");
+        assertTrue(twice.message().contains("resumed before"), twice.message());
+        close();
+        open();
+        assertEquals(EndStatus.ALREADY_RESOLVED, coordinator.resume(copy).join().status(), "remembered across a restart");
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.Map;
 final class CoordinatorSnapshots {
     private static final String POSITION = "txn/position";
     private static final String PENDING = "txn/p/";
+    private static final String RESUMED = "txn/resumed/";
 
     private final MetadataStore store;
     private final KvTable<String, byte[]> table;
@@ -55,6 +56,31 @@ final class CoordinatorSnapshots {
                 }
             });
             table.put(batch, POSITION, Codec.LONG.encode(position));
+            batch.write(true);
+        }
+    }
+
+    /**
+     * Records, durably, that the given-up copy at {@code copyOffset} is being resumed.
+     *
+     * @return false if it was resumed before (each copy is resumed at most once)
+     */
+    synchronized boolean markResumed(long copyOffset, long nowMs) {
+        String key = RESUMED + java.util.HexFormat.of().toHexDigits(copyOffset);
+        if (table.get(key) != null) {
+            return false;
+        }
+        try (MetadataBatch batch = store.batch()) {
+            table.put(batch, key, Codec.LONG.encode(nowMs));
+            batch.write(true);
+        }
+        return true;
+    }
+
+    /** Takes back {@link #markResumed} after the resumed half could not be stored. */
+    synchronized void unmarkResumed(long copyOffset) {
+        try (MetadataBatch batch = store.batch()) {
+            table.delete(batch, RESUMED + java.util.HexFormat.of().toHexDigits(copyOffset));
             batch.write(true);
         }
     }

@@ -81,7 +81,12 @@ public final class TransactionCoordinator {
      */
     public CompletableFuture<PrepareResult> prepare(RecordDraft message) {
         String txId = MessageProperties.find(message.properties(), MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
-        return appends.append(List.of(TransactionRecords.half(message)), result -> {
+        return storeHalf(TransactionRecords.half(message), txId);
+    }
+
+    /** Appends a half record and, once stored, makes its transaction pending. */
+    private CompletableFuture<PrepareResult> storeHalf(ByteBuffer halfRecord, String txId) {
+        return appends.append(List.of(halfRecord), result -> {
             if (!result.ok()) {
                 return new PrepareResult(result.status(), null, txId);
             }
@@ -90,6 +95,44 @@ public final class TransactionCoordinator {
             PendingTransaction t = HalfMessages.pending(half, offset, defaultTimeoutMs);
             index.put(t);
             return new PrepareResult(AppendStatus.OK, result.first(), t.transactionId());
+        });
+    }
+
+    /**
+     * Makes a given-up transaction pending again (RocketMQ's RESUME_CHECK_HALF_MESSAGE): a new half
+     * from its copy on TRANS_CHECK_MAX_TIME_TOPIC at {@code copyOffset}, checked from zero after its
+     * timeout. Each copy is resumed at most once, recorded durably, so a transaction committed after
+     * its resumption can never be brought back and delivered twice.
+     *
+     * @return APPLIED (state PENDING) with the new half's offset in the message; NOT_FOUND if no
+     *         given-up copy is there; ALREADY_RESOLVED if it was resumed before or is pending; STORE_REFUSED
+     */
+    public CompletableFuture<EndResult> resume(long copyOffset) {
+        ByteBuffer bytes = store.readRecord(copyOffset);
+        RecordView copy = bytes == null ? null : RecordView.of(bytes);
+        if (copy == null || !TxnTopics.CHECK_MAX_TIME.equals(copy.topic())) {
+            return done(new EndResult(EndStatus.NOT_FOUND, null, "no given-up transaction at commit-log offset " + copyOffset
+                    + (copy == null ? "" : " (the message there is on " + copy.topic() + ", not " + TxnTopics.CHECK_MAX_TIME + ")")));
+        }
+        String txId = copy.properties().get(MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+        if (txId != null && index.byTransactionId(txId).isPresent()) {
+            return done(new EndResult(EndStatus.ALREADY_RESOLVED, TransactionState.PENDING, "transaction " + txId
+                    + " is pending already"));
+        }
+        if (!snapshots.markResumed(copyOffset, clock.millis())) {
+            return done(new EndResult(EndStatus.ALREADY_RESOLVED, null, "the given-up transaction " + txId + " at "
+                    + copyOffset + " was resumed before; a copy is resumed once (if it was given up again, resume its newer copy)"));
+        }
+        return storeHalf(TransactionRecords.resumedHalf(copy, copyOffset), txId).thenApply(r -> {
+            if (r.status() != AppendStatus.OK) {
+                snapshots.unmarkResumed(copyOffset);
+                return new EndResult(EndStatus.STORE_REFUSED, null, "transaction " + txId + " not resumed: "
+                        + r.status().description());
+            }
+            LOG.info("given-up transaction {} resumed from {}: pending again, half at {}", txId, copyOffset,
+                    r.half().commitLogOffset());
+            return new EndResult(EndStatus.APPLIED, TransactionState.PENDING, "transaction " + txId
+                    + " is pending again (half at " + r.half().commitLogOffset() + "); check-backs resume after its timeout");
         });
     }
 

@@ -29,6 +29,8 @@ public final class TransactionRecords {
     static final String NEXT = "HM_NEXT";
     /** On a carried-forward half: the offset of the half it copies. */
     static final String ORIGIN = "HM_ORIGIN";
+    /** On a resumed half: the offset of the given-up copy it was made from. */
+    static final String RESUMED_FROM = "HM_RESUMED_FROM";
 
     private TransactionRecords() {
     }
@@ -91,6 +93,19 @@ public final class TransactionRecords {
         props.put(ORIGIN, Long.toString(halfOffset));
         return RecordEncoder.encode(new RecordDraft(TxnTopics.HALF, 0, half.flag(), half.sysFlag(), half.bornTimestamp(),
                 half.bornHost(), half.storeHost(), half.reconsumeTimes(), 0, half.body(), MessageProperties.encode(props)));
+    }
+
+    /**
+     * A new half from the given-up {@code copy} at {@code copyOffset}: pending again, its check count
+     * from zero, and marked with the copy it came from.
+     */
+    static ByteBuffer resumedHalf(RecordView copy, long copyOffset) {
+        Map<String, String> props = copy.properties();
+        props.remove(MessageProperty.TRANSACTION_CHECK_TIMES);
+        props.put(RESUMED_FROM, Long.toString(copyOffset));
+        return RecordEncoder.encode(new RecordDraft(TxnTopics.HALF, 0, copy.flag(),
+                SysFlag.withTransactionType(copy.sysFlag(), SysFlag.TRANSACTION_PREPARED_TYPE), copy.bornTimestamp(),
+                copy.bornHost(), copy.storeHost(), copy.reconsumeTimes(), 0, copy.body(), MessageProperties.encode(props)));
     }
 
     /** A copy of a given-up half on {@link TxnTopics#CHECK_MAX_TIME}, where operators can look at it. */

@@ -22,7 +22,7 @@ import java.util.concurrent.Executor;
 
 /**
  * Halfmoon's admin requests over pending transactions: list (filters, paging), describe one, and
- * resolve one by hand. Bodies are JSON {@link TransactionView}s.
+ * resolve one by hand (bodies are JSON {@link TransactionView}s); and RocketMQ's resume of a given-up one.
  */
 public final class TransactionAdminProcessor {
     private final TransactionCoordinator coordinator;
@@ -37,6 +37,7 @@ public final class TransactionAdminProcessor {
         server.register(RequestCode.HM_LIST_PENDING_TRANSACTIONS, this::list, executor);
         server.register(RequestCode.HM_DESCRIBE_TRANSACTION, this::describe, executor);
         server.register(RequestCode.HM_RESOLVE_TRANSACTION, this::resolve, executor);
+        server.register(RequestCode.RESUME_CHECK_HALF_MESSAGE, this::resume, executor);
     }
 
     private CompletableFuture<RemotingCommand> list(RemotingChannel channel, RemotingCommand r) {
@@ -71,6 +72,20 @@ public final class TransactionAdminProcessor {
         };
         return coordinator.resolveByAdmin(id, d).thenApply(result -> RemotingCommand.response(r,
                 result.applied() ? ResponseCode.SUCCESS : EndTransactionProcessor.code(result.status()), result.message()));
+    }
+
+    /** RocketMQ's RESUME_CHECK_HALF_MESSAGE: header msgId, the offset message id of a given-up copy. */
+    private CompletableFuture<RemotingCommand> resume(RemotingChannel channel, RemotingCommand r) {
+        String msgId = Headers.required(r, "msgId");
+        long offset;
+        try {
+            offset = dev.halfmoon.message.OffsetMessageId.parse(msgId).commitLogOffset();
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "msgId " + msgId + " is not an offset message id: "
+                    + e.getMessage());
+        }
+        return coordinator.resume(offset).thenApply(result -> RemotingCommand.response(r,
+                result.applied() ? ResponseCode.SUCCESS : ResponseCode.SYSTEM_ERROR, result.message()));
     }
 
     private static CompletableFuture<RemotingCommand> ok(RemotingCommand r, Object body) {
