@@ -108,8 +108,9 @@ public final class LogStore implements RecordAppender, AutoCloseable {
                     sync ? commitLog::flushedOffset : commitLog::writtenOffset, replayFrom);
             replay(dispatcher, min);
             queues.trimBelow(min);
+            ConsumeQueues trimmed = queues;
             Services services = new Services(config, hooks, health, commitLog, groupCommit, dispatcher,
-                    dispatchSignal, flushSignal, segments, queues);
+                    dispatchSignal, flushSignal, segments, newMin -> trimBelow(trimmed, index, newMin));
             LogStore store = new LogStore(config, segments, queues, commitLog, dispatcher, index, checkpoints, health,
                     services, end);
             store.checkpoint();
@@ -182,6 +183,15 @@ public final class LogStore implements RecordAppender, AutoCloseable {
     /** The first queue offset stored at or after {@code timestampMs} (the max offset if none). */
     public long queueOffsetByTime(String topic, int queueId, long timestampMs) {
         return reader.offsetByTime(new TopicQueue(topic, queueId), timestampMs);
+    }
+
+    /** After retention: consume queues and the key index forget what points below {@code newMin}. */
+    private static void trimBelow(ConsumeQueues queues, MessageIndex index, long newMin) {
+        queues.trimBelow(newMin);
+        if (index != null) {
+            long pruned = index.pruneBelow(newMin);
+            LOG.info("retention: {} key index entries below offset {} pruned", pruned, newMin);
+        }
     }
 
     /**

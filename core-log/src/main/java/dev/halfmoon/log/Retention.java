@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,18 +20,21 @@ final class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
 
     private final SegmentSet segments;
-    private final ConsumeQueues queues;
+    private final LongConsumer trimBelow;
     private final RetentionConfig config;
     private final RetentionHook hook;
     private final DiskUsage usage;
     private final Clock clock;
     private final LongSupplier safeOffset;
 
-    /** @param safeOffset segments ending above it are kept (min of flushed and dispatched offsets) */
-    Retention(SegmentSet segments, ConsumeQueues queues, RetentionConfig config, RetentionHook hook,
+    /**
+     * @param trimBelow  drops what points below the new first offset (consume queues, the key index)
+     * @param safeOffset segments ending above it are kept (min of flushed and dispatched offsets)
+     */
+    Retention(SegmentSet segments, LongConsumer trimBelow, RetentionConfig config, RetentionHook hook,
               DiskUsage usage, Clock clock, LongSupplier safeOffset) {
         this.segments = segments;
-        this.queues = queues;
+        this.trimBelow = trimBelow;
         this.config = config;
         this.hook = hook;
         this.usage = usage;
@@ -58,7 +62,7 @@ final class Retention {
             deleted++;
         }
         if (deleted > 0) {
-            queues.trimBelow(segments.minOffset(0));
+            trimBelow.accept(segments.minOffset(0));
         }
         return deleted;
     }

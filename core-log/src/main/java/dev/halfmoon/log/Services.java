@@ -24,7 +24,7 @@ final class Services {
 
     Services(StoreConfig config, StoreHooks hooks, StoreHealth health, CommitLog commitLog, GroupCommit groupCommit,
              Dispatcher dispatcher, Signal dispatchSignal, Signal flushSignal, SegmentSet segments,
-             ConsumeQueues queues) {
+             java.util.function.LongConsumer trimBelow) {
         this.commitLog = commitLog;
         this.groupCommit = groupCommit;
         this.dispatcher = dispatcher;
@@ -38,7 +38,7 @@ final class Services {
         RetentionConfig rc = config.retention();
         DiskUsage usage = hooks.diskUsage() != null ? hooks.diskUsage() : DiskUsage.of(config.rootDir());
         DiskGuard guard = new DiskGuard(usage, rc.diskSpaceWarningLevelRatio(), health);
-        Retention retentionPass = new Retention(segments, queues, rc, hooks.retentionHook(), usage, hooks.clock(),
+        Retention retentionPass = new Retention(segments, trimBelow, rc, hooks.retentionHook(), usage, hooks.clock(),
                 () -> Math.min(commitLog.flushedOffset(), dispatcher.dispatchedOffset()));
         long[] nextClean = {0};
         this.retention = new ServiceThread("retention", () -> {

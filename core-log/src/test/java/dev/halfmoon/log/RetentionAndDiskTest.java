@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.halfmoon.log.meta.MessageIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -46,7 +47,7 @@ class RetentionAndDiskTest {
         List<AppendedRecord> placed = new ArrayList<>();
         String body = "z".repeat(3000);
         for (int i = 0; i < records; i++) {
-            placed.add(store.append(record("t", 0, body + i)).join().first());
+            placed.add(store.append(record("t", 0, body + i, null, "key-" + i)).join().first());
         }
         await().until(() -> store.dispatchedOffset() == store.writtenOffset()
                 && store.flushedOffset() == store.writtenOffset());
@@ -97,6 +98,23 @@ class RetentionAndDiskTest {
         assertEquals(minQueue, reopened.minQueueOffset("t", 0));
         assertEquals(100, reopened.maxQueueOffset("t", 0));
         assertEquals(100, reopened.append(record("t", 0, "next")).join().first().queueOffset());
+    }
+
+    @Test
+    void theKeyIndexForgetsWhatRetentionDeleted() throws Exception {
+        LogStore store = fixture((start, end) -> { }).open();
+        List<AppendedRecord> placed = fill(store, 100);
+        MessageIndex index = new MessageIndex(fixture.metadata);
+        assertEquals(List.of(placed.get(0).commitLogOffset()), index.find("t", "key-0", 0, Long.MAX_VALUE, 8));
+        ageAllSegments();
+        await().atMost(Duration.ofSeconds(10)).until(() -> segmentCount() == 1
+                && index.find("t", "key-0", 0, Long.MAX_VALUE, 8).isEmpty());
+        long min = store.minCommitLogOffset();
+        for (int i = 0; i < 100; i++) {
+            long offset = placed.get(i).commitLogOffset();
+            assertEquals(offset < min ? List.of() : List.of(offset), index.find("t", "key-" + i, 0, Long.MAX_VALUE, 8),
+                    "key-" + i + " at " + offset + ", log from " + min);
+        }
     }
 
     @Test

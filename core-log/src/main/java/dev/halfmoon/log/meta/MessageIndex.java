@@ -100,6 +100,33 @@ public final class MessageIndex {
         return offsets;
     }
 
+    /**
+     * Deletes the entries pointing below {@code minOffset} (segments retention deleted), so the index
+     * does not outgrow the log. Reads every entry (keys are ordered by topic and key, not offset);
+     * runs on the retention thread after segments go.
+     *
+     * @return entries deleted
+     */
+    public long pruneBelow(long minOffset) {
+        long deleted = 0;
+        try (RocksIterator it = store.db().newIterator(family); WriteBatch batch = new WriteBatch()) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (k.length >= 16 && ByteBuffer.wrap(k, k.length - 8, 8).getLong() < minOffset) {
+                    batch.delete(family, k);
+                    if (++deleted % 10_000 == 0) {
+                        store.write(batch, false);
+                        batch.clear();
+                    }
+                }
+            }
+            store.write(batch, false);
+        } catch (RocksDBException e) {
+            throw new MetadataException("prune the message index below " + minOffset, e);
+        }
+        return deleted;
+    }
+
     private byte[] prefix(String topic, String key) {
         byte[] t = topic.getBytes(StandardCharsets.UTF_8);
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
