@@ -2,21 +2,30 @@ package dev.halfmoon.interop;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.halfmoon.testkit.HalfmoonFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.TransactionListener;
+import org.apache.rocketmq.client.producer.TransactionMQProducer;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.admin.ConsumeStats;
 import org.apache.rocketmq.common.admin.OffsetWrapper;
 import org.apache.rocketmq.common.admin.TopicStatsTable;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageClientExt;
+import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.common.protocol.body.ClusterInfo;
 import org.apache.rocketmq.common.protocol.body.ConsumerConnection;
@@ -96,6 +105,60 @@ class AdminToolTest {
                 }
             } finally {
                 admin.shutdown();
+            }
+        }
+    }
+
+    /** mqadmin resumeCheckHalfMessage: a transaction given up after its check-backs is pending again. */
+    @Test
+    void theOfficialAdminToolResumesAGivenUpTransaction() throws Exception {
+        try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).set("transactionTimeOut", "300")
+                .set("transactionCheckInterval", "300").set("transactionCheckMax", "1").start()) {
+            dev.halfmoon.testkit.Admin.createTopic(halfmoon, "Refunds", 1);
+            AtomicReference<LocalTransactionState> answer = new AtomicReference<>(LocalTransactionState.UNKNOW);
+            TransactionMQProducer producer = Clients.transactionProducer(halfmoon.namesrv(), "PG-refunds");
+            producer.setTransactionListener(new TransactionListener() {
+                @Override
+                public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+                    return LocalTransactionState.UNKNOW;
+                }
+
+                @Override
+                public LocalTransactionState checkLocalTransaction(MessageExt msg) {
+                    return answer.get();
+                }
+            });
+            producer.start();
+            DefaultMQAdminExt admin = new DefaultMQAdminExt();
+            admin.setNamesrvAddr(halfmoon.namesrv());
+            admin.setInstanceName(Clients.instance());
+            admin.start();
+            DefaultMQPushConsumer consumer = Clients.pushConsumer(halfmoon.namesrv(), "CG-refunds");
+            Set<String> received = ConcurrentHashMap.newKeySet();
+            consumer.subscribe("Refunds", "*");
+            consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+                msgs.forEach(m -> received.add(new String(m.getBody())));
+                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+            consumer.start();
+            try {
+                Message refund = new Message("Refunds", "refund-1".getBytes());
+                refund.setKeys("refund-1");
+                producer.sendMessageInTransaction(refund, null);
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> !admin.queryMessage("TRANS_CHECK_MAX_TIME_TOPIC",
+                        "refund-1", 8, 0, Long.MAX_VALUE).getMessageList().isEmpty());
+                // mqadmin queryMsgByKey shows it as "Offset Msg ID"; resumeCheckHalfMessage takes that id
+                String copy = ((MessageClientExt) admin.queryMessage("TRANS_CHECK_MAX_TIME_TOPIC", "refund-1", 8, 0,
+                        Long.MAX_VALUE).getMessageList().get(0)).getOffsetMsgId();
+
+                answer.set(LocalTransactionState.COMMIT_MESSAGE);
+                assertTrue(admin.resumeCheckHalfMessage(copy), "resumed");
+                await().atMost(Duration.ofSeconds(30)).until(() -> received.contains("refund-1"));
+                assertFalse(admin.resumeCheckHalfMessage(copy), "a copy is resumed once");
+            } finally {
+                consumer.shutdown();
+                admin.shutdown();
+                producer.shutdown();
             }
         }
     }
