@@ -107,6 +107,27 @@ class OurClientOnRocketMqTest {
         }
     }
 
+    /** A message our consumer asks to retry goes back through RocketMQ's retry topic and comes again. */
+    @Test
+    void aMessageRetriedByOurConsumerComesBackThroughRocketMqsRetryTopic() throws Exception {
+        createTopic("InteropRetry");
+        Map<String, Integer> deliveries = new ConcurrentHashMap<>();
+        Map<String, Integer> reconsumeTimes = new ConcurrentHashMap<>();
+        try (Closer closer = new Closer()) {
+            closer.track(PushConsumer.builder(ClientOptions.of(rocketmq.namesrv()), "CG-interop-retry")
+                    .subscribe("InteropRetry", "*").rebalanceInterval(Duration.ofMillis(500)).handler((MessageView m) -> {
+                        String body = new String(m.body(), StandardCharsets.UTF_8);
+                        reconsumeTimes.put(body, m.reconsumeTimes());
+                        return deliveries.merge(body, 1, Integer::sum) == 1 ? ConsumeResult.RETRY_LATER : ConsumeResult.SUCCESS;
+                    }).start());
+            Producer producer = closer.track(Producer.start(ClientOptions.of(rocketmq.namesrv()), "PG-interop-retry"));
+            producer.send(message("InteropRetry", "retry-me"));
+            // RocketMQ redelivers a first retry after its delay level 3, 10 s
+            await().atMost(Duration.ofSeconds(60)).until(() -> deliveries.getOrDefault("retry-me", 0) == 2);
+            assertEquals(1, reconsumeTimes.get("retry-me"), "the redelivery counts one reconsume");
+        }
+    }
+
     @Test
     void transactionsCommitRollBackAndAnswerRocketMqsCheckBacks() throws Exception {
         createTopic("InteropTx");
