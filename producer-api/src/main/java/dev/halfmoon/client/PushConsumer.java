@@ -47,6 +47,7 @@ public final class PushConsumer implements AutoCloseable {
         private MessageHandler handler;
         private boolean ordered;
         private boolean broadcasting;
+        private java.nio.file.Path offsetFile;
         private boolean fromFirst = true;
         private int threads = 8;
         private int maxReconsumeTimes = 16;
@@ -74,9 +75,20 @@ public final class PushConsumer implements AutoCloseable {
             return this;
         }
 
-        /** Every member gets every message; offsets are kept by each member, in memory. */
+        /**
+         * Every member gets every message; each member keeps its own offsets, in
+         * {@code ~/.halfmoon_offsets/<instanceName>/<group>/offsets.json} (directory: system property
+         * {@code halfmoon.client.localOffsetStoreDir}), so a restarted member goes on where it stopped.
+         * Members of one group on one host need different instance names.
+         */
         public Builder broadcasting() {
+            return broadcasting(LocalOffsetStore.defaultFile(options.instanceName(), group));
+        }
+
+        /** {@link #broadcasting()}, with the offsets kept in {@code offsetFile}. */
+        public Builder broadcasting(java.nio.file.Path offsetFile) {
             this.broadcasting = true;
+            this.offsetFile = Objects.requireNonNull(offsetFile);
             return this;
         }
 
@@ -123,12 +135,13 @@ public final class PushConsumer implements AutoCloseable {
     private final ExecutorService pool;
     private final Map<String, SubscriptionData> subscriptions = new LinkedHashMap<>();
     private final Map<QueueRef, QueueWorker> workers = new ConcurrentHashMap<>();
-    private final Map<QueueRef, Long> localOffsets = new ConcurrentHashMap<>();
+    private final LocalOffsetStore localOffsets;
     private final Object rebalanceLock = new Object();
     private volatile boolean closed;
 
     private PushConsumer(Builder b) {
         this.config = b;
+        this.localOffsets = b.broadcasting ? new LocalOffsetStore(b.offsetFile) : null;
         b.subscriptions.forEach((topic, expr) -> subscriptions.put(topic, SubscriptionData.ofTags(topic, expr)));
         if (!b.broadcasting) {
             subscriptions.put("%RETRY%" + b.group, SubscriptionData.ofTags("%RETRY%" + b.group, "*"));
@@ -273,6 +286,9 @@ public final class PushConsumer implements AutoCloseable {
         for (QueueWorker w : workers.values()) {
             commit(w, sync);
         }
+        if (localOffsets != null) {
+            localOffsets.persist();
+        }
     }
 
     private void commit(QueueWorker w, boolean sync) {
@@ -304,6 +320,9 @@ public final class PushConsumer implements AutoCloseable {
             for (QueueRef q : new ArrayList<>(workers.keySet())) {
                 stopWorker(q);
             }
+        }
+        if (localOffsets != null) {
+            localOffsets.persist();
         }
         core.unregister(null, config.group);
         pool.shutdownNow();

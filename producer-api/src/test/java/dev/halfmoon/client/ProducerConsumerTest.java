@@ -119,7 +119,7 @@ class ProducerConsumerTest extends ClientTestBase {
         Map<String, Integer> a = new ConcurrentHashMap<>();
         Map<String, Integer> b = new ConcurrentHashMap<>();
         for (Map<String, Integer> seen : List.of(a, b)) {
-            track(PushConsumer.builder(options, "CG-all").subscribe("Shared", "*").broadcasting()
+            track(PushConsumer.builder(options, "CG-all").subscribe("Shared", "*").broadcasting(dir.resolve("member-" + seen.hashCode()))
                     .rebalanceInterval(Duration.ofMillis(300)).handler(m -> {
                         seen.merge(body(m), 1, Integer::sum);
                         return ConsumeResult.SUCCESS;
@@ -131,6 +131,47 @@ class ProducerConsumerTest extends ClientTestBase {
             sent.add("b-" + i);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> a.keySet().containsAll(sent) && b.keySet().containsAll(sent));
+    }
+
+    @Test
+    void aBroadcastingMemberGoesOnWhereItStoppedAfterARestart() throws Exception {
+        topic("Notices", 2);
+        Producer producer = track(Producer.start(options, "PG"));
+        java.nio.file.Path offsets = dir.resolve("notices").resolve("offsets.json");
+        Map<String, Integer> before = new ConcurrentHashMap<>();
+        PushConsumer member = PushConsumer.builder(options, "CG-notices").subscribe("Notices", "*").broadcasting(offsets)
+                .rebalanceInterval(Duration.ofMillis(300)).handler(m -> {
+                    before.merge(body(m), 1, Integer::sum);
+                    return ConsumeResult.SUCCESS;
+                }).start();
+        for (int i = 0; i < 5; i++) {
+            producer.send(message("Notices", "n-" + i));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> before.size() == 5 && storedTotal(offsets) == 5);
+        member.close();
+
+        for (int i = 5; i < 8; i++) {
+            producer.send(message("Notices", "n-" + i));
+        }
+        Map<String, Integer> after = new ConcurrentHashMap<>();
+        track(PushConsumer.builder(options, "CG-notices").subscribe("Notices", "*").broadcasting(offsets)
+                .rebalanceInterval(Duration.ofMillis(300)).handler(m -> {
+                    after.merge(body(m), 1, Integer::sum);
+                    return ConsumeResult.SUCCESS;
+                }).start());
+        await().atMost(Duration.ofSeconds(20)).until(() -> after.size() >= 3);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> after.size() == 3);
+        assertEquals(Map.of("n-5", 1, "n-6", 1, "n-7", 1), after, "only what came while it was down");
+    }
+
+    /** Sum of the offsets in a broadcasting member's offset file, 0 while it has none. */
+    @SuppressWarnings("unchecked")
+    private static long storedTotal(java.nio.file.Path file) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(file)) {
+            return 0;
+        }
+        Map<String, Number> m = dev.halfmoon.remoting.Json.decode(java.nio.file.Files.readAllBytes(file), Map.class);
+        return m.entrySet().stream().filter(e -> e.getKey().startsWith("Notices@")).mapToLong(e -> e.getValue().longValue()).sum();
     }
 
     private static long topicQueues(PushConsumer c) {

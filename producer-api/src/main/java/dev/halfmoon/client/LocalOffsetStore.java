@@ -1,0 +1,90 @@
+package dev.halfmoon.client;
+
+import dev.halfmoon.remoting.Json;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A broadcasting consumer's offsets, kept by the member itself as RocketMQ's client does (the
+ * broker keeps none for broadcasting groups): in memory, and in a JSON file written every second
+ * when something changed and at close, so a restarted member goes on where it stopped instead of
+ * consuming everything again or skipping what came meanwhile. The file is replaced atomically.
+ * Thread-safe.
+ */
+final class LocalOffsetStore {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalOffsetStore.class);
+
+    private final Path file;
+    private final Map<String, Long> offsets = new ConcurrentHashMap<>();
+    private volatile boolean changed;
+
+    /** Loads {@code file} if it exists; an unreadable file is logged and the member starts afresh. */
+    LocalOffsetStore(Path file) {
+        this.file = file;
+        if (Files.exists(file)) {
+            try {
+                @SuppressWarnings("unchecked")
+                Map<String, Number> stored = Json.decode(Files.readAllBytes(file), Map.class);
+                stored.forEach((k, v) -> offsets.put(k, v.longValue()));
+                LOG.info("broadcasting offsets of {} queues loaded from {}", offsets.size(), file);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot read broadcasting offsets from {} ({}); starting from the consumer's default position",
+                        file, e.toString());
+            }
+        }
+    }
+
+    /**
+     * The default file: {@code <dir>/<instanceName>/<group>/offsets.json}, where dir is the system
+     * property {@code halfmoon.client.localOffsetStoreDir}, else {@code ~/.halfmoon_offsets}.
+     */
+    static Path defaultFile(String instanceName, String group) {
+        String dir = System.getProperty("halfmoon.client.localOffsetStoreDir",
+                Path.of(System.getProperty("user.home"), ".halfmoon_offsets").toString());
+        return Path.of(dir, instanceName, group, "offsets.json");
+    }
+
+    Long get(QueueRef q) {
+        return offsets.get(key(q));
+    }
+
+    void put(QueueRef q, long offset) {
+        Long before = offsets.put(key(q), offset);
+        if (before == null || before != offset) {
+            changed = true;
+        }
+    }
+
+    /** Writes the file if an offset changed since the last write; failures are logged, not thrown. */
+    void persist() {
+        if (!changed) {
+            return;
+        }
+        changed = false;
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, Json.encode(new TreeMap<>(offsets)));
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            changed = true;
+            LOG.warn("cannot write broadcasting offsets to {}: {}", file, e.toString());
+        }
+    }
+
+    private static String key(QueueRef q) {
+        return q.topic() + "@" + q.brokerName() + "@" + q.queueId();
+    }
+}
