@@ -62,6 +62,11 @@ public final class BrokerMain implements Callable<Integer> {
      * on a background thread while the command line is parsed: start-up time users wait for.
      */
     static void warmUpInBackground() {
+        // calls made while logging initialises here are replayed into the log; SLF4J would also print a
+        // three-line warning about that replay on every start, which tells an operator nothing
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
         Thread t = new Thread(() -> {
             org.slf4j.LoggerFactory.getILoggerFactory();
             org.rocksdb.RocksDB.loadLibrary();
