@@ -39,6 +39,8 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
     private final AtomicLong givenUp = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong unanswered = new AtomicLong();
+    /** Per transaction, the number of the last check counted as unanswered. */
+    private final java.util.Map<Long, Integer> countedUnanswered = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CheckBackService(TransactionCoordinator coordinator, CheckTransport transport, CheckPolicy policy, Clock clock) {
         this.coordinator = coordinator;
@@ -74,6 +76,7 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
     @Override
     public void onRemoved(long halfOffset) {
         schedule.cancel(halfOffset);
+        countedUnanswered.remove(halfOffset);
     }
 
     private int turn() {
@@ -97,8 +100,8 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             return;
         }
         PendingTransaction t = request.get().transaction();
-        if (t.awaitsCheckAnswer()) {
-            unanswered.incrementAndGet();
+        if (t.checkCount() > 0) {
+            countUnanswered(t);
         }
         if (t.checkCount() >= policy.checkMax()) {
             giveUp(t);
@@ -118,6 +121,14 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
                 coordinator.deferCheck(halfOffset, "could not record the check-back", clock.millis() + policy.retryMs());
             }
         });
+    }
+
+    /** Counts the last check of {@code t} as unanswered: once per check, however often the next is deferred. */
+    private void countUnanswered(PendingTransaction t) {
+        Integer before = countedUnanswered.put(t.halfOffset(), t.checkCount());
+        if (before == null || before != t.checkCount()) {
+            unanswered.incrementAndGet();
+        }
     }
 
     private void giveUp(PendingTransaction t) {

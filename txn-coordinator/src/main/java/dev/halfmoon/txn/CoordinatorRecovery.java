@@ -18,6 +18,7 @@ final class CoordinatorRecovery {
 
     private final PendingIndex index;
     private final long defaultTimeoutMs;
+    private final Map<Long, Long> resumedHalves = new java.util.HashMap<>();
 
     CoordinatorRecovery(PendingIndex index, long defaultTimeoutMs) {
         this.index = index;
@@ -60,6 +61,10 @@ final class CoordinatorRecovery {
             return;
         }
         Map<String, String> props = record.properties();
+        String resumedFrom = props.get(TransactionRecords.RESUMED_FROM);
+        if (resumedFrom != null) {
+            resumedHalves.put(Long.parseLong(resumedFrom), offset);
+        }
         String origin = props.get(TransactionRecords.ORIGIN);
         if (origin != null) {
             long old = Long.parseLong(origin);
@@ -72,6 +77,11 @@ final class CoordinatorRecovery {
             return;
         }
         index.put(HalfMessages.pending(record, offset, defaultTimeoutMs));
+    }
+
+    /** Halves made by resuming a given-up copy, found in the log after the snapshot: copy offset → half offset. */
+    Map<Long, Long> resumedHalves() {
+        return resumedHalves;
     }
 
     private void onOp(RecordView record) {

@@ -16,8 +16,10 @@ import java.util.Map;
  * <pre>
  * "txn/position"           → int64: every coordinator record below it is reflected
  * "txn/p/" + 16 hex digits → a pending transaction ({@link PendingCodec}), keyed by half offset
+ * "txn/resumed/" + 16 hex  → int64: the half made when the given-up copy at that offset was resumed
  * </pre>
- * One writer (the checkpoint caller); thread-safe for that use.
+ * The pending set has one writer (the checkpoint caller); resume marks are written by whoever resumes,
+ * each key once (the coordinator serialises resumes of one copy).
  */
 final class CoordinatorSnapshots {
     private static final String POSITION = "txn/position";
@@ -60,29 +62,41 @@ final class CoordinatorSnapshots {
         }
     }
 
-    /**
-     * Records, durably, that the given-up copy at {@code copyOffset} is being resumed.
-     *
-     * @return false if it was resumed before (each copy is resumed at most once)
-     */
-    synchronized boolean markResumed(long copyOffset, long nowMs) {
-        String key = RESUMED + java.util.HexFormat.of().toHexDigits(copyOffset);
-        if (table.get(key) != null) {
-            return false;
-        }
-        try (MetadataBatch batch = store.batch()) {
-            table.put(batch, key, Codec.LONG.encode(nowMs));
-            batch.write(true);
-        }
-        return true;
+    /** The half made when the given-up copy at {@code copyOffset} was resumed, or null if it never was. */
+    Long resumedHalf(long copyOffset) {
+        byte[] v = table.get(resumedKey(copyOffset));
+        return v == null ? null : Codec.LONG.decode(v);
     }
 
-    /** Takes back {@link #markResumed} after the resumed half could not be stored. */
-    synchronized void unmarkResumed(long copyOffset) {
+    /** Records, durably, that the copy at {@code copyOffset} was resumed as the half at {@code halfOffset}. */
+    void markResumed(long copyOffset, long halfOffset) {
         try (MetadataBatch batch = store.batch()) {
-            table.delete(batch, RESUMED + java.util.HexFormat.of().toHexDigits(copyOffset));
+            table.put(batch, resumedKey(copyOffset), Codec.LONG.encode(halfOffset));
             batch.write(true);
         }
+    }
+
+    /**
+     * After recovery: marks the resumed halves the log holds ({@code found}: copy → half) and forgets
+     * marks whose half is at or past {@code logEnd} (lost with the unflushed tail of the log), so such a
+     * copy can be resumed again.
+     */
+    void reconcileResumed(Map<Long, Long> found, long logEnd) {
+        List<String> lost = new ArrayList<>();
+        table.forEachWithPrefix(RESUMED, (key, value) -> {
+            if (Codec.LONG.decode(value) >= logEnd) {
+                lost.add(key);
+            }
+        });
+        try (MetadataBatch batch = store.batch()) {
+            lost.forEach(key -> table.delete(batch, key));
+            found.forEach((copy, half) -> table.put(batch, resumedKey(copy), Codec.LONG.encode(half)));
+            batch.write(true);
+        }
+    }
+
+    private static String resumedKey(long copyOffset) {
+        return RESUMED + java.util.HexFormat.of().toHexDigits(copyOffset);
     }
 
     private static String key(long offset) {

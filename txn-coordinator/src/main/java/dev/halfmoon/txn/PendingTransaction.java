@@ -27,7 +27,6 @@ public record PendingTransaction(long halfOffset, String transactionId, String p
                                  String lastCheckResult, List<CheckAttempt> checks, TransactionState state) {
     /** Check attempts kept per transaction (older ones are only counted). */
     public static final int HISTORY = 16;
-    private static final String SENT_TO = "sent to ";
 
     public PendingTransaction {
         Objects.requireNonNull(transactionId, "transactionId");
@@ -53,16 +52,7 @@ public record PendingTransaction(long halfOffset, String transactionId, String p
             history.remove(0);
         }
         return new PendingTransaction(halfOffset, transactionId, producerGroup, topic, queueId, bornHost, storeTimestamp,
-                timeoutMs, attempt.number(), nextDueMs, SENT_TO + attempt.target(), history, state);
-    }
-
-    /**
-     * Whether the last thing that happened to this transaction's checks was a check-back that went
-     * out (and has not been answered, or it would be resolved): false after a deferral, so a check
-     * that went unanswered is counted once however often the next one has to wait.
-     */
-    public boolean awaitsCheckAnswer() {
-        return checkCount > 0 && lastCheckResult != null && lastCheckResult.startsWith(SENT_TO);
+                timeoutMs, attempt.number(), nextDueMs, "sent to " + attempt.target(), history, state);
     }
 
     /** A check could not be sent: not counted, tried again at {@code nextDueMs}. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ public final class TransactionCoordinator {
     private final Clock clock;
     private final InetSocketAddress storeHost;
     private final long defaultTimeoutMs;
+    /** Copies being resumed right now: one resume per copy at a time. */
+    private final java.util.Set<Long> resuming = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private TransactionCoordinator(LogStore store, PendingIndex index, CoordinatorSnapshots snapshots, Clock clock,
                                    InetSocketAddress storeHost, long defaultTimeoutMs) {
@@ -63,7 +66,9 @@ public final class TransactionCoordinator {
                                               InetSocketAddress storeHost, long defaultTimeoutMs) {
         PendingIndex index = new PendingIndex();
         CoordinatorSnapshots snapshots = new CoordinatorSnapshots(metadata);
-        new CoordinatorRecovery(index, defaultTimeoutMs).recover(store, snapshots);
+        CoordinatorRecovery recovery = new CoordinatorRecovery(index, defaultTimeoutMs);
+        recovery.recover(store, snapshots);
+        snapshots.reconcileResumed(recovery.resumedHalves(), store.recoveredEndOffset());
         TransactionCoordinator coordinator = new TransactionCoordinator(store, index, snapshots, clock, storeHost,
                 defaultTimeoutMs);
         snapshots.save(index.takeDirty(), store.recoveredEndOffset());
@@ -81,16 +86,20 @@ public final class TransactionCoordinator {
      */
     public CompletableFuture<PrepareResult> prepare(RecordDraft message) {
         String txId = MessageProperties.find(message.properties(), MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
-        return storeHalf(TransactionRecords.half(message), txId);
+        return storeHalf(TransactionRecords.half(message), txId, offset -> { });
     }
 
-    /** Appends a half record and, once stored, makes its transaction pending. */
-    private CompletableFuture<PrepareResult> storeHalf(ByteBuffer halfRecord, String txId) {
+    /**
+     * Appends a half record and, once stored, calls {@code stored} with its offset (before the
+     * snapshot position may pass it) and makes its transaction pending.
+     */
+    private CompletableFuture<PrepareResult> storeHalf(ByteBuffer halfRecord, String txId, LongConsumer stored) {
         return appends.append(List.of(halfRecord), result -> {
             if (!result.ok()) {
                 return new PrepareResult(result.status(), null, txId);
             }
             long offset = result.first().commitLogOffset();
+            stored.accept(offset);
             RecordView half = RecordView.of(store.readRecord(offset));
             PendingTransaction t = HalfMessages.pending(half, offset, defaultTimeoutMs);
             index.put(t);
@@ -101,8 +110,10 @@ public final class TransactionCoordinator {
     /**
      * Makes a given-up transaction pending again (RocketMQ's RESUME_CHECK_HALF_MESSAGE): a new half
      * from its copy on TRANS_CHECK_MAX_TIME_TOPIC at {@code copyOffset}, checked from zero after its
-     * timeout. Each copy is resumed at most once, recorded durably, so a transaction committed after
-     * its resumption can never be brought back and delivered twice.
+     * timeout. Each copy is resumed at most once, so a transaction committed after its resumption can
+     * never be brought back and delivered twice: the half it made is recorded durably as soon as it is
+     * stored, and again by recovery if a crash came first; a mark whose half was lost with the
+     * unflushed end of the log is dropped at start-up, so that copy can be resumed again.
      *
      * @return APPLIED (state PENDING) with the new half's offset in the message; NOT_FOUND if no
      *         given-up copy is there; ALREADY_RESOLVED if it was resumed before or is pending; STORE_REFUSED
@@ -119,21 +130,32 @@ public final class TransactionCoordinator {
             return done(new EndResult(EndStatus.ALREADY_RESOLVED, TransactionState.PENDING, "transaction " + txId
                     + " is pending already"));
         }
-        if (!snapshots.markResumed(copyOffset, clock.millis())) {
-            return done(new EndResult(EndStatus.ALREADY_RESOLVED, null, "the given-up transaction " + txId + " at "
-                    + copyOffset + " was resumed before; a copy is resumed once (if it was given up again, resume its newer copy)"));
+        if (!resuming.add(copyOffset)) {
+            return done(new EndResult(EndStatus.IN_PROGRESS, null, "the given-up transaction " + txId + " at " + copyOffset
+                    + " is being resumed right now"));
         }
-        return storeHalf(TransactionRecords.resumedHalf(copy, copyOffset), txId).thenApply(r -> {
-            if (r.status() != AppendStatus.OK) {
-                snapshots.unmarkResumed(copyOffset);
-                return new EndResult(EndStatus.STORE_REFUSED, null, "transaction " + txId + " not resumed: "
-                        + r.status().description());
+        try {
+            if (snapshots.resumedHalf(copyOffset) != null) {
+                resuming.remove(copyOffset);
+                return done(new EndResult(EndStatus.ALREADY_RESOLVED, null, "the given-up transaction " + txId + " at "
+                        + copyOffset + " was resumed before; a copy is resumed once (if it was given up again, resume its newer copy)"));
             }
-            LOG.info("given-up transaction {} resumed from {}: pending again, half at {}", txId, copyOffset,
-                    r.half().commitLogOffset());
-            return new EndResult(EndStatus.APPLIED, TransactionState.PENDING, "transaction " + txId
-                    + " is pending again (half at " + r.half().commitLogOffset() + "); check-backs resume after its timeout");
-        });
+            return storeHalf(TransactionRecords.resumedHalf(copy, copyOffset), txId,
+                    half -> snapshots.markResumed(copyOffset, half)).thenApply(r -> resumed(r, txId, copyOffset))
+                    .whenComplete((r, e) -> resuming.remove(copyOffset));
+        } catch (RuntimeException e) {
+            resuming.remove(copyOffset);
+            throw e;
+        }
+    }
+
+    private static EndResult resumed(PrepareResult r, String txId, long copyOffset) {
+        if (r.status() != AppendStatus.OK) {
+            return new EndResult(EndStatus.STORE_REFUSED, null, "transaction " + txId + " not resumed: " + r.status().description());
+        }
+        LOG.info("given-up transaction {} resumed from {}: pending again, half at {}", txId, copyOffset, r.half().commitLogOffset());
+        return new EndResult(EndStatus.APPLIED, TransactionState.PENDING, "transaction " + txId
+                + " is pending again (half at " + r.half().commitLogOffset() + "); check-backs resume after its timeout");
     }
 
     /**

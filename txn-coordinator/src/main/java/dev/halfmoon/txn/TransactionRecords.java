@@ -102,6 +102,7 @@ public final class TransactionRecords {
     static ByteBuffer resumedHalf(RecordView copy, long copyOffset) {
         Map<String, String> props = copy.properties();
         props.remove(MessageProperty.TRANSACTION_CHECK_TIMES);
+        props.remove(ORIGIN); // a new transaction's half, not a carried-forward one (recovery would drop it)
         props.put(RESUMED_FROM, Long.toString(copyOffset));
         return RecordEncoder.encode(new RecordDraft(TxnTopics.HALF, 0, copy.flag(),
                 SysFlag.withTransactionType(copy.sysFlag(), SysFlag.TRANSACTION_PREPARED_TYPE), copy.bornTimestamp(),

@@ -3,6 +3,7 @@ package dev.halfmoon.txn;
 import static dev.halfmoon.txn.TxnFixture.message;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -251,5 +252,20 @@ class TransactionCoordinatorTest {
         assertEquals("keep-me", StandardCharsets.UTF_8.decode(consumable("orders").get(0).body()).toString());
         fx.reopen();
         assertEquals(0, fx.coordinator.index().size());
+    }
+
+    /** The once-only mark of a resume follows the log: re-made by recovery, dropped when its half was lost. */
+    @Test
+    void resumeMarksAreRecoveredFromTheLogAndDroppedWhenTheirHalfWasLost() {
+        long copy = 4242;
+        PrepareResult resumed = fx.coordinator.prepare(TxnFixture.message("orders", 1, "r", "PG",
+                Map.of(TransactionRecords.RESUMED_FROM, Long.toString(copy)))).join();
+        assertTrue(resumed.ok());
+        new CoordinatorSnapshots(fx.metadata).markResumed(777, Long.MAX_VALUE / 2); // a half beyond the log's end
+        fx.reopenWithoutSnapshot();
+        CoordinatorSnapshots marks = new CoordinatorSnapshots(fx.metadata);
+        assertEquals(resumed.half().commitLogOffset(), marks.resumedHalf(copy), "recovery marks the copy its half came from");
+        assertNull(marks.resumedHalf(777), "a mark whose half was lost is dropped, so the copy can be resumed again");
+        assertTrue(fx.coordinator.find(resumed.half().commitLogOffset(), null).isPresent());
     }
 }
