@@ -116,19 +116,7 @@ class AdminToolTest {
                 .set("transactionCheckInterval", "300").set("transactionCheckMax", "1").start()) {
             dev.halfmoon.testkit.Admin.createTopic(halfmoon, "Refunds", 1);
             AtomicReference<LocalTransactionState> answer = new AtomicReference<>(LocalTransactionState.UNKNOW);
-            TransactionMQProducer producer = Clients.transactionProducer(halfmoon.namesrv(), "PG-refunds");
-            producer.setTransactionListener(new TransactionListener() {
-                @Override
-                public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
-                    return LocalTransactionState.UNKNOW;
-                }
-
-                @Override
-                public LocalTransactionState checkLocalTransaction(MessageExt msg) {
-                    return answer.get();
-                }
-            });
-            producer.start();
+            TransactionMQProducer producer = undecidedUntilTold(halfmoon.namesrv(), answer);
             DefaultMQAdminExt admin = new DefaultMQAdminExt();
             admin.setNamesrvAddr(halfmoon.namesrv());
             admin.setInstanceName(Clients.instance());
@@ -161,5 +149,24 @@ class AdminToolTest {
                 producer.shutdown();
             }
         }
+    }
+
+    /** A transactional producer whose local transactions end UNKNOWN and whose checks answer {@code answer}. */
+    private static TransactionMQProducer undecidedUntilTold(String namesrv, AtomicReference<LocalTransactionState> answer)
+            throws Exception {
+        TransactionMQProducer producer = Clients.transactionProducer(namesrv, "PG-refunds");
+        producer.setTransactionListener(new TransactionListener() {
+            @Override
+            public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+                return LocalTransactionState.UNKNOW;
+            }
+
+            @Override
+            public LocalTransactionState checkLocalTransaction(MessageExt msg) {
+                return answer.get();
+            }
+        });
+        producer.start();
+        return producer;
     }
 }

@@ -321,11 +321,11 @@ public final class PushConsumer implements AutoCloseable {
                 stopWorker(q);
             }
         }
-        if (localOffsets != null) {
-            localOffsets.persist();
-        }
         core.unregister(null, config.group);
         pool.shutdownNow();
         core.close();
+        if (localOffsets != null) {
+            localOffsets.close(); // after the scheduler stopped: its last write cannot race this one
+        }
     }
 }

@@ -119,7 +119,8 @@ class ProducerConsumerTest extends ClientTestBase {
         Map<String, Integer> a = new ConcurrentHashMap<>();
         Map<String, Integer> b = new ConcurrentHashMap<>();
         for (Map<String, Integer> seen : List.of(a, b)) {
-            track(PushConsumer.builder(options, "CG-all").subscribe("Shared", "*").broadcasting(dir.resolve("member-" + seen.hashCode()))
+            track(PushConsumer.builder(options, "CG-all").subscribe("Shared", "*")
+                    .broadcasting(dir.resolve(seen == a ? "member-a" : "member-b").resolve("offsets.json"))
                     .rebalanceInterval(Duration.ofMillis(300)).handler(m -> {
                         seen.merge(body(m), 1, Integer::sum);
                         return ConsumeResult.SUCCESS;
@@ -148,6 +149,9 @@ class ProducerConsumerTest extends ClientTestBase {
             producer.send(message("Notices", "n-" + i));
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> before.size() == 5 && storedTotal(offsets) == 5);
+        IllegalStateException shared = assertThrows(IllegalStateException.class, () -> PushConsumer.builder(options,
+                "CG-notices").subscribe("Notices", "*").broadcasting(offsets).handler(m -> ConsumeResult.SUCCESS).start());
+        assertTrue(shared.getMessage().contains("another broadcasting member"), shared.getMessage());
         member.close();
 
         for (int i = 5; i < 8; i++) {

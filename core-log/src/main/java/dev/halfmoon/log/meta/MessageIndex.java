@@ -120,6 +120,7 @@ public final class MessageIndex {
                     }
                 }
             }
+            it.status(); // an iterator that stopped on an error says so here, instead of looking finished
             store.write(batch, false);
         } catch (RocksDBException e) {
             throw new MetadataException("prune the message index below " + minOffset, e);
