@@ -100,12 +100,14 @@ class RetryAndDelayTest {
     @Test
     void delayedMessagesArriveNoEarlierThanTheirLevelAndWithinASecondAfter() throws Exception {
         List<Delivery> seen = consume("CG-delayed", "Jobs", 16, m -> false);
+        producer.send(new Message("Jobs", "ready".getBytes()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 1); // the consumer has its queues and pulls
         long sent = System.currentTimeMillis();
         Message delayed = new Message("Jobs", "in-two-seconds".getBytes());
         delayed.setDelayTimeLevel(2);
         producer.send(delayed);
         producer.send(new Message("Jobs", "now".getBytes()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 3);
         Map<String, Long> at = new ConcurrentHashMap<>();
         seen.forEach(d -> at.put(d.body(), d.atMs() - sent));
         assertTrue(at.get("now") < 1500, "undelayed took " + at.get("now"));
