@@ -70,9 +70,11 @@ class AdminToolTest {
                     producer.send(new Message("Audited", ("a-" + i).getBytes()));
                 }
                 producer.shutdown();
-                TopicStatsTable stats = admin.examineTopicStats("Audited");
-                long total = stats.getOffsetTable().values().stream().mapToLong(o -> o.getMaxOffset()).sum();
-                assertEquals(30, total);
+                // queue offsets count what is dispatched to the consume queues, a moment after the sends return
+                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    TopicStatsTable stats = admin.examineTopicStats("Audited");
+                    return stats.getOffsetTable().values().stream().mapToLong(o -> o.getMaxOffset()).sum() == 30;
+                });
 
                 DefaultMQPushConsumer consumer = Clients.pushConsumer(halfmoon.namesrv(), "CG-audit");
                 consumer.subscribe("Audited", "*");
