@@ -81,7 +81,8 @@ public final class RemotingServer implements AutoCloseable {
                         if (tls.mode() == TlsConfig.Mode.ENFORCING) {
                             ch.pipeline().addLast("ssl", ssl.newHandler(ch.alloc()));
                         } else if (tls.mode() == TlsConfig.Mode.PERMISSIVE) {
-                            ch.pipeline().addLast("tls-sniffer", new TlsSniffer(ssl));
+                            // a TLS record gets an SSL handler, anything else stays plain (Netty looks at the first bytes)
+                            ch.pipeline().addLast("tls-sniffer", new io.netty.handler.ssl.OptionalSslHandler(ssl));
                         }
                         ch.pipeline().addLast(new IdleStateHandler(0, 0, config.idleSeconds(), TimeUnit.SECONDS),
                                 ENCODER, new FrameDecoder(config.maxFrameBytes()), dispatcher);
