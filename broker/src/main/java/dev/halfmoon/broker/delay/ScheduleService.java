@@ -23,13 +23,22 @@ import org.slf4j.LoggerFactory;
  * order (all records of a level wait the same, so they come due in order), puts each due record
  * back on its real topic and queue (without {@code DELAY}, so it can never loop), and remembers
  * the level's progress as a committed offset, which survives restarts. It sleeps until the
- * earliest known due time, at most a second. Delivery is at least once: a crash between the
- * put-back and the offset commit delivers that record again. Runs on {@code halfmoon-schedule}.
+ * earliest known due time, at most a second. Runs on {@code halfmoon-schedule}.
+ *
+ * <p>Exactly once across a crash: each delivered message names the schedule record it came from
+ * ({@code HM_DELAY_FROM} = level:queue offset), and before each batch the service records a log
+ * position below which every delivery's progress is committed (written after those commits, so a
+ * store that kept it kept them). At start it scans the log from that position and counts the
+ * deliveries it finds there whose progress a crash lost, instead of delivering them again.
  */
 public final class ScheduleService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduleService.class);
     /** The group under which each level's progress is committed. */
     static final String PROGRESS_GROUP = "HALFMOON_SCHEDULE";
+    /** Under {@link #PROGRESS_GROUP}: the log position from which start-up looks for uncounted deliveries. */
+    static final String SCAN_FROM = "SCAN_FROM";
+    /** On a delivered message: level ":" schedule queue offset of the record it came from. */
+    static final String DELAY_FROM = "HM_DELAY_FROM";
     private static final int BATCH = 64;
 
     private final LogStore store;
@@ -49,11 +58,42 @@ public final class ScheduleService implements AutoCloseable {
     }
 
     public ScheduleService start() {
+        countDeliveriesACrashForgot();
         loop.start();
         return this;
     }
 
+    /** Advances each level's progress past deliveries found in the log after the recorded scan position. */
+    private void countDeliveriesACrashForgot() {
+        long from = offsets.get(PROGRESS_GROUP, SCAN_FROM, 0);
+        if (from < 0) {
+            return;
+        }
+        if (from > store.writtenOffset()) { // the log lost a tail the metadata kept: look from its new end
+            offsets.reset(PROGRESS_GROUP, SCAN_FROM, 0, store.writtenOffset());
+            return;
+        }
+        int[] counted = {0};
+        store.scan(from, store.writtenOffset(), (record, offset) -> {
+            String origin = record.properties().get(DELAY_FROM);
+            int colon = origin == null ? -1 : origin.indexOf(':');
+            if (colon > 0) {
+                int queueId = Integer.parseInt(origin.substring(0, colon)) - 1;
+                long next = Long.parseLong(origin.substring(colon + 1)) + 1;
+                if (next > offsets.get(PROGRESS_GROUP, Scheduling.TOPIC, queueId)) {
+                    offsets.commit(PROGRESS_GROUP, Scheduling.TOPIC, queueId, next);
+                    counted[0]++;
+                }
+            }
+        });
+        if (counted[0] > 0) {
+            LOG.info("{} delayed messages delivered before a crash counted as delivered, not delivered again", counted[0]);
+        }
+    }
+
     private int turn() {
+        // every delivery so far has its progress committed: later ones are appended at or above this
+        offsets.commit(PROGRESS_GROUP, SCAN_FROM, 0, store.writtenOffset());
         long now = clock.millis();
         long next = now + 1000;
         int delivered = 0;
@@ -85,7 +125,7 @@ public final class ScheduleService implements AutoCloseable {
             if (due > now) {
                 return new long[] {delivered, due};
             }
-            AppendResult put = store.append(RecordEncoder.encode(backToRealTopic(view))).join();
+            AppendResult put = store.append(RecordEncoder.encode(backToRealTopic(view, level, record.queueOffset()))).join();
             if (!put.ok()) {
                 LOG.warn("cannot deliver a delayed message yet ({}); retrying", put.status().description());
                 return new long[] {delivered, now + 1000};
@@ -96,11 +136,12 @@ public final class ScheduleService implements AutoCloseable {
         return new long[] {delivered, delivered == BATCH ? now : Long.MAX_VALUE};
     }
 
-    private static RecordDraft backToRealTopic(RecordView record) {
+    static RecordDraft backToRealTopic(RecordView record, int level, long scheduleOffset) {
         Map<String, String> props = record.properties();
         String topic = props.get(MessageProperty.REAL_TOPIC);
         int queueId = Integer.parseInt(props.getOrDefault(MessageProperty.REAL_QUEUE_ID, "0"));
         props.remove(MessageProperty.DELAY_TIME_LEVEL);
+        props.put(DELAY_FROM, level + ":" + scheduleOffset);
         return new RecordDraft(topic, queueId, record.flag(), record.sysFlag(), record.bornTimestamp(), record.bornHost(),
                 record.storeHost(), record.reconsumeTimes(), record.preparedTransactionOffset(), record.body(),
                 MessageProperties.encode(props));

@@ -1,0 +1,102 @@
+package dev.halfmoon.broker.delay;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.halfmoon.broker.offset.ConsumerOffsets;
+import dev.halfmoon.log.CommitLogConfig;
+import dev.halfmoon.log.LogStore;
+import dev.halfmoon.log.StoreConfig;
+import dev.halfmoon.log.StoreHooks;
+import dev.halfmoon.log.meta.Codec;
+import dev.halfmoon.log.meta.MetadataStore;
+import dev.halfmoon.log.meta.MetadataTable;
+import dev.halfmoon.message.MessageProperties;
+import dev.halfmoon.message.MessageProperty;
+import dev.halfmoon.message.RecordDraft;
+import dev.halfmoon.message.RecordEncoder;
+import dev.halfmoon.message.RecordView;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Delayed delivery over a real store: on time, and exactly once when a crash lost the progress commit. */
+@Timeout(60)
+class ScheduleServiceTest {
+    static final InetSocketAddress HOST = new InetSocketAddress(InetAddress.getLoopbackAddress(), 10911);
+    static final DelayLevels LEVELS = DelayLevels.parse("1s 2s");
+
+    @TempDir
+    Path dir;
+    MetadataStore metadata;
+    LogStore store;
+    ConsumerOffsets offsets;
+    ScheduleService service;
+
+    @BeforeEach
+    void open() {
+        StoreConfig config = StoreConfig.defaults(dir).withCommitLog(CommitLogConfig.defaults().withSegmentSizeBytes(1 << 20));
+        metadata = MetadataStore.open(config.metadataDir());
+        store = LogStore.open(config, metadata, StoreHooks.defaults());
+        store.start(List.of());
+        offsets = ConsumerOffsets.load(metadata.table(MetadataTable.CONSUMER_OFFSETS, Codec.STRING, Codec.LONG));
+    }
+
+    @AfterEach
+    void close() {
+        if (service != null) {
+            service.close();
+        }
+        store.close();
+        metadata.close();
+    }
+
+    /** A message for topic Later, queue 0, at delay level 1, as the send path stores it on the schedule topic. */
+    private RecordView scheduled(String body) {
+        RecordDraft draft = new RecordDraft("Later", 0, 0, 0, System.currentTimeMillis(), HOST, HOST, 0, 0,
+                ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)),
+                MessageProperties.encode(Map.of(MessageProperty.DELAY_TIME_LEVEL, "1")));
+        long offset = store.append(RecordEncoder.encode(Scheduling.route(draft, LEVELS))).join().first().commitLogOffset();
+        return RecordView.of(store.readRecord(offset));
+    }
+
+    private long delivered() {
+        await().until(() -> store.dispatchedOffset() == store.writtenOffset());
+        return store.maxQueueOffset("Later", 0);
+    }
+
+    @Test
+    void aDueMessageIsDeliveredOnItsRealTopicWithoutItsDelayAndNamesItsScheduleRecord() {
+        scheduled("soon");
+        service = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC()).start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> delivered() == 1);
+        RecordView real = RecordView.of(store.readQueue("Later", 0, 0, 1, 1 << 20, null).records().get(0).bytes());
+        assertNull(real.properties().get(MessageProperty.DELAY_TIME_LEVEL));
+        assertEquals("1:0", real.properties().get(ScheduleService.DELAY_FROM));
+    }
+
+    @Test
+    void aDeliveryWhoseProgressACrashLostIsNotDeliveredAgain() {
+        RecordView record = scheduled("once");
+        // what a run that crashed right after the delivery left: the message stored, its progress not
+        offsets.commit(ScheduleService.PROGRESS_GROUP, ScheduleService.SCAN_FROM, 0, store.writtenOffset());
+        store.append(RecordEncoder.encode(ScheduleService.backToRealTopic(record, 1, 0))).join();
+        assertEquals(-1, offsets.get(ScheduleService.PROGRESS_GROUP, Scheduling.TOPIC, 0));
+
+        service = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC()).start();
+        assertEquals(1, offsets.get(ScheduleService.PROGRESS_GROUP, Scheduling.TOPIC, 0), "counted at start");
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> delivered() == 1);
+    }
+}
