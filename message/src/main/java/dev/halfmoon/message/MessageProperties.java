@@ -61,6 +61,11 @@ public final class MessageProperties {
         return map;
     }
 
+    /** Properties Halfmoon's broker writes for itself ({@code HM_} prefix); never taken from a client. */
+    public static boolean isBrokerInternal(String name) {
+        return name.startsWith("HM_");
+    }
+
     /**
      * The value of one property, read straight from the string without building a map; null when
      * absent or empty.

@@ -32,6 +32,7 @@ final class LocalOffsetStore implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private volatile boolean changed;
+    private boolean closed;
 
     /**
      * Locks {@code file} for this member and loads it if it exists; an unreadable file is logged and the
@@ -88,16 +89,19 @@ final class LocalOffsetStore implements AutoCloseable {
         return offsets.get(key(q));
     }
 
+    /** Records a queue's progress; never backwards (a late commit from another thread changes nothing). */
     void put(QueueRef q, long offset) {
-        Long before = offsets.put(key(q), offset);
-        if (before == null || before != offset) {
+        String k = key(q);
+        Long before = offsets.get(k);
+        long now = offsets.merge(k, offset, Math::max);
+        if (before == null || before != now) {
             changed = true;
         }
     }
 
     /** Writes the file if an offset changed since the last write; failures are logged, not thrown. */
     synchronized void persist() {
-        if (!changed) {
+        if (!changed || closed) {
             return;
         }
         changed = false;
@@ -125,7 +129,11 @@ final class LocalOffsetStore implements AutoCloseable {
     /** Writes what changed and releases the file for the next member. */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
         persist();
+        closed = true;
         try {
             lock.release();
             lockChannel.close();

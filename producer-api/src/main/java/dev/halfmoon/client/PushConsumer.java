@@ -124,7 +124,12 @@ public final class PushConsumer implements AutoCloseable {
                 throw new IllegalStateException("a push consumer needs a handler and at least one subscription");
             }
             PushConsumer c = new PushConsumer(this);
-            c.startRebalancing();
+            try {
+                c.startRebalancing();
+            } catch (RuntimeException e) {
+                c.close();
+                throw e;
+            }
             return c;
         }
     }
@@ -146,7 +151,14 @@ public final class PushConsumer implements AutoCloseable {
         if (!b.broadcasting) {
             subscriptions.put("%RETRY%" + b.group, SubscriptionData.ofTags("%RETRY%" + b.group, "*"));
         }
-        this.core = new ClientCore(b.options, "consumer", this::heartbeatData);
+        try {
+            this.core = new ClientCore(b.options, "consumer", this::heartbeatData);
+        } catch (RuntimeException e) {
+            if (localOffsets != null) {
+                localOffsets.close(); // release the offsets file for the next attempt
+            }
+            throw e;
+        }
         this.wire = new ConsumerWire(core, b.group);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(b.threads, r -> {
@@ -325,7 +337,7 @@ public final class PushConsumer implements AutoCloseable {
         pool.shutdownNow();
         core.close();
         if (localOffsets != null) {
-            localOffsets.close(); // after the scheduler stopped: its last write cannot race this one
+            localOffsets.close(); // offsets only move forward, so a commit racing the scheduler's stop loses nothing
         }
     }
 }

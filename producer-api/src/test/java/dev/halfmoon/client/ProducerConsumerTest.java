@@ -168,6 +168,23 @@ class ProducerConsumerTest extends ClientTestBase {
         assertEquals(Map.of("n-5", 1, "n-6", 1, "n-7", 1), after, "only what came while it was down");
     }
 
+    @Test
+    void propertiesOnlyTheBrokerMayWriteAreDroppedFromWhatClientsSend() {
+        topic("Marked", 1);
+        Producer producer = track(Producer.start(options, "PG"));
+        Map<String, String> seen = new ConcurrentHashMap<>();
+        track(PushConsumer.builder(options, "CG-marked").subscribe("Marked", "*").rebalanceInterval(Duration.ofMillis(300))
+                .handler(m -> {
+                    seen.putAll(m.properties());
+                    return ConsumeResult.SUCCESS;
+                }).start());
+        producer.send(Message.builder("Marked").body(new byte[] {1}).property("HM_DELAY_FROM", "1:0")
+                .property("HM_ORIGIN", "0").property("app", "kept").build());
+        await().atMost(Duration.ofSeconds(20)).until(() -> seen.containsKey("app"));
+        assertEquals("kept", seen.get("app"));
+        assertTrue(seen.keySet().stream().noneMatch(k -> k.startsWith("HM_")), seen.toString());
+    }
+
     /** Sum of the offsets in a broadcasting member's offset file, 0 while it has none. */
     @SuppressWarnings("unchecked")
     private static long storedTotal(java.nio.file.Path file) throws java.io.IOException {

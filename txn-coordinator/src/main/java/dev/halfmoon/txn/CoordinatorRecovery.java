@@ -29,16 +29,16 @@ final class CoordinatorRecovery {
         long begin = System.nanoTime();
         List<PendingTransaction> snapshot = snapshots.pending();
         long minOffset = store.minCommitLogOffset();
+        long to = store.recoveredEndOffset();
         for (PendingTransaction t : snapshot) {
-            if (t.halfOffset() < minOffset) {
-                LOG.error("pending transaction {} lost its half message (offset {} is below the log start {}); dropping it",
-                        t.transactionId(), t.halfOffset(), minOffset);
+            if (t.halfOffset() < minOffset || t.halfOffset() >= to) {
+                LOG.error("pending transaction {} lost its half message (offset {} is outside the log, {}..{}); dropping it",
+                        t.transactionId(), t.halfOffset(), minOffset, to);
                 continue;
             }
             index.put(t);
         }
         long from = snapshots.position();
-        long to = store.recoveredEndOffset();
         int[] seen = new int[2];
         store.scan(from, to, (record, offset) -> {
             String topic = record.topic();

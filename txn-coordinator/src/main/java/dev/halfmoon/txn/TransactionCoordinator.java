@@ -90,8 +90,8 @@ public final class TransactionCoordinator {
     }
 
     /**
-     * Appends a half record and, once stored, calls {@code stored} with its offset (before the
-     * snapshot position may pass it) and makes its transaction pending.
+     * Appends a half record and, once stored, makes its transaction pending and calls {@code stored}
+     * with its offset (before the snapshot position may pass it).
      */
     CompletableFuture<PrepareResult> storeHalf(ByteBuffer halfRecord, String txId, LongConsumer stored) {
         return appends.append(List.of(halfRecord), result -> {
@@ -99,10 +99,14 @@ public final class TransactionCoordinator {
                 return new PrepareResult(result.status(), null, txId);
             }
             long offset = result.first().commitLogOffset();
-            stored.accept(offset);
             RecordView half = RecordView.of(store.readRecord(offset));
             PendingTransaction t = HalfMessages.pending(half, offset, defaultTimeoutMs);
             index.put(t);
+            try {
+                stored.accept(offset);
+            } catch (RuntimeException e) { // the transaction is pending all the same; recovery redoes what failed
+                LOG.error("after storing the half of transaction {} at {}", t.transactionId(), offset, e);
+            }
             return new PrepareResult(AppendStatus.OK, result.first(), t.transactionId());
         });
     }

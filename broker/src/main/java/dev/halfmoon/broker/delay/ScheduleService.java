@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>Exactly once across a crash: each delivered message names the schedule record it came from
  * ({@code HM_DELAY_FROM} = level:queue offset), and before each batch the service records a log
  * position below which every delivery's progress is committed (written after those commits, so a
- * store that kept it kept them). At start it scans the log from that position and counts the
- * deliveries it finds there whose progress a crash lost, instead of delivering them again.
+ * store that kept it kept them). At start {@link ScheduleRecovery} scans the log from that position
+ * and counts the deliveries it finds there whose progress a crash lost, instead of delivering them
+ * again. This holds across a process crash and, under SYNC_FLUSH, a power loss; under ASYNC_FLUSH a
+ * power loss can lose a delivery that was not yet flushed, as it can lose any message.
  */
 public final class ScheduleService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduleService.class);
@@ -47,6 +49,8 @@ public final class ScheduleService implements AutoCloseable {
     private final Clock clock;
     private final ServiceThread loop;
     private volatile long nextDueMs;
+    /** An append failed and its record was not delivered since: the scan position must not pass it. */
+    private boolean deliveryUncommitted;
 
     public ScheduleService(LogStore store, ConsumerOffsets offsets, DelayLevels levels, Clock clock) {
         this.store = store;
@@ -58,42 +62,12 @@ public final class ScheduleService implements AutoCloseable {
     }
 
     public ScheduleService start() {
-        countDeliveriesACrashForgot();
+        new ScheduleRecovery(store, offsets, levels).countDeliveriesACrashForgot();
         loop.start();
         return this;
     }
 
-    /** Advances each level's progress past deliveries found in the log after the recorded scan position. */
-    private void countDeliveriesACrashForgot() {
-        long from = offsets.get(PROGRESS_GROUP, SCAN_FROM, 0);
-        if (from < 0) {
-            return;
-        }
-        if (from > store.writtenOffset()) { // the log lost a tail the metadata kept: look from its new end
-            offsets.reset(PROGRESS_GROUP, SCAN_FROM, 0, store.writtenOffset());
-            return;
-        }
-        int[] counted = {0};
-        store.scan(from, store.writtenOffset(), (record, offset) -> {
-            String origin = record.properties().get(DELAY_FROM);
-            int colon = origin == null ? -1 : origin.indexOf(':');
-            if (colon > 0) {
-                int queueId = Integer.parseInt(origin.substring(0, colon)) - 1;
-                long next = Long.parseLong(origin.substring(colon + 1)) + 1;
-                if (next > offsets.get(PROGRESS_GROUP, Scheduling.TOPIC, queueId)) {
-                    offsets.commit(PROGRESS_GROUP, Scheduling.TOPIC, queueId, next);
-                    counted[0]++;
-                }
-            }
-        });
-        if (counted[0] > 0) {
-            LOG.info("{} delayed messages delivered before a crash counted as delivered, not delivered again", counted[0]);
-        }
-    }
-
     private int turn() {
-        // every delivery so far has its progress committed: later ones are appended at or above this
-        offsets.commit(PROGRESS_GROUP, SCAN_FROM, 0, store.writtenOffset());
         long now = clock.millis();
         long next = now + 1000;
         int delivered = 0;
@@ -108,6 +82,10 @@ public final class ScheduleService implements AutoCloseable {
 
     /** Delivers what is due on one level; returns {delivered, next due time}. */
     private long[] deliver(int level, long now) {
+        if (!deliveryUncommitted) {
+            // every delivery so far has its progress committed: later ones are appended at or above this
+            offsets.commit(PROGRESS_GROUP, SCAN_FROM, 0, store.writtenOffset());
+        }
         int queueId = level - 1;
         long offset = Math.max(offsets.get(PROGRESS_GROUP, Scheduling.TOPIC, queueId),
                 store.minQueueOffset(Scheduling.TOPIC, queueId));
@@ -127,10 +105,13 @@ public final class ScheduleService implements AutoCloseable {
             }
             AppendResult put = store.append(RecordEncoder.encode(backToRealTopic(view, level, record.queueOffset()))).join();
             if (!put.ok()) {
+                // a refused append may still have written its bytes (a failed fsync): keep the scan position below it
+                deliveryUncommitted = true;
                 LOG.warn("cannot deliver a delayed message yet ({}); retrying", put.status().description());
                 return new long[] {delivered, now + 1000};
             }
             offsets.commit(PROGRESS_GROUP, Scheduling.TOPIC, queueId, record.queueOffset() + 1);
+            deliveryUncommitted = false;
             delivered++;
         }
         return new long[] {delivered, delivered == BATCH ? now : Long.MAX_VALUE};

@@ -63,6 +63,7 @@ public final class SendBackService {
         }
         RecordView failed = RecordView.of(bytes);
         Map<String, String> props = failed.properties();
+        props.keySet().removeIf(MessageProperties::isBrokerInternal); // a retry is a new message, not a delivery
         props.putIfAbsent(MessageProperty.RETRY_TOPIC, failed.topic());
         props.putIfAbsent(MessageProperty.ORIGIN_MESSAGE_ID, r.originMsgId() != null ? r.originMsgId()
                 : OffsetMessageId.encode(failed.storeHostBytes(), r.commitLogOffset()));

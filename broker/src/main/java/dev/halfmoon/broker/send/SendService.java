@@ -149,6 +149,7 @@ public final class SendService {
             throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "a batch cannot hold transactional messages");
         }
         props.put(MessageProperty.CLUSTER, clusterName);
+        props.keySet().removeIf(MessageProperties::isBrokerInternal); // only this broker writes its own marks
         String stored = MessageProperties.encode(props);
         if (stored.length() > RecordLayout.MAX_PROPERTIES_BYTES) {
             throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "the message properties are longer than 32767 bytes");

@@ -49,6 +49,7 @@ class ScheduleServiceTest {
     void open() {
         StoreConfig config = StoreConfig.defaults(dir).withCommitLog(CommitLogConfig.defaults().withSegmentSizeBytes(1 << 20));
         metadata = MetadataStore.open(config.metadataDir());
+        // what the broker does: a store whose end is recovered, then the schedule started
         store = LogStore.open(config, metadata, StoreHooks.defaults());
         store.start(List.of());
         offsets = ConsumerOffsets.load(metadata.table(MetadataTable.CONSUMER_OFFSETS, Codec.STRING, Codec.LONG));
@@ -58,9 +59,16 @@ class ScheduleServiceTest {
     void close() {
         if (service != null) {
             service.close();
+            service = null;
         }
         store.close();
         metadata.close();
+    }
+
+    /** A restart on the same directory (what a crash leaves is already in the log and the metadata). */
+    private void restart() {
+        close();
+        open();
     }
 
     /** A message for topic Later, queue 0, at delay level 1, as the send path stores it on the schedule topic. */
@@ -81,7 +89,7 @@ class ScheduleServiceTest {
     void aDueMessageIsDeliveredOnItsRealTopicWithoutItsDelayAndNamesItsScheduleRecord() {
         scheduled("soon");
         service = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC()).start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> delivered() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> delivered() == 1);
         RecordView real = RecordView.of(store.readQueue("Later", 0, 0, 1, 1 << 20, null).records().get(0).bytes());
         assertNull(real.properties().get(MessageProperty.DELAY_TIME_LEVEL));
         assertEquals("1:0", real.properties().get(ScheduleService.DELAY_FROM));
@@ -93,10 +101,34 @@ class ScheduleServiceTest {
         // what a run that crashed right after the delivery left: the message stored, its progress not
         offsets.commit(ScheduleService.PROGRESS_GROUP, ScheduleService.SCAN_FROM, 0, store.writtenOffset());
         store.append(RecordEncoder.encode(ScheduleService.backToRealTopic(record, 1, 0))).join();
+        restart();
         assertEquals(-1, offsets.get(ScheduleService.PROGRESS_GROUP, Scheduling.TOPIC, 0));
 
         service = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC()).start();
         assertEquals(1, offsets.get(ScheduleService.PROGRESS_GROUP, Scheduling.TOPIC, 0), "counted at start");
-        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> delivered() == 1);
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(15)).until(() -> delivered() == 1);
+    }
+
+    @Test
+    void strayOrMalformedMarksChangeNothing() {
+        scheduled("real");
+        offsets.commit(ScheduleService.PROGRESS_GROUP, ScheduleService.SCAN_FROM, 0, store.writtenOffset());
+        for (String mark : List.of("1:0", "x:y", "9:0", "1")) { // another body, garbage, no such level, no offset
+            store.append(RecordEncoder.encode(new RecordDraft("Later", 0, 0, 0, System.currentTimeMillis(), HOST, HOST, 0, 0,
+                    ByteBuffer.wrap(("stray " + mark).getBytes(StandardCharsets.UTF_8)),
+                    MessageProperties.encode(Map.of(ScheduleService.DELAY_FROM, mark))))).join();
+        }
+        restart();
+        service = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC()).start();
+        assertEquals(-1, offsets.get(ScheduleService.PROGRESS_GROUP, Scheduling.TOPIC, 0), "nothing counted");
+        await().atMost(Duration.ofSeconds(15)).until(() -> delivered() == 5); // the four strays and the real one
+    }
+
+    @Test
+    void aScanPositionBeyondALostLogTailIsResetNotFatal() {
+        offsets.commit(ScheduleService.PROGRESS_GROUP, ScheduleService.SCAN_FROM, 0, 1 << 20);
+        restart();
+        service = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC()).start();
+        assertEquals(store.recoveredEndOffset(), offsets.get(ScheduleService.PROGRESS_GROUP, ScheduleService.SCAN_FROM, 0));
     }
 }
