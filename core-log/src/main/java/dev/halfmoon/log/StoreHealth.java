@@ -1,5 +1,7 @@
 package dev.halfmoon.log;
 
+import dev.halfmoon.message.RecordView;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,9 +55,9 @@ public final class StoreHealth {
      * reported as corrupt, with {@code reader} (and the {@code queueOffset} it read at, if not negative)
      * saying which read found it, and must not be served. Builds no text unless the record is corrupt.
      */
-    boolean intact(java.nio.ByteBuffer record, long commitLogOffset, Object reader, long queueOffset) {
-        dev.halfmoon.message.RecordView.Check check = dev.halfmoon.message.RecordView.of(record).check(true);
-        if (check == dev.halfmoon.message.RecordView.Check.OK) {
+    boolean intact(ByteBuffer record, long commitLogOffset, Object reader, long queueOffset) {
+        RecordView.Check check = RecordView.of(record).check(true);
+        if (check == RecordView.Check.OK) {
             return true;
         }
         corrupt(commitLogOffset, reader + (queueOffset < 0 ? "" : " queue offset " + queueOffset) + ": " + check);

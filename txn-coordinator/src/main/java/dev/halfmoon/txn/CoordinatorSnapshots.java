@@ -88,6 +88,9 @@ final class CoordinatorSnapshots {
                 lost.add(key);
             }
         });
+        if (lost.isEmpty() && found.isEmpty()) {
+            return; // the usual start: no synced write for nothing
+        }
         try (MetadataBatch batch = store.batch()) {
             lost.forEach(key -> table.delete(batch, key));
             found.forEach((copy, half) -> table.put(batch, resumedKey(copy), Codec.LONG.encode(half)));
