@@ -162,13 +162,15 @@ public final class CompareBenchmark implements Callable<Integer> {
             }
             long cpuBefore = Rss.cpuMs(s.brokerPid());
             long clientCpuBefore = Rss.cpuMs(ProcessHandle.current().pid());
-            Map<String, Long> threadsBefore = threads ? Rss.threadCpuMs(s.brokerPid()) : Map.of();
+            ThreadCpu brokerThreads = threads ? ThreadCpu.follow(s.brokerPid()) : null;
+            ThreadCpu clientThreads = threads ? ThreadCpu.follow(ProcessHandle.current().pid()) : null;
             TxReport tx = new TransactionLoad(s.namesrv(), s.broker(), transactions, load.producers, load.size, TX_TIMEOUT_MS)
                     .run(label + " tx", 0, s.startToRoutableMs());
             double cpuPer1000 = (Rss.cpuMs(s.brokerPid()) - cpuBefore) * 1000.0 / transactions;
             double clientCpuPer1000 = (Rss.cpuMs(ProcessHandle.current().pid()) - clientCpuBefore) * 1000.0 / transactions;
             if (threads) {
-                printThreads(label, threadsBefore, Rss.threadCpuMs(s.brokerPid()));
+                printThreads(label + " broker", brokerThreads.stop());
+                printThreads(label + " client", clientThreads.stop());
             }
             System.out.printf("[%s] %d plain messages%n", mode, messages);
             MsgReport msg = new MessagingLoad(s.namesrv(), s.broker(), messages, load.producers, load.size).run(label + " msg");
@@ -188,10 +190,9 @@ public final class CompareBenchmark implements Callable<Integer> {
         }
     }
 
-    private void printThreads(String label, Map<String, Long> before, Map<String, Long> after) {
-        System.out.printf("[%s] broker CPU by thread during the measured transactions, ms per 1000 tx:%n", label);
-        after.entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+    private void printThreads(String label, Map<String, Long> used) {
+        System.out.printf("[%s] CPU by thread during the measured transactions, ms per 1000 tx:%n", label);
+        used.entrySet().stream()
                 .filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .limit(15)
