@@ -240,9 +240,10 @@ public final class Broker implements AutoCloseable {
                 .register(RequestCode.SEND_MESSAGE_V2, send, sendPool)
                 .register(RequestCode.SEND_BATCH_MESSAGE, send, sendPool);
         PullProcessor pull = new PullProcessor(new PullService(s.store(), s.topics(), clients, s.offsets(),
-                config.messaging(), holds), metrics);
-        server.register(RequestCode.PULL_MESSAGE, pull, pullPool)
-                .register(RequestCode.LITE_PULL_MESSAGE, pull, pullPool)
+                config.messaging(), holds, pullPool), metrics);
+        // a pull starts on the network thread that read it; PullService sends those far behind to the pool
+        server.register(RequestCode.PULL_MESSAGE, pull, Runnable::run)
+                .register(RequestCode.LITE_PULL_MESSAGE, pull, Runnable::run)
                 .register(RequestCode.END_TRANSACTION, new EndTransactionProcessor(s.transactions(), metrics), txPool)
                 .register(RequestCode.CONSUMER_SEND_MSG_BACK, new SendBackProcessor(new SendBackService(s.store(), s.topics(),
                         s.groups(), delays, storeHost)), sendPool)

@@ -17,7 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Held pulls: answered as soon as an idle queue gets a message, batched while messages keep coming. */
+/**
+ * Held pulls: answered as soon as an idle queue gets a message, batched while messages keep coming;
+ * pulls far behind the queue's end (read on the pull executor) and near it (on the network thread)
+ * both get every message in order.
+ */
 @Timeout(60)
 class LongPollingTest {
     private static final int SUSPEND = 2;
@@ -60,6 +64,35 @@ class LongPollingTest {
                 offset += 20;
             }
             assertTrue(carried > 1, "one answer carried " + carried + " of the 20 messages sent inside the window");
+        }
+    }
+
+    @Test
+    void pullsFarBehindAndNearTheEndGetEveryMessageInOrder() throws Exception {
+        for (String maxLag : new String[] {"5", "-1"}) {
+            Path data = dir.resolve("lag" + maxLag);
+            try (Broker broker = Broker.start(BrokerSettings.load(Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1",
+                    "listenPort", "0", "storePathRootDir", data.toString(), "namesrvAddr", "127.0.0.1:9", "httpEnable", "false",
+                    "mappedFileSizeCommitLog", Integer.toString(1 << 20), "pullOnNetworkThreadMaxLag", maxLag)), Clock.systemUTC());
+                 RemotingClient client = new RemotingClient("test")) {
+                assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
+                        RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
+                                "perm", "6"), null), 5000).code());
+                send(client, broker, 50);
+                // 50 and 18 behind: the pull executor when maxLag is 5 (and always when -1)
+                RemotingCommand first = heldPull(client, broker, 0).get(10, TimeUnit.SECONDS);
+                assertEquals(ResponseCode.SUCCESS, first.code(), "maxLag " + maxLag);
+                assertEquals("32", first.ext("nextBeginOffset"));
+                RemotingCommand second = heldPull(client, broker, 32).get(10, TimeUnit.SECONDS);
+                assertEquals(ResponseCode.SUCCESS, second.code());
+                assertEquals("50", second.ext("nextBeginOffset"));
+                // at the end: held on the network thread's side, answered when the next message arrives
+                CompletableFuture<RemotingCommand> held = heldPull(client, broker, 50);
+                send(client, broker, 1);
+                RemotingCommand third = held.get(10, TimeUnit.SECONDS);
+                assertEquals(ResponseCode.SUCCESS, third.code());
+                assertEquals("51", third.ext("nextBeginOffset"));
+            }
         }
     }
 

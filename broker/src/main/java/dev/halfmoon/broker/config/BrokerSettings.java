@@ -63,6 +63,9 @@ public final class BrokerSettings {
             new Setting("maxTransferBytesOnMessageInDisk", "262144", "bytes per pull response at most"),
             new Setting("pullBatchWindowMicros", "1000", "held pulls answered at most once per this window while "
                     + "messages keep arriving, so each answer carries more (Halfmoon; 0 = at once), microseconds"),
+            new Setting("pullOnNetworkThreadMaxLag", "1024", "a pull at most this many messages behind its queue's end "
+                    + "is answered on the network thread; further behind (likely a disk read) on the pull executor "
+                    + "(Halfmoon; -1 = always the executor)"),
             new Setting("channelExpiredTimeout", "120000", "forget a client silent this long, ms"),
             new Setting("messageDelayLevel", DelayLevels.DEFAULT, "delay of each level, 1-based (units s, m, h, d)"),
             new Setting("rebalanceLockMaxLiveTime", "60000", "an ordered consumer's queue lock lapses after this long unrenewed, ms"),
@@ -162,7 +165,8 @@ public final class BrokerSettings {
                 s.integer("pullMessageThreadPoolNums", 1, 256), s.bool("longPollingEnable"),
                 s.number("shortPollingTimeMills", 1, 60_000), s.integer("maxTransferBytesOnMessageInDisk", 1024, 64 << 20),
                 s.number("channelExpiredTimeout", 1000, 3_600_000), DelayLevels.parse(s.required("messageDelayLevel")),
-                s.number("rebalanceLockMaxLiveTime", 1000, 3_600_000), s.number("pullBatchWindowMicros", 0, 100_000));
+                s.number("rebalanceLockMaxLiveTime", 1000, 3_600_000), s.number("pullBatchWindowMicros", 0, 100_000),
+                s.number("pullOnNetworkThreadMaxLag", -1, 1_000_000));
         List<String> namesrvs = Arrays.stream(s.string("namesrvAddr").split(";")).map(String::trim)
                 .filter(a -> !a.isEmpty()).toList();
         for (String a : namesrvs) {

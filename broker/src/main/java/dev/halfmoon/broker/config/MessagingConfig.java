@@ -20,10 +20,14 @@ import dev.halfmoon.broker.delay.DelayLevels;
  *                                    ({@code rebalanceLockMaxLiveTime}, 60 000)
  * @param pullBatchWindowMicros       while messages keep arriving, held pulls are answered at most once per this
  *                                    window, so each answer carries more messages ({@code pullBatchWindowMicros}, 1 000)
+ * @param pullOnNetworkThreadMaxLag   a pull at most this many messages behind its queue's end is answered on the
+ *                                    network thread that read it (it reads recent, cached data or is held); one
+ *                                    further behind goes to the pull executor, so a disk read never stalls a network
+ *                                    thread; -1 sends every pull to the executor ({@code pullOnNetworkThreadMaxLag}, 1 024)
  */
 public record MessagingConfig(boolean autoCreateTopicEnable, int defaultTopicQueueNums, int maxMessageSize,
                               boolean autoCreateSubscriptionGroup, int sendThreads, int pullThreads,
                               boolean longPollingEnable, long shortPollingTimeMills, int maxPullBytes,
                               long channelExpiredTimeoutMs, DelayLevels delayLevels, long lockExpiryMs,
-                              long pullBatchWindowMicros) {
+                              long pullBatchWindowMicros, long pullOnNetworkThreadMaxLag) {
 }
