@@ -9,7 +9,8 @@ import java.util.TreeMap;
 
 /**
  * CPU used by a process's threads over a period, by thread name (digits folded), including threads
- * that start and end within it: /proc is read every 200 ms on a daemon thread until {@link #stop}.
+ * that start and end within it: /proc is read every second on a daemon thread until {@link #stop} (more
+ * often costs the benchmark's own CPU: RocketMQ's broker has a few hundred threads).
  */
 final class ThreadCpu {
     private record Seen(String name, long firstMs, long lastMs) {
@@ -26,7 +27,7 @@ final class ThreadCpu {
         this.sampler = new Thread(() -> {
             while (!stopped) {
                 try {
-                    Thread.sleep(200);
+                    Thread.sleep(1000);
                 } catch (InterruptedException e) {
                     return;
                 }
