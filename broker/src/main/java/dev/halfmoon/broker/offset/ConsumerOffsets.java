@@ -1,20 +1,40 @@
 package dev.halfmoon.broker.offset;
 
 import dev.halfmoon.log.meta.KvTable;
+import dev.halfmoon.log.meta.MetadataException;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Committed consumer offsets by group, topic and queue: in memory, written through to the metadata
- * store (durable at its next synced write, within a second). A commit never moves an offset
- * backwards unless {@link #reset} says so. Thread-safe.
+ * Committed consumer offsets by group, topic and queue: in memory, written behind to the metadata
+ * store by one writer thread, so a commit carried by a pull never waits on RocksDB on a network
+ * thread. The writer reads the latest value when it writes, so a burst of commits of one queue
+ * costs one write; it is normally microseconds behind (durable at the store's next synced write,
+ * within a second), and {@link #close} writes whatever is left. Commits store what the consumer
+ * says, as RocketMQ does (a consumer may move its own offset back); {@link #reset} is the
+ * operator's way to do so for a group. Thread-safe.
  *
  * <pre>key: topic "@" group "@" queueId   value: int64 offset</pre>
  */
-public final class ConsumerOffsets {
+public final class ConsumerOffsets implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerOffsets.class);
     private final Map<String, Long> offsets = new ConcurrentHashMap<>();
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean writeScheduled = new AtomicBoolean();
     private final KvTable<String, Long> table;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "offset-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private ConsumerOffsets(KvTable<String, Long> table) {
         this.table = table;
@@ -24,6 +44,47 @@ public final class ConsumerOffsets {
         ConsumerOffsets o = new ConsumerOffsets(table);
         table.forEach(o.offsets::put);
         return o;
+    }
+
+    private void writeBehind(String key) {
+        dirty.add(key);
+        if (writeScheduled.compareAndSet(false, true)) {
+            try {
+                writer.execute(this::writeDirty);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                writeScheduled.set(false);
+                writeDirty();
+            }
+        }
+    }
+
+    /** Writes every dirty key's current value; a failed write stays dirty for the next round. */
+    private void writeDirty() {
+        writeScheduled.set(false);
+        for (String key : dirty) {
+            dirty.remove(key);
+            try {
+                table.put(key, offsets.get(key));
+            } catch (MetadataException e) {
+                dirty.add(key);
+                LOG.error("consumer offset {} not written to the metadata store; retried with the next commit", key, e);
+                return;
+            }
+        }
+    }
+
+    /** Writes what is still dirty and stops the writer thread; later commits write at once. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("the consumer offset writer did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writeDirty();
     }
 
     private static String key(String group, String topic, int queueId) {
@@ -43,7 +104,7 @@ public final class ConsumerOffsets {
         String key = key(group, topic, queueId);
         Long previous = offsets.put(key, offset);
         if (previous == null || previous != offset) {
-            table.put(key, offset);
+            writeBehind(key);
         }
     }
 
@@ -51,7 +112,7 @@ public final class ConsumerOffsets {
     public void reset(String group, String topic, int queueId, long offset) {
         String key = key(group, topic, queueId);
         offsets.put(key, offset);
-        table.put(key, offset);
+        writeBehind(key);
     }
 
     /** Every queue of {@code topic} with an offset of {@code group}: queue id → offset. */

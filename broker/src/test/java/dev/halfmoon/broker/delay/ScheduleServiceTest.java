@@ -61,6 +61,7 @@ class ScheduleServiceTest {
             service.close();
             service = null;
         }
+        offsets.close();
         store.close();
         metadata.close();
     }
