@@ -21,14 +21,24 @@ import java.util.function.ToLongFunction;
  *
  * <p>Durability: under {@link FlushMode#SYNC_FLUSH} an append's future completes after the flush
  * thread has forced its bytes; under ASYNC it completes once the bytes are written.
+ *
+ * <p>Space: the allocator thread ({@link #allocateAhead}) keeps {@value #ALLOCATE_AHEAD} bytes of
+ * the active segment allocated past the write position; an append that sees less than half of
+ * that left wakes it. So an append copies bytes into page cache and does no file I/O of its own,
+ * unless the allocator falls behind.
  */
 final class CommitLog implements RecordAppender {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CommitLog.class);
+    static final int ALLOCATE_AHEAD = 16 << 20;
+    private static final long ALLOCATE_RETRY_NANOS = 1_000_000_000L;
     private final SegmentSet segments;
     private final Clock clock;
     private final DispatchFilter filter;
     private final StoreHealth health;
     private final GroupCommit groupCommit;
     private final Signal afterWrite;
+    private final Signal allocate;
+    private long allocateRetryAt;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final QueueOffsets queueOffsets;
     private volatile long writtenOffset;
@@ -43,16 +53,18 @@ final class CommitLog implements RecordAppender {
      * @param health       appends are refused unless it says writable
      * @param groupCommit  SYNC waiters, or null under ASYNC
      * @param afterWrite   raised after every append (wakes the flusher under SYNC, the dispatcher under ASYNC)
+     * @param allocate     raised when the allocated space ahead of the write position runs low
      * @param queueStart   where a topic queue's offsets start the first time it is seen
      */
     CommitLog(SegmentSet segments, long endOffset, Clock clock, DispatchFilter filter, StoreHealth health,
-              GroupCommit groupCommit, Signal afterWrite, ToLongFunction<TopicQueue> queueStart) {
+              GroupCommit groupCommit, Signal afterWrite, Signal allocate, ToLongFunction<TopicQueue> queueStart) {
         this.segments = segments;
         this.clock = clock;
         this.filter = filter;
         this.health = health;
         this.groupCommit = groupCommit;
         this.afterWrite = afterWrite;
+        this.allocate = allocate;
         this.queueOffsets = new QueueOffsets(queueStart);
         this.writtenOffset = endOffset;
         this.flushedOffset = endOffset;
@@ -126,6 +138,9 @@ final class CommitLog implements RecordAppender {
             // can cover these bytes without completing it.
             durable = groupCommit == null ? null : groupCommit.register(frameStart + frameSize, urgent);
             writtenOffset = frameStart + frameSize;
+            if (segment.allocated() - (position + frameSize) < ALLOCATE_AHEAD / 2 && segment.allocated() < segment.size()) {
+                allocate.raise();
+            }
         } catch (LogIOException e) {
             queueOffsets.rollback();
             return CompletableFuture.completedFuture(AppendResult.failed(onWriteFailure(e)));
@@ -180,6 +195,37 @@ final class CommitLog implements RecordAppender {
             placed.add(new AppendedRecord(physicalOffset, view.totalSize(), queueOffset, now));
         }
         Frame.seal(frame, 0);
+    }
+
+    /**
+     * One step of allocating space ahead of the write position in the active segment. Allocator
+     * thread only. A failure (a full disk) is logged and retried a second later; the append that
+     * needs the space meets the same error and reports it.
+     *
+     * @return bytes allocated, 0 when nothing was to do
+     */
+    int allocateAhead() {
+        long now = System.nanoTime();
+        if (allocateRetryAt != 0 && now - allocateRetryAt < 0) {
+            return 0;
+        }
+        long end = writtenOffset;
+        Segment segment = segments.find(end);
+        if (segment == null) {
+            return 0;
+        }
+        try {
+            int done = segment.allocateAhead((int) (end - segment.startOffset()), ALLOCATE_AHEAD);
+            allocateRetryAt = 0;
+            return done;
+        } catch (LogIOException e) {
+            if (allocateRetryAt == 0) {
+                LOG.warn("commit log: could not allocate space ahead of the write position ({}); appends will "
+                        + "allocate for themselves and report the error", e.getMessage());
+            }
+            allocateRetryAt = now + ALLOCATE_RETRY_NANOS;
+            return 0;
+        }
     }
 
     /**

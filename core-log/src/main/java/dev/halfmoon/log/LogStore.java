@@ -94,8 +94,9 @@ public final class LogStore implements RecordAppender, AutoCloseable {
             Signal flushSignal = new Signal();
             GroupCommit groupCommit = sync ? new GroupCommit() : null;
             ConsumeQueues q = queues;
+            Signal allocateSignal = new Signal();
             CommitLog commitLog = new CommitLog(segments, end, hooks.clock(), hooks.dispatchFilter(), health,
-                    groupCommit, sync ? flushSignal : dispatchSignal, q::end);
+                    groupCommit, sync ? flushSignal : dispatchSignal, allocateSignal, q::end);
             MessageIndex index = config.consumeQueue().messageIndexEnable() ? new MessageIndex(metadata) : null;
             long min = segments.minOffset(end);
             long replayFrom = checkpoint == Checkpoint.NONE || !loaded.behind().isEmpty()
@@ -110,7 +111,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
             queues.trimBelow(min);
             ConsumeQueues trimmed = queues;
             Services services = new Services(config, hooks, health, commitLog, groupCommit, dispatcher,
-                    dispatchSignal, flushSignal, segments, newMin -> trimBelow(trimmed, index, newMin));
+                    dispatchSignal, flushSignal, allocateSignal, segments, newMin -> trimBelow(trimmed, index, newMin));
             LogStore store = new LogStore(config, segments, queues, commitLog, dispatcher, index, checkpoints, health,
                     services, end);
             store.checkpoint();

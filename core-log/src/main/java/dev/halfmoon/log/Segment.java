@@ -14,26 +14,34 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Records are written through one read-write mapping of the whole file, which readers slice
  * read-only. Writing into a mapped page that has no disk block behind it faults (SIGBUS) when the
- * disk is full, so the appender first {@link #allocate allocates} the range with ordinary zero
- * writes, a few MiB ahead: a full disk then shows up as an {@link IOException} from that write,
- * before any record byte is copied, and the zero pages are overwritten while still in the page
- * cache, so the disk sees each byte once.
+ * disk is full, so every range is first allocated with ordinary zero writes: a full disk then
+ * shows up as an {@link IOException} from that write, before any record byte is copied, and the
+ * zero pages are overwritten while still in the page cache, so the disk sees each byte once. The
+ * store's allocator thread keeps the space {@link #allocateAhead a few MiB ahead} of the write
+ * position, so an append normally finds its range allocated and never writes zeros itself; if the
+ * allocator falls behind, the appender {@link #allocate allocates} what it needs (a small chunk).
  *
- * <p>Threading: one writer (the holder of the commit log's append lock) writes and allocates;
- * {@link #force} may run on the flush thread at the same time; any thread may read slices below the
- * commit log's published write position. A segment never unmaps itself: a reader may still hold
- * a slice when the segment is deleted, and the mapping goes with the last reference.
+ * <p>Threading: one writer (the holder of the commit log's append lock) writes; allocation is
+ * serialised by its own lock and only ever touches bytes at or above the allocated mark, which
+ * no record has reached; {@link #force} may run on the flush thread at the same time; any thread
+ * may read slices below the commit log's published write position. A segment never unmaps itself:
+ * a reader may still hold a slice when the segment is deleted, and the mapping goes with the last
+ * reference.
  */
 final class Segment {
     private final Path file;
     private final long startOffset;
     private final int size;
-    private static final int ALLOCATION_CHUNK = 4 << 20;
+    /** What an appender allocates when it finds its range unallocated (the allocator fell behind). */
+    private static final int APPEND_CHUNK = 256 << 10;
+    /** The most the allocator writes in one step, so an appender waiting for the allocation lock waits little. */
+    private static final int AHEAD_STEP = 1 << 20;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
     private final FileChannel channel;
     private final MappedByteBuffer mapped;
-    private int allocated;
+    private final Object allocation = new Object();
+    private volatile int allocated;
 
     private Segment(Path file, long startOffset, int size, FileChannel channel, MappedByteBuffer mapped) {
         this.file = file;
@@ -106,8 +114,9 @@ final class Segment {
 
     /**
      * Makes sure disk blocks back the segment up to {@code position} (exclusive), writing zeros from
-     * the last allocated position in chunks of a few MiB. Positions below {@code from} hold data and
-     * are never touched.
+     * the allocated mark up to the next {@value #APPEND_CHUNK}-byte boundary at or past it. Positions
+     * below {@code from} hold data and are never touched. Appender only; free when the allocator
+     * is ahead.
      *
      * @param from where unwritten space starts (the write position)
      * @throws LogIOException naming this file and position if the disk is full or the write fails
@@ -116,8 +125,44 @@ final class Segment {
         if (position <= allocated) {
             return;
         }
+        synchronized (allocation) {
+            long chunkEnd = ((long) position + APPEND_CHUNK - 1) / APPEND_CHUNK * APPEND_CHUNK;
+            allocateLocked(from, (int) Math.min(size, chunkEnd));
+        }
+    }
+
+    /**
+     * One step (at most {@value #AHEAD_STEP} bytes) of allocating toward {@code from + ahead}. For
+     * the allocator thread.
+     *
+     * @param from  the write position (may be stale: only bytes at or above the allocated mark are written)
+     * @param ahead how far past {@code from} space should be allocated
+     * @return bytes allocated by this step, 0 when the space is already there
+     * @throws LogIOException if the disk is full or the write fails
+     */
+    int allocateAhead(int from, int ahead) {
+        int target = (int) Math.min(size, (long) from + ahead);
+        if (target <= allocated) {
+            return 0;
+        }
+        synchronized (allocation) {
+            int before = allocated;
+            long stepEnd = (long) Math.max(before, from) + AHEAD_STEP;
+            allocateLocked(from, (int) Math.min(target, stepEnd));
+            return allocated - before;
+        }
+    }
+
+    /** Bytes from the segment's start that are allocated. */
+    int allocated() {
+        return allocated;
+    }
+
+    private void allocateLocked(int from, int until) {
+        if (until <= allocated) {
+            return;
+        }
         long at = Math.max(allocated, from);
-        long until = Math.min(size, Math.max(position, at + ALLOCATION_CHUNK));
         try {
             while (at < until) {
                 ByteBuffer zeros = ZEROS.duplicate();
@@ -127,7 +172,7 @@ final class Segment {
         } catch (IOException e) {
             throw new LogIOException("allocate", file, at, e);
         }
-        allocated = (int) until;
+        allocated = until;
     }
 
     /**
@@ -178,7 +223,9 @@ final class Segment {
                 raf.setLength(size);
             }
             channel.force(true);
-            allocated = position;
+            synchronized (allocation) {
+                allocated = position;
+            }
         } catch (IOException e) {
             throw new LogIOException("truncate", file, position, e);
         }

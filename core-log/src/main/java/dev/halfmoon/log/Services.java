@@ -4,9 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's background loops and their order of start and stop: {@code halfmoon-flush},
- * {@code halfmoon-dispatch}, {@code halfmoon-checkpoint} and {@code halfmoon-retention} (which also
- * runs the disk guard). Stopping flushes and dispatches what is left on the calling thread.
+ * The store's background loops and their order of start and stop: {@code halfmoon-allocate}
+ * (commit-log space ahead of the writer), {@code halfmoon-flush}, {@code halfmoon-dispatch},
+ * {@code halfmoon-checkpoint} and {@code halfmoon-retention} (which also runs the disk guard). Stopping flushes and dispatches what is left on the calling thread.
  */
 final class Services {
     private static final Logger LOG = LoggerFactory.getLogger(Services.class);
@@ -14,6 +14,7 @@ final class Services {
     private final CommitLog commitLog;
     private final GroupCommit groupCommit;
     private final Dispatcher dispatcher;
+    private final ServiceThread allocate;
     private final ServiceThread flush;
     private final ServiceThread dispatch;
     private final ServiceThread retention;
@@ -23,7 +24,7 @@ final class Services {
     private ServiceThread checkpoint;
 
     Services(StoreConfig config, StoreHooks hooks, StoreHealth health, CommitLog commitLog, GroupCommit groupCommit,
-             Dispatcher dispatcher, Signal dispatchSignal, Signal flushSignal, SegmentSet segments,
+             Dispatcher dispatcher, Signal dispatchSignal, Signal flushSignal, Signal allocateSignal, SegmentSet segments,
              java.util.function.LongConsumer trimBelow) {
         this.commitLog = commitLog;
         this.groupCommit = groupCommit;
@@ -31,6 +32,7 @@ final class Services {
         this.checkpointIntervalMs = config.checkpointIntervalMs();
         this.flushSignal = flushSignal;
         this.flusher = new Flusher(commitLog, groupCommit, health, dispatchSignal);
+        this.allocate = new ServiceThread("allocate", commitLog::allocateAhead, allocateSignal, 1000);
         long flushIdle = config.commitLog().flushIntervalMs();
         this.flush = groupCommit != null ? new ServiceThread("flush", flusher, flushSignal, () -> flusher.idleMs(10))
                 : new ServiceThread("flush", flusher, flushSignal, flushIdle);
@@ -58,6 +60,7 @@ final class Services {
             checkpointAction.run();
             return 0;
         }, new Signal(), checkpointIntervalMs);
+        allocate.start();
         flush.start();
         dispatch.start();
         checkpoint.start();
@@ -79,6 +82,7 @@ final class Services {
         if (checkpoint != null) {
             checkpoint.close();
         }
+        allocate.close();
         flush.close();
         try {
             long flushed = commitLog.flush();
