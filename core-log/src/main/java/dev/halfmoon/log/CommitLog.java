@@ -197,6 +197,17 @@ final class CommitLog implements RecordAppender {
         Frame.seal(frame, 0);
     }
 
+    /** Whether a frame of {@code bytes} would fit the active segment's allocated space now (racy; a hint). */
+    boolean fitsAllocated(int bytes) {
+        long end = writtenOffset;
+        Segment segment = segments.find(end);
+        if (segment == null) {
+            return false;
+        }
+        long after = end - segment.startOffset() + Frame.HEADER_SIZE + (long) bytes;
+        return after <= segment.allocated() && after + RecordLayout.BLANK_SIZE <= segment.size();
+    }
+
     /**
      * One step of allocating space ahead of the write position in the active segment. Allocator
      * thread only. A failure (a full disk) is logged and retried a second later; the append that

@@ -256,6 +256,15 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         return commitLog.writtenOffset();
     }
 
+    /**
+     * Whether an append of about {@code bytes} would, at this moment, only copy into space already
+     * allocated in the active segment: no segment roll, no file write of its own, no refusal. A
+     * hint for callers choosing a thread (it may change before they append), not a promise.
+     */
+    public boolean appendWouldNotBlock(int bytes) {
+        return health.appendStatus() == AppendStatus.OK && commitLog.fitsAllocated(bytes);
+    }
+
     /** One past the last byte known to be on disk. */
     public long flushedOffset() {
         return commitLog.flushedOffset();

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of every pipeline: responses complete their waiting request, requests go to the
- * processor registered for their code on that processor's executor. An unknown code is answered
+ * processor registered for their code on that processor's executor (or at once, on the network
+ * thread, when the processor says the request {@link RequestProcessor#runsInline runs inline}). An unknown code is answered
  * REQUEST_CODE_NOT_SUPPORTED, a full executor SYSTEM_BUSY, a {@link RequestException} with its
  * code and remark, anything else SYSTEM_ERROR (logged once). A frame that cannot be decoded, or an
  * idle connection, closes that channel only. Oneway requests are never answered.
@@ -84,12 +85,24 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
             return;
         }
         inFlight.incrementAndGet();
+        if (inline(registration.processor(), cmd)) {
+            run(registration.processor(), channel, cmd);
+            return;
+        }
         try {
             registration.executor().execute(() -> run(registration.processor(), channel, cmd));
         } catch (RejectedExecutionException e) {
             inFlight.decrementAndGet();
             answer(channel, cmd, ResponseCode.SYSTEM_BUSY,
                     "[REJECTREQUEST]system busy, too many requests of code " + cmd.code() + " queued; try again later");
+        }
+    }
+
+    private static boolean inline(RequestProcessor processor, RemotingCommand request) {
+        try {
+            return processor.runsInline(request);
+        } catch (RuntimeException e) { // a bad header: the executor's run answers it properly
+            return false;
         }
     }
 
