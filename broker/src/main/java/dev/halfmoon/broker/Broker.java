@@ -235,17 +235,18 @@ public final class Broker implements AutoCloseable {
         ThreadPoolExecutor adminPool = pools.create("admin", 4, 10_000);
         InetSocketAddress storeHost = config.identity().storeHost(port);
         DelayLevels delays = config.messaging().delayLevels();
+        NetworkThreadRules inline = new NetworkThreadRules(s.store(), s.topics(), config.messaging());
         SendProcessor send = new SendProcessor(new SendService(s.topics(), config.messaging(), s.store(), s.transactions(),
-                delays, storeHost, config.identity().clusterName()), metrics);
+                delays, storeHost, config.identity().clusterName()), metrics, inline);
         server.register(RequestCode.SEND_MESSAGE, send, sendPool)
                 .register(RequestCode.SEND_MESSAGE_V2, send, sendPool)
                 .register(RequestCode.SEND_BATCH_MESSAGE, send, sendPool);
         PullProcessor pull = new PullProcessor(new PullService(s.store(), s.topics(), clients, s.offsets(),
-                config.messaging(), holds, pullPool), metrics);
-        // a pull starts on the network thread that read it; PullService sends those far behind to the pool
-        server.register(RequestCode.PULL_MESSAGE, pull, Runnable::run)
-                .register(RequestCode.LITE_PULL_MESSAGE, pull, Runnable::run)
-                .register(RequestCode.END_TRANSACTION, new EndTransactionProcessor(s.transactions(), metrics), txPool)
+                config.messaging(), holds), metrics, inline);
+        // sends, pulls and ends that cannot block run on the network thread that read them (NetworkThreadRules)
+        server.register(RequestCode.PULL_MESSAGE, pull, pullPool)
+                .register(RequestCode.LITE_PULL_MESSAGE, pull, pullPool)
+                .register(RequestCode.END_TRANSACTION, new EndTransactionProcessor(s.transactions(), metrics, inline), txPool)
                 .register(RequestCode.CONSUMER_SEND_MSG_BACK, new SendBackProcessor(new SendBackService(s.store(), s.topics(),
                         s.groups(), delays, storeHost)), sendPool)
                 .register(RequestCode.QUERY_MESSAGE, new QueryProcessor(s.store()), adminPool);

@@ -66,6 +66,9 @@ public final class BrokerSettings {
             new Setting("pullOnNetworkThreadMaxLag", "1024", "a pull at most this many messages behind its queue's end "
                     + "is answered on the network thread; further behind (likely a disk read) on the pull executor "
                     + "(Halfmoon; -1 = always the executor)"),
+            new Setting("sendOnNetworkThread", "true", "sends and producers' transaction ends that cannot block (existing "
+                    + "topic, log space allocated, recent half message) are processed on the network thread; false = "
+                    + "always the send and end executors (Halfmoon)"),
             new Setting("channelExpiredTimeout", "120000", "forget a client silent this long, ms"),
             new Setting("messageDelayLevel", DelayLevels.DEFAULT, "delay of each level, 1-based (units s, m, h, d)"),
             new Setting("rebalanceLockMaxLiveTime", "60000", "an ordered consumer's queue lock lapses after this long unrenewed, ms"),
@@ -166,7 +169,7 @@ public final class BrokerSettings {
                 s.number("shortPollingTimeMills", 1, 60_000), s.integer("maxTransferBytesOnMessageInDisk", 1024, 64 << 20),
                 s.number("channelExpiredTimeout", 1000, 3_600_000), DelayLevels.parse(s.required("messageDelayLevel")),
                 s.number("rebalanceLockMaxLiveTime", 1000, 3_600_000), s.number("pullBatchWindowMicros", 0, 100_000),
-                s.number("pullOnNetworkThreadMaxLag", -1, 1_000_000));
+                s.number("pullOnNetworkThreadMaxLag", -1, 1_000_000), s.bool("sendOnNetworkThread"));
         List<String> namesrvs = Arrays.stream(s.string("namesrvAddr").split(";")).map(String::trim)
                 .filter(a -> !a.isEmpty()).toList();
         for (String a : namesrvs) {

@@ -24,10 +24,13 @@ import dev.halfmoon.broker.delay.DelayLevels;
  *                                    network thread that read it (it reads recent, cached data or is held); one
  *                                    further behind goes to the pull executor, so a disk read never stalls a network
  *                                    thread; -1 sends every pull to the executor ({@code pullOnNetworkThreadMaxLag}, 1 024)
+ * @param sendOnNetworkThread         sends and producers' END_TRANSACTIONs that cannot block (existing topic, space
+ *                                    allocated in the log, recent half message) are processed on the network thread
+ *                                    that read them, not on the send and end executors ({@code sendOnNetworkThread}, true)
  */
 public record MessagingConfig(boolean autoCreateTopicEnable, int defaultTopicQueueNums, int maxMessageSize,
                               boolean autoCreateSubscriptionGroup, int sendThreads, int pullThreads,
                               boolean longPollingEnable, long shortPollingTimeMills, int maxPullBytes,
                               long channelExpiredTimeoutMs, DelayLevels delayLevels, long lockExpiryMs,
-                              long pullBatchWindowMicros, long pullOnNetworkThreadMaxLag) {
+                              long pullBatchWindowMicros, long pullOnNetworkThreadMaxLag, boolean sendOnNetworkThread) {
 }

@@ -1,5 +1,6 @@
 package dev.halfmoon.broker.processor;
 
+import dev.halfmoon.broker.NetworkThreadRules;
 import dev.halfmoon.broker.metrics.BrokerMetrics;
 import dev.halfmoon.remoting.Headers;
 import dev.halfmoon.remoting.RemotingChannel;
@@ -28,10 +29,18 @@ public final class EndTransactionProcessor implements RequestProcessor {
 
     private final TransactionCoordinator coordinator;
     private final BrokerMetrics metrics;
+    private final NetworkThreadRules inline;
 
-    public EndTransactionProcessor(TransactionCoordinator coordinator, BrokerMetrics metrics) {
+    public EndTransactionProcessor(TransactionCoordinator coordinator, BrokerMetrics metrics, NetworkThreadRules inline) {
         this.coordinator = coordinator;
         this.metrics = metrics;
+        this.inline = inline;
+    }
+
+    @Override
+    public boolean runsInline(RemotingCommand r) {
+        return inline.end(Headers.requiredLong(r, "commitLogOffset"),
+                Headers.optionalBoolean(r, "fromTransactionCheck", false));
     }
 
     @Override

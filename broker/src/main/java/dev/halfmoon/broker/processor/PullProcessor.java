@@ -1,5 +1,6 @@
 package dev.halfmoon.broker.processor;
 
+import dev.halfmoon.broker.NetworkThreadRules;
 import dev.halfmoon.broker.metrics.BrokerMetrics;
 import dev.halfmoon.broker.pull.PullOutcome;
 import dev.halfmoon.broker.pull.PullRequest;
@@ -20,10 +21,18 @@ import java.util.concurrent.CompletableFuture;
 public final class PullProcessor implements RequestProcessor {
     private final PullService pulls;
     private final BrokerMetrics metrics;
+    private final NetworkThreadRules inline;
 
-    public PullProcessor(PullService pulls, BrokerMetrics metrics) {
+    public PullProcessor(PullService pulls, BrokerMetrics metrics, NetworkThreadRules inline) {
         this.pulls = pulls;
         this.metrics = metrics;
+        this.inline = inline;
+    }
+
+    @Override
+    public boolean runsInline(RemotingCommand r) {
+        return inline.pull(Headers.required(r, "topic"), Headers.requiredInt(r, "queueId"),
+                Headers.requiredLong(r, "queueOffset"));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.halfmoon.broker.processor;
 
+import dev.halfmoon.broker.NetworkThreadRules;
 import dev.halfmoon.broker.metrics.BrokerMetrics;
 import dev.halfmoon.broker.send.SendRequest;
 import dev.halfmoon.broker.send.SendResult;
@@ -20,10 +21,22 @@ import java.util.concurrent.CompletableFuture;
 public final class SendProcessor implements RequestProcessor {
     private final SendService sends;
     private final BrokerMetrics metrics;
+    private final NetworkThreadRules inline;
 
-    public SendProcessor(SendService sends, BrokerMetrics metrics) {
+    public SendProcessor(SendService sends, BrokerMetrics metrics, NetworkThreadRules inline) {
         this.sends = sends;
         this.metrics = metrics;
+        this.inline = inline;
+    }
+
+    @Override
+    public boolean runsInline(RemotingCommand r) {
+        String topic = r.ext(v2(r) ? "b" : "topic");
+        return topic != null && r.body() != null && inline.send(topic, r.body().length);
+    }
+
+    private static boolean v2(RemotingCommand r) {
+        return r.code() == RequestCode.SEND_MESSAGE_V2 || r.code() == RequestCode.SEND_BATCH_MESSAGE;
     }
 
     @Override
@@ -40,7 +53,7 @@ public final class SendProcessor implements RequestProcessor {
     }
 
     static SendRequest decode(RemotingCommand r, RemotingChannel channel) {
-        boolean v2 = r.code() == RequestCode.SEND_MESSAGE_V2 || r.code() == RequestCode.SEND_BATCH_MESSAGE;
+        boolean v2 = v2(r);
         String group = Headers.required(r, v2 ? "a" : "producerGroup");
         String topic = Headers.required(r, v2 ? "b" : "topic");
         int defaultQueues = Headers.optionalInt(r, v2 ? "d" : "defaultTopicQueueNums", 4);

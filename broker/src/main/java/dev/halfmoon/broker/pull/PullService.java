@@ -13,8 +13,6 @@ import dev.halfmoon.remoting.body.TopicConfig;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongPredicate;
 
 /**
@@ -22,12 +20,8 @@ import java.util.function.LongPredicate;
  * subscription filters by tag code; an offset outside the queue is reported as moved; a pull that
  * finds nothing new is held (long polling) until a record arrives or its suspend time passes.
  *
- * <p>A pull runs on the caller's thread (a network thread) when it is at most
- * {@code pullOnNetworkThreadMaxLag} messages behind its queue's end: it then reads recent records,
- * still in the page cache, or is held, and a hop to another thread would cost more than the pull
- * (measured: a fifth of the broker's CPU per transaction, see BENCHMARKS.md). A pull further
- * behind, a consumer catching up whose records are likely on disk only, goes to the pull executor,
- * so a slow disk read never stalls the network thread and every other connection on it.
+ * <p>A pull runs on the caller's thread: a network thread when it is near its queue's end (see
+ * {@code NetworkThreadRules}), else a pull executor thread.
  * Thread-safe.
  */
 public final class PullService {
@@ -37,18 +31,15 @@ public final class PullService {
     private final ConsumerOffsets offsets;
     private final MessagingConfig config;
     private final PullHolds holds;
-    private final Executor backlogReads;
 
-    /** @param backlogReads runs the pulls of consumers far behind their queue's end (bounded; full = SYSTEM_BUSY) */
     public PullService(LogStore store, TopicRegistry topics, ClientRegistry clients, ConsumerOffsets offsets,
-                       MessagingConfig config, PullHolds holds, Executor backlogReads) {
+                       MessagingConfig config, PullHolds holds) {
         this.store = store;
         this.topics = topics;
         this.clients = clients;
         this.offsets = offsets;
         this.config = config;
         this.holds = holds;
-        this.backlogReads = backlogReads;
     }
 
     /** Pulls; the future completes at once, or when a held pull is answered. */
@@ -71,21 +62,7 @@ public final class PullService {
         if (request.commitsOffset()) {
             offsets.commit(request.group(), request.topic(), request.queueId(), request.commitOffset());
         }
-        LongPredicate filter = tagFilter(request);
-        if (nearQueueEnd(request)) {
-            return readOrHold(request, filter);
-        }
-        try {
-            return CompletableFuture.supplyAsync(() -> readOrHold(request, filter), backlogReads).thenCompose(f -> f);
-        } catch (RejectedExecutionException e) {
-            return done(refusal(ResponseCode.SYSTEM_BUSY,
-                    "[REJECTREQUEST]system busy, too many pulls of consumers far behind queued; try again later"));
-        }
-    }
-
-    private boolean nearQueueEnd(PullRequest request) {
-        long maxLag = config.pullOnNetworkThreadMaxLag();
-        return maxLag >= 0 && store.maxQueueOffset(request.topic(), request.queueId()) - request.queueOffset() <= maxLag;
+        return readOrHold(request, tagFilter(request));
     }
 
     private CompletableFuture<PullOutcome> readOrHold(PullRequest request, LongPredicate filter) {
