@@ -147,7 +147,7 @@ public final class Broker implements AutoCloseable {
         topics.ensureAtStart(Scheduling.TOPIC, config.messaging().delayLevels().max(), Perm.READ_WRITE);
         SubscriptionGroups groups = new SubscriptionGroups(new ConfigTable<>(metadata.table(MetadataTable.SUBSCRIPTION_GROUPS,
                 Codec.STRING, new JsonCodec<>(SubscriptionGroupConfig.class)), clock), config.messaging().autoCreateSubscriptionGroup());
-        ConsumerOffsets offsets = ConsumerOffsets.load(metadata.table(MetadataTable.CONSUMER_OFFSETS, Codec.STRING, Codec.LONG));
+        ConsumerOffsets offsets = ConsumerOffsets.load(metadata);
         started.add(offsets);
         return new Storage(metadata, store, transactions, topics, groups, offsets);
     }

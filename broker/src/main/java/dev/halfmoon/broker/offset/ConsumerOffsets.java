@@ -1,12 +1,18 @@
 package dev.halfmoon.broker.offset;
 
+import dev.halfmoon.log.meta.Codec;
 import dev.halfmoon.log.meta.KvTable;
+import dev.halfmoon.log.meta.MetadataBatch;
 import dev.halfmoon.log.meta.MetadataException;
+import dev.halfmoon.log.meta.MetadataStore;
+import dev.halfmoon.log.meta.MetadataTable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,9 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Committed consumer offsets by group, topic and queue: in memory, written behind to the metadata
  * store by one writer thread, so a commit carried by a pull never waits on RocksDB on a network
- * thread. The writer reads the latest value when it writes, so a burst of commits of one queue
- * costs one write; it is normally microseconds behind (durable at the store's next synced write,
- * within a second), and {@link #close} writes whatever is left. Commits store what the consumer
+ * thread. The writer runs {@value #WRITE_DELAY_MS} ms after the first unwritten commit and reads
+ * the latest values when it writes, so the commits of a busy consumer cost one write (and one
+ * wake-up) per interval, not one per pull; a broker killed in that window re-delivers at most
+ * those milliseconds of messages. Written offsets are durable at the metadata store's next synced
+ * write, within a second; {@link #close} writes whatever is left. Commits store what the consumer
  * says, as RocketMQ does (a consumer may move its own offset back); {@link #reset} is the
  * operator's way to do so for a group. Thread-safe.
  *
@@ -26,23 +34,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConsumerOffsets implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerOffsets.class);
+    static final long WRITE_DELAY_MS = 10;
     private final Map<String, Long> offsets = new ConcurrentHashMap<>();
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean writeScheduled = new AtomicBoolean();
     private final KvTable<String, Long> table;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "offset-writer");
         t.setDaemon(true);
         return t;
     });
 
-    private ConsumerOffsets(KvTable<String, Long> table) {
-        this.table = table;
+    private final MetadataStore metadata;
+
+    private ConsumerOffsets(MetadataStore metadata) {
+        this.metadata = metadata;
+        this.table = metadata.table(MetadataTable.CONSUMER_OFFSETS, Codec.STRING, Codec.LONG);
     }
 
-    public static ConsumerOffsets load(KvTable<String, Long> table) {
-        ConsumerOffsets o = new ConsumerOffsets(table);
-        table.forEach(o.offsets::put);
+    /** The offsets kept in {@code metadata}. */
+    public static ConsumerOffsets load(MetadataStore metadata) {
+        ConsumerOffsets o = new ConsumerOffsets(metadata);
+        o.table.forEach(o.offsets::put);
         return o;
     }
 
@@ -50,7 +63,7 @@ public final class ConsumerOffsets implements AutoCloseable {
         dirty.add(key);
         if (writeScheduled.compareAndSet(false, true)) {
             try {
-                writer.execute(this::writeDirty);
+                writer.schedule(this::writeDirty, WRITE_DELAY_MS, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
                 writeScheduled.set(false);
                 writeDirty();
@@ -58,22 +71,26 @@ public final class ConsumerOffsets implements AutoCloseable {
         }
     }
 
-    /** Writes every dirty key's current value; a failed write stays dirty for the next round. */
+    /** Writes every dirty key's current value in one batch; after a failure they stay dirty for the next round. */
     private void writeDirty() {
         writeScheduled.set(false);
-        for (String key : dirty) {
-            dirty.remove(key);
-            try {
-                table.put(key, offsets.get(key));
-            } catch (MetadataException e) {
-                dirty.add(key);
-                LOG.error("consumer offset {} not written to the metadata store; retried with the next commit", key, e);
-                return;
+        List<String> keys = new ArrayList<>(dirty);
+        if (keys.isEmpty()) {
+            return;
+        }
+        keys.forEach(dirty::remove);
+        try (MetadataBatch batch = metadata.batch()) {
+            for (String key : keys) {
+                table.put(batch, key, offsets.get(key));
             }
+            batch.write(false);
+        } catch (MetadataException e) {
+            dirty.addAll(keys);
+            LOG.error("{} consumer offsets not written to the metadata store; retried with the next commit", keys.size(), e);
         }
     }
 
-    /** Writes what is still dirty and stops the writer thread; later commits write at once. */
+    /** Writes what is still dirty and stops the writer thread (a scheduled write still runs); later commits write at once. */
     @Override
     public void close() {
         writer.shutdown();

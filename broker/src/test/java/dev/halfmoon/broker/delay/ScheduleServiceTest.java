@@ -52,7 +52,7 @@ class ScheduleServiceTest {
         // what the broker does: a store whose end is recovered, then the schedule started
         store = LogStore.open(config, metadata, StoreHooks.defaults());
         store.start(List.of());
-        offsets = ConsumerOffsets.load(metadata.table(MetadataTable.CONSUMER_OFFSETS, Codec.STRING, Codec.LONG));
+        offsets = ConsumerOffsets.load(metadata);
     }
 
     @AfterEach

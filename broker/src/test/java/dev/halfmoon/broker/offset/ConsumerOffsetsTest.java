@@ -19,7 +19,7 @@ class ConsumerOffsetsTest {
     Path dir;
 
     private static ConsumerOffsets open(MetadataStore metadata) {
-        return ConsumerOffsets.load(metadata.table(MetadataTable.CONSUMER_OFFSETS, Codec.STRING, Codec.LONG));
+        return ConsumerOffsets.load(metadata);
     }
 
     @Test
