@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -13,13 +14,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * of recently resolved ones (so a late second answer is reported as "already resolved" with its
  * outcome), and the set of entries changed since the last snapshot.
  *
- * <p>Thread-safe: one monitor ({@code this}) guards every map; listeners are called after it is
- * released. Illegal state changes are refused by {@link TransactionState#to}.
+ * <p>Thread-safe: one monitor ({@code this}) guards every change and every lookup; listeners are
+ * called after it is released. {@link #snapshot} and {@link #size} take no lock (the pending map is
+ * concurrent), so copying a million pending transactions for a gauge, a listing or a scan never
+ * holds up the sends and ends that put and resolve them, some on network threads. Illegal state
+ * changes are refused by {@link TransactionState#to}.
  */
 public final class PendingIndex {
     private static final int RESOLVED_MEMORY = 100_000;
 
-    private final Map<Long, PendingTransaction> byOffset = new HashMap<>();
+    private final Map<Long, PendingTransaction> byOffset = new ConcurrentHashMap<>();
     private final Map<String, Long> byTransactionId = new HashMap<>();
     private final Map<Long, PendingTransaction> dirty = new HashMap<>();
     private final Map<Object, TransactionState> resolved = new LinkedHashMap<>(1024, 0.75f, false) {
@@ -150,12 +154,15 @@ public final class PendingIndex {
         listeners.forEach(l -> l.onPending(moved));
     }
 
-    /** Every pending transaction at this moment. */
-    public synchronized List<PendingTransaction> snapshot() {
+    /**
+     * Every pending transaction: each one pending throughout the call is in it; one added, moved or
+     * resolved meanwhile may or may not be (callers re-check what they act on). Takes no lock.
+     */
+    public List<PendingTransaction> snapshot() {
         return new ArrayList<>(byOffset.values());
     }
 
-    public synchronized int size() {
+    public int size() {
         return byOffset.size();
     }
 

@@ -66,6 +66,18 @@ class TransactionCoordinatorTest {
     }
 
     @Test
+    void listingAndCountingPendingTransactionsNeverWaitOnTheIndexLock() throws Exception {
+        prepare("orders", "o1");
+        prepare("orders", "o2");
+        PendingIndex index = fx.coordinator.index();
+        java.util.concurrent.CompletableFuture<Integer> listed;
+        synchronized (index) { // what a put or a resolve holds, on a network thread
+            listed = java.util.concurrent.CompletableFuture.supplyAsync(() -> index.snapshot().size() + index.size());
+            assertEquals(4, listed.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aHalfMessageIsPendingAndInvisibleToConsumers() {
         PrepareResult half = prepare("orders", "o1");
         assertEquals(1, fx.coordinator.index().size());
