@@ -6,8 +6,7 @@ import dev.halfmoon.log.meta.MetadataBatch;
 import dev.halfmoon.log.meta.MetadataException;
 import dev.halfmoon.log.meta.MetadataStore;
 import dev.halfmoon.log.meta.MetadataTable;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,14 +15,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Committed consumer offsets by group, topic and queue: in memory, written behind to the metadata
  * store by one writer thread, so a commit carried by a pull never waits on RocksDB on a network
- * thread. The writer runs {@value #WRITE_DELAY_MS} ms after the first unwritten commit and reads
- * the latest values when it writes, so the commits of a busy consumer cost one write (and one
+ * thread. The writer runs {@value #WRITE_DELAY_MS} ms after the first unwritten commit and writes
+ * a consistent cut of the latest values, so the commits of a busy consumer cost one write (and one
  * wake-up) per interval, not one per pull; a broker killed in that window re-delivers at most
  * those milliseconds of messages. Written offsets are durable at the metadata store's next synced
  * write, within a second; {@link #close} writes whatever is left. Commits store what the consumer
@@ -38,6 +38,9 @@ public final class ConsumerOffsets implements AutoCloseable {
     private final Map<String, Long> offsets = new ConcurrentHashMap<>();
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean writeScheduled = new AtomicBoolean();
+    /** Commits hold it shared; the writer holds it exclusively while it copies the dirty values. */
+    private final ReentrantReadWriteLock cut = new ReentrantReadWriteLock();
+    private final Object writing = new Object();
     private final KvTable<String, Long> table;
     private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "offset-writer");
@@ -59,11 +62,28 @@ public final class ConsumerOffsets implements AutoCloseable {
         return o;
     }
 
-    private void writeBehind(String key) {
-        dirty.add(key);
+    /** Sets {@code key}, marking it for the writer; part of the next cut unless a cut is being taken. */
+    private void set(String key, long offset, boolean force) {
+        boolean changed;
+        cut.readLock().lock();
+        try {
+            Long previous = offsets.put(key, offset);
+            changed = force || previous == null || previous != offset;
+            if (changed) {
+                dirty.add(key);
+            }
+        } finally {
+            cut.readLock().unlock();
+        }
+        if (changed) {
+            scheduleWrite(WRITE_DELAY_MS);
+        }
+    }
+
+    private void scheduleWrite(long delayMs) {
         if (writeScheduled.compareAndSet(false, true)) {
             try {
-                writer.schedule(this::writeDirty, WRITE_DELAY_MS, TimeUnit.MILLISECONDS);
+                writer.schedule(this::writeDirty, delayMs, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
                 writeScheduled.set(false);
                 writeDirty();
@@ -71,22 +91,38 @@ public final class ConsumerOffsets implements AutoCloseable {
         }
     }
 
-    /** Writes every dirty key's current value in one batch; after a failure they stay dirty for the next round. */
+    /**
+     * Writes a consistent cut of the dirty offsets in one batch: the values are copied while no
+     * commit can change them, so whoever commits A before B (the delay scheduler's progress before
+     * its scan position) never finds B written without A after a crash. Batches are written one at
+     * a time. After a failure the keys stay dirty and a retry is scheduled a second later.
+     */
     private void writeDirty() {
         writeScheduled.set(false);
-        List<String> keys = new ArrayList<>(dirty);
-        if (keys.isEmpty()) {
-            return;
-        }
-        keys.forEach(dirty::remove);
-        try (MetadataBatch batch = metadata.batch()) {
-            for (String key : keys) {
-                table.put(batch, key, offsets.get(key));
+        synchronized (writing) {
+            Map<String, Long> values = new HashMap<>();
+            cut.writeLock().lock();
+            try {
+                for (String key : dirty) {
+                    values.put(key, offsets.get(key));
+                }
+                dirty.clear();
+            } finally {
+                cut.writeLock().unlock();
             }
-            batch.write(false);
-        } catch (MetadataException e) {
-            dirty.addAll(keys);
-            LOG.error("{} consumer offsets not written to the metadata store; retried with the next commit", keys.size(), e);
+            if (values.isEmpty()) {
+                return;
+            }
+            try (MetadataBatch batch = metadata.batch()) {
+                values.forEach((key, value) -> table.put(batch, key, value));
+                batch.write(false);
+            } catch (RuntimeException e) {
+                dirty.addAll(values.keySet());
+                LOG.error("{} consumer offsets not written to the metadata store; retrying in a second", values.size(), e);
+                if (!writer.isShutdown()) {
+                    scheduleWrite(1000);
+                }
+            }
         }
     }
 
@@ -115,21 +151,14 @@ public final class ConsumerOffsets implements AutoCloseable {
 
     /** Commits {@code offset} (a consumer's progress). */
     public void commit(String group, String topic, int queueId, long offset) {
-        if (offset < 0) {
-            return;
-        }
-        String key = key(group, topic, queueId);
-        Long previous = offsets.put(key, offset);
-        if (previous == null || previous != offset) {
-            writeBehind(key);
+        if (offset >= 0) {
+            set(key(group, topic, queueId), offset, false);
         }
     }
 
     /** Sets an offset even backwards (an operator's reset). */
     public void reset(String group, String topic, int queueId, long offset) {
-        String key = key(group, topic, queueId);
-        offsets.put(key, offset);
-        writeBehind(key);
+        set(key(group, topic, queueId), offset, true);
     }
 
     /** Every queue of {@code topic} with an offset of {@code group}: queue id → offset. */

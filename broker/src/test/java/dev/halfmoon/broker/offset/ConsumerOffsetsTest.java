@@ -1,6 +1,7 @@
 package dev.halfmoon.broker.offset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.halfmoon.log.meta.Codec;
 import dev.halfmoon.log.meta.MetadataStore;
@@ -52,6 +53,38 @@ class ConsumerOffsetsTest {
             offsets.close();
             offsets.commit("g", "T", 0, 43);
             assertEquals(43L, table.get("T@g@0"), "after close a commit is written at once");
+        }
+    }
+
+    @Test
+    void whatIsWrittenIsAConsistentCutOfTheCommits() throws Exception {
+        try (MetadataStore metadata = MetadataStore.open(dir)) {
+            ConsumerOffsets offsets = open(metadata);
+            var table = metadata.table(MetadataTable.CONSUMER_OFFSETS, Codec.STRING, Codec.LONG);
+            // like the delay scheduler: its progress (A) is committed before its scan position (B)
+            CompletableFuture<Void> committer = CompletableFuture.runAsync(() -> {
+                for (long i = 1; i <= 20_000; i++) {
+                    for (int q = 0; q < 8; q++) {
+                        offsets.commit("g", "A", q, i);
+                    }
+                    for (int q = 0; q < 8; q++) {
+                        offsets.commit("g", "B", q, i);
+                    }
+                }
+            });
+            while (!committer.isDone()) {
+                for (int q = 0; q < 8; q++) {
+                    Long b = table.get("B@g@" + q); // read B first: A only grows
+                    Long a = table.get("A@g@" + q);
+                    if (b != null) {
+                        assertTrue(a != null && a >= b, "B=" + b + " on disk without A=" + b + " (A=" + a + ")");
+                    }
+                }
+            }
+            committer.join();
+            offsets.close();
+            assertEquals(20_000L, table.get("A@g@0"));
+            assertEquals(20_000L, table.get("B@g@0"));
         }
     }
 }
