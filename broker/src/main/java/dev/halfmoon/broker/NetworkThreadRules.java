@@ -14,9 +14,10 @@ import dev.halfmoon.log.LogStore;
  * <ul>
  * <li>a pull at most {@code pullOnNetworkThreadMaxLag} messages behind its queue's end (it reads
  * recent, cached records or is held); one further behind may read the disk;</li>
- * <li>a send to an existing, non-retry topic (no topic creation, which writes metadata
- * synchronously) while the commit log's active segment has room allocated for it (no segment roll,
- * no file write), if {@code sendOnNetworkThread};</li>
+ * <li>a single-message send to an existing, non-retry topic (no topic creation, which writes
+ * metadata synchronously) while the commit log's active segment has room allocated for it (no
+ * segment roll, no file write), if {@code sendOnNetworkThread}; batches, whose stored size grows
+ * with their message count, go to the executor;</li>
  * <li>a producer's END_TRANSACTION (not a check-back's answer) for a half message among the last
  * {@value #RECENT_BYTES} bytes of the log (still cached, so reading it back does not touch the
  * disk), with room allocated for its commit, if {@code sendOnNetworkThread}.</li>
@@ -45,7 +46,7 @@ public final class NetworkThreadRules {
         return maxLag >= 0 && store.maxQueueOffset(topic, queueId) - queueOffset <= maxLag;
     }
 
-    /** A send of {@code bodyBytes} (all bodies of a batch) to {@code topic}. */
+    /** A single-message send of {@code bodyBytes} to {@code topic}. */
     public boolean send(String topic, int bodyBytes) {
         return config.sendOnNetworkThread() && !topic.startsWith(SystemTopics.RETRY_PREFIX)
                 && topics.get(topic).isPresent() && store.appendWouldNotBlock(bodyBytes + RECORD_MARGIN);
@@ -53,8 +54,8 @@ public final class NetworkThreadRules {
 
     /** An END_TRANSACTION for the half message at {@code halfOffset}. */
     public boolean end(long halfOffset, boolean fromCheck) {
-        return config.sendOnNetworkThread() && !fromCheck && halfOffset >= 0
-                && store.writtenOffset() - halfOffset <= RECENT_BYTES
+        long back = store.writtenOffset() - halfOffset;
+        return config.sendOnNetworkThread() && !fromCheck && halfOffset >= 0 && back > 0 && back <= RECENT_BYTES
                 && store.appendWouldNotBlock(config.maxMessageSize() + RECORD_MARGIN);
     }
 }

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
  * window are written, the rest counted and summed up in one line when the next window starts.
  * Thread-safe.
  */
-final class LogLimiter {
+public final class LogLimiter {
     private final Logger log;
     private final String what;
     private final int perWindow;
@@ -18,7 +18,7 @@ final class LogLimiter {
     private int written;
     private long suppressed;
 
-    LogLimiter(Logger log, String what, int perWindow, long window, TimeUnit unit) {
+    public LogLimiter(Logger log, String what, int perWindow, long window, TimeUnit unit) {
         this.log = log;
         this.what = what;
         this.perWindow = perWindow;
@@ -26,7 +26,7 @@ final class LogLimiter {
     }
 
     /** True if the caller may write its line now. */
-    boolean allow() {
+    public boolean allow() {
         long summary;
         synchronized (this) {
             long now = System.nanoTime();

@@ -155,8 +155,10 @@ public final class PendingIndex {
     }
 
     /**
-     * Every pending transaction: each one pending throughout the call is in it; one added, moved or
-     * resolved meanwhile may or may not be (callers re-check what they act on). Takes no lock.
+     * Every pending transaction: each one pending and unmoved throughout the call is in it once; one
+     * added or resolved meanwhile may or may not be, and one moved meanwhile (carried forward by
+     * retention) may be in it twice, at both offsets, or not at all. Callers re-check what they act
+     * on. Takes no lock.
      */
     public List<PendingTransaction> snapshot() {
         return new ArrayList<>(byOffset.values());

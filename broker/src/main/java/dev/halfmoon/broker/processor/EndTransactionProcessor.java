@@ -3,6 +3,7 @@ package dev.halfmoon.broker.processor;
 import dev.halfmoon.broker.NetworkThreadRules;
 import dev.halfmoon.broker.metrics.BrokerMetrics;
 import dev.halfmoon.remoting.Headers;
+import dev.halfmoon.remoting.LogLimiter;
 import dev.halfmoon.remoting.RemotingChannel;
 import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestProcessor;
@@ -14,6 +15,7 @@ import dev.halfmoon.txn.EndStatus;
 import dev.halfmoon.txn.Resolver;
 import dev.halfmoon.txn.TransactionCoordinator;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,8 @@ public final class EndTransactionProcessor implements RequestProcessor {
     private final TransactionCoordinator coordinator;
     private final BrokerMetrics metrics;
     private final NetworkThreadRules inline;
+    private final LogLimiter ignoredLogs = new LogLimiter(LOG, "ignored transaction ends", 20, 60, TimeUnit.SECONDS);
+    private final LogLimiter refusedLogs = new LogLimiter(LOG, "refused transaction ends", 20, 60, TimeUnit.SECONDS);
 
     public EndTransactionProcessor(TransactionCoordinator coordinator, BrokerMetrics metrics, NetworkThreadRules inline) {
         this.coordinator = coordinator;
@@ -59,12 +63,20 @@ public final class EndTransactionProcessor implements RequestProcessor {
         });
     }
 
-    private static void log(EndRequest request, EndResult result, RemotingChannel channel) {
+    /** Logs an end; a flood of ignored or refused ones (a client retrying) is rate-limited, as it may run on a network thread. */
+    private void log(EndRequest request, EndResult result, RemotingChannel channel) {
         switch (result.status()) {
             case APPLIED, IGNORED_UNKNOWN -> LOG.debug("{} from {}: {}", request.decision(), channel.remoteAddress(), result.message());
-            case ALREADY_RESOLVED, IN_PROGRESS -> LOG.info("{} from {} ignored: {}", request.decision(),
-                    channel.remoteAddress(), result.message());
-            default -> LOG.warn("{} from {} refused: {}", request.decision(), channel.remoteAddress(), result.message());
+            case ALREADY_RESOLVED, IN_PROGRESS -> {
+                if (ignoredLogs.allow()) {
+                    LOG.info("{} from {} ignored: {}", request.decision(), channel.remoteAddress(), result.message());
+                }
+            }
+            default -> {
+                if (refusedLogs.allow()) {
+                    LOG.warn("{} from {} refused: {}", request.decision(), channel.remoteAddress(), result.message());
+                }
+            }
         }
     }
 

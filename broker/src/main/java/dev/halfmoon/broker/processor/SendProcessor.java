@@ -31,8 +31,9 @@ public final class SendProcessor implements RequestProcessor {
 
     @Override
     public boolean runsInline(RemotingCommand r) {
+        boolean batch = r.code() == RequestCode.SEND_BATCH_MESSAGE || Headers.optionalBoolean(r, v2(r) ? "m" : "batch", false);
         String topic = r.ext(v2(r) ? "b" : "topic");
-        return topic != null && r.body() != null && inline.send(topic, r.body().length);
+        return !batch && topic != null && r.body() != null && inline.send(topic, r.body().length);
     }
 
     private static boolean v2(RemotingCommand r) {
