@@ -138,7 +138,8 @@ final class CommitLog implements RecordAppender {
             // can cover these bytes without completing it.
             durable = groupCommit == null ? null : groupCommit.register(frameStart + frameSize, urgent);
             writtenOffset = frameStart + frameSize;
-            if (segment.allocated() - (position + frameSize) < ALLOCATE_AHEAD / 2 && segment.allocated() < segment.size()) {
+            int allocated = segment.allocated();
+            if (allocated - (position + frameSize) < ALLOCATE_AHEAD / 2 && allocated < segment.size()) {
                 allocate.raise();
             }
         } catch (LogIOException e) {

@@ -55,6 +55,21 @@ class RemotingEndToEndTest {
         }, tiny);
         server.register(1005, (ch, req) -> ch.request(RemotingCommand.request(2000, Map.of("q", "ping"), null), 3000)
                 .thenApply(answer -> RemotingCommand.response(req, 0, null).withExt("client", answer.ext("a"))), executor);
+        server.register(1006, new RequestProcessor() {
+            @Override
+            public CompletableFuture<RemotingCommand> process(RemotingChannel ch, RemotingCommand req) {
+                return RequestProcessor.done(RemotingCommand.response(req, 0, null)
+                        .withExt("thread", Thread.currentThread().getName()));
+            }
+
+            @Override
+            public boolean runsInline(RemotingCommand req) {
+                if ("bad".equals(req.ext("inline"))) {
+                    throw new RequestException(ResponseCode.SYSTEM_ERROR, "garbled header");
+                }
+                return "yes".equals(req.ext("inline"));
+            }
+        }, executor);
         address = "127.0.0.1:" + server.start().getPort();
         client = new RemotingClient("test-client");
         client.register(2000, (ch, req) -> RequestProcessor.done(RemotingCommand.response(req, 0, null)
@@ -67,6 +82,19 @@ class RemotingEndToEndTest {
         client.close();
         server.close();
         executor.shutdownNow();
+    }
+
+    @Test
+    void aRequestItsProcessorCallsCheapRunsOnTheNetworkThreadAndEveryOtherOnTheExecutor() {
+        String inline = client.invokeSync(address, RemotingCommand.request(1006, Map.of("inline", "yes"), null), 3000)
+                .ext("thread");
+        String pooled = client.invokeSync(address, RemotingCommand.request(1006, Map.of("inline", "no"), null), 3000)
+                .ext("thread");
+        String garbled = client.invokeSync(address, RemotingCommand.request(1006, Map.of("inline", "bad"), null), 3000)
+                .ext("thread");
+        assertTrue(!inline.startsWith("pool-"), "ran inline on " + inline);
+        assertTrue(pooled.startsWith("pool-"), "ran on the executor: " + pooled);
+        assertTrue(garbled.startsWith("pool-"), "a runsInline that throws counts as false: " + garbled);
     }
 
     @Test
