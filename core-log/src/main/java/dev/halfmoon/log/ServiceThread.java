@@ -102,22 +102,45 @@ public final class ServiceThread implements AutoCloseable {
         }
     }
 
-    /** Stops the loop after its current turn and waits up to 10 s for it to end. */
+    /**
+     * Stops the loop after its current turn and waits up to 10 s for it to end. A turn still
+     * running then is left to finish on its own (the thread is a daemon) and never interrupted:
+     * an interrupt during a {@link java.nio.channels.FileChannel} write closes that channel, which
+     * would take a live segment or queue file down with the stuck turn.
+     */
     @Override
     public void close() {
+        closeWithin(10_000);
+    }
+
+    /** {@link #close()} waiting at most {@code waitMs} for the turn in progress. */
+    void closeWithin(long waitMs) {
         running = false;
         signal.raise();
         if (Thread.currentThread() == thread || !thread.isAlive()) {
             return;
         }
         try {
-            thread.join(10_000);
+            thread.join(waitMs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOG.warn("halfmoon-{} did not stop within 10 s; interrupting", role);
-            thread.interrupt();
+            LOG.warn("halfmoon-{} did not stop within {} ms; leaving its turn to finish. It is at:{}", role, waitMs,
+                    stackOf(thread));
         }
+    }
+
+    private static String stackOf(Thread thread) {
+        StringBuilder out = new StringBuilder();
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            out.append(System.lineSeparator()).append("\tat ").append(frame);
+        }
+        return out.toString();
+    }
+
+    /** Whether the loop's thread is still running (a stuck turn after {@link #close()}). */
+    boolean isAlive() {
+        return thread.isAlive();
     }
 }
