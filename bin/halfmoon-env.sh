@@ -40,6 +40,12 @@ halfmoon_jvm_opts() {
   echo "$opts"
 }
 
+# RocksDB's loader asks whether the C library is musl by running `sh -c "ldd ... | grep musl"` (tens of ms of
+# every start) unless ROCKSDB_MUSL_LIBC says; musl systems have /lib/ld-musl-*, so answer from that.
+if [ -z "${ROCKSDB_MUSL_LIBC:-}" ]; then
+  if compgen -G "/lib/ld-musl-*" >/dev/null; then export ROCKSDB_MUSL_LIBC=true; else export ROCKSDB_MUSL_LIBC=false; fi
+fi
+
 # Server logs: conf/logback.xml writes to the console and to $HALFMOON_LOG_DIR/<name>.log (rolled daily and at 100 MB).
 halfmoon_log_opts() {
   echo "-Dhalfmoon.home=$home -Dlogback.configurationFile=$home/conf/logback.xml -Dhalfmoon.log.dir=${HALFMOON_LOG_DIR:-$home/logs} -Dhalfmoon.log.name=$1"
