@@ -128,6 +128,13 @@ class OperatorHttpTest extends LiveBrokerTest {
         assertTrue(metric(text, "halfmoon_send_latency_seconds_count") >= 9);
         assertTrue(metric(text, "halfmoon_store_disk_free_bytes") > 0);
         assertTrue(text.lines().anyMatch(l -> l.startsWith("halfmoon_flush_seconds_count ")), "flush timer exported");
+        // sends to an existing topic, producers' END_TRANSACTIONs of recent halves and pulls near the queue's
+        // end run on the network thread (NetworkThreadRules); a send may still go to the executor while space
+        // for it is being allocated
+        assertTrue(metric(text, "halfmoon_requests_on_network_thread_total", "request=\"send\"") >= 1, "sends inline");
+        assertEquals(4.0, metric(text, "halfmoon_requests_on_network_thread_total", "request=\"end_transaction\""),
+                "the END_TRANSACTION of each of the 4 transactions ran inline");
+        assertTrue(metric(text, "halfmoon_requests_on_network_thread_total", "request=\"pull\"") >= 1, "pulls inline");
         await().atMost(Duration.ofSeconds(20)).until(() -> metric(get("/metrics").body(), "halfmoon_messages_out_total",
                 "group=\"CG-orders\"", "topic=\"Orders\"") == 6.0);
         await().atMost(Duration.ofSeconds(20)).until(() -> {

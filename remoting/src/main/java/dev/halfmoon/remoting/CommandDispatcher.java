@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
 final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingCommand> {
     private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
 
-    private record Registration(RequestProcessor processor, Executor executor) {
+    private record Registration(RequestProcessor processor, Executor executor, LongAdder ranInline) {
     }
 
     private final String role;
@@ -50,7 +51,13 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
     }
 
     void register(int code, RequestProcessor processor, Executor executor) {
-        processors.put(code, new Registration(processor, executor));
+        processors.put(code, new Registration(processor, executor, new LongAdder()));
+    }
+
+    /** How many requests of {@code code} ran on the network thread that read them; 0 for an unregistered code. */
+    long ranInline(int code) {
+        Registration registration = processors.get(code);
+        return registration == null ? 0 : registration.ranInline().sum();
     }
 
     void guard(RequestGuard newGuard) {
@@ -86,6 +93,7 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
         }
         inFlight.incrementAndGet();
         if (inline(registration.processor(), cmd)) {
+            registration.ranInline().increment();
             run(registration.processor(), channel, cmd);
             return;
         }

@@ -45,6 +45,14 @@ public final class RemotingServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * How many requests of {@code code} ran on the network thread that read them (their processor
+     * said {@link RequestProcessor#runsInline runsInline}) rather than on its executor.
+     */
+    public long ranInline(int code) {
+        return dispatcher.ranInline(code);
+    }
+
     /** Serves TLS as {@code config} says; call before {@link #start}. */
     public RemotingServer tls(TlsConfig config) {
         this.tls = config;

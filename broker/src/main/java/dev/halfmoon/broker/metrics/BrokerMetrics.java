@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The broker's meters, exposed at {@code /metrics} in Prometheus text: messages and bytes in and
@@ -39,7 +40,7 @@ public final class BrokerMetrics {
     private final Timer endLatency;
     private final GroupProgress progress;
     private final dev.halfmoon.txn.PendingIndex pending;
-    private final java.util.function.LongSupplier checksSent;
+    private final LongSupplier checksSent;
 
     public BrokerMetrics(LogStore store, GroupProgress progress, TransactionCoordinator transactions,
                          CheckBackService checks, Path storeDir, Clock clock) {
@@ -88,6 +89,16 @@ public final class BrokerMetrics {
                 }
             }
         });
+    }
+
+    /**
+     * Exports {@code count} as {@code halfmoon_requests_on_network_thread{request=...}}: requests of one
+     * kind that ran on the network thread that read them instead of waiting for a worker.
+     */
+    public void countOnNetworkThread(String request, LongSupplier count) {
+        FunctionCounter.builder("halfmoon_requests_on_network_thread", count, LongSupplier::getAsLong).tag("request", request)
+                .description("requests run on the network thread that read them (NetworkThreadRules), by kind")
+                .register(registry);
     }
 
     private static double freeBytes(Path dir) {
