@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,8 +60,13 @@ public final class LogBenchmark implements Callable<Integer> {
     @Option(names = "--restart-bytes", defaultValue = "1073741824", description = "Commit log size for the restart run (default ${DEFAULT-VALUE}).")
     long restartBytes;
 
-    @Option(names = "--skip", split = ",", description = "Parts to skip: async, sync, restart.")
+    @Option(names = "--roll-rate", defaultValue = "50000", description = "Records/s written in the roll run (default ${DEFAULT-VALUE}).")
+    long rollRate;
+
+    @Option(names = "--skip", split = ",", description = "Parts to skip: async, sync, roll, restart.")
     List<String> skip = new ArrayList<>();
+
+    private static final int ROLLS = 40;
 
     private final List<String[]> rows = new ArrayList<>();
 
@@ -80,6 +86,9 @@ public final class LogBenchmark implements Callable<Integer> {
             }
             if (!skip.contains("sync")) {
                 syncRuns(root);
+            }
+            if (!skip.contains("roll")) {
+                rollRuns(root.resolve("roll"));
             }
             if (!skip.contains("restart")) {
                 restartRuns(root);
@@ -132,6 +141,47 @@ public final class LogBenchmark implements Callable<Integer> {
             rows.add(new String[] {"SYNC append, " + writers + " writer(s)", String.format("%,.0f rec/s", rate),
                     String.format("%.1fx one writer", rate / one)});
         }
+    }
+
+    /**
+     * How long the append that rolls to a new segment takes against an ordinary append, one writer
+     * paced at {@code --roll-rate} records/s (a busy broker's rate, not a firehose that outruns the
+     * allocator), 8 MiB segments so that a run sees {@value #ROLLS} rolls.
+     */
+    private void rollRuns(Path storeDir) throws Exception {
+        int segment = 8 << 20;
+        ByteBuffer record = oneRecord();
+        List<Long> rolling = new ArrayList<>();
+        List<Long> ordinary = new ArrayList<>();
+        long limit = (long) (ROLLS + 1) * segment / record.remaining();
+        Progress progress = new Progress("roll", ROLLS, "rolls");
+        StoreConfig config = StoreConfig.defaults(storeDir).withCommitLog(CommitLogConfig.defaults()
+                .withFlushMode(FlushMode.ASYNC_FLUSH).withSegmentSizeBytes(segment));
+        try (MetadataStore meta = MetadataStore.open(storeDir.resolve("metadata"));
+             LogStore store = LogStore.open(config, meta, StoreHooks.defaults()).start(List.of())) {
+            long begin = System.nanoTime();
+            for (long i = 0; i < limit && rolling.size() < ROLLS; i++) {
+                if (i % 32 == 0) {
+                    LockSupport.parkNanos(begin + i * 1_000_000_000L / rollRate - System.nanoTime());
+                }
+                long before = store.writtenOffset();
+                long start = System.nanoTime();
+                check(store.append(record.duplicate()).join());
+                long took = System.nanoTime() - start;
+                if (store.writtenOffset() / segment != before / segment) {
+                    rolling.add(took);
+                    progress.update(rolling.size());
+                } else {
+                    ordinary.add(took);
+                }
+            }
+        }
+        deleteTree(storeDir);
+        double roll = median(rolling.stream().map(Long::doubleValue).toList()) / 1000;
+        double append = median(ordinary.stream().map(Long::doubleValue).toList()) / 1000;
+        rows.add(new String[] {"ASYNC append, 1 writer (median)", String.format("%.1f us", append), "1.00 (baseline)"});
+        rows.add(new String[] {"append that rolls a segment (median)", String.format("%.1f us", roll),
+                String.format("%.1fx an append", roll / append)});
     }
 
     private void restartRuns(Path root) throws Exception {

@@ -24,12 +24,16 @@ import java.util.function.ToLongFunction;
  *
  * <p>Space: the allocator thread ({@link #allocateAhead}) keeps {@value #ALLOCATE_AHEAD} bytes of
  * the active segment allocated past the write position; an append that sees less than half of
- * that left wakes it. So an append copies bytes into page cache and does no file I/O of its own,
+ * that left wakes it. Near the end of a segment it prepares the next one (file created, head
+ * allocated and its pages faulted in), so the append that rolls only writes the blank filler and
+ * switches files. So an append copies bytes into page cache and does no file I/O of its own,
  * unless the allocator falls behind.
  */
 final class CommitLog implements RecordAppender {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CommitLog.class);
     static final int ALLOCATE_AHEAD = 16 << 20;
+    /** What the allocator allocates of the next segment before the roll (the appender then finds space). */
+    static final int NEXT_SEGMENT_HEAD = 1 << 20;
     private static final long ALLOCATE_RETRY_NANOS = 1_000_000_000L;
     private final SegmentSet segments;
     private final Clock clock;
@@ -210,9 +214,11 @@ final class CommitLog implements RecordAppender {
     }
 
     /**
-     * One step of allocating space ahead of the write position in the active segment. Allocator
-     * thread only. A failure (a full disk) is logged and retried a second later; the append that
-     * needs the space meets the same error and reports it.
+     * One step of allocating space ahead of the write position in the active segment and, once that
+     * reaches the segment's end, of preparing the next segment (its file created and its first
+     * {@value #NEXT_SEGMENT_HEAD} bytes allocated) so the roll only switches files. Allocator thread
+     * only. A failure (a full disk) is logged and retried a second later; the append that needs the
+     * space meets the same error and reports it.
      *
      * @return bytes allocated, 0 when nothing was to do
      */
@@ -228,6 +234,9 @@ final class CommitLog implements RecordAppender {
         }
         try {
             int done = segment.allocateAhead((int) (end - segment.startOffset()), ALLOCATE_AHEAD);
+            if (done == 0 && end + ALLOCATE_AHEAD >= segment.endOffset()) {
+                done = prepareNextSegment();
+            }
             allocateRetryAt = 0;
             return done;
         } catch (LogIOException e) {
@@ -238,6 +247,10 @@ final class CommitLog implements RecordAppender {
             allocateRetryAt = now + ALLOCATE_RETRY_NANOS;
             return 0;
         }
+    }
+
+    private int prepareNextSegment() {
+        return segments.prepareNext(NEXT_SEGMENT_HEAD) ? NEXT_SEGMENT_HEAD : 0;
     }
 
     /**

@@ -63,7 +63,12 @@ final class CommitLogRecovery {
         segment.zeroFrom(at);
         long later = segment.endOffset();
         if (segments.last().endOffset() > later) {
-            LOG.warn("commit log: deleting segments from offset {} on, after the cut at {}", later, position);
+            Segment next = segments.next(segment);
+            if (next == segments.last() && Frame.check(next.view(), 0, false) == Frame.Check.EMPTY) {
+                LOG.info("commit log: removing {}, prepared ahead of the end of the log and never written", next.file());
+            } else {
+                LOG.warn("commit log: deleting segments from offset {} on, after the cut at {}", later, position);
+            }
             segments.deleteFrom(later);
         }
     }

@@ -36,6 +36,7 @@ final class Segment {
     private static final int APPEND_CHUNK = 256 << 10;
     /** The most the allocator writes in one step, so an appender waiting for the allocation lock waits little. */
     private static final int AHEAD_STEP = 1 << 20;
+    private static final int PAGE = 4096;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
     private final FileChannel channel;
@@ -150,6 +151,18 @@ final class Segment {
             long stepEnd = (long) Math.max(before, from) + AHEAD_STEP;
             allocateLocked(from, (int) Math.min(target, stepEnd));
             return allocated - before;
+        }
+    }
+
+    /**
+     * Writes each page of [{@code from}, {@code to}) through the mapping with the byte it already
+     * holds, so that the kernel's first-write fault on those pages (which can take hundreds of
+     * microseconds) is taken here and not by the appender. Only for a segment no appender can see
+     * yet (a prepared one).
+     */
+    void touch(int from, int to) {
+        for (int at = from; at < Math.min(to, size); at += PAGE) {
+            mapped.put(at, mapped.get(at));
         }
     }
 

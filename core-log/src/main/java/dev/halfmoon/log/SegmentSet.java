@@ -1,25 +1,36 @@
 package dev.halfmoon.log;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ordered, contiguous segments of the commit log. Segment {@code k+1} starts where segment
  * {@code k} ends; the last one is the active segment.
  *
  * <p>Thread-safe: the appender adds at the end, retention removes at the front, readers look
- * segments up by offset concurrently.
+ * segments up by offset concurrently, and the allocator {@link #prepareNext prepares} the file of
+ * the next segment before the appender needs it, so a roll does not create, size and map a file
+ * while holding the append lock. A prepared file is not part of the set until the roll; if the
+ * broker dies first, the next start finds it after the end of the log and recovery removes it.
  */
 final class SegmentSet implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentSet.class);
     private final Path dir;
     private final int segmentSize;
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private final Object nextLock = new Object();
+    /** The file of the segment after the active one, created ahead of the roll; guarded by nextLock. */
+    private Segment prepared;
 
     private SegmentSet(Path dir, int segmentSize) {
         this.dir = dir;
@@ -105,11 +116,78 @@ final class SegmentSet implements AutoCloseable {
         return segments.get(segment.endOffset());
     }
 
-    /** Creates and adds the segment that starts at {@code startOffset}. */
+    /**
+     * Adds the segment that starts at {@code startOffset}: the {@link #prepareNext prepared} one when
+     * it is that one, else a file created now.
+     */
     Segment create(long startOffset) {
-        Segment segment = Segment.create(dir, startOffset, segmentSize);
+        Segment segment;
+        synchronized (nextLock) {
+            if (prepared != null && prepared.startOffset() == startOffset) {
+                segment = prepared;
+            } else {
+                if (prepared != null) {
+                    prepared.delete();
+                }
+                segment = Segment.create(dir, startOffset, segmentSize);
+            }
+            prepared = null;
+        }
         segments.put(startOffset, segment);
         return segment;
+    }
+
+    /**
+     * Creates the file of the segment that will follow the active one, if not done yet: allocates
+     * its first {@code head} bytes, takes the first-write faults of those pages, and makes its
+     * directory entry durable, all before the appender can take it. Allocator thread.
+     *
+     * @return whether a segment was prepared now (false: there is none to prepare, or it is ready)
+     * @throws LogIOException if the file cannot be created or allocated (a full disk)
+     */
+    boolean prepareNext(int head) {
+        Segment last = last();
+        if (last == null) {
+            return false;
+        }
+        long start = last.endOffset();
+        synchronized (nextLock) {
+            if (prepared != null && prepared.startOffset() == start || segments.containsKey(start)) {
+                return false; // ready, or the appender rolled meanwhile and the next turn prepares the one after
+            }
+            if (prepared != null) {
+                prepared.delete();
+                prepared = null;
+            }
+            Segment next = Segment.create(dir, start, segmentSize);
+            try {
+                while (next.allocateAhead(0, head) > 0) {
+                    // bounded: head bytes in steps
+                }
+                next.touch(0, head);
+                syncDirectory();
+            } catch (LogIOException e) {
+                next.delete();
+                throw e;
+            }
+            prepared = next;
+            return true;
+        }
+    }
+
+    /** The segment prepared to follow the active one, or null. */
+    Segment prepared() {
+        synchronized (nextLock) {
+            return prepared;
+        }
+    }
+
+    private void syncDirectory() {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new LogIOException("sync directory", dir, -1, e);
+        }
     }
 
     /** Offset of the first byte still held, or {@code fallback} when there is no segment. */
@@ -141,6 +219,16 @@ final class SegmentSet implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (nextLock) {
+            if (prepared != null) {
+                try {
+                    prepared.delete(); // holds nothing; the next start would only remove it
+                } catch (LogIOException e) {
+                    LOG.warn("could not delete the unused prepared segment {}: {}", prepared.file(), e.getMessage());
+                }
+                prepared = null;
+            }
+        }
         for (Segment s : segments.values()) {
             s.close();
         }
