@@ -20,7 +20,8 @@ import dev.halfmoon.log.LogStore;
  * with their message count, go to the executor;</li>
  * <li>a producer's END_TRANSACTION (not a check-back's answer) for a half message among the last
  * {@value #RECENT_BYTES} bytes of the log (still cached, so reading it back does not touch the
- * disk), with room allocated for its commit, if {@code sendOnNetworkThread}.</li>
+ * disk), with room allocated for its commit (the half's size), if {@code sendOnNetworkThread}; an
+ * offset where no record starts goes to the executor, which answers the error.</li>
  * </ul>
  * Thread-safe.
  */
@@ -52,10 +53,16 @@ public final class NetworkThreadRules {
                 && topics.get(topic).isPresent() && store.appendWouldNotBlock(bodyBytes + RECORD_MARGIN);
     }
 
-    /** An END_TRANSACTION for the half message at {@code halfOffset}. */
+    /**
+     * An END_TRANSACTION for the half message at {@code halfOffset}; its commit is about the half's
+     * size (the half's fields with the transaction properties changed).
+     */
     public boolean end(long halfOffset, boolean fromCheck) {
         long back = store.writtenOffset() - halfOffset;
-        return config.sendOnNetworkThread() && !fromCheck && halfOffset >= 0 && back > 0 && back <= RECENT_BYTES
-                && store.appendWouldNotBlock(config.maxMessageSize() + RECORD_MARGIN);
+        if (!config.sendOnNetworkThread() || fromCheck || halfOffset < 0 || back <= 0 || back > RECENT_BYTES) {
+            return false;
+        }
+        int halfSize = store.recordSize(halfOffset);
+        return halfSize > 0 && store.appendWouldNotBlock(halfSize + RECORD_MARGIN);
     }
 }

@@ -80,6 +80,7 @@ class NetworkThreadRulesTest {
             assertTrue(rules.end(first, false), "a producer's end of a recent half");
             assertFalse(rules.end(first, true), "a check-back's answer");
             assertFalse(rules.end(-1, false), "no half offset");
+            assertFalse(rules.end(first + 1, false), "no record starts there: the executor answers the error");
             assertFalse(rules.end(store.writtenOffset() + 100, false), "an offset beyond the log: looked up by id, anywhere");
             assertTrue(rules.pull("Orders", 0, 0), "a pull one message behind");
 

@@ -205,6 +205,15 @@ public final class LogStore implements RecordAppender, AutoCloseable {
     }
 
     /**
+     * The stored size of the record at {@code commitLogOffset}, or -1 if no record starts there. Reads
+     * the record's fixed fields only (no checksum): a cheap look before deciding how to handle it.
+     */
+    public int recordSize(long commitLogOffset) {
+        ByteBuffer record = commitLog.readRecord(commitLogOffset);
+        return record == null ? -1 : record.remaining();
+    }
+
+    /**
      * Visits the records from the frame boundary {@code from} up to {@code to} (clamped to what is
      * written), oldest first.
      *
