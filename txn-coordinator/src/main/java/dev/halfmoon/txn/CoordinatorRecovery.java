@@ -34,6 +34,9 @@ final class CoordinatorRecovery {
             if (t.halfOffset() < minOffset || t.halfOffset() >= to) {
                 LOG.error("pending transaction {} lost its half message (offset {} is outside the log, {}..{}); dropping it",
                         t.transactionId(), t.halfOffset(), minOffset, to);
+                // and from the snapshot: once the log grows past that offset again, a later start
+                // would take it for pending and check back a half it never had
+                index.dropSaved(t.halfOffset());
                 continue;
             }
             index.put(t);

@@ -2,10 +2,12 @@ package dev.halfmoon.txn;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -26,6 +28,11 @@ public final class PendingIndex {
     private final Map<Long, PendingTransaction> byOffset = new ConcurrentHashMap<>();
     private final Map<String, Long> byTransactionId = new HashMap<>();
     private final Map<Long, PendingTransaction> dirty = new HashMap<>();
+    /**
+     * Halves {@link #putNew added} since the last {@link #takeDirty}: in no snapshot yet, so when one
+     * is resolved before the next snapshot there is nothing to delete from it.
+     */
+    private final Set<Long> unsaved = new HashSet<>();
     private final Map<Object, TransactionState> resolved = new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Object, TransactionState> eldest) {
@@ -38,14 +45,40 @@ public final class PendingIndex {
         listeners.add(listener);
     }
 
-    /** Adds (or replaces) a pending transaction. */
+    /** Adds (or replaces) a pending transaction that a snapshot may already hold (recovery). */
     void put(PendingTransaction t) {
+        put(t, false);
+    }
+
+    /**
+     * Adds the transaction of a half just stored: no snapshot holds it, so if it is resolved before
+     * the next snapshot, that snapshot neither writes nor deletes it (most transactions end within
+     * milliseconds; this spares the metadata store a put or a tombstone for each).
+     */
+    void putNew(PendingTransaction t) {
+        put(t, true);
+    }
+
+    private void put(PendingTransaction t, boolean isNew) {
         synchronized (this) {
-            byOffset.put(t.halfOffset(), t);
-            byTransactionId.put(t.transactionId(), t.halfOffset());
-            dirty.put(t.halfOffset(), t);
+            Long offset = t.halfOffset();
+            byOffset.put(offset, t);
+            byTransactionId.put(t.transactionId(), offset);
+            dirty.put(offset, t);
+            if (isNew) {
+                unsaved.add(offset);
+            }
         }
         listeners.forEach(l -> l.onPending(t));
+    }
+
+    /** Records that the transaction at {@code halfOffset} is gone, in the next snapshot if it may hold it. */
+    private void forget(long halfOffset) {
+        if (unsaved.remove(halfOffset)) {
+            dirty.remove(halfOffset);
+        } else {
+            dirty.put(halfOffset, null);
+        }
     }
 
     public synchronized Optional<PendingTransaction> get(long halfOffset) {
@@ -102,7 +135,7 @@ public final class PendingIndex {
             byTransactionId.remove(removed.transactionId(), halfOffset);
             resolved.put(halfOffset, outcome);
             resolved.put(removed.transactionId(), outcome);
-            dirty.put(halfOffset, null);
+            forget(halfOffset);
         }
         PendingTransaction gone = removed;
         listeners.forEach(l -> l.onRemoved(halfOffset));
@@ -147,7 +180,7 @@ public final class PendingIndex {
             moved = t.movedTo(newOffset);
             byOffset.put(newOffset, moved);
             byTransactionId.put(moved.transactionId(), newOffset);
-            dirty.put(oldOffset, null);
+            forget(oldOffset);
             dirty.put(newOffset, moved);
         }
         listeners.forEach(l -> l.onRemoved(oldOffset));
@@ -168,10 +201,18 @@ public final class PendingIndex {
         return byOffset.size();
     }
 
+    /** Deletes, in the next snapshot, an entry a snapshot holds that is not (or no longer) pending. */
+    synchronized void dropSaved(long halfOffset) {
+        if (!byOffset.containsKey(halfOffset)) {
+            dirty.put(halfOffset, null);
+        }
+    }
+
     /** Takes the changes since the last call: half offset → new value, or null when removed. */
     synchronized Map<Long, PendingTransaction> takeDirty() {
         Map<Long, PendingTransaction> changes = new HashMap<>(dirty);
         dirty.clear();
+        unsaved.clear(); // from here on a snapshot may hold them
         return changes;
     }
 

@@ -101,7 +101,7 @@ public final class TransactionCoordinator {
             long offset = result.first().commitLogOffset();
             RecordView half = RecordView.of(store.readRecord(offset));
             PendingTransaction t = HalfMessages.pending(half, offset, defaultTimeoutMs);
-            index.put(t);
+            index.putNew(t);
             try {
                 stored.accept(offset);
             } catch (RuntimeException e) { // the transaction is pending all the same; recovery redoes what failed

@@ -179,6 +179,57 @@ class TransactionCoordinatorTest {
     }
 
     @Test
+    void aTransactionResolvedBetweenSnapshotsLeavesNothingInTheNextOne() {
+        PrepareResult quick = prepare("orders", "quick");
+        end(quick, Decision.COMMIT, Resolver.PRODUCER);
+        PrepareResult saved = prepare("orders", "saved");
+        fx.coordinator.checkpoint();
+        end(saved, Decision.ROLLBACK, Resolver.PRODUCER);
+        PrepareResult open = prepare("orders", "open");
+
+        Map<Long, PendingTransaction> next = fx.coordinator.index().takeDirty();
+        assertFalse(next.containsKey(quick.half().commitLogOffset()), "added and resolved since the last snapshot: no write");
+        assertTrue(next.containsKey(saved.half().commitLogOffset()), "in the last snapshot: deleted from it");
+        assertNull(next.get(saved.half().commitLogOffset()));
+        assertEquals(open.transactionId(), next.get(open.half().commitLogOffset()).transactionId());
+    }
+
+    @Test
+    void aPendingEntryWhoseHalfWasLostIsDeletedFromTheSnapshotNotJustSkipped() throws Exception {
+        PrepareResult before = prepare("orders", "before");
+        end(before, Decision.COMMIT, Resolver.PRODUCER);
+        PrepareResult lost = prepare("orders", "lost");
+        long cut = lost.half().commitLogOffset();
+        long frame = cut - 16; // the frame holding the half starts with a 16-byte header
+        fx.close(); // the snapshot holds "lost" as pending
+        // the log loses its tail from that half on, and the store verifies from the start
+        try (var raf = new java.io.RandomAccessFile(fx.dir.resolve("commitlog")
+                .resolve(String.format("%020d", frame / (64 * 1024) * (64 * 1024))).toFile(), "rw")) {
+            raf.setLength(frame % (64 * 1024));
+            raf.setLength(64 * 1024);
+        }
+        try (var meta = dev.halfmoon.log.meta.MetadataStore.open(fx.config.metadataDir())) {
+            var table = meta.table(dev.halfmoon.log.meta.MetadataTable.CHECKPOINTS, dev.halfmoon.log.meta.Codec.STRING,
+                    dev.halfmoon.log.meta.Codec.BYTES);
+            table.forEach((k, v) -> table.delete(k));
+        }
+        fx.open();
+        assertEquals(frame, fx.store.writtenOffset(), "the log ends where the lost half was");
+        assertFalse(fx.coordinator.find(cut, lost.transactionId()).isPresent(), "dropped: its half is gone");
+
+        PrepareResult reused = prepare("orders", "reused"); // lands at the same offset, resolved at once
+        assertEquals(cut, reused.half().commitLogOffset());
+        end(reused, Decision.COMMIT, Resolver.PRODUCER);
+        for (int i = 0; i < 3; i++) {
+            end(prepare("orders", "later-" + i), Decision.COMMIT, Resolver.PRODUCER);
+        }
+        fx.reopen();
+        assertFalse(fx.coordinator.find(cut, lost.transactionId()).isPresent(),
+                "the lost transaction does not come back from the snapshot once the log has grown past its offset");
+        assertEquals(0, fx.coordinator.index().size());
+    }
+
+    @Test
     void whatRecoveryLearnsFromTheLogIsKeptAcrossASecondCrash() {
         PrepareResult a = prepare("orders", "a");
         PrepareResult b = prepare("orders", "b");
