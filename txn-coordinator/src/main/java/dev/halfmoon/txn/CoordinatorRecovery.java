@@ -19,6 +19,8 @@ final class CoordinatorRecovery {
     private final PendingIndex index;
     private final long defaultTimeoutMs;
     private final Map<Long, Long> resumedHalves = new java.util.HashMap<>();
+    /** Snapshot entries below the log's start, waiting for the copy retention made of their half. */
+    private final Map<Long, PendingTransaction> carried = new java.util.HashMap<>();
 
     CoordinatorRecovery(PendingIndex index, long defaultTimeoutMs) {
         this.index = index;
@@ -31,15 +33,13 @@ final class CoordinatorRecovery {
         long minOffset = store.minCommitLogOffset();
         long to = store.recoveredEndOffset();
         for (PendingTransaction t : snapshot) {
-            if (t.halfOffset() < minOffset || t.halfOffset() >= to) {
-                LOG.error("pending transaction {} lost its half message (offset {} is outside the log, {}..{}); dropping it",
-                        t.transactionId(), t.halfOffset(), minOffset, to);
-                // and from the snapshot: once the log grows past that offset again, a later start
-                // would take it for pending and check back a half it never had
-                index.dropSaved(t.halfOffset());
-                continue;
+            if (t.halfOffset() < minOffset) {
+                carried.put(t.halfOffset(), t); // retention deleted its segment: its copy is further on in the log
+            } else if (t.halfOffset() >= to) {
+                dropLost(t, minOffset, to);
+            } else {
+                index.put(t);
             }
-            index.put(t);
         }
         long from = snapshots.position();
         int[] seen = new int[2];
@@ -53,10 +53,23 @@ final class CoordinatorRecovery {
                 onOp(record);
             }
         });
+        for (PendingTransaction t : carried.values()) {
+            dropLost(t, minOffset, to);
+        }
         // What the scan changed stays dirty: the caller saves it with the new position, or a second
         // crash would bring back the snapshot's stale entries with no log left to correct them.
         LOG.info("transactions recovered: {} pending ({} from the snapshot, {} half and {} op records in {} bytes of log) in {} ms",
                 index.size(), snapshot.size(), seen[0], seen[1], Math.max(0, to - from), (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /**
+     * A snapshot entry whose half is gone, with no copy found: dropped, and deleted from the snapshot
+     * (once the log grows past a cut tail's offset again, a later start would take it for pending).
+     */
+    private void dropLost(PendingTransaction t, long minOffset, long to) {
+        LOG.error("pending transaction {} lost its half message (offset {} is outside the log, {}..{}); dropping it",
+                t.transactionId(), t.halfOffset(), minOffset, to);
+        index.dropSaved(t.halfOffset());
     }
 
     private void onHalf(RecordView record, long offset) {
@@ -71,7 +84,11 @@ final class CoordinatorRecovery {
         String origin = props.get(TransactionRecords.ORIGIN);
         if (origin != null) {
             long old = Long.parseLong(origin);
-            if (index.get(old).isPresent()) {
+            PendingTransaction beforeRetention = carried.remove(old);
+            if (beforeRetention != null) { // carried forward, then its segment deleted, since the snapshot
+                index.put(beforeRetention.movedTo(offset));
+                index.dropSaved(old);
+            } else if (index.get(old).isPresent()) {
                 index.move(old, offset);
             }
             return;

@@ -169,7 +169,10 @@ public final class PendingIndex {
         listeners.forEach(l -> l.onPending(next));
     }
 
-    /** Re-keys a transaction whose half was copied to {@code newOffset}. */
+    /**
+     * Re-keys a transaction whose half was copied to {@code newOffset}; it is PENDING there (the
+     * carrier's claim, if any, ends with the move).
+     */
     void move(long oldOffset, long newOffset) {
         PendingTransaction moved;
         synchronized (this) {
@@ -177,7 +180,8 @@ public final class PendingIndex {
             if (t == null) {
                 return;
             }
-            moved = t.movedTo(newOffset);
+            PendingTransaction copy = t.movedTo(newOffset);
+            moved = copy.state() == TransactionState.RESOLVING ? copy.withState(TransactionState.PENDING) : copy;
             byOffset.put(newOffset, moved);
             byTransactionId.put(moved.transactionId(), newOffset);
             forget(oldOffset);
@@ -218,6 +222,10 @@ public final class PendingIndex {
 
     /** Puts changes back after a failed snapshot write, unless newer ones replaced them. */
     synchronized void restoreDirty(Map<Long, PendingTransaction> changes) {
-        changes.forEach(dirty::putIfAbsent);
+        changes.forEach((offset, t) -> {
+            if (!dirty.containsKey(offset)) { // not putIfAbsent: a null (removed meanwhile) is newer and must stay
+                dirty.put(offset, t);
+            }
+        });
     }
 }

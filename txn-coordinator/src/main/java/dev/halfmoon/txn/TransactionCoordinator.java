@@ -293,37 +293,53 @@ public final class TransactionCoordinator {
 
     /**
      * Retention hook: copies every pending half in [{@code start}, {@code end}) forward, so the
-     * transaction outlives the segment. Throws (postponing the deletion) if one is being resolved.
+     * transaction outlives the segment. Each is claimed while it is copied, so no answer can resolve
+     * it at the old offset meanwhile (one arriving then is told another is being recorded, and the
+     * check-back asks again). Throws (postponing the deletion) if one is being resolved.
      */
     public void carryForward(long start, long end) {
         for (PendingTransaction t : index.snapshot()) {
             if (t.halfOffset() < start || t.halfOffset() >= end) {
                 continue;
             }
-            if (t.state() != TransactionState.PENDING) {
-                throw new IllegalStateException("transaction " + t.transactionId() + " is being resolved; retry later");
+            if (index.claim(t.halfOffset()).isEmpty()) {
+                if (index.get(t.halfOffset()).isPresent()) {
+                    throw new IllegalStateException("transaction " + t.transactionId() + " is being resolved; retry later");
+                }
+                continue; // resolved meanwhile
             }
+            carry(t);
+        }
+    }
+
+    private void carry(PendingTransaction t) {
+        AppendResult r;
+        try {
             ByteBuffer half = store.readRecord(t.halfOffset());
             if (half == null) {
-                continue;
+                index.release(t.halfOffset());
+                return;
             }
-            AppendResult r = appends.append(List.of(TransactionRecords.copy(RecordView.of(half), t.halfOffset())),
+            r = appends.append(List.of(TransactionRecords.copy(RecordView.of(half), t.halfOffset())),
                     (AppendResult result) -> {
                         if (result.ok()) {
                             index.move(t.halfOffset(), result.first().commitLogOffset());
                         }
                         return result;
                     }).join();
-            if (!r.ok()) {
-                throw new IllegalStateException("cannot carry transaction " + t.transactionId() + " forward: "
-                        + r.status().description());
-            }
-            LOG.info("carried pending transaction {} forward from {} to {} before retention", t.transactionId(),
-                    t.halfOffset(), r.first().commitLogOffset());
+        } catch (RuntimeException e) {
+            index.release(t.halfOffset());
+            throw e;
         }
+        if (!r.ok()) {
+            index.release(t.halfOffset());
+            throw new IllegalStateException("cannot carry transaction " + t.transactionId() + " forward: "
+                    + r.status().description());
+        }
+        LOG.info("carried pending transaction {} forward from {} to {} before retention", t.transactionId(),
+                t.halfOffset(), r.first().commitLogOffset());
     }
 
-    /** Saves what changed in the pending set and the log position it reflects. */
     public synchronized void checkpoint() {
         long position = appends.safePosition();
         Map<Long, PendingTransaction> changes = index.takeDirty();

@@ -4,6 +4,7 @@ import static dev.halfmoon.txn.TxnFixture.message;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -291,6 +292,68 @@ class TransactionCoordinatorTest {
         assertEquals(60_000, t.timeoutMs());
         assertEquals(t.storeTimestamp() + 60_000, t.nextCheckMs());
         assertEquals(0, t.checkCount());
+    }
+
+    @Test
+    void aFailedSnapshotPutsItsChangesBackWithoutUndoingNewerOnes() {
+        PrepareResult x = prepare("orders", "x");
+        PrepareResult y = prepare("orders", "y");
+        Map<Long, PendingTransaction> taken = fx.coordinator.index().takeDirty(); // a snapshot starts...
+        end(x, Decision.COMMIT, Resolver.PRODUCER); // ...x is resolved while it is written...
+        fx.coordinator.index().restoreDirty(taken); // ...and the write fails
+        Map<Long, PendingTransaction> next = fx.coordinator.index().takeDirty();
+        assertTrue(next.containsKey(x.half().commitLogOffset()));
+        assertNull(next.get(x.half().commitLogOffset()), "x stays deleted: the failed snapshot's copy of it is older");
+        assertEquals(y.transactionId(), next.get(y.half().commitLogOffset()).transactionId());
+    }
+
+    /** Fills the log with resolved transactions and ages its segments, so retention deletes the oldest. */
+    private void fillAndAge() throws Exception {
+        for (int i = 0; i < 60; i++) {
+            PrepareResult filler = prepare("filler", "x".repeat(2000) + i);
+            end(filler, Decision.ROLLBACK, Resolver.PRODUCER);
+        }
+        try (var files = java.nio.file.Files.list(dir.resolve("commitlog"))) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(0));
+            }
+        }
+    }
+
+    @Test
+    void aTransactionBeingResolvedIsNotCarriedForwardUnderItsAnswer() throws Exception {
+        PrepareResult pending = prepare("orders", "claimed");
+        long at = pending.half().commitLogOffset();
+        fillAndAge();
+        assertTrue(fx.coordinator.index().claim(at).isPresent(), "an answer is being recorded");
+        assertThrows(IllegalStateException.class, () -> fx.coordinator.carryForward(0, at + 1));
+        assertEquals(TransactionState.RESOLVING, fx.coordinator.index().get(at).orElseThrow().state(), "left where it is");
+
+        fx.coordinator.index().release(at); // that answer's append failed
+        fx.coordinator.carryForward(0, at + 1);
+        PendingTransaction moved = fx.coordinator.find(pending.transactionId()).orElseThrow();
+        assertTrue(moved.halfOffset() > at);
+        assertEquals(TransactionState.PENDING, moved.state(), "the carrier's claim ends with the move");
+        assertEquals(EndStatus.APPLIED, end(pending, Decision.COMMIT, Resolver.PRODUCER).status());
+    }
+
+    @Test
+    void aCrashJustAfterACarryForwardKeepsTheTransactionAtItsCopy() throws Exception {
+        PrepareResult pending = prepare("orders", "carried");
+        fillAndAge();
+        fx.close();
+        fx.config = fx.config.withRetention(new RetentionConfig(1000, 75, 0.95, 50, 20));
+        fx.open(); // its snapshot holds the transaction at its first offset
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> fx.store.minCommitLogOffset() > pending.half().commitLogOffset());
+        long copy = fx.coordinator.find(pending.transactionId()).orElseThrow().halfOffset();
+
+        fx.reopenWithoutSnapshot(); // no snapshot after the carry: recovery finds the copy in the log
+        PendingTransaction found = fx.coordinator.find(pending.transactionId()).orElseThrow();
+        assertEquals(copy, found.halfOffset());
+        fx.reopenWithoutSnapshot();
+        assertEquals(copy, fx.coordinator.find(pending.transactionId()).orElseThrow().halfOffset(), "and after a second crash");
+        assertEquals(EndStatus.APPLIED, end(pending, Decision.COMMIT, Resolver.PRODUCER).status());
+        assertEquals("carried", StandardCharsets.UTF_8.decode(consumable("orders").get(0).body()).toString());
     }
 
     @Test
