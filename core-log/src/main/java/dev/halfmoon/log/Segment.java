@@ -60,12 +60,25 @@ final class Segment {
     /** Creates a new, zero-filled (sparse) segment; fails if the file exists. */
     static Segment create(Path dir, long startOffset, int size) {
         Path file = dir.resolve(fileName(startOffset));
-        try (RandomAccessFile raf = new RandomAccessFile(Files.createFile(file).toFile(), "rw")) {
-            raf.setLength(size);
+        try {
+            Files.createFile(file);
         } catch (IOException e) {
             throw new LogIOException("create segment", file, 0, e);
         }
-        return open(file, startOffset, size);
+        try {
+            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength(size);
+            }
+            return open(file, startOffset, size);
+        } catch (IOException | RuntimeException e) {
+            // a half-made file would make every later attempt fail on "file exists"
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e instanceof IOException io ? new LogIOException("create segment", file, 0, io) : (RuntimeException) e;
+        }
     }
 
     /** Opens an existing segment, growing a short file to {@code size} with zeros. */
@@ -155,14 +168,14 @@ final class Segment {
     }
 
     /**
-     * Writes each page of [{@code from}, {@code to}) through the mapping with the byte it already
-     * holds, so that the kernel's first-write fault on those pages (which can take hundreds of
-     * microseconds) is taken here and not by the appender. Only for a segment no appender can see
-     * yet (a prepared one).
+     * Writes a zero into each page of [{@code from}, {@code to}) through the mapping, so that the
+     * kernel's first-write fault on those pages (which can take hundreds of microseconds) is taken
+     * here and not by the appender. Only for a new, zero-filled segment no appender can see yet (a
+     * prepared one). (Writing back the byte just read could be compiled away as a no-op.)
      */
     void touch(int from, int to) {
         for (int at = from; at < Math.min(to, size); at += PAGE) {
-            mapped.put(at, mapped.get(at));
+            mapped.put(at, (byte) 0);
         }
     }
 

@@ -31,6 +31,8 @@ final class SegmentSet implements AutoCloseable {
     private final Object nextLock = new Object();
     /** The file of the segment after the active one, created ahead of the roll; guarded by nextLock. */
     private Segment prepared;
+    /** Set by {@link #close}: a late allocator turn prepares nothing more. Guarded by nextLock. */
+    private boolean closed;
 
     private SegmentSet(Path dir, int segmentSize) {
         this.dir = dir;
@@ -132,8 +134,8 @@ final class SegmentSet implements AutoCloseable {
                 segment = Segment.create(dir, startOffset, segmentSize);
             }
             prepared = null;
+            segments.put(startOffset, segment); // under the lock: the allocator sees it taken, never missing
         }
-        segments.put(startOffset, segment);
         return segment;
     }
 
@@ -152,7 +154,7 @@ final class SegmentSet implements AutoCloseable {
         }
         long start = last.endOffset();
         synchronized (nextLock) {
-            if (prepared != null && prepared.startOffset() == start || segments.containsKey(start)) {
+            if (closed || prepared != null && prepared.startOffset() == start || segments.containsKey(start)) {
                 return false; // ready, or the appender rolled meanwhile and the next turn prepares the one after
             }
             if (prepared != null) {
@@ -220,6 +222,7 @@ final class SegmentSet implements AutoCloseable {
     @Override
     public void close() {
         synchronized (nextLock) {
+            closed = true;
             if (prepared != null) {
                 try {
                     prepared.delete(); // holds nothing; the next start would only remove it
