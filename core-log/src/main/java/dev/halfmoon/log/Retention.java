@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.LongConsumer;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,8 +14,10 @@ import org.slf4j.LoggerFactory;
  * Deletes whole commit-log segments, oldest first: those last written longer ago than
  * {@code fileReservedTime}, and more while the disk is fuller than {@code diskMaxUsedSpaceRatio}.
  * Never the active segment, nor one not yet flushed and dispatched. Before each deletion the
- * {@link RetentionHook} may carry records forward. Then consume queues drop entries for the
- * deleted range. Runs on the retention thread.
+ * {@link RetentionHook} may carry records forward; the segment goes only once everything written
+ * by then is on disk (under ASYNC_FLUSH a flush is asked for and awaited, a few seconds at most),
+ * so a copy outlives its original even through a power loss. Then consume queues drop entries for
+ * the deleted range. Runs on the retention thread.
  */
 final class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
@@ -26,13 +29,18 @@ final class Retention {
     private final DiskUsage usage;
     private final Clock clock;
     private final LongSupplier safeOffset;
+    private final CommitLog log;
+    private final Signal flushSignal;
+    private static final long FLUSH_WAIT_NANOS = 5_000_000_000L;
 
     /**
      * @param trimBelow  drops what points below the new first offset (consume queues, the key index)
      * @param safeOffset segments ending above it are kept (min of flushed and dispatched offsets)
+     * @param log         whose written and flushed offsets tell when the hook's records are on disk
+     * @param flushSignal wakes the flush thread
      */
     Retention(SegmentSet segments, LongConsumer trimBelow, RetentionConfig config, RetentionHook hook,
-              DiskUsage usage, Clock clock, LongSupplier safeOffset) {
+              DiskUsage usage, Clock clock, LongSupplier safeOffset, CommitLog log, Signal flushSignal) {
         this.segments = segments;
         this.trimBelow = trimBelow;
         this.config = config;
@@ -40,6 +48,8 @@ final class Retention {
         this.usage = usage;
         this.clock = clock;
         this.safeOffset = safeOffset;
+        this.log = log;
+        this.flushSignal = flushSignal;
     }
 
     /** One retention pass; returns the number of segments deleted. */
@@ -57,6 +67,11 @@ final class Retention {
                 LOG.error("retention hook failed for {}; keeping it until the next pass", segment, e);
                 break;
             }
+            if (!flushed(log.writtenOffset())) {
+                LOG.warn("retention: what was carried forward out of {} is not on disk after {} s; keeping it until the "
+                        + "next pass", segment, FLUSH_WAIT_NANOS / 1_000_000_000L);
+                break;
+            }
             LOG.info("retention: deleting {} (offsets {}..{})", segment, segment.startOffset(), segment.endOffset());
             segments.deleteFirst();
             deleted++;
@@ -65,6 +80,19 @@ final class Retention {
             trimBelow.accept(segments.minOffset(0));
         }
         return deleted;
+    }
+
+    /** Waits, a bounded time, until the log is on disk up to {@code offset}. */
+    private boolean flushed(long offset) {
+        long deadline = System.nanoTime() + FLUSH_WAIT_NANOS;
+        while (log.flushedOffset() < offset) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            flushSignal.raise();
+            LockSupport.parkNanos(1_000_000);
+        }
+        return true;
     }
 
     private boolean due(Segment segment) {

@@ -41,7 +41,7 @@ final class Services {
         DiskUsage usage = hooks.diskUsage() != null ? hooks.diskUsage() : DiskUsage.of(config.rootDir());
         DiskGuard guard = new DiskGuard(usage, rc.diskSpaceWarningLevelRatio(), health);
         Retention retentionPass = new Retention(segments, trimBelow, rc, hooks.retentionHook(), usage, hooks.clock(),
-                () -> Math.min(commitLog.flushedOffset(), dispatcher.dispatchedOffset()));
+                () -> Math.min(commitLog.flushedOffset(), dispatcher.dispatchedOffset()), commitLog, flushSignal);
         long[] nextClean = {0};
         this.retention = new ServiceThread("retention", () -> {
             guard.check();

@@ -103,6 +103,30 @@ class RetentionAndDiskTest {
     }
 
     @Test
+    void whatTheHookCarriesForwardIsOnDiskBeforeTheSegmentGoes() throws Exception {
+        List<Long> carriedEnds = new CopyOnWriteArrayList<>();
+        LogStore[] ref = new LogStore[1];
+        fixture((start, end) -> {
+            AppendedRecord copy = ref[0].append(record("t", 1, "carried from " + start)).join().first();
+            carriedEnds.add(copy.commitLogOffset() + copy.size());
+        });
+        // ASYNC_FLUSH that flushes only when asked: nothing else would put the copy on disk for a minute
+        fixture.config = fixture.config.withCommitLog(fixture.config.commitLog().withFlushIntervalMs(60_000));
+        LogStore store = ref[0] = fixture.open();
+        String body = "z".repeat(3000);
+        for (int i = 0; i < 60; i++) {
+            store.append(record("t", 0, body + i)).join();
+        }
+        store.requestFlush();
+        await().until(() -> store.flushedOffset() == store.writtenOffset() && store.dispatchedOffset() == store.writtenOffset());
+        ageAllSegments();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.minCommitLogOffset() > 0);
+        assertTrue(store.flushedOffset() >= carriedEnds.get(0),
+                "the first segment was deleted only after its carried copy was flushed");
+    }
+
+    @Test
     void theKeyIndexForgetsWhatRetentionDeleted() throws Exception {
         LogStore store = fixture((start, end) -> { }).open();
         List<AppendedRecord> placed = fill(store, 100);
