@@ -282,8 +282,9 @@ final class CommitLog implements RecordAppender {
      */
     ByteBuffer readRecord(long commitLogOffset) {
         Segment segment = segments.find(commitLogOffset);
-        if (segment == null || commitLogOffset + RecordLayout.FIXED_SIZE_V4 > writtenOffset) {
-            return null;
+        if (segment == null || commitLogOffset + RecordLayout.FIXED_SIZE_V4 > writtenOffset
+                || commitLogOffset + RecordLayout.FIXED_SIZE_V4 > segment.endOffset()) {
+            return null; // (the second: an offset from a client, too near a segment's end for a record to start)
         }
         int position = (int) (commitLogOffset - segment.startOffset());
         ByteBuffer view = segment.view();

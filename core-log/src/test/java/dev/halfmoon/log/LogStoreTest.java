@@ -110,6 +110,15 @@ class LogStoreTest {
         assertNull(store.readRecord(3));
         assertNull(store.readRecord(-1));
         assertNull(store.readRecord(1L << 40));
+
+        String body = "y".repeat(4000);
+        while (store.writtenOffset() < StoreFixture.SEGMENT_BYTES + 1000) {
+            store.append(record("t", 0, body)).join();
+        }
+        for (int back = 1; back <= 8; back++) { // a client's offset just before a segment's end, the log going on
+            assertNull(store.readRecord(StoreFixture.SEGMENT_BYTES - back));
+            assertEquals(-1, store.recordSize(StoreFixture.SEGMENT_BYTES - back));
+        }
     }
 
     @Test
