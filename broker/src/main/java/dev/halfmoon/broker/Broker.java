@@ -250,11 +250,11 @@ public final class Broker implements AutoCloseable {
                 .register(RequestCode.CONSUMER_SEND_MSG_BACK, new SendBackProcessor(new SendBackService(s.store(), s.topics(),
                         s.groups(), delays, storeHost)), sendPool)
                 .register(RequestCode.QUERY_MESSAGE, new QueryProcessor(s.store()), adminPool);
-        metrics.countOnNetworkThread("send", () -> server.ranInline(RequestCode.SEND_MESSAGE)
-                + server.ranInline(RequestCode.SEND_MESSAGE_V2));
-        metrics.countOnNetworkThread("pull", () -> server.ranInline(RequestCode.PULL_MESSAGE)
-                + server.ranInline(RequestCode.LITE_PULL_MESSAGE));
-        metrics.countOnNetworkThread("end_transaction", () -> server.ranInline(RequestCode.END_TRANSACTION));
+        metrics.countOnNetworkThread("send", server, x -> x.ranInline(RequestCode.SEND_MESSAGE)
+                + x.ranInline(RequestCode.SEND_MESSAGE_V2));
+        metrics.countOnNetworkThread("pull", server, x -> x.ranInline(RequestCode.PULL_MESSAGE)
+                + x.ranInline(RequestCode.LITE_PULL_MESSAGE));
+        metrics.countOnNetworkThread("end_transaction", server, x -> x.ranInline(RequestCode.END_TRANSACTION));
         QueueLocks locks = new QueueLocks(clock, config.messaging().lockExpiryMs());
         clients.onConsumerGone(locks::releaseAll);
         new LockProcessor(locks).registerWith(server, adminPool);

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The broker's meters, exposed at {@code /metrics} in Prometheus text: messages and bytes in and
@@ -94,9 +95,13 @@ public final class BrokerMetrics {
     /**
      * Exports {@code count} as {@code halfmoon_requests_on_network_thread{request=...}}: requests of one
      * kind that ran on the network thread that read them instead of waiting for a worker.
+     *
+     * @param source what {@code count} reads; the registry holds it only weakly, so it must be an
+     *               object that lives as long as the broker (the server), never a lambda made here
      */
-    public void countOnNetworkThread(String request, LongSupplier count) {
-        FunctionCounter.builder("halfmoon_requests_on_network_thread", count, LongSupplier::getAsLong).tag("request", request)
+    public <T> void countOnNetworkThread(String request, T source, ToLongFunction<T> count) {
+        FunctionCounter.builder("halfmoon_requests_on_network_thread", source, s -> count.applyAsLong(s))
+                .tag("request", request)
                 .description("requests run on the network thread that read them (NetworkThreadRules), by kind")
                 .register(registry);
     }
