@@ -61,13 +61,15 @@ final class Retention {
             if (segment.endOffset() > safeOffset.getAsLong() || !due(segment)) {
                 break;
             }
+            long before = log.writtenOffset();
             try {
                 hook.beforeDelete(segment.startOffset(), segment.endOffset());
             } catch (Exception e) {
                 LOG.error("retention hook failed for {}; keeping it until the next pass", segment, e);
                 break;
             }
-            if (!flushed(log.writtenOffset())) {
+            long after = log.writtenOffset();
+            if (after > before && !flushed(after)) {
                 LOG.warn("retention: what was carried forward out of {} is not on disk after {} s; keeping it until the "
                         + "next pass", segment, FLUSH_WAIT_NANOS / 1_000_000_000L);
                 break;
@@ -82,14 +84,18 @@ final class Retention {
         return deleted;
     }
 
-    /** Waits, a bounded time, until the log is on disk up to {@code offset}. */
+    /**
+     * Asks for a flush and waits, a bounded time, until the log is on disk up to {@code offset}.
+     * Only after the hook wrote something (a failed store refuses those writes, so this never spins
+     * on a flush that cannot happen).
+     */
     private boolean flushed(long offset) {
         long deadline = System.nanoTime() + FLUSH_WAIT_NANOS;
+        flushSignal.raise();
         while (log.flushedOffset() < offset) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
-            flushSignal.raise();
             LockSupport.parkNanos(1_000_000);
         }
         return true;
