@@ -235,7 +235,8 @@ public final class Broker implements AutoCloseable {
         ThreadPoolExecutor adminPool = pools.create("admin", 4, 10_000);
         InetSocketAddress storeHost = config.identity().storeHost(port);
         DelayLevels delays = config.messaging().delayLevels();
-        NetworkThreadRules inline = new NetworkThreadRules(s.store(), s.topics(), config.messaging());
+        NetworkThreadRules inline = new NetworkThreadRules(s.store(), s.topics(), config.messaging(),
+                s.transactions().index()::isPending);
         SendProcessor send = new SendProcessor(new SendService(s.topics(), config.messaging(), s.store(), s.transactions(),
                 delays, storeHost, config.identity().clusterName()), metrics, inline);
         server.register(RequestCode.SEND_MESSAGE, send, sendPool)

@@ -4,6 +4,7 @@ import dev.halfmoon.broker.config.MessagingConfig;
 import dev.halfmoon.broker.send.SystemTopics;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.log.LogStore;
+import java.util.function.LongPredicate;
 
 /**
  * Which requests are processed on the network thread that read them instead of being handed to an
@@ -20,8 +21,9 @@ import dev.halfmoon.log.LogStore;
  * with their message count, go to the executor;</li>
  * <li>a producer's END_TRANSACTION (not a check-back's answer) for a half message among the last
  * {@value #RECENT_BYTES} bytes of the log (still cached, so reading it back does not touch the
- * disk), with room allocated for its commit (the half's size), if {@code sendOnNetworkThread}; an
- * offset where no record starts goes to the executor, which answers the error.</li>
+ * disk) and pending at exactly that offset, with room allocated for its commit (the half's size),
+ * if {@code sendOnNetworkThread}; any other offset goes to the executor, which looks the
+ * transaction up by id or answers the error.</li>
  * </ul>
  * Thread-safe.
  */
@@ -34,11 +36,17 @@ public final class NetworkThreadRules {
     private final LogStore store;
     private final TopicRegistry topics;
     private final MessagingConfig config;
+    private final LongPredicate pendingAt;
 
-    public NetworkThreadRules(LogStore store, TopicRegistry topics, MessagingConfig config) {
+    /**
+     * @param pendingAt whether a transaction is pending with its half at exactly this offset (an
+     *                  END naming another offset is looked up by transaction id, anywhere in the log)
+     */
+    public NetworkThreadRules(LogStore store, TopicRegistry topics, MessagingConfig config, LongPredicate pendingAt) {
         this.store = store;
         this.topics = topics;
         this.config = config;
+        this.pendingAt = pendingAt;
     }
 
     /** A pull of {@code queueOffset} in the given queue. */
@@ -60,6 +68,9 @@ public final class NetworkThreadRules {
     public boolean end(long halfOffset, boolean fromCheck) {
         long back = store.writtenOffset() - halfOffset;
         if (!config.sendOnNetworkThread() || fromCheck || halfOffset < 0 || back <= 0 || back > RECENT_BYTES) {
+            return false;
+        }
+        if (!pendingAt.test(halfOffset)) {
             return false;
         }
         int halfSize = store.recordSize(halfOffset);

@@ -27,6 +27,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +70,8 @@ class NetworkThreadRulesTest {
                     new JsonCodec<>(TopicConfig.class)), Clock.systemUTC());
             topics.ensure("Orders", 1, Perm.READ_WRITE);
             topics.ensure("%RETRY%g", 1, Perm.READ_WRITE);
-            NetworkThreadRules rules = new NetworkThreadRules(store, topics, messaging());
+            Set<Long> pending = ConcurrentHashMap.newKeySet();
+            NetworkThreadRules rules = new NetworkThreadRules(store, topics, messaging(), pending::contains);
 
             assertFalse(rules.send("Orders", 1000), "no segment yet: the first append creates one");
             long first = append(store, "Orders", 1000);
@@ -77,9 +80,12 @@ class NetworkThreadRulesTest {
             assertFalse(rules.send("%RETRY%g", 1000), "a retry topic may dead-letter, creating the DLQ topic");
             assertFalse(rules.send("Orders", 32 << 20), "more than is allocated ahead");
 
+            assertFalse(rules.end(first, false), "no transaction pending there: looked up by id, maybe an old half");
+            pending.add(first);
             assertTrue(rules.end(first, false), "a producer's end of a recent half");
             assertFalse(rules.end(first, true), "a check-back's answer");
             assertFalse(rules.end(-1, false), "no half offset");
+            pending.add(first + 1);
             assertFalse(rules.end(first + 1, false), "no record starts there: the executor answers the error");
             assertFalse(rules.end(store.writtenOffset() + 100, false), "an offset beyond the log: looked up by id, anywhere");
             assertTrue(rules.pull("Orders", 0, 0), "a pull one message behind");
@@ -89,14 +95,17 @@ class NetworkThreadRulesTest {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> rules.send("Orders", 8 << 20)); // the allocator caught up
             assertFalse(rules.end(first, false), "a half 70 MiB back may no longer be cached");
-            assertTrue(rules.end(append(store, "Orders", 1000), false));
+            long recent = append(store, "Orders", 1000);
+            pending.add(recent);
+            assertTrue(rules.end(recent, false));
 
             NetworkThreadRules off = new NetworkThreadRules(store, topics,
-                    messaging("sendOnNetworkThread", "false", "pullOnNetworkThreadMaxLag", "-1"));
+                    messaging("sendOnNetworkThread", "false", "pullOnNetworkThreadMaxLag", "-1"), pending::contains);
             assertFalse(off.send("Orders", 1000));
             assertFalse(off.end(store.writtenOffset() - 2000, false));
             assertFalse(off.pull("Orders", 0, store.maxQueueOffset("Orders", 0)));
-            NetworkThreadRules nearOnly = new NetworkThreadRules(store, topics, messaging("pullOnNetworkThreadMaxLag", "5"));
+            NetworkThreadRules nearOnly = new NetworkThreadRules(store, topics, messaging("pullOnNetworkThreadMaxLag", "5"),
+                    pending::contains);
             assertFalse(nearOnly.pull("Orders", 0, 0), "72 messages behind");
             assertTrue(nearOnly.pull("Orders", 0, 70));
         }

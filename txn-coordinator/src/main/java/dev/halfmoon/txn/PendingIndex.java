@@ -81,6 +81,11 @@ public final class PendingIndex {
         }
     }
 
+    /** Whether a transaction (pending or being resolved) has its half at {@code halfOffset}. Takes no lock. */
+    public boolean isPending(long halfOffset) {
+        return byOffset.containsKey(halfOffset);
+    }
+
     public synchronized Optional<PendingTransaction> get(long halfOffset) {
         return Optional.ofNullable(byOffset.get(halfOffset));
     }
