@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ public final class TransactionCoordinator {
     private final InetSocketAddress storeHost;
     private final long defaultTimeoutMs;
     private final GivenUpResumer resumer;
+    /** Halves being carried forward by retention (claimed meanwhile), completed when moved or released. */
+    final Map<Long, CompletableFuture<Void>> carrying = new ConcurrentHashMap<>();
 
     private TransactionCoordinator(LogStore store, PendingIndex index, CoordinatorSnapshots snapshots, Clock clock,
                                    InetSocketAddress storeHost, long defaultTimeoutMs) {
@@ -147,6 +150,10 @@ public final class TransactionCoordinator {
                     "transaction " + t.transactionId() + " stays pending; it will be checked again"));
         }
         if (index.claim(t.halfOffset()).isEmpty()) {
+            CompletableFuture<Void> carry = carrying.get(t.halfOffset());
+            if (carry != null) { // applied once the copy has taken its place (found again by id) or failed
+                return carry.thenCompose(ignored -> end(request));
+            }
             return done(index.get(t.halfOffset()).isPresent()
                     ? new EndResult(EndStatus.IN_PROGRESS, TransactionState.RESOLVING,
                     "another answer for transaction " + t.transactionId() + " is being recorded; this one is ignored")
@@ -294,21 +301,28 @@ public final class TransactionCoordinator {
     /**
      * Retention hook: copies every pending half in [{@code start}, {@code end}) forward, so the
      * transaction outlives the segment. Each is claimed while it is copied, so no answer can resolve
-     * it at the old offset meanwhile (one arriving then is told another is being recorded, and the
-     * check-back asks again). Throws (postponing the deletion) if one is being resolved.
+     * it at the old offset meanwhile; an answer arriving then is applied once the copy has taken its
+     * place. Throws (postponing the deletion) if one is being resolved.
      */
     public void carryForward(long start, long end) {
         for (PendingTransaction t : index.snapshot()) {
             if (t.halfOffset() < start || t.halfOffset() >= end) {
                 continue;
             }
-            if (index.claim(t.halfOffset()).isEmpty()) {
-                if (index.get(t.halfOffset()).isPresent()) {
-                    throw new IllegalStateException("transaction " + t.transactionId() + " is being resolved; retry later");
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            carrying.put(t.halfOffset(), done);
+            try {
+                if (index.claim(t.halfOffset()).isEmpty()) {
+                    if (index.get(t.halfOffset()).isPresent()) {
+                        throw new IllegalStateException("transaction " + t.transactionId() + " is being resolved; retry later");
+                    }
+                    continue; // resolved meanwhile
                 }
-                continue; // resolved meanwhile
+                carry(t);
+            } finally {
+                carrying.remove(t.halfOffset());
+                done.complete(null);
             }
-            carry(t);
         }
     }
 

@@ -338,6 +338,24 @@ class TransactionCoordinatorTest {
     }
 
     @Test
+    void anAnswerArrivingWhileItsHalfIsCarriedForwardIsAppliedAfterwards() {
+        PrepareResult pending = prepare("orders", "answered during the copy");
+        long at = pending.half().commitLogOffset();
+        CompletableFuture<Void> copying = new CompletableFuture<>();
+        fx.coordinator.carrying.put(at, copying); // as carryForward does, holding the claim while it copies
+        fx.coordinator.index().claim(at);
+        CompletableFuture<EndResult> answer = fx.coordinator.end(new EndRequest("PG", at, pending.transactionId(),
+                Decision.COMMIT, Resolver.CHECK));
+        assertFalse(answer.isDone(), "not refused as in progress: it waits for the copy");
+
+        fx.coordinator.index().release(at); // the copy failed (a moved one is found by id the same way)
+        fx.coordinator.carrying.remove(at);
+        copying.complete(null);
+        assertEquals(EndStatus.APPLIED, answer.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join().status());
+        assertEquals(1, consumable("orders").size());
+    }
+
+    @Test
     void aCrashJustAfterACarryForwardKeepsTheTransactionAtItsCopy() throws Exception {
         PrepareResult pending = prepare("orders", "carried");
         fillAndAge();
