@@ -84,10 +84,10 @@ final class CoordinatorRecovery {
         String origin = props.get(TransactionRecords.ORIGIN);
         if (origin != null) {
             long old = Long.parseLong(origin);
-            PendingTransaction beforeRetention = carried.remove(old);
+            PendingTransaction beforeRetention = carried.isEmpty() ? null : carriedAway(old, record, offset);
             if (beforeRetention != null) { // carried forward, then its segment deleted, since the snapshot
                 index.put(beforeRetention.movedTo(offset));
-                index.dropSaved(old);
+                index.dropSaved(beforeRetention.halfOffset());
             } else if (index.get(old).isPresent()) {
                 index.move(old, offset);
             }
@@ -97,6 +97,25 @@ final class CoordinatorRecovery {
             return;
         }
         index.put(HalfMessages.pending(record, offset, defaultTimeoutMs));
+    }
+
+    /**
+     * The snapshot entry set aside that the copy at {@code offset} (made from {@code origin}) carries:
+     * by offset, else by transaction id (carried more than once before a snapshot, its first copy's
+     * segment deleted as well). Removed from the set-aside entries.
+     */
+    private PendingTransaction carriedAway(long origin, RecordView record, long offset) {
+        PendingTransaction byOffset = carried.remove(origin);
+        if (byOffset != null) {
+            return byOffset;
+        }
+        String id = HalfMessages.pending(record, offset, defaultTimeoutMs).transactionId();
+        for (PendingTransaction t : carried.values()) {
+            if (t.transactionId().equals(id)) {
+                return carried.remove(t.halfOffset());
+            }
+        }
+        return null;
     }
 
     /** Halves made by resuming a given-up copy, found in the log after the snapshot: copy offset → half offset. */

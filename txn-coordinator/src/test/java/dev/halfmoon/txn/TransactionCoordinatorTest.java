@@ -356,6 +356,25 @@ class TransactionCoordinatorTest {
     }
 
     @Test
+    void aTransactionCarriedForwardTwiceBeforeASnapshotIsKeptAtItsLastCopy() throws Exception {
+        PrepareResult pending = prepare("orders", "carried twice");
+        fillAndAge();
+        fx.close();
+        fx.config = fx.config.withRetention(new RetentionConfig(1000, 75, 0.95, 50, 20));
+        fx.open(); // the last snapshot: the transaction at its first offset
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> fx.store.minCommitLogOffset() > pending.half().commitLogOffset());
+        long first = fx.coordinator.find(pending.transactionId()).orElseThrow().halfOffset();
+        fillAndAge();
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> fx.store.minCommitLogOffset() > first);
+        long second = fx.coordinator.find(pending.transactionId()).orElseThrow().halfOffset();
+        assertTrue(second > first);
+
+        fx.reopenWithoutSnapshot(); // both earlier segments gone, the snapshot still names the original offset
+        assertEquals(second, fx.coordinator.find(pending.transactionId()).orElseThrow().halfOffset());
+        assertEquals(EndStatus.APPLIED, end(pending, Decision.COMMIT, Resolver.PRODUCER).status());
+    }
+
+    @Test
     void aCrashJustAfterACarryForwardKeepsTheTransactionAtItsCopy() throws Exception {
         PrepareResult pending = prepare("orders", "carried");
         fillAndAge();
