@@ -118,12 +118,22 @@ public final class PendingIndex {
         return Optional.of(t);
     }
 
-    /** A claimed transaction goes back to PENDING (its records could not be appended). */
-    synchronized void release(long halfOffset) {
-        PendingTransaction t = byOffset.get(halfOffset);
-        if (t != null && t.state() == TransactionState.RESOLVING) {
-            byOffset.put(halfOffset, t.withState(TransactionState.PENDING));
+    /**
+     * A claimed transaction goes back to PENDING (its records could not be appended, or a carry
+     * forward failed). Listeners hear of it as pending again, so a check-back that fell due while
+     * it was claimed (and was skipped) is scheduled anew.
+     */
+    void release(long halfOffset) {
+        PendingTransaction released;
+        synchronized (this) {
+            PendingTransaction t = byOffset.get(halfOffset);
+            if (t == null || t.state() != TransactionState.RESOLVING) {
+                return;
+            }
+            released = t.withState(TransactionState.PENDING);
+            byOffset.put(halfOffset, released);
         }
+        listeners.forEach(l -> l.onPending(released));
     }
 
     /** A claimed (or, during recovery, pending) transaction is resolved for good. */

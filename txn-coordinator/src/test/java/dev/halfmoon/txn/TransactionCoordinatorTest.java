@@ -338,6 +338,32 @@ class TransactionCoordinatorTest {
     }
 
     @Test
+    void aReleasedClaimIsAnnouncedAsPendingAgainSoItsCheckBackIsRescheduled() {
+        PrepareResult pending = prepare("orders", "released");
+        long at = pending.half().commitLogOffset();
+        List<PendingTransaction> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        fx.coordinator.index().addListener(new PendingListener() {
+            @Override
+            public void onPending(PendingTransaction t) {
+                announced.add(t);
+            }
+
+            @Override
+            public void onRemoved(long halfOffset) {
+            }
+
+            @Override
+            public void onResolved(PendingTransaction t, TransactionState outcome) {
+            }
+        });
+        fx.coordinator.index().claim(at); // an answer's (or a carry's) append is under way; a due check is skipped
+        fx.coordinator.index().release(at); // and it failed
+        assertEquals(1, announced.size());
+        assertEquals(at, announced.get(0).halfOffset());
+        assertEquals(TransactionState.PENDING, announced.get(0).state());
+    }
+
+    @Test
     void anAnswerArrivingWhileItsHalfIsCarriedForwardIsAppliedAfterwards() {
         PrepareResult pending = prepare("orders", "answered during the copy");
         long at = pending.half().commitLogOffset();
