@@ -128,9 +128,7 @@ final class SegmentSet implements AutoCloseable {
             if (prepared != null && prepared.startOffset() == startOffset) {
                 segment = prepared;
             } else {
-                if (prepared != null) {
-                    prepared.delete();
-                }
+                discardPrepared();
                 segment = Segment.create(dir, startOffset, segmentSize);
             }
             prepared = null;
@@ -157,10 +155,7 @@ final class SegmentSet implements AutoCloseable {
             if (closed || prepared != null && prepared.startOffset() == start || segments.containsKey(start)) {
                 return false; // ready, or the appender rolled meanwhile and the next turn prepares the one after
             }
-            if (prepared != null) {
-                prepared.delete();
-                prepared = null;
-            }
+            discardPrepared();
             Segment next = Segment.create(dir, start, segmentSize);
             try {
                 while (next.allocateAhead(0, head) > 0) {
@@ -175,6 +170,19 @@ final class SegmentSet implements AutoCloseable {
             prepared = next;
             return true;
         }
+    }
+
+    /** Deletes an unused prepared segment (it holds nothing; a later start would only remove it). Under nextLock. */
+    private void discardPrepared() {
+        if (prepared == null) {
+            return;
+        }
+        try {
+            prepared.delete();
+        } catch (LogIOException e) {
+            LOG.warn("could not delete the unused prepared segment {}: {}", prepared.file(), e.getMessage());
+        }
+        prepared = null;
     }
 
     /** The segment prepared to follow the active one, or null. */
@@ -223,14 +231,7 @@ final class SegmentSet implements AutoCloseable {
     public void close() {
         synchronized (nextLock) {
             closed = true;
-            if (prepared != null) {
-                try {
-                    prepared.delete(); // holds nothing; the next start would only remove it
-                } catch (LogIOException e) {
-                    LOG.warn("could not delete the unused prepared segment {}: {}", prepared.file(), e.getMessage());
-                }
-                prepared = null;
-            }
+            discardPrepared();
         }
         for (Segment s : segments.values()) {
             s.close();

@@ -84,7 +84,7 @@ final class CoordinatorRecovery {
         String origin = props.get(TransactionRecords.ORIGIN);
         if (origin != null) {
             long old = Long.parseLong(origin);
-            PendingTransaction beforeRetention = carried.isEmpty() ? null : carriedAway(old, record, offset);
+            PendingTransaction beforeRetention = carriedAway(old, record, offset);
             if (beforeRetention != null) { // carried forward, then its segment deleted, since the snapshot
                 index.put(beforeRetention.movedTo(offset));
                 index.dropSaved(beforeRetention.halfOffset());
@@ -106,7 +106,7 @@ final class CoordinatorRecovery {
      */
     private PendingTransaction carriedAway(long origin, RecordView record, long offset) {
         PendingTransaction byOffset = carried.remove(origin);
-        if (byOffset != null) {
+        if (byOffset != null || carried.isEmpty()) {
             return byOffset;
         }
         String id = HalfMessages.pending(record, offset, defaultTimeoutMs).transactionId();

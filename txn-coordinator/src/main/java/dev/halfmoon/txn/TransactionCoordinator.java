@@ -327,11 +327,10 @@ public final class TransactionCoordinator {
     }
 
     private void carry(PendingTransaction t) {
-        AppendResult r;
+        AppendResult r = null;
         try {
             ByteBuffer half = store.readRecord(t.halfOffset());
             if (half == null) {
-                index.release(t.halfOffset());
                 return;
             }
             r = appends.append(List.of(TransactionRecords.copy(RecordView.of(half), t.halfOffset())),
@@ -341,12 +340,12 @@ public final class TransactionCoordinator {
                         }
                         return result;
                     }).join();
-        } catch (RuntimeException e) {
-            index.release(t.halfOffset());
-            throw e;
+        } finally {
+            if (r == null || !r.ok()) { // not moved: the claim ends here
+                index.release(t.halfOffset());
+            }
         }
         if (!r.ok()) {
-            index.release(t.halfOffset());
             throw new IllegalStateException("cannot carry transaction " + t.transactionId() + " forward: "
                     + r.status().description());
         }

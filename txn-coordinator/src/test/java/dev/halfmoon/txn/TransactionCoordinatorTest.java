@@ -320,6 +320,18 @@ class TransactionCoordinatorTest {
         }
     }
 
+    /**
+     * Fills and ages the log behind {@code pending}, reopens with a short retention (the reopen's
+     * snapshot holds {@code pending} at its first offset) and waits until its segment is deleted.
+     */
+    private void reopenUntilCarried(PrepareResult pending) throws Exception {
+        fillAndAge();
+        fx.close();
+        fx.config = fx.config.withRetention(new RetentionConfig(1000, 75, 0.95, 50, 20));
+        fx.open();
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> fx.store.minCommitLogOffset() > pending.half().commitLogOffset());
+    }
+
     @Test
     void aTransactionBeingResolvedIsNotCarriedForwardUnderItsAnswer() throws Exception {
         PrepareResult pending = prepare("orders", "claimed");
@@ -384,11 +396,7 @@ class TransactionCoordinatorTest {
     @Test
     void aTransactionCarriedForwardTwiceBeforeASnapshotIsKeptAtItsLastCopy() throws Exception {
         PrepareResult pending = prepare("orders", "carried twice");
-        fillAndAge();
-        fx.close();
-        fx.config = fx.config.withRetention(new RetentionConfig(1000, 75, 0.95, 50, 20));
-        fx.open(); // the last snapshot: the transaction at its first offset
-        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> fx.store.minCommitLogOffset() > pending.half().commitLogOffset());
+        reopenUntilCarried(pending); // the last snapshot: the transaction at its first offset
         long first = fx.coordinator.find(pending.transactionId()).orElseThrow().halfOffset();
         fillAndAge();
         await().atMost(java.time.Duration.ofSeconds(10)).until(() -> fx.store.minCommitLogOffset() > first);
@@ -403,11 +411,7 @@ class TransactionCoordinatorTest {
     @Test
     void aCrashJustAfterACarryForwardKeepsTheTransactionAtItsCopy() throws Exception {
         PrepareResult pending = prepare("orders", "carried");
-        fillAndAge();
-        fx.close();
-        fx.config = fx.config.withRetention(new RetentionConfig(1000, 75, 0.95, 50, 20));
-        fx.open(); // its snapshot holds the transaction at its first offset
-        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> fx.store.minCommitLogOffset() > pending.half().commitLogOffset());
+        reopenUntilCarried(pending); // its snapshot holds the transaction at its first offset
         long copy = fx.coordinator.find(pending.transactionId()).orElseThrow().halfOffset();
 
         fx.reopenWithoutSnapshot(); // no snapshot after the carry: recovery finds the copy in the log
@@ -422,19 +426,7 @@ class TransactionCoordinatorTest {
     @Test
     void retentionCarriesPendingHalvesForward() throws Exception {
         PrepareResult pending = prepare("orders", "keep-me");
-        for (int i = 0; i < 60; i++) {
-            PrepareResult filler = prepare("filler", "x".repeat(2000) + i);
-            end(filler, Decision.ROLLBACK, Resolver.PRODUCER);
-        }
-        try (var files = java.nio.file.Files.list(dir.resolve("commitlog"))) {
-            for (Path f : files.toList()) {
-                java.nio.file.Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(0));
-            }
-        }
-        fx.close();
-        fx.config = fx.config.withRetention(new RetentionConfig(1000, 75, 0.95, 50, 20));
-        fx.open();
-        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> fx.store.minCommitLogOffset() > pending.half().commitLogOffset());
+        reopenUntilCarried(pending);
         PendingTransaction moved = fx.coordinator.find(pending.transactionId()).orElseThrow();
         assertTrue(moved.halfOffset() > pending.half().commitLogOffset());
         assertEquals(EndStatus.APPLIED, end(pending, Decision.COMMIT, Resolver.PRODUCER).status());
