@@ -287,6 +287,14 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         services.requestFlush();
     }
 
+    /**
+     * Asks for a flush and waits, at most {@code timeoutMs}, until the log is on disk below
+     * {@code offset}; false if it is not by then (a failed store never gets there).
+     */
+    public boolean awaitFlushed(long offset, long timeoutMs) {
+        return services.awaitFlushed(offset, timeoutMs);
+    }
+
     /** Everything below this offset is visible in consume queues. */
     public long dispatchedOffset() {
         return dispatcher.dispatchedOffset();

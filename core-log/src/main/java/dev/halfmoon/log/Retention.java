@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.LongConsumer;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,17 +29,22 @@ final class Retention {
     private final Clock clock;
     private final LongSupplier safeOffset;
     private final CommitLog log;
-    private final Signal flushSignal;
-    private static final long FLUSH_WAIT_NANOS = 5_000_000_000L;
+    private final FlushWait flushWait;
+    private static final long FLUSH_WAIT_MS = 5_000;
+
+    /** Asks for a flush and waits, a bounded time, until the log is on disk below an offset; false if it is not. */
+    interface FlushWait {
+        boolean awaitFlushed(long offset, long timeoutMs);
+    }
 
     /**
      * @param trimBelow  drops what points below the new first offset (consume queues, the key index)
      * @param safeOffset segments ending above it are kept (min of flushed and dispatched offsets)
-     * @param log         whose written and flushed offsets tell when the hook's records are on disk
-     * @param flushSignal wakes the flush thread
+     * @param log       whose written offset tells whether the hook wrote anything
+     * @param flushWait how the hook's records are waited onto disk
      */
     Retention(SegmentSet segments, LongConsumer trimBelow, RetentionConfig config, RetentionHook hook,
-              DiskUsage usage, Clock clock, LongSupplier safeOffset, CommitLog log, Signal flushSignal) {
+              DiskUsage usage, Clock clock, LongSupplier safeOffset, CommitLog log, FlushWait flushWait) {
         this.segments = segments;
         this.trimBelow = trimBelow;
         this.config = config;
@@ -49,7 +53,7 @@ final class Retention {
         this.clock = clock;
         this.safeOffset = safeOffset;
         this.log = log;
-        this.flushSignal = flushSignal;
+        this.flushWait = flushWait;
     }
 
     /** One retention pass; returns the number of segments deleted. */
@@ -69,9 +73,11 @@ final class Retention {
                 break;
             }
             long after = log.writtenOffset();
-            if (after > before && !flushed(after)) {
+            // only after the hook wrote something: a failed store refuses those writes, so this never
+            // waits on a flush that cannot happen
+            if (after > before && !flushWait.awaitFlushed(after, FLUSH_WAIT_MS)) {
                 LOG.warn("retention: what was carried forward out of {} is not on disk after {} s; keeping it until the "
-                        + "next pass", segment, FLUSH_WAIT_NANOS / 1_000_000_000L);
+                        + "next pass", segment, FLUSH_WAIT_MS / 1000);
                 break;
             }
             LOG.info("retention: deleting {} (offsets {}..{})", segment, segment.startOffset(), segment.endOffset());
@@ -82,23 +88,6 @@ final class Retention {
             trimBelow.accept(segments.minOffset(0));
         }
         return deleted;
-    }
-
-    /**
-     * Asks for a flush and waits, a bounded time, until the log is on disk up to {@code offset}.
-     * Only after the hook wrote something (a failed store refuses those writes, so this never spins
-     * on a flush that cannot happen).
-     */
-    private boolean flushed(long offset) {
-        long deadline = System.nanoTime() + FLUSH_WAIT_NANOS;
-        flushSignal.raise();
-        while (log.flushedOffset() < offset) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-        return true;
     }
 
     private boolean due(Segment segment) {

@@ -21,6 +21,7 @@ final class Services {
     private final long checkpointIntervalMs;
     private final Signal flushSignal;
     private final Flusher flusher;
+    private final StoreHealth health;
     private ServiceThread checkpoint;
 
     Services(StoreConfig config, StoreHooks hooks, StoreHealth health, CommitLog commitLog, GroupCommit groupCommit,
@@ -31,6 +32,7 @@ final class Services {
         this.dispatcher = dispatcher;
         this.checkpointIntervalMs = config.checkpointIntervalMs();
         this.flushSignal = flushSignal;
+        this.health = health;
         this.flusher = new Flusher(commitLog, groupCommit, health, dispatchSignal);
         this.allocate = new ServiceThread("allocate", commitLog::allocateAhead, allocateSignal, 1000);
         long flushIdle = config.commitLog().flushIntervalMs();
@@ -41,7 +43,7 @@ final class Services {
         DiskUsage usage = hooks.diskUsage() != null ? hooks.diskUsage() : DiskUsage.of(config.rootDir());
         DiskGuard guard = new DiskGuard(usage, rc.diskSpaceWarningLevelRatio(), health);
         Retention retentionPass = new Retention(segments, trimBelow, rc, hooks.retentionHook(), usage, hooks.clock(),
-                () -> Math.min(commitLog.flushedOffset(), dispatcher.dispatchedOffset()), commitLog, flushSignal);
+                () -> Math.min(commitLog.flushedOffset(), dispatcher.dispatchedOffset()), commitLog, this::awaitFlushed);
         long[] nextClean = {0};
         this.retention = new ServiceThread("retention", () -> {
             guard.check();
@@ -74,6 +76,26 @@ final class Services {
     /** Asks the flush loop to flush now rather than at its next interval. */
     void requestFlush() {
         flushSignal.raise();
+    }
+
+    /**
+     * Asks the flush loop to flush now and waits, at most {@code timeoutMs}, until the log is on disk
+     * below {@code offset}; false if it is not by then, or at once once the store has failed (no flush
+     * will come).
+     */
+    boolean awaitFlushed(long offset, long timeoutMs) {
+        if (commitLog.flushedOffset() >= offset) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        flushSignal.raise();
+        while (commitLog.flushedOffset() < offset) {
+            if (health.failure() != null || System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        return true;
     }
 
     /** Stops every loop, then flushes and dispatches the remainder on this thread. */

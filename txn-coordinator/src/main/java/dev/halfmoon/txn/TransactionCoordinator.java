@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TransactionCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionCoordinator.class);
+    /** How long a snapshot waits for the log it reflects to reach the disk. */
+    private static final long SNAPSHOT_FLUSH_WAIT_MS = 2_000;
 
     private final LogStore store;
     private final PendingIndex index;
@@ -353,9 +355,23 @@ public final class TransactionCoordinator {
                 t.halfOffset(), r.first().commitLogOffset());
     }
 
+    /**
+     * Saves what changed in the pending set since the last snapshot. The snapshot never runs ahead of the
+     * log on disk: every record it reflects was appended before its changes were taken, so the log is
+     * flushed up to the written end first (under ASYNC_FLUSH a power loss could otherwise keep a snapshot
+     * without the commit it reflects: the transaction neither committed nor pending). If the log does
+     * not get there in time (a failed disk), the changes wait for the next snapshot.
+     */
     public synchronized void checkpoint() {
         long position = appends.safePosition();
         Map<Long, PendingTransaction> changes = index.takeDirty();
+        long reflected = store.writtenOffset();
+        if (!store.awaitFlushed(reflected, SNAPSHOT_FLUSH_WAIT_MS)) {
+            index.restoreDirty(changes);
+            LOG.warn("transaction snapshot deferred: the log is not on disk up to {} after {} ms (flushed to {})",
+                    reflected, SNAPSHOT_FLUSH_WAIT_MS, store.flushedOffset());
+            return;
+        }
         try {
             snapshots.save(changes, position);
         } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.halfmoon.log.FlushMode;
 import dev.halfmoon.log.QueueReadResult;
 import dev.halfmoon.log.RetentionConfig;
 import dev.halfmoon.log.StoredRecord;
@@ -193,6 +194,23 @@ class TransactionCoordinatorTest {
         assertTrue(next.containsKey(saved.half().commitLogOffset()), "in the last snapshot: deleted from it");
         assertNull(next.get(saved.half().commitLogOffset()));
         assertEquals(open.transactionId(), next.get(open.half().commitLogOffset()).transactionId());
+    }
+
+    @Test
+    void aSnapshotUnderAsyncFlushWaitsUntilTheLogItReflectsIsOnDisk() {
+        fx.close();
+        fx = new TxnFixture(dir);
+        fx.config = fx.config.withCommitLog(fx.config.commitLog().withFlushMode(FlushMode.ASYNC_FLUSH)
+                .withFlushIntervalMs(60_000)); // the flush loop would not come round during the test
+        fx.open();
+        PrepareResult committed = prepare("orders", "committed");
+        end(committed, Decision.COMMIT, Resolver.PRODUCER);
+        long written = fx.store.writtenOffset();
+        assertTrue(fx.store.flushedOffset() < written, "the commit is only in the page cache so far");
+
+        fx.coordinator.checkpoint(); // records the transaction as resolved: a power loss must not keep that alone
+
+        assertTrue(fx.store.flushedOffset() >= written, "the commit it reflects is on disk before the snapshot");
     }
 
     @Test
