@@ -56,7 +56,10 @@ final class CommitLog implements RecordAppender {
      * @param filter       which records get queue offsets
      * @param health       appends are refused unless it says writable
      * @param groupCommit  SYNC waiters, or null under ASYNC
-     * @param afterWrite   raised after every append (wakes the flusher under SYNC, the dispatcher under ASYNC)
+     * @param afterWrite   raised after an append: every one under SYNC (it wakes the flusher); under ASYNC (it wakes
+     *                     the dispatcher) only one holding a record for a consume queue, which consumers wait
+     *                     for; the rest (transaction halves and op records) the dispatcher takes on its next turn,
+     *                     sparing a thread wake-up per such append
      * @param allocate     raised when the allocated space ahead of the write position runs low
      * @param queueStart   where a topic queue's offsets start the first time it is seen
      */
@@ -154,8 +157,19 @@ final class CommitLog implements RecordAppender {
         CompletableFuture<AppendResult> done = durable == null
                 ? CompletableFuture.completedFuture(result)
                 : durable.thenApply(ok -> ok ? result : AppendResult.failed(AppendStatus.STORE_FAILED));
-        afterWrite.raise();
+        if (groupCommit != null || queued(placed)) {
+            afterWrite.raise();
+        }
         return done;
+    }
+
+    private static boolean queued(List<AppendedRecord> placed) {
+        for (AppendedRecord r : placed) {
+            if (r.queueOffset() >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private AppendStatus onWriteFailure(LogIOException e) {
