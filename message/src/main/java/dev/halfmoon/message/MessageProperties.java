@@ -37,6 +37,21 @@ public final class MessageProperties {
         return sb.toString();
     }
 
+    /**
+     * {@code properties} with the pair {@code name}={@code value} added at the end, without decoding it
+     * (for hot paths). The caller makes sure {@code name} is not there yet, since the first of two pairs
+     * of one name is the one {@link #find} sees.
+     */
+    public static String append(String properties, String name, String value) {
+        if (properties == null || properties.isEmpty()) {
+            return name + NAME_VALUE_SEPARATOR + value;
+        }
+        if (properties.charAt(properties.length() - 1) == PROPERTY_SEPARATOR) {
+            return properties + name + NAME_VALUE_SEPARATOR + value;
+        }
+        return properties + PROPERTY_SEPARATOR + name + NAME_VALUE_SEPARATOR + value;
+    }
+
     /** Decodes a properties string into a mutable map in string order. Never null. */
     public static Map<String, String> decode(String properties) {
         Map<String, String> map = new LinkedHashMap<>();

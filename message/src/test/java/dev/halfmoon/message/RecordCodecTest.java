@@ -92,6 +92,18 @@ class RecordCodecTest {
     }
 
     @Test
+    void appendingAPairReadsBackAsIfItHadBeenEncodedWithTheRest() {
+        assertEquals(Map.of("A", "1"), MessageProperties.decode(MessageProperties.append("", "A", "1")));
+        assertEquals("2", MessageProperties.find(MessageProperties.append("A\u00011", "B", "2"), "B"));
+        assertEquals("2", MessageProperties.find(MessageProperties.append("A\u00011\u0002", "B", "2"), "B"));
+        java.util.Map<String, String> props = new java.util.LinkedHashMap<>(Map.of("A", "1", "C", "3"));
+        String appended = MessageProperties.append(MessageProperties.encode(props), "B", "2");
+        props.put("B", "2");
+        assertEquals(props, MessageProperties.decode(appended));
+        assertEquals(MessageProperties.encode(props), appended);
+    }
+
+    @Test
     void offsetMessageIdRoundTripsAndMatchesStoredHostBytes() {
         ByteBuffer record = RecordEncoder.encode(draft("orders", "x", Map.of()));
         RecordView view = RecordView.of(record);

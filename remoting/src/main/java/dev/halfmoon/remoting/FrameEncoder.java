@@ -22,11 +22,13 @@ public final class FrameEncoder extends MessageToMessageEncoder<RemotingCommand>
 
     /** Encodes {@code cmd}, the header into {@code head} and the body after it. */
     static ByteBuf encode(ByteBuf head, RemotingCommand cmd) {
-        byte[] header = HeaderCodec.encode(cmd);
+        int start = head.writerIndex();
+        head.writeZero(8); // length and header word, known once the header is written
+        HeaderCodec.encode(cmd, head);
+        int headerLength = head.writerIndex() - start - 8;
         int bodyLength = cmd.bodyLength();
-        head.writeInt(4 + header.length + bodyLength);
-        head.writeInt((cmd.serializeType().code() << 24) | (header.length & 0xFFFFFF));
-        head.writeBytes(header);
+        head.setInt(start, 4 + headerLength + bodyLength);
+        head.setInt(start + 4, (cmd.serializeType().code() << 24) | (headerLength & 0xFFFFFF));
         ByteBuffer[] parts = cmd.bodyParts();
         if (parts.length == 0) {
             byte[] body = cmd.body();

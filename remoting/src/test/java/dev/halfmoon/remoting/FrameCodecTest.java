@@ -61,6 +61,18 @@ class FrameCodecTest {
     }
 
     @Test
+    void binaryHeaderLengthsCountBytesNotCharacters() {
+        RemotingCommand sent = RemotingCommand.response(3, 1, "Prüfung fehlgeschlagen ✗")
+                .withExt(Map.of("k\u00e9y", "v\u00e4lue \u4e2d\u6587")).withSerializeType(SerializeType.ROCKETMQ);
+        Sink sink = new Sink();
+        sink.channel.writeInbound(encode(sent));
+        RemotingCommand got = sink.decoded.get(0);
+        assertEquals(sent.remark(), got.remark());
+        assertEquals(sent.extFields(), got.extFields());
+        assertEquals(3, got.opaque());
+    }
+
+    @Test
     void jsonHeaderHasFastjsonShape() {
         RemotingCommand request = RemotingCommand.request(105, Map.of("topic", "T1"), null);
         assertEquals("{\"code\":105,\"extFields\":{\"topic\":\"T1\"},\"flag\":0,\"language\":\"JAVA\",\"opaque\":0,"

@@ -1,9 +1,10 @@
 package dev.halfmoon.txn;
 
+import dev.halfmoon.message.MessageProperties;
 import dev.halfmoon.message.MessageProperty;
 import dev.halfmoon.message.RecordView;
+import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Map;
 
 /** What a stored half message says about its transaction. Stateless. */
 final class HalfMessages {
@@ -16,14 +17,21 @@ final class HalfMessages {
      * broker's {@code transactionTimeOut}, else that timeout after storing.
      */
     static PendingTransaction pending(RecordView half, long offset, long defaultTimeoutMs) {
-        Map<String, String> props = half.properties();
-        String txId = props.getOrDefault(MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX, "offset-" + offset);
-        long timeout = timeoutMs(props.get(MessageProperty.CHECK_IMMUNITY_TIME_IN_SECONDS), defaultTimeoutMs);
-        String bornHost = half.bornHost().getAddress().getHostAddress() + ":" + half.bornHost().getPort();
-        return new PendingTransaction(offset, txId, props.getOrDefault(MessageProperty.PRODUCER_GROUP, ""),
-                props.getOrDefault(MessageProperty.REAL_TOPIC, ""),
-                Integer.parseInt(props.getOrDefault(MessageProperty.REAL_QUEUE_ID, "0")), bornHost, half.storeTimestamp(),
+        String props = half.propertiesString(); // looked up, not decoded into a map: this runs for every half
+        String txId = MessageProperties.find(props, MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+        long timeout = timeoutMs(MessageProperties.find(props, MessageProperty.CHECK_IMMUNITY_TIME_IN_SECONDS), defaultTimeoutMs);
+        InetSocketAddress born = half.bornHost();
+        String bornHost = born.getAddress().getHostAddress() + ":" + born.getPort();
+        String queueId = MessageProperties.find(props, MessageProperty.REAL_QUEUE_ID);
+        return new PendingTransaction(offset, txId != null ? txId : "offset-" + offset,
+                orEmpty(MessageProperties.find(props, MessageProperty.PRODUCER_GROUP)),
+                orEmpty(MessageProperties.find(props, MessageProperty.REAL_TOPIC)),
+                queueId == null ? 0 : Integer.parseInt(queueId), bornHost, half.storeTimestamp(),
                 timeout, 0, half.storeTimestamp() + timeout, null, List.of(), TransactionState.PENDING);
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     static long timeoutMs(String immunitySeconds, long defaultTimeoutMs) {

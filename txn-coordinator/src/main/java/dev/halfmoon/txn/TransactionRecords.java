@@ -37,22 +37,30 @@ public final class TransactionRecords {
 
     /** The half message for {@code message} (the producer's message, on its real topic and queue). */
     public static ByteBuffer half(RecordDraft message) {
-        Map<String, String> props = MessageProperties.decode(message.properties());
-        props.put(MessageProperty.REAL_TOPIC, message.topic());
-        props.put(MessageProperty.REAL_QUEUE_ID, Integer.toString(message.queueId()));
+        String props = message.properties();
+        String queueId = Integer.toString(message.queueId());
+        if (MessageProperties.find(props, MessageProperty.REAL_TOPIC) == null
+                && MessageProperties.find(props, MessageProperty.REAL_QUEUE_ID) == null) { // the usual case: no decoding
+            props = MessageProperties.append(MessageProperties.append(props, MessageProperty.REAL_TOPIC, message.topic()),
+                    MessageProperty.REAL_QUEUE_ID, queueId);
+        } else { // the producer set them itself: ours replace its values
+            Map<String, String> map = MessageProperties.decode(props);
+            map.put(MessageProperty.REAL_TOPIC, message.topic());
+            map.put(MessageProperty.REAL_QUEUE_ID, queueId);
+            props = MessageProperties.encode(map);
+        }
         return RecordEncoder.encode(message.withDestination(TxnTopics.HALF, 0,
-                SysFlag.withTransactionType(message.sysFlag(), SysFlag.TRANSACTION_PREPARED_TYPE))
-                .withProperties(MessageProperties.encode(props)));
+                SysFlag.withTransactionType(message.sysFlag(), SysFlag.TRANSACTION_PREPARED_TYPE)).withProperties(props));
     }
 
     /** The committed message restored from {@code half}: real topic and queue, commit type, the half's offset. */
     static ByteBuffer committed(RecordView half, long halfOffset) {
-        Map<String, String> props = half.properties();
-        String topic = props.get(MessageProperty.REAL_TOPIC);
-        int queueId = Integer.parseInt(props.getOrDefault(MessageProperty.REAL_QUEUE_ID, "0"));
-        return RecordEncoder.encode(new RecordDraft(topic, queueId, half.flag(),
+        String props = half.propertiesString(); // looked up, not decoded into a map: this runs for every commit
+        String topic = MessageProperties.find(props, MessageProperty.REAL_TOPIC);
+        String queueId = MessageProperties.find(props, MessageProperty.REAL_QUEUE_ID);
+        return RecordEncoder.encode(new RecordDraft(topic, queueId == null ? 0 : Integer.parseInt(queueId), half.flag(),
                 SysFlag.withTransactionType(half.sysFlag(), SysFlag.TRANSACTION_COMMIT_TYPE), half.bornTimestamp(),
-                half.bornHost(), half.storeHost(), half.reconsumeTimes(), halfOffset, half.body(), half.propertiesString()));
+                half.bornHost(), half.storeHost(), half.reconsumeTimes(), halfOffset, half.body(), props));
     }
 
     /** An op record about {@code halfOffset}. */

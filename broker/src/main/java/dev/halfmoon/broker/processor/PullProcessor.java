@@ -12,6 +12,7 @@ import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestProcessor;
 import dev.halfmoon.remoting.ResponseCode;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -53,8 +54,8 @@ public final class PullProcessor implements RequestProcessor {
 
     private static RemotingCommand encode(RemotingCommand request, PullOutcome outcome) {
         RemotingCommand response = RemotingCommand.response(request, outcome.code(), outcome.remark())
-                .withExt("suggestWhichBrokerId", 0).withExt("nextBeginOffset", outcome.nextBeginOffset())
-                .withExt("minOffset", outcome.minOffset()).withExt("maxOffset", outcome.maxOffset());
+                .withExt(Map.of("suggestWhichBrokerId", "0", "nextBeginOffset", Long.toString(outcome.nextBeginOffset()),
+                        "minOffset", Long.toString(outcome.minOffset()), "maxOffset", Long.toString(outcome.maxOffset())));
         if (outcome.code() != ResponseCode.SUCCESS) {
             return response;
         }
