@@ -166,6 +166,7 @@ public final class Broker implements AutoCloseable {
         GroupProgress progress = new GroupProgress(s.store(), s.topics(), s.offsets(), clients);
         BrokerMetrics metrics = new BrokerMetrics(s.store(), progress, s.transactions(), checks,
                 config.store().rootDir(), clock);
+        metrics.pullsHeld(holds);
         AccessControl acl = config.security().aclEnable() ? AccessControl.load(config.security().aclFile(),
                 (offset, id) -> s.transactions().find(offset, id).map(PendingTransaction::topic)) : null;
         if (acl != null) {

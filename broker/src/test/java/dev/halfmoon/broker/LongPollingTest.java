@@ -96,9 +96,40 @@ class LongPollingTest {
         }
     }
 
+    @Test
+    void moreHeldPullsThanTheDispatchThreadChecksItselfAreAllAnswered() throws Exception {
+        try (Broker broker = Broker.start(BrokerSettings.load(Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1",
+                "listenPort", "0", "storePathRootDir", dir.toString(), "namesrvAddr", "127.0.0.1:9",
+                "mappedFileSizeCommitLog", Integer.toString(1 << 20), "httpPort", "0")), Clock.systemUTC());
+             RemotingClient client = new RemotingClient("test")) {
+            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
+                    RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
+                            "perm", "6"), null), 5000).code());
+            java.util.List<CompletableFuture<RemotingCommand>> held = new java.util.ArrayList<>();
+            for (int group = 0; group < 100; group++) { // above the 64 the dispatch thread checks after its turn
+                held.add(heldPull(client, broker, 0, "g" + group));
+            }
+            java.net.URI metrics = java.net.URI.create(broker.httpAddress().orElseThrow() + "/metrics");
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> http.send(
+                    java.net.http.HttpRequest.newBuilder(metrics).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body().contains("halfmoon_pulls_held 100.0"));
+            send(client, broker, 1);
+            for (CompletableFuture<RemotingCommand> pull : held) {
+                RemotingCommand answer = pull.get(10, TimeUnit.SECONDS);
+                assertEquals(ResponseCode.SUCCESS, answer.code());
+                assertEquals("1", answer.ext("nextBeginOffset"));
+            }
+        }
+    }
+
     private static CompletableFuture<RemotingCommand> heldPull(RemotingClient client, Broker broker, long offset) {
+        return heldPull(client, broker, offset, "g");
+    }
+
+    private static CompletableFuture<RemotingCommand> heldPull(RemotingClient client, Broker broker, long offset, String group) {
         return client.invokeAsync(broker.address(), RemotingCommand.request(RequestCode.PULL_MESSAGE, Map.of(
-                "consumerGroup", "g", "topic", "Held", "queueId", "0", "queueOffset", Long.toString(offset),
+                "consumerGroup", group, "topic", "Held", "queueId", "0", "queueOffset", Long.toString(offset),
                 "maxMsgNums", "32", "sysFlag", Integer.toString(SUSPEND), "suspendTimeoutMillis", "20000"), null), 30_000);
     }
 

@@ -92,6 +92,12 @@ public final class BrokerMetrics {
         });
     }
 
+    /** Exports how many pulls wait for messages (long polling) as {@code halfmoon_pulls_held}. */
+    public void pullsHeld(dev.halfmoon.broker.pull.PullHolds holds) {
+        Gauge.builder("halfmoon_pulls_held", holds, h -> h.size())
+                .description("consumer pulls waiting for messages to arrive (long polling)").register(registry);
+    }
+
     /**
      * Exports {@code count} as {@code halfmoon_requests_on_network_thread{request=...}}: requests of one
      * kind that ran on the network thread that read them instead of waiting for a worker.

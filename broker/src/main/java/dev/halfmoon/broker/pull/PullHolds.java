@@ -16,19 +16,24 @@ import java.util.function.Supplier;
 
 /**
  * Held pulls (long polling). A pull that found nothing waits here until its queue grows or its
- * hold time passes, then is read again and answered. Woken by the dispatcher after each dispatch
- * turn, and every 100 ms for deadlines. While messages keep arriving, a consumer group's pulls on
+ * hold time passes, then is read again and answered. After each dispatch turn the dispatch thread
+ * itself answers the pulls its records satisfy (no hand-off to another thread per turn; with more
+ * than 64 held pulls it hands the check off, so as not to hold up dispatch);
+ * {@code halfmoon-pull-hold} answers the rest when their batch window ends, and checks deadlines
+ * every 100 ms. While messages keep arriving, a consumer group's pulls on
  * one queue are answered at most once per batch window: a consumer that is keeping up then gets a
  * few messages per pull instead of one (measured: 30 % less broker and client CPU per transaction,
  * see BENCHMARKS.md); a pull whose queue was not answered within the window, such as an idle
- * queue's first message, is answered at once. Runs on {@code halfmoon-pull-hold}; {@link #hold} is
- * thread-safe.
+ * queue's first message, is answered at once. Checks run one at a time (either thread); {@link #hold}
+ * is thread-safe.
  */
 public final class PullHolds implements DispatchListener, AutoCloseable {
     private record Held(PullRequest request, long deadlineMs, Supplier<PullOutcome> reread,
                         CompletableFuture<PullOutcome> answer) {
     }
 
+    /** Up to this many held pulls, the dispatch thread checks them itself after a turn. */
+    private static final int INLINE_CHECK_MAX_HELD = 64;
     private final ConcurrentLinkedQueue<Held> held = new ConcurrentLinkedQueue<>();
     private final Signal arrived = new Signal();
     private final Clock clock;
@@ -36,9 +41,11 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
     private volatile LogStore store;
     private volatile boolean closed;
     private final long batchWindowNanos;
-    /** When each group's pull on each queue was last answered because the queue grew (pull-hold thread only). */
+    /** When each group's pull on each queue was last answered because the queue grew (under this object's lock). */
     private final Map<Stream, Long> lastAnswered = new HashMap<>();
     private volatile long nextWindowEndsInNanos = Long.MAX_VALUE;
+    /** When the pull-hold thread's current wait ends, System.nanoTime(). */
+    private volatile long pullHoldWakesAtNanos;
 
     /** One consumer group's pulls on one queue. */
     private record Stream(String group, String topic, int queueId) {
@@ -84,10 +91,12 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
     /** Until the earliest batch window ends (at least 1 ms), else 100 ms for deadlines. */
     private long idleMs() {
         long nanos = nextWindowEndsInNanos;
-        return nanos == Long.MAX_VALUE ? 100 : Math.max(1, Math.min(100, nanos / 1_000_000));
+        long ms = nanos == Long.MAX_VALUE ? 100 : Math.max(1, Math.min(100, nanos / 1_000_000));
+        pullHoldWakesAtNanos = System.nanoTime() + ms * 1_000_000;
+        return ms;
     }
 
-    private int check() {
+    private synchronized int check() {
         LogStore s = store;
         long now = clock.millis();
         long nowNanos = System.nanoTime();
@@ -112,6 +121,9 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
             answer(h);
         }
         nextWindowEndsInNanos = nextWindowEnd;
+        if (nextWindowEnd != Long.MAX_VALUE && nowNanos + nextWindowEnd - pullHoldWakesAtNanos < 0) {
+            arrived.raise(); // a window ends before the pull-hold thread would look again: it waits anew
+        }
         if (lastAnswered.size() > 2 * held.size() + 64) {
             lastAnswered.values().removeIf(t -> nowNanos - t >= batchWindowNanos);
         }
@@ -133,9 +145,22 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
 
     @Override
     public void onDispatched(long dispatchedOffset) {
-        if (!held.isEmpty()) {
-            arrived.raise();
+        if (held.isEmpty()) {
+            return;
         }
+        if (store != null && fewerThan(INLINE_CHECK_MAX_HELD)) {
+            check(); // on the dispatch thread: the queues just grew
+        } else {
+            arrived.raise(); // many held pulls: checking them all would hold up the next dispatch turn
+        }
+    }
+
+    private boolean fewerThan(int n) {
+        int seen = 0;
+        for (Iterator<Held> it = held.iterator(); it.hasNext() && seen < n; it.next()) {
+            seen++;
+        }
+        return seen < n;
     }
 
     /** Answers every held pull now, and any new one at once (shutdown), and stops. */
