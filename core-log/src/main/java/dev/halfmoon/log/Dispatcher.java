@@ -15,13 +15,21 @@ import org.slf4j.LoggerFactory;
  * {@link DispatchFilter} sends to a queue, index entries for its keys and unique id, and a call to
  * each {@link DispatchListener}.
  *
- * <p>Confined to the dispatch thread ({@code halfmoon-dispatch}), and to the opening thread during
- * recovery. It owns the writes to the consume queues. {@link #dispatchedOffset()} is published for
- * readers and the checkpoint.
+ * <p>Index entries are written to RocksDB in batches of up to {@value #INDEX_COMMIT_MS} ms (one write
+ * per dispatch turn cost a system call and a RocksDB write per transaction); a query asks for the
+ * batch at once ({@link #awaitIndexed}). {@link #indexedOffset()}, not {@link #dispatchedOffset()}, is
+ * what a checkpoint may record, so that recovery replays whatever index entries were not yet written.
+ *
+ * <p>Confined to the dispatch thread ({@code halfmoon-dispatch}), and to the opening and closing thread
+ * outside it. It owns the writes to the consume queues. The offsets are published for readers and
+ * the checkpoint.
  */
 final class Dispatcher implements ServiceThread.Work {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final long BYTES_PER_TURN = 8L << 20;
+    /** The longest index entries wait in the batch, unless a query asks for them sooner. */
+    static final long INDEX_COMMIT_MS = 10;
+    private static final int INDEX_BATCH_MAX = 4096;
 
     private final LogScanner scanner;
     private final ConsumeQueues queues;
@@ -30,6 +38,12 @@ final class Dispatcher implements ServiceThread.Work {
     private final LongSupplier limit;
     private List<DispatchListener> listeners = List.of();
     private volatile long dispatchedOffset;
+    /** Every record below has its index entries in RocksDB (at most {@link #dispatchedOffset}). */
+    private volatile long indexedOffset;
+    private volatile boolean indexWanted;
+    private MessageIndex.Batch batch;
+    private long batchStartedNanos;
+    private final Signal wake;
     private long gaps;
 
     /**
@@ -37,13 +51,15 @@ final class Dispatcher implements ServiceThread.Work {
      * @param limit  how far records may be made visible (written offset, or flushed offset under SYNC)
      */
     Dispatcher(LogScanner scanner, ConsumeQueues queues, MessageIndex index, DispatchFilter filter,
-               LongSupplier limit, long startOffset) {
+               LongSupplier limit, long startOffset, Signal wake) {
         this.scanner = scanner;
         this.queues = queues;
         this.index = index;
         this.filter = filter;
         this.limit = limit;
         this.dispatchedOffset = startOffset;
+        this.indexedOffset = startOffset;
+        this.wake = wake;
     }
 
     /** Listeners are told about records dispatched from now on. Call before the dispatch thread starts. */
@@ -55,6 +71,28 @@ final class Dispatcher implements ServiceThread.Work {
         return dispatchedOffset;
     }
 
+    /** Every record below this offset is in the consume queues and has its index entries written. */
+    long indexedOffset() {
+        return indexedOffset;
+    }
+
+    /**
+     * Waits, at most {@code timeoutMs}, until every record below {@code offset} is dispatched and its
+     * index entries are written, asking the dispatch thread to write its batch now; false if not by then.
+     */
+    boolean awaitIndexed(long offset, long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (indexedOffset < offset) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            indexWanted = true;
+            wake.raise();
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+        return true;
+    }
+
     /** Records whose queue offset lay beyond their queue's end (entries missing before them) since the last call. */
     long takeGaps() {
         long g = gaps;
@@ -64,7 +102,9 @@ final class Dispatcher implements ServiceThread.Work {
 
     /** Restarts dispatch at {@code offset} (recovery only: a full replay). */
     void rewind(long offset) {
+        commitIndex();
         dispatchedOffset = offset;
+        indexedOffset = Math.min(indexedOffset, offset);
     }
 
     @Override
@@ -72,26 +112,52 @@ final class Dispatcher implements ServiceThread.Work {
         long to = limit.getAsLong();
         long from = dispatchedOffset;
         if (from >= to) {
+            if (indexWanted || indexedOffset < from && System.nanoTime() - batchStartedNanos >= INDEX_COMMIT_MS * 1_000_000) {
+                commitIndex(); // the loop comes back every 10 ms when idle, so a batch waits at most about 20 ms
+            }
             return 0;
         }
-        long reached;
-        try (MessageIndex.Batch batch = index == null ? null : index.newBatch()) {
-            reached = scanner.scan(from, to, BYTES_PER_TURN, (record, offset) -> dispatch(record, offset, batch));
-            if (batch != null) {
-                batch.commit();
+        if (index != null && batch == null) {
+            batch = index.newBatch();
+        }
+        int before = batch == null ? 0 : batch.size();
+        long reached = scanner.scan(from, to, BYTES_PER_TURN, (record, offset) -> dispatch(record, offset, batch));
+        dispatchedOffset = reached;
+        if (batch == null || batch.size() == 0) {
+            indexedOffset = reached; // nothing waits in the batch
+        } else {
+            if (before == 0) {
+                batchStartedNanos = System.nanoTime();
+            }
+            if (indexWanted || batch.size() >= INDEX_BATCH_MAX
+                    || System.nanoTime() - batchStartedNanos >= INDEX_COMMIT_MS * 1_000_000) {
+                commitIndex();
             }
         }
-        dispatchedOffset = reached;
         for (DispatchListener l : listeners) {
             l.onDispatched(reached);
         }
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, reached - from));
     }
 
-    /** Dispatches everything up to the limit on the calling thread (recovery). */
+    /** Writes the batched index entries; everything dispatched is then indexed. */
+    private void commitIndex() {
+        if (batch != null && batch.size() > 0) {
+            batch.commit();
+        }
+        indexWanted = false;
+        indexedOffset = dispatchedOffset;
+    }
+
+    /** Dispatches everything up to the limit on the calling thread (recovery, close) and writes the index. */
     void drain() {
         while (doWork() > 0) {
             // bounded: every turn advances toward a fixed limit
+        }
+        commitIndex();
+        if (batch != null) {
+            batch.close();
+            batch = null;
         }
     }
 

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogStore implements RecordAppender, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogStore.class);
+    private static final long INDEX_WAIT_MS = 1000;
 
     private final StoreConfig config;
     private final SegmentSet segments;
@@ -106,7 +107,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
                         loaded.behind());
             }
             Dispatcher dispatcher = new Dispatcher(new LogScanner(segments), queues, index, hooks.dispatchFilter(),
-                    sync ? commitLog::flushedOffset : commitLog::writtenOffset, replayFrom);
+                    sync ? commitLog::flushedOffset : commitLog::writtenOffset, replayFrom, dispatchSignal);
             replay(dispatcher, min);
             queues.trimBelow(min);
             ConsumeQueues trimmed = queues;
@@ -234,6 +235,12 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         if (index == null) {
             return found;
         }
+        // what was written before the query is found (the dispatcher batches index writes); bounded, and a
+        // store that cannot dispatch (failed) just answers with what is indexed
+        if (!dispatcher.awaitIndexed(commitLog.writtenOffset(), INDEX_WAIT_MS)) {
+            LOG.warn("query {}#{}: the index has not caught up with the log after {} ms; answering with what it holds",
+                    topic, key, INDEX_WAIT_MS);
+        }
         for (long offset : index.find(topic, key, beginMs, endMs, max)) {
             ByteBuffer record = commitLog.readRecord(offset);
             if (record != null && carriesKey(RecordView.of(record), topic, key)) {
@@ -333,7 +340,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
 
     private void saveCheckpoint() {
         long flushed = commitLog.flushedOffset();
-        long dispatched = dispatcher.dispatchedOffset();
+        long dispatched = dispatcher.indexedOffset(); // recovery replays from here: index entries included
         Checkpoint next = new Checkpoint(flushed, dispatched, queues.ends());
         if (next.equals(lastCheckpoint)) {
             return;

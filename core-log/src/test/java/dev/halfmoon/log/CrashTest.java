@@ -69,6 +69,13 @@ class CrashTest {
                 assertEquals(ack.queueOffset(), record.queueOffset());
                 maxQueueOffset.merge(ack.queueId(), ack.queueOffset(), Math::max);
             }
+            for (int i = 0; i < all.size(); i += 7) { // the key index too: recovery replays what its batch held
+                Ack ack = all.get(i);
+                String key = java.nio.charset.StandardCharsets.UTF_8.decode(
+                        RecordView.of(store.readRecord(ack.commitLogOffset())).body()).toString();
+                List<java.nio.ByteBuffer> found = store.findByKey("crash", key, 0, Long.MAX_VALUE, 4);
+                assertEquals(1, found.size(), "acknowledged record " + key + " at " + ack.commitLogOffset() + " is not indexed");
+            }
             for (Map.Entry<Integer, Long> e : maxQueueOffset.entrySet()) {
                 long max = store.maxQueueOffset("crash", e.getKey());
                 assertTrue(max > e.getValue(), "queue " + e.getKey() + " ends at " + max);

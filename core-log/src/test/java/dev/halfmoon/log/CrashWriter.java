@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Child-process main for crash tests: appends from several threads to a SYNC store in the given
  * directory and prints {@code ACK <commitLogOffset> <queueId> <queueOffset> <body>} for every
- * acknowledged append, until it is killed.
+ * acknowledged append, until it is killed. Each record's body is also its key.
  */
 public final class CrashWriter {
     private CrashWriter() {
@@ -20,6 +20,8 @@ public final class CrashWriter {
                 .withCommitLog(CommitLogConfig.defaults().withSegmentSizeBytes(256 * 1024)
                         .withFlushMode(FlushMode.SYNC_FLUSH))
                 .withConsumeQueue(new ConsumeQueueConfig(1024, true));
+        // checkpoints every 10 ms, so that kills land between a checkpoint and the index batch it must not skip
+        config = new StoreConfig(config.rootDir(), config.commitLog(), config.consumeQueue(), config.retention(), 10);
         MetadataStore metadata = MetadataStore.open(config.metadataDir());
         LogStore store = LogStore.open(config, metadata, StoreHooks.defaults()).start(List.of());
         PrintStream out = System.out;
@@ -31,8 +33,9 @@ public final class CrashWriter {
                 for (long i = 0; i < 1_000_000; i++) {
                     String body = "w" + thread + "-" + i + "-" + args[1];
                     List<java.nio.ByteBuffer> batch = i % 5 == 0
-                            ? List.of(TestRecords.record("crash", thread, body + "a"), TestRecords.record("crash", thread, body + "b"))
-                            : List.of(TestRecords.record("crash", thread, body));
+                            ? List.of(TestRecords.record("crash", thread, body + "a", null, body + "a"),
+                                    TestRecords.record("crash", thread, body + "b", null, body + "b"))
+                            : List.of(TestRecords.record("crash", thread, body, null, body));
                     AppendResult r = store.append(batch).join();
                     if (!r.ok()) {
                         return;

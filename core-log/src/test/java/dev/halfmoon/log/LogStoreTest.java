@@ -185,6 +185,16 @@ class LogStoreTest {
     }
 
     @Test
+    void aQueryFindsWhatWasWrittenBeforeItThoughIndexWritesAreBatched() {
+        LogStore store = open();
+        for (int i = 0; i < 50; i++) {
+            store.append(record("orders", 0, "o" + i, null, "order-" + i)).join();
+            assertEquals(List.of("o" + i), bodies(store.findByKey("orders", "order-" + i, 0, Long.MAX_VALUE, 10)),
+                    "queried right after its append");
+        }
+    }
+
+    @Test
     void keysAndUniqueIdsAreIndexedAndSurviveRestart() {
         LogStore store = open();
         AppendResult r = store.append(record("orders", 0, "o1", null, "order-1 customer-7")).join();

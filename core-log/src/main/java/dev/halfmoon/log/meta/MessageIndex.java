@@ -34,9 +34,15 @@ public final class MessageIndex {
         this.maxKeyBytes = Short.MAX_VALUE;
     }
 
-    /** Collects index writes for one dispatch turn. Not thread-safe; owned by one thread. */
+    /** Collects index writes until committed. Not thread-safe; owned by one thread. */
     public final class Batch implements AutoCloseable {
         private final WriteBatch batch = new WriteBatch();
+        private int size;
+
+        /** Entries collected since the last commit. */
+        public int size() {
+            return size;
+        }
 
         /** Indexes {@code key} of a record of {@code topic}. Keys too long to index are skipped. */
         public void add(String topic, String key, long storeTimestamp, long commitLogOffset) {
@@ -48,6 +54,7 @@ public final class MessageIndex {
                     .putLong(commitLogOffset).array();
             try {
                 batch.put(family, entry, new byte[0]);
+                size++;
             } catch (RocksDBException e) {
                 throw new MetadataException("index " + topic + "#" + key, e);
             }
@@ -55,9 +62,10 @@ public final class MessageIndex {
 
         /** Writes what was collected (unsynced) and starts over. */
         public void commit() {
-            if (batch.count() > 0) {
+            if (size > 0) {
                 store.write(batch, false);
                 batch.clear();
+                size = 0;
             }
         }
 
