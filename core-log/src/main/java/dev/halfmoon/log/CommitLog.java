@@ -15,9 +15,9 @@ import java.util.function.ToLongFunction;
  * frame does not fit (closing the old one with a blank filler), and serves reads by offset.
  *
  * <p>Threading: one lock, {@code appendLock}, guards the active segment, the write position and
- * the queue-offset counters; appenders take it in turn and build their frame in place, in the
- * segment's mapping. {@link #flush} runs on the
- * flush thread only. Reads are lock-free below the published {@link #writtenOffset()}.
+ * the queue-offset counters; appenders take it in turn, build their frame in a staging buffer and
+ * write it to the segment's file with one positional write (see {@link Segment} for why not through
+ * the mapping). {@link #flush} runs on the flush thread only. Reads are lock-free below the published {@link #writtenOffset()}.
  *
  * <p>Durability: under {@link FlushMode#SYNC_FLUSH} an append's future completes after the flush
  * thread has forced its bytes; under ASYNC it completes once the bytes are written.
@@ -25,9 +25,9 @@ import java.util.function.ToLongFunction;
  * <p>Space: the allocator thread ({@link #allocateAhead}) keeps {@value #ALLOCATE_AHEAD} bytes of
  * the active segment allocated past the write position; an append that sees less than half of
  * that left wakes it. Near the end of a segment it prepares the next one (file created, head
- * allocated and its pages faulted in), so the append that rolls only writes the blank filler and
- * switches files. So an append copies bytes into page cache and does no file I/O of its own,
- * unless the allocator falls behind.
+ * allocated), so the append that rolls only writes the blank filler and switches files. So an
+ * append copies bytes into the page cache and allocates no disk space of its own, unless the
+ * allocator falls behind.
  */
 final class CommitLog implements RecordAppender {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CommitLog.class);
@@ -44,6 +44,8 @@ final class CommitLog implements RecordAppender {
     private final Signal allocate;
     private long allocateRetryAt;
     private final ReentrantLock appendLock = new ReentrantLock();
+    /** Where a frame is built before one positional write puts it in the file. Under appendLock. */
+    private ByteBuffer staging = ByteBuffer.allocateDirect(64 << 10);
     private final QueueOffsets queueOffsets;
     private volatile long writtenOffset;
     private volatile long flushedOffset;
@@ -139,7 +141,9 @@ final class CommitLog implements RecordAppender {
             long frameStart = writtenOffset;
             int position = (int) (frameStart - segment.startOffset());
             segment.allocate(position, position + frameSize);
-            fillFrame(segment.writable(position, frameSize), records, recordBytes, frameStart, placed);
+            ByteBuffer frame = staging(frameSize);
+            fillFrame(frame, records, recordBytes, frameStart, placed);
+            segment.write(frame.flip(), position);
             queueOffsets.commit();
             // Under SYNC the waiter is registered before the flusher can see the new end, so no flush
             // can cover these bytes without completing it.
@@ -161,6 +165,13 @@ final class CommitLog implements RecordAppender {
             afterWrite.raise();
         }
         return done;
+    }
+
+    private ByteBuffer staging(int size) {
+        if (staging.capacity() < size) {
+            staging = ByteBuffer.allocateDirect(Integer.highestOneBit(size - 1) << 1);
+        }
+        return staging.clear().limit(size);
     }
 
     private static boolean queued(List<AppendedRecord> placed) {

@@ -12,11 +12,14 @@ import java.nio.file.StandardOpenOption;
 /**
  * One commit-log file of a fixed size, named by the global offset of its first byte (20 digits).
  *
- * <p>Records are written through one read-write mapping of the whole file, which readers slice
- * read-only. Writing into a mapped page that has no disk block behind it faults (SIGBUS) when the
- * disk is full, so every range is first allocated with ordinary zero writes: a full disk then
- * shows up as an {@link IOException} from that write, before any record byte is copied, and the
- * zero pages are overwritten while still in the page cache, so the disk sees each byte once. The
+ * <p>Records are written with positional writes to the file and read through one mapping of the
+ * whole file, which readers slice read-only (the page cache makes writes visible to it at once).
+ * Records are not written through the mapping: each flush write-protects the mapped pages it
+ * cleans, with a TLB shoot-down to every core per page, and the next append into such a page takes
+ * a fault; under SYNC_FLUSH, which flushes a few records at a time, that cost a third of the
+ * broker's CPU (measured: BENCHMARKS.md, 2026-12-06 later). Every range is first allocated with
+ * ordinary zero writes: a full disk shows up as an {@link IOException} from that write, before any
+ * record byte is written, and the zero pages are overwritten while still in the page cache. The
  * store's allocator thread keeps the space {@link #allocateAhead a few MiB ahead} of the write
  * position, so an append normally finds its range allocated and never writes zeros itself; if the
  * allocator falls behind, the appender {@link #allocate allocates} what it needs (a small chunk).
@@ -36,7 +39,6 @@ final class Segment {
     private static final int APPEND_CHUNK = 256 << 10;
     /** The most the allocator writes in one step, so an appender waiting for the allocation lock waits little. */
     private static final int AHEAD_STEP = 1 << 20;
-    private static final int PAGE = 4096;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
     private final FileChannel channel;
@@ -167,18 +169,6 @@ final class Segment {
         }
     }
 
-    /**
-     * Writes a zero into each page of [{@code from}, {@code to}) through the mapping, so that the
-     * kernel's first-write fault on those pages (which can take hundreds of microseconds) is taken
-     * here and not by the appender. Only for a new, zero-filled segment no appender can see yet (a
-     * prepared one). (Writing back the byte just read could be compiled away as a no-op.)
-     */
-    void touch(int from, int to) {
-        for (int at = from; at < Math.min(to, size); at += PAGE) {
-            mapped.put(at, (byte) 0);
-        }
-    }
-
     /** Bytes from the segment's start that are allocated. */
     int allocated() {
         return allocated;
@@ -202,20 +192,19 @@ final class Segment {
     }
 
     /**
-     * A writable view of {@code length} bytes at {@code position}, which must be {@link #allocate allocated}.
-     * Appender only.
+     * Writes all remaining bytes of {@code data} at {@code position} with a positional write (not
+     * through the mapping), allocating first. Appender only.
      */
-    ByteBuffer writable(int position, int length) {
-        if (position + length > allocated) {
-            throw new IllegalStateException("write to unallocated space at " + position + " in " + file);
-        }
-        return mapped.slice(position, length);
-    }
-
-    /** Writes all remaining bytes of {@code data} at {@code position}, allocating first. Appender only. */
     void write(ByteBuffer data, int position) {
         allocate(position, position + data.remaining());
-        mapped.put(position, data, data.position(), data.remaining());
+        long at = position;
+        try {
+            while (data.hasRemaining()) {
+                at += channel.write(data, at);
+            }
+        } catch (IOException e) {
+            throw new LogIOException("write", file, at, e);
+        }
     }
 
     /** Forces the bytes in [{@code from}, {@code to}) to the device. */

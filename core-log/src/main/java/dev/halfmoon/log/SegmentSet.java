@@ -139,8 +139,8 @@ final class SegmentSet implements AutoCloseable {
 
     /**
      * Creates the file of the segment that will follow the active one, if not done yet: allocates
-     * its first {@code head} bytes, takes the first-write faults of those pages, and makes its
-     * directory entry durable, all before the appender can take it. Allocator thread.
+     * its first {@code head} bytes and makes its directory entry durable, both before the appender
+     * can take it. Allocator thread.
      *
      * @return whether a segment was prepared now (false: there is none to prepare, or it is ready)
      * @throws LogIOException if the file cannot be created or allocated (a full disk)
@@ -161,7 +161,6 @@ final class SegmentSet implements AutoCloseable {
                 while (next.allocateAhead(0, head) > 0) {
                     // bounded: head bytes in steps
                 }
-                next.touch(0, head);
                 syncDirectory();
             } catch (LogIOException e) {
                 next.delete();
