@@ -169,7 +169,8 @@ final class CommitLog implements RecordAppender {
 
     private ByteBuffer staging(int size) {
         if (staging.capacity() < size) {
-            staging = ByteBuffer.allocateDirect(Integer.highestOneBit(size - 1) << 1);
+            long power = Long.highestOneBit(size - 1L) << 1; // the next power of two, if an int holds it
+            staging = ByteBuffer.allocateDirect(power <= Integer.MAX_VALUE ? (int) power : size);
         }
         return staging.clear().limit(size);
     }

@@ -250,6 +250,23 @@ class LogStoreTest {
         assertFalse(store.health().diskFull());
     }
 
+    @Test
+    void framesOfEverySizeReadBackWholeAroundAMuchLargerOne() {
+        fixture = new StoreFixture(dir);
+        fixture.config = fixture.config.withCommitLog(fixture.config.commitLog().withSegmentSizeBytes(8 << 20));
+        LogStore store = fixture.open();
+        List<String> sent = List.of("small", "m".repeat(100_000), "b".repeat(3 << 20), "after", "n".repeat(70_000));
+        List<Long> offsets = new java.util.ArrayList<>();
+        for (String body : sent) {
+            offsets.add(store.append(record("t", 0, body)).join().first().commitLogOffset());
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            assertEquals(sent.get(i), TestRecords.body(store.readRecord(offsets.get(i))), "record " + i);
+        }
+        LogStore reopened = fixture.reopen(); // and recovery checks every frame's CRC
+        assertEquals(sent.get(2), TestRecords.body(reopened.readRecord(offsets.get(2))));
+    }
+
     private static List<String> bodies(List<ByteBuffer> records) {
         return records.stream().map(TestRecords::body).toList();
     }
