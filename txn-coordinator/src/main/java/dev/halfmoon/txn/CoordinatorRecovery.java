@@ -118,6 +118,30 @@ final class CoordinatorRecovery {
         return null;
     }
 
+    /**
+     * An op about a snapshot entry set aside (its half's segment deleted): a check counts toward the
+     * copy found later; an outcome resolves it here (remembered as resolved, deleted from the
+     * snapshot), since no copy of a resolved transaction is made.
+     */
+    private void onOpSetAside(OpRecord op) {
+        PendingTransaction t = carried.get(op.halfOffset());
+        switch (op.kind()) {
+            case CHECK -> {
+                if (op.count() > t.checkCount()) {
+                    carried.put(op.halfOffset(), t.withCheck(new CheckAttempt((int) op.count(), op.atMs(), op.by()), op.next()));
+                }
+            }
+            case COMMIT, ROLLBACK, GIVE_UP -> {
+                carried.remove(op.halfOffset());
+                index.put(t);
+                index.resolve(op.halfOffset(), op.kind() == OpKind.COMMIT ? TransactionState.COMMITTED
+                        : op.kind() == OpKind.ROLLBACK ? TransactionState.ROLLED_BACK : TransactionState.GIVEN_UP);
+            }
+            default -> {
+            }
+        }
+    }
+
     /** Halves made by resuming a given-up copy, found in the log after the snapshot: copy offset → half offset. */
     Map<Long, Long> resumedHalves() {
         return resumedHalves;
@@ -126,6 +150,10 @@ final class CoordinatorRecovery {
     private void onOp(RecordView record) {
         OpRecord op = TransactionRecords.readOp(record);
         if (op == null) {
+            return;
+        }
+        if (carried.containsKey(op.halfOffset())) {
+            onOpSetAside(op);
             return;
         }
         switch (op.kind()) {

@@ -441,6 +441,58 @@ class TransactionCoordinatorTest {
         assertEquals("carried", StandardCharsets.UTF_8.decode(consumable("orders").get(0).body()).toString());
     }
 
+    /**
+     * Reopens with a retention that deletes only what the test ages, prepares a transaction in the first
+     * segment, saves a snapshot holding it as pending, then fills the log past that segment.
+     */
+    private PrepareResult snapshottedThenFilledPast(String body) {
+        fx.close();
+        fx = new TxnFixture(dir);
+        fx.config = fx.config.withRetention(new RetentionConfig(60_000, 75, 0.95, 50, 20));
+        fx.open();
+        PrepareResult pending = prepare("orders", body);
+        fx.coordinator.checkpoint();
+        while (fx.store.writtenOffset() < 2 * 64 * 1024) {
+            end(prepare("filler", "x".repeat(2000)), Decision.ROLLBACK, Resolver.PRODUCER);
+        }
+        return pending;
+    }
+
+    /** Ages the first segment only and waits until retention deleted it (carrying forward what is pending in it). */
+    private void deleteFirstSegment(long half) throws Exception {
+        java.nio.file.Files.setLastModifiedTime(dir.resolve("commitlog").resolve(String.format("%020d", 0)),
+                java.nio.file.attribute.FileTime.fromMillis(0));
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> fx.store.minCommitLogOffset() > half);
+    }
+
+    @Test
+    void aCheckRecordedBeforeACarryForwardStillCountsAfterACrash() throws Exception {
+        PrepareResult pending = snapshottedThenFilledPast("checked");
+        long half = pending.half().commitLogOffset();
+        assertTrue(fx.coordinator.recordCheck(half, "producer-1", System.currentTimeMillis() + 60_000)
+                .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join()); // the check op in a later segment
+        deleteFirstSegment(half);
+
+        fx.reopenWithoutSnapshot(); // recovery: the snapshot's entry set aside, the check op, then the copy
+        PendingTransaction found = fx.coordinator.find(pending.transactionId()).orElseThrow();
+        assertTrue(found.halfOffset() > half);
+        assertEquals(1, found.checkCount(), "the check made before the carry");
+    }
+
+    @Test
+    void aTransactionCommittedAfterTheSnapshotWhoseHalfRetentionDeletedIsRecoveredAsCommitted() throws Exception {
+        PrepareResult committed = snapshottedThenFilledPast("committed late");
+        long half = committed.half().commitLogOffset();
+        assertEquals(EndStatus.APPLIED, end(committed, Decision.COMMIT, Resolver.PRODUCER).status()); // op in a later segment
+        deleteFirstSegment(half);
+
+        fx.reopenWithoutSnapshot(); // the snapshot says pending at a deleted offset; the log says committed
+        assertTrue(fx.coordinator.find(committed.transactionId()).isEmpty());
+        EndResult late = end(committed, Decision.COMMIT, Resolver.PRODUCER);
+        assertEquals(EndStatus.ALREADY_RESOLVED, late.status(), late.message());
+        assertEquals(TransactionState.COMMITTED, late.state());
+    }
+
     @Test
     void retentionCarriesPendingHalvesForward() throws Exception {
         PrepareResult pending = prepare("orders", "keep-me");
