@@ -33,8 +33,8 @@ public final class HeaderCodec {
     private HeaderCodec() {
     }
 
-    /** Encodes the header of {@code cmd} in its serialize type. */
-    public static byte[] encode(RemotingCommand cmd) {
+    /** Encodes the header of {@code cmd} in its serialize type, as an array (tests; frames use {@link #encode(RemotingCommand, ByteBuf)}). */
+    static byte[] encode(RemotingCommand cmd) {
         ByteBuf out = Unpooled.buffer(256);
         encode(cmd, out);
         byte[] bytes = new byte[out.readableBytes()];

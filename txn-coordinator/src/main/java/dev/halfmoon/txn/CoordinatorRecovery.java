@@ -118,53 +118,41 @@ final class CoordinatorRecovery {
         return null;
     }
 
-    /**
-     * An op about a snapshot entry set aside (its half's segment deleted): a check counts toward the
-     * copy found later; an outcome resolves it here (remembered as resolved, deleted from the
-     * snapshot), since no copy of a resolved transaction is made.
-     */
-    private void onOpSetAside(OpRecord op) {
-        PendingTransaction t = carried.get(op.halfOffset());
-        switch (op.kind()) {
-            case CHECK -> {
-                if (op.count() > t.checkCount()) {
-                    carried.put(op.halfOffset(), t.withCheck(new CheckAttempt((int) op.count(), op.atMs(), op.by()), op.next()));
-                }
-            }
-            case COMMIT, ROLLBACK, GIVE_UP -> {
-                carried.remove(op.halfOffset());
-                index.put(t);
-                index.resolve(op.halfOffset(), op.kind() == OpKind.COMMIT ? TransactionState.COMMITTED
-                        : op.kind() == OpKind.ROLLBACK ? TransactionState.ROLLED_BACK : TransactionState.GIVEN_UP);
-            }
-            default -> {
-            }
-        }
-    }
-
     /** Halves made by resuming a given-up copy, found in the log after the snapshot: copy offset → half offset. */
     Map<Long, Long> resumedHalves() {
         return resumedHalves;
     }
 
+    /**
+     * Applies an op record. One about a snapshot entry set aside (its half's segment deleted) applies
+     * to that entry: a check counts toward the copy found later; an outcome puts it back to be
+     * resolved like any other (remembered as resolved, deleted from the snapshot), since no copy of a
+     * resolved transaction is made.
+     */
     private void onOp(RecordView record) {
         OpRecord op = TransactionRecords.readOp(record);
         if (op == null) {
             return;
         }
-        if (carried.containsKey(op.halfOffset())) {
-            onOpSetAside(op);
-            return;
+        PendingTransaction aside = carried.get(op.halfOffset());
+        if (aside != null && op.kind() != OpKind.CHECK) {
+            index.put(carried.remove(op.halfOffset()));
         }
         switch (op.kind()) {
             case COMMIT -> index.resolve(op.halfOffset(), TransactionState.COMMITTED);
             case ROLLBACK -> index.resolve(op.halfOffset(), TransactionState.ROLLED_BACK);
             case GIVE_UP -> index.resolve(op.halfOffset(), TransactionState.GIVEN_UP);
-            case CHECK -> index.get(op.halfOffset()).ifPresent(t -> {
-                if (op.count() > t.checkCount()) {
-                    index.update(t.withCheck(new CheckAttempt((int) op.count(), op.atMs(), op.by()), op.next()));
+            case CHECK -> {
+                PendingTransaction t = aside != null ? aside : index.get(op.halfOffset()).orElse(null);
+                if (t != null && op.count() > t.checkCount()) {
+                    PendingTransaction checked = t.withCheck(new CheckAttempt((int) op.count(), op.atMs(), op.by()), op.next());
+                    if (aside != null) {
+                        carried.put(op.halfOffset(), checked);
+                    } else {
+                        index.update(checked);
+                    }
                 }
-            });
+            }
             default -> {
             }
         }

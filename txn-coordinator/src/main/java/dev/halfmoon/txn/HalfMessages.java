@@ -22,11 +22,10 @@ final class HalfMessages {
         long timeout = timeoutMs(MessageProperties.find(props, MessageProperty.CHECK_IMMUNITY_TIME_IN_SECONDS), defaultTimeoutMs);
         InetSocketAddress born = half.bornHost();
         String bornHost = born.getAddress().getHostAddress() + ":" + born.getPort();
-        String queueId = MessageProperties.find(props, MessageProperty.REAL_QUEUE_ID);
         return new PendingTransaction(offset, txId != null ? txId : "offset-" + offset,
                 orEmpty(MessageProperties.find(props, MessageProperty.PRODUCER_GROUP)),
                 orEmpty(MessageProperties.find(props, MessageProperty.REAL_TOPIC)),
-                queueId == null ? 0 : Integer.parseInt(queueId), bornHost, half.storeTimestamp(),
+                TransactionRecords.realQueueId(props), bornHost, half.storeTimestamp(),
                 timeout, 0, half.storeTimestamp() + timeout, null, List.of(), TransactionState.PENDING);
     }
 

@@ -57,10 +57,15 @@ public final class TransactionRecords {
     static ByteBuffer committed(RecordView half, long halfOffset) {
         String props = half.propertiesString(); // looked up, not decoded into a map: this runs for every commit
         String topic = MessageProperties.find(props, MessageProperty.REAL_TOPIC);
-        String queueId = MessageProperties.find(props, MessageProperty.REAL_QUEUE_ID);
-        return RecordEncoder.encode(new RecordDraft(topic, queueId == null ? 0 : Integer.parseInt(queueId), half.flag(),
+        return RecordEncoder.encode(new RecordDraft(topic, realQueueId(props), half.flag(),
                 SysFlag.withTransactionType(half.sysFlag(), SysFlag.TRANSACTION_COMMIT_TYPE), half.bornTimestamp(),
                 half.bornHost(), half.storeHost(), half.reconsumeTimes(), halfOffset, half.body(), props));
+    }
+
+    /** The REAL_QUEUE_ID of a half's properties string, 0 when it has none. */
+    static int realQueueId(String halfProperties) {
+        String queueId = MessageProperties.find(halfProperties, MessageProperty.REAL_QUEUE_ID);
+        return queueId == null ? 0 : Integer.parseInt(queueId);
     }
 
     /** An op record about {@code halfOffset}. */
