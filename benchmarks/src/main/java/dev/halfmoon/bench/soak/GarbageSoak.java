@@ -44,6 +44,9 @@ public final class GarbageSoak {
     private final PrintStream out;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
+    /** What the run is doing now, named in the line about a slow send. */
+    private volatile String phase = "warm-up";
+    private volatile long clientStart;
 
     public GarbageSoak(Path dataDir, long frames, int attackers, long seed, PrintStream out) {
         this.dataDir = dataDir;
@@ -55,20 +58,23 @@ public final class GarbageSoak {
 
     /** What the run found. */
     public record Report(long requested, long frames, long connections, long clientSends, long clientErrors, long maxSendMs,
-                         long received, boolean brokerAlive, long heapBeforeMib, long heapAfterMib, long brokerErrors,
-                         long elapsedMs) implements SoakOutcome {
+                         long maxStallMs, long longestHiccupMs, long received, boolean brokerAlive, long heapBeforeMib,
+                         long heapAfterMib, long brokerErrors, long elapsedMs) implements SoakOutcome {
         @Override
         public boolean ok() {
-            return frames >= requested && brokerErrors == 0 && clientErrors == 0 && maxSendMs <= 1000 && received == clientSends && brokerAlive
+            return frames >= requested && brokerErrors == 0 && clientErrors == 0 && maxStallMs <= 1000 && received == clientSends
+                    && brokerAlive
                     && heapBeforeMib >= 0 && heapAfterMib <= heapBeforeMib + 64; // -1: the heap could not be read
         }
 
         @Override
         public String toString() {
             return String.format("%,d bad frames on %,d connections in %.1f s; the well-behaved client sent %,d (%d errors, "
-                            + "slowest %d ms) and received %,d; broker alive: %s, %d ERROR lines in its log; heap after full GC %d MiB -> %d MiB "
-                            + "-> %s", frames, connections, elapsedMs / 1000.0, clientSends, clientErrors, maxSendMs, received,
-                    brokerAlive, brokerErrors, heapBeforeMib, heapAfterMib, ok() ? "OK" : "FAILED");
+                            + "slowest %d ms, %d ms not counting pauses of this JVM itself, the longest of which was %d ms) "
+                            + "and received %,d; broker alive: %s, %d ERROR lines in its log; heap after full GC %d MiB -> "
+                            + "%d MiB -> %s", frames, connections, elapsedMs / 1000.0, clientSends, clientErrors, maxSendMs,
+                    maxStallMs, longestHiccupMs, received, brokerAlive, brokerErrors, heapBeforeMib, heapAfterMib,
+                    ok() ? "OK" : "FAILED");
         }
     }
 
@@ -80,32 +86,35 @@ public final class GarbageSoak {
             DefaultMQPushConsumer consumer = consumer(broker.namesrv(), received);
             DefaultMQProducer producer = producer(broker.namesrv());
             AtomicBoolean attacking = new AtomicBoolean(true);
-            AtomicLong clientSends = new AtomicLong();
-            AtomicLong clientErrors = new AtomicLong();
-            AtomicLong maxSendMs = new AtomicLong();
-            try {
-                Thread client = new Thread(() -> wellBehaved(producer, attacking, clientSends, clientErrors, maxSendMs),
-                        "well-behaved-client");
+            ClientStats stats = new ClientStats();
+            try (Hiccups hiccups = new Hiccups()) {
+                clientStart = System.nanoTime();
+                Thread client = new Thread(() -> wellBehaved(producer, attacking, stats, hiccups), "well-behaved-client");
                 client.start();
                 TimeUnit.SECONDS.sleep(2);
+                phase = "heap before";
                 long heapBefore = Heap.usedAfterFullGcMib(broker.pid());
+                phase = "attack";
                 long begin = System.nanoTime();
                 List<Thread> threads = attack(broker, attacking);
                 for (Thread t : threads) {
                     t.join();
                 }
                 long elapsed = (System.nanoTime() - begin) / 1_000_000;
+                phase = "after attack";
                 TimeUnit.SECONDS.sleep(1);
                 attacking.set(false);
                 client.join(10_000);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (missing(received, clientSends.get()) > 0 && System.nanoTime() < deadline) {
+                while (missing(received, stats.sends.get()) > 0 && System.nanoTime() < deadline) {
                     TimeUnit.MILLISECONDS.sleep(100);
                 }
+                phase = "heap after";
                 long heapAfter = Heap.usedAfterFullGcMib(broker.pid());
-                return new Report(frames, sent.get(), connections.get(), clientSends.get(), clientErrors.get(), maxSendMs.get(),
-                        clientSends.get() - missing(received, clientSends.get()), broker.isAlive(), heapBefore, heapAfter,
-                        errorLines(dataDir.resolve("process.log")), elapsed);
+                long sends = stats.sends.get();
+                return new Report(frames, sent.get(), connections.get(), sends, stats.errors.get(), stats.maxMs.get(),
+                        stats.maxStallMs.get(), hiccups.longestMs(), sends - missing(received, sends), broker.isAlive(),
+                        heapBefore, heapAfter, errorLines(dataDir.resolve("process.log")), elapsed);
             } finally {
                 attacking.set(false);
                 producer.shutdown();
@@ -224,19 +233,37 @@ public final class GarbageSoak {
         }
     }
 
-    private static void wellBehaved(DefaultMQProducer producer, AtomicBoolean attacking, AtomicLong sends, AtomicLong errors,
-                                    AtomicLong maxMs) {
+    /** What the well-behaved client saw. */
+    private static final class ClientStats {
+        final AtomicLong sends = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicLong maxMs = new AtomicLong();
+        /** The longest send less the time this JVM itself was paused meanwhile: what the broker made it wait. */
+        final AtomicLong maxStallMs = new AtomicLong();
+    }
+
+    private void wellBehaved(DefaultMQProducer producer, AtomicBoolean attacking, ClientStats stats, Hiccups hiccups) {
         long id = 0;
         while (attacking.get()) {
             long t0 = System.nanoTime();
             try {
                 producer.send(new Message(TOPIC, ByteBuffer.allocate(64).putLong(id).array()));
-                sends.incrementAndGet();
+                stats.sends.incrementAndGet();
                 id++;
             } catch (Exception e) {
-                errors.incrementAndGet();
+                stats.errors.incrementAndGet();
             }
-            maxMs.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
+            long t1 = System.nanoTime();
+            long ms = (t1 - t0) / 1_000_000;
+            stats.maxMs.accumulateAndGet(ms, Math::max);
+            if (ms >= 250) {
+                long paused = hiccups.pausedMs(t0, t1);
+                stats.maxStallMs.accumulateAndGet(ms - paused, Math::max);
+                out.printf("  [garbage soak] a send took %d ms (%d ms of it with this JVM paused), begun %.1f s into the "
+                        + "run (%s)%n", ms, paused, (t0 - clientStart) / 1e9, phase);
+            } else {
+                stats.maxStallMs.accumulateAndGet(ms, Math::max);
+            }
             try {
                 TimeUnit.MILLISECONDS.sleep(5);
             } catch (InterruptedException e) {
