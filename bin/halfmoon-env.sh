@@ -19,22 +19,28 @@ halfmoon_classpath() {
   HALFMOON_CP="$home/$module/target/$jar:$home/$module/target/lib/*"
 }
 
-# JVM options for the servers: RocksDB's native library from lib/native (no extraction to /tmp), and a
-# class-data-sharing archive of Halfmoon's classes (AppCDS) that makes later starts faster. The first start
-# writes the archive when the JVM exits (in $HALFMOON_CACHE_DIR, default ~/.cache/halfmoon); it is keyed
-# by the jars, so a new build makes a new one.
+# JVM options for the servers: RocksDB's and Netty's native libraries from lib/native (no extraction to /tmp),
+# and a class-data-sharing archive of Halfmoon's classes (AppCDS) that makes later starts faster. A start writes
+# the archive when its JVM exits, in $HALFMOON_CACHE_DIR (default ~/.cache/halfmoon), keyed by the jars' sizes
+# and modification times, so a new build makes a new one. The archive is used only if that run got as far as
+# serving (it leaves <archive>.served): one written by --help or a bad command line holds too few classes.
+# Usage: halfmoon_jvm_opts <name> "$@"
 halfmoon_jvm_opts() {
-  local name="$1" key cache
-  key=$(ls -l $(echo "$HALFMOON_CP" | tr ':' ' ') 2>/dev/null | cksum | cut -d' ' -f1)
+  local name="$1" key cache arg
+  shift
+  key=$(stat -c '%n %s %.9Y' $(echo "$HALFMOON_CP" | tr ':' ' ') 2>/dev/null | cksum | cut -d' ' -f1)
   cache="${HALFMOON_CACHE_DIR:-${HOME:-/tmp}/.cache/halfmoon}"
   local opts="-Djava.library.path=$HALFMOON_NATIVE -Xlog:cds=off -Xlog:cds+dynamic=off"
   if [ "${HALFMOON_CDS:-on}" = "on" ] && mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ]; then
     local archive="$cache/$name-$key.jsa"
-    if [ -f "$archive" ]; then
+    if [ -f "$archive" ] && [ -f "$archive.served" ]; then
       opts="$opts -XX:SharedArchiveFile=$archive"
     else
-      rm -f "$cache/$name"-*.jsa
-      opts="$opts -XX:ArchiveClassesAtExit=$archive"
+      for arg in "$@"; do # these answer at once: writing an archive would only slow them down
+        case "$arg" in -h|--help|-V|--version|--help-settings) echo "$opts"; return ;; esac
+      done
+      rm -f "$cache/$name"-*.jsa "$cache/$name"-*.jsa.served
+      opts="$opts -XX:ArchiveClassesAtExit=$archive -Dhalfmoon.cds.served=$archive.served"
     fi
   fi
   echo "$opts"

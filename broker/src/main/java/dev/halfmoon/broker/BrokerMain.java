@@ -2,36 +2,37 @@ package dev.halfmoon.broker;
 
 import dev.halfmoon.broker.config.BrokerConfig;
 import dev.halfmoon.broker.config.ConfigException;
+import dev.halfmoon.namesrv.StartupCommand;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code bin/halfmoon-broker}: runs one broker until SIGTERM, then flushes and checkpoints. */
-@Command(name = "halfmoon-broker", mixinStandardHelpOptions = true,
-        description = "Runs a Halfmoon broker registered with one or more name servers. Settings use RocketMQ's broker.conf keys.")
-public final class BrokerMain implements Callable<Integer> {
-    @Option(names = "--namesrv", paramLabel = "HOST:PORT[;HOST:PORT]", description = "Name servers (namesrvAddr).")
-    String namesrv;
+public final class BrokerMain {
+    private static final StartupCommand COMMAND = StartupOptions.declare(new StartupCommand("halfmoon-broker",
+            "Runs a Halfmoon broker registered with one or more name servers. Settings use RocketMQ's broker.conf keys.", "")
+            .value(null, "namesrv", "HOST:PORT[;HOST:PORT]", "Name servers (namesrvAddr)."));
 
-    @Mixin
-    StartupOptions options = new StartupOptions();
+    private String namesrv;
+    private final StartupOptions options = new StartupOptions();
 
-    public static void main(String[] args) {
-        BrokerMain.warmUpInBackground();
-        int code = new CommandLine(new BrokerMain()).execute(args);
+    public static void main(String[] args) throws InterruptedException {
+        warmUpInBackground();
+        BrokerMain main = new BrokerMain();
+        int code = COMMAND.parse(args, line -> {
+            main.namesrv = line.getOptionValue("namesrv");
+            main.options.bind(line);
+        }, System.out, System.err);
+        if (code < 0) {
+            code = main.run();
+        }
         if (code != 0) {
             System.exit(code);
         }
     }
 
-    @Override
-    public Integer call() throws Exception {
+    private int run() throws InterruptedException {
         if (options.helpSettings) {
             StartupOptions.printSettings();
             return 0;
@@ -53,6 +54,7 @@ public final class BrokerMain implements Callable<Integer> {
         System.out.println("Halfmoon broker listening on " + broker.address() + ", registered with "
                 + String.join(";", config.namesrv().addresses()));
         broker.httpAddress().ifPresent(http -> System.out.println("Halfmoon console and /metrics at " + http));
+        StartupCommand.served();
         awaitTermination(broker);
         return 0;
     }
@@ -67,8 +69,10 @@ public final class BrokerMain implements Callable<Integer> {
         if (System.getProperty("slf4j.internal.verbosity") == null) {
             System.setProperty("slf4j.internal.verbosity", "ERROR");
         }
-        Thread t = new Thread(() -> {
-            org.slf4j.LoggerFactory.getILoggerFactory();
+        // two threads: logging alone takes about as long as everything else here, and each piece is needed by
+        // the main thread soon after the command line is read (the store opens RocksDB within ~0.2 s)
+        daemon("halfmoon-warm-up-log", org.slf4j.LoggerFactory::getILoggerFactory);
+        daemon("halfmoon-warm-up", () -> {
             org.rocksdb.RocksDB.loadLibrary();
             // the first registration's body, encoded by the broker and decoded by a name server in this JVM
             dev.halfmoon.remoting.Json.decode(dev.halfmoon.remoting.Json.encode(new dev.halfmoon.remoting.body.RegisterBrokerBody(
@@ -80,7 +84,11 @@ public final class BrokerMain implements Callable<Integer> {
             } catch (ClassNotFoundException e) {
                 // not needed
             }
-        }, "halfmoon-warm-up");
+        });
+    }
+
+    private static void daemon(String name, Runnable task) {
+        Thread t = new Thread(task, name);
         t.setDaemon(true);
         t.start();
     }

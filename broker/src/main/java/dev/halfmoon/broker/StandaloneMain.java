@@ -5,35 +5,36 @@ import dev.halfmoon.broker.config.ConfigException;
 import dev.halfmoon.broker.config.NamesrvClientConfig;
 import dev.halfmoon.namesrv.NameServer;
 import dev.halfmoon.namesrv.NamesrvConfig;
+import dev.halfmoon.namesrv.StartupCommand;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code bin/halfmoon-standalone}: a name server and a broker in one process. */
-@Command(name = "halfmoon-standalone", mixinStandardHelpOptions = true,
-        description = "Runs a Halfmoon name server and broker in one process; clients use the name server address it prints.")
-public final class StandaloneMain implements Callable<Integer> {
-    @Option(names = "--namesrv-port", defaultValue = "9876", description = "Name server port (default ${DEFAULT-VALUE}; 0 picks one).")
-    int namesrvPort;
+public final class StandaloneMain {
+    private static final StartupCommand COMMAND = StartupOptions.declare(new StartupCommand("halfmoon-standalone",
+            "Runs a Halfmoon name server and broker in one process; clients use the name server address it prints.", "")
+            .value(null, "namesrv-port", "PORT", "Name server port (default 9876; 0 picks one)."));
 
-    @Mixin
-    StartupOptions options = new StartupOptions();
+    private int namesrvPort = 9876;
+    private final StartupOptions options = new StartupOptions();
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         BrokerMain.warmUpInBackground();
-        int code = new CommandLine(new StandaloneMain()).execute(args);
+        StandaloneMain main = new StandaloneMain();
+        int code = COMMAND.parse(args, line -> {
+            main.namesrvPort = StartupCommand.intValue(line, "namesrv-port", main.namesrvPort);
+            main.options.bind(line);
+        }, System.out, System.err);
+        if (code < 0) {
+            code = main.run();
+        }
         if (code != 0) {
             System.exit(code);
         }
     }
 
-    @Override
-    public Integer call() throws Exception {
+    private int run() throws InterruptedException {
         if (options.helpSettings) {
             StartupOptions.printSettings();
             return 0;
@@ -49,6 +50,7 @@ public final class StandaloneMain implements Callable<Integer> {
                 address -> System.out.println("Halfmoon name server listening on " + address));
         System.out.println("Halfmoon broker listening on " + standalone.broker().address());
         standalone.broker().httpAddress().ifPresent(http -> System.out.println("Halfmoon console and /metrics at " + http));
+        StartupCommand.served();
         BrokerMain.awaitTermination(standalone);
         return 0;
     }

@@ -4,29 +4,41 @@ import dev.halfmoon.broker.config.BrokerConfig;
 import dev.halfmoon.broker.config.BrokerSettings;
 import dev.halfmoon.broker.config.ConfigException;
 import dev.halfmoon.broker.config.Setting;
+import dev.halfmoon.namesrv.StartupCommand;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Option;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.ParseException;
 
 /** The options every broker start-up command shares: port, data dir, a config file and {@code --set} overrides. */
 final class StartupOptions {
-    @Option(names = "--port", description = "Broker client port (listenPort, default 10911).")
     Integer port;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Store directory (storePathRootDir, default ./data).")
     String data;
-
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Settings file in broker.conf format (properties).")
     Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one setting; repeatable.")
     List<String> sets = List.of();
-
-    @Option(names = "--help-settings", description = "Lists every setting with its default and exits.")
     boolean helpSettings;
+
+    /** Declares these options on {@code command}. */
+    static StartupCommand declare(StartupCommand command) {
+        return command.value(null, "port", "PORT", "Broker client port (listenPort, default 10911).")
+                .value(null, "data", "DIR", "Store directory (storePathRootDir, default ./data).")
+                .value("c", "config", "FILE", "Settings file in broker.conf format (properties).")
+                .value(null, "set", "KEY=VALUE", "Overrides one setting; repeatable.")
+                .flag("help-settings", "Lists every setting with its default and exits.");
+    }
+
+    /** Reads these options from a parsed line. */
+    void bind(CommandLine line) throws ParseException {
+        port = StartupCommand.intValue(line, "port", null);
+        data = line.getOptionValue("data");
+        config = line.hasOption("config") ? Path.of(line.getOptionValue("config")) : null;
+        String[] given = line.getOptionValues("set");
+        sets = given == null ? List.of() : List.of(given);
+        helpSettings = line.hasOption("help-settings");
+    }
 
     /**
      * The configuration: the file's values, then each {@code --set}, then the command's own options

@@ -77,6 +77,31 @@ class StartupScriptTest {
     }
 
     @Test
+    void helpVersionAndBadLinesAnswerAtOnceAndLeaveNoClassArchiveToUse() throws Exception {
+        assumePackaged();
+        Path cache = dir.resolve("cds");
+        Map<String, String> env = Map.of("HALFMOON_LOG_DIR", dir.resolve("logs").toString(), "HALFMOON_CACHE_DIR",
+                cache.toString());
+        ScriptProcess.Result help = ScriptProcess.run(BIN.resolve("halfmoon-standalone"), List.of("--help"), env);
+        assertEquals(0, help.code(), help.output());
+        assertTrue(help.output().contains("--namesrv-port") && help.output().contains("--set <KEY=VALUE>"), help.output());
+        ScriptProcess.Result version = ScriptProcess.run(BIN.resolve("halfmoon-broker"), List.of("-V"), env);
+        assertEquals(0, version.code(), version.output());
+        assertTrue(version.output().startsWith("halfmoon-broker 0."), version.output());
+        ScriptProcess.Result badPort = ScriptProcess.run(BIN.resolve("halfmoon-namesrv"), List.of("--port", "abc"), env);
+        assertEquals(2, badPort.code(), badPort.output());
+        assertTrue(badPort.output().contains("--port takes a whole number, got 'abc'"), badPort.output());
+        ScriptProcess.Result stray = ScriptProcess.run(BIN.resolve("halfmoon-standalone"), List.of("data"), env);
+        assertEquals(2, stray.code(), stray.output());
+        assertTrue(stray.output().contains("unexpected argument 'data'"), stray.output());
+        // an archive written by a run that loads few classes would make every later start slow: none is
+        // marked as written by a run that served, so the next start writes a new one
+        try (var files = Files.list(cache)) {
+            assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".served")).toList());
+        }
+    }
+
+    @Test
     void unknownSettingsAndMissingNameServersFailWithAMessage() throws Exception {
         assumePackaged();
         assertTrue(run(2, "halfmoon-broker", "--namesrv", "127.0.0.1:9", "--set", "listenPrt=1").output().contains("listenPrt"));

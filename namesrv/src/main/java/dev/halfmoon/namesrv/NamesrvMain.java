@@ -2,34 +2,36 @@ package dev.halfmoon.namesrv;
 
 import dev.halfmoon.remoting.TlsConfig;
 import java.time.Clock;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code bin/halfmoon-namesrv}: runs a name server until SIGTERM. */
-@Command(name = "halfmoon-namesrv", mixinStandardHelpOptions = true,
-        description = "Runs a Halfmoon name server: brokers register with it, clients ask it for routes.",
-        footer = "%nTLS as with RocketMQ, by system properties in HALFMOON_OPTS: -Dtls.server.mode=permissive|enforcing "
-                + "-Dtls.server.certPath=cert.pem -Dtls.server.keyPath=key.pem [-Dtls.server.keyPassword=...] "
-                + "[-Dtls.server.trustCertPath=ca.pem -Dtls.server.need.client.auth=none|optional|require]")
-public final class NamesrvMain implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "9876", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks one).")
-    int port;
+public final class NamesrvMain {
+    private static final StartupCommand COMMAND = new StartupCommand("halfmoon-namesrv",
+            "Runs a Halfmoon name server: brokers register with it, clients ask it for routes.",
+            "TLS as with RocketMQ, by system properties in HALFMOON_OPTS: -Dtls.server.mode=permissive|enforcing "
+                    + "-Dtls.server.certPath=cert.pem -Dtls.server.keyPath=key.pem [-Dtls.server.keyPassword=...] "
+                    + "[-Dtls.server.trustCertPath=ca.pem -Dtls.server.need.client.auth=none|optional|require]")
+            .value(null, "port", "PORT", "Port to listen on (default 9876; 0 picks one).")
+            .value(null, "bind", "ADDRESS", "Address to listen on (default 0.0.0.0).");
 
-    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address to listen on (default ${DEFAULT-VALUE}).")
-    String bind;
+    private int port = 9876;
+    private String bind = "0.0.0.0";
 
-    public static void main(String[] args) {
-        int code = new CommandLine(new NamesrvMain()).execute(args);
+    public static void main(String[] args) throws InterruptedException {
+        NamesrvMain main = new NamesrvMain();
+        int code = COMMAND.parse(args, line -> {
+            main.port = StartupCommand.intValue(line, "port", main.port);
+            main.bind = line.getOptionValue("bind", main.bind);
+        }, System.out, System.err);
+        if (code < 0) {
+            code = main.run();
+        }
         if (code != 0) {
             System.exit(code);
         }
     }
 
-    @Override
-    public Integer call() throws Exception {
+    private int run() throws InterruptedException {
         TlsConfig tls;
         try {
             tls = TlsConfig.parse(System::getProperty);
@@ -40,6 +42,7 @@ public final class NamesrvMain implements Callable<Integer> {
         NameServer server = new NameServer(NamesrvConfig.defaults(bind, port), Clock.systemUTC()).tls(tls);
         server.start();
         System.out.println("Halfmoon name server listening on " + server.address());
+        StartupCommand.served();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
