@@ -17,19 +17,13 @@ public final class BrokerMain {
     private String namesrv;
     private final StartupOptions options = new StartupOptions();
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws Exception {
         warmUpInBackground();
         BrokerMain main = new BrokerMain();
-        int code = COMMAND.parse(args, line -> {
+        COMMAND.execute(args, line -> {
             main.namesrv = line.getOptionValue("namesrv");
             main.options.bind(line);
-        }, System.out, System.err);
-        if (code < 0) {
-            code = main.run();
-        }
-        if (code != 0) {
-            System.exit(code);
-        }
+        }, main::run);
     }
 
     private int run() throws InterruptedException {

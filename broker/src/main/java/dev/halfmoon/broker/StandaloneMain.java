@@ -19,19 +19,13 @@ public final class StandaloneMain {
     private int namesrvPort = 9876;
     private final StartupOptions options = new StartupOptions();
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws Exception {
         BrokerMain.warmUpInBackground();
         StandaloneMain main = new StandaloneMain();
-        int code = COMMAND.parse(args, line -> {
+        COMMAND.execute(args, line -> {
             main.namesrvPort = StartupCommand.intValue(line, "namesrv-port", main.namesrvPort);
             main.options.bind(line);
-        }, System.out, System.err);
-        if (code < 0) {
-            code = main.run();
-        }
-        if (code != 0) {
-            System.exit(code);
-        }
+        }, main::run);
     }
 
     private int run() throws InterruptedException {

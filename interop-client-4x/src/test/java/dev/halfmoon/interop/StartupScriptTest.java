@@ -34,7 +34,7 @@ class StartupScriptTest {
     }
 
     private Map<String, String> env() {
-        return Map.of("HALFMOON_LOG_DIR", dir.resolve("logs").toString());
+        return Map.of("HALFMOON_LOG_DIR", dir.resolve("logs").toString(), "HALFMOON_CACHE_DIR", dir.resolve("cds").toString());
     }
 
     private ScriptProcess.Result run(int expectedExit, String script, String... args) throws Exception {
@@ -71,6 +71,12 @@ class StartupScriptTest {
             assertTrue(health.contains("\"UP\""), health);
             assertTrue(Files.readString(dir.resolve("logs").resolve("standalone.log")).contains("serving at " + broker),
                     "the log file has what the console had");
+            // a start that serves marks the class archive its JVM writes at exit as one the next start may use
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                try (var files = Files.list(dir.resolve("cds"))) {
+                    return files.anyMatch(f -> f.getFileName().toString().matches("standalone-\\d+\\.jsa\\.served"));
+                }
+            });
             assertTrue(p.stop(), "did not stop within 20 s of SIGTERM");
             assertTrue(p.output().stream().anyMatch(l -> l.contains("stopped")), p.text());
         }

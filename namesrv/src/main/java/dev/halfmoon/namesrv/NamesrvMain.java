@@ -17,18 +17,12 @@ public final class NamesrvMain {
     private int port = 9876;
     private String bind = "0.0.0.0";
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws Exception {
         NamesrvMain main = new NamesrvMain();
-        int code = COMMAND.parse(args, line -> {
+        COMMAND.execute(args, line -> {
             main.port = StartupCommand.intValue(line, "port", main.port);
             main.bind = line.getOptionValue("bind", main.bind);
-        }, System.out, System.err);
-        if (code < 0) {
-            code = main.run();
-        }
-        if (code != 0) {
-            System.exit(code);
-        }
+        }, main::run);
     }
 
     private int run() throws InterruptedException {

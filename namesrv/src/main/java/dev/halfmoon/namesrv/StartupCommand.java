@@ -56,6 +56,26 @@ public final class StartupCommand {
         return this;
     }
 
+    /** The command itself, run once its line is bound; returns its exit code. */
+    @FunctionalInterface
+    public interface Body {
+        int run() throws Exception;
+    }
+
+    /**
+     * A start-up script's {@code main}: parses and binds {@code args} ({@link #parse}), runs
+     * {@code body} if the line asks for it, and exits the JVM with a non-zero code.
+     */
+    public void execute(String[] args, Binder binder, Body body) throws Exception {
+        int code = parse(args, binder, System.out, System.err);
+        if (code < 0) {
+            code = body.run();
+        }
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
     /**
      * Parses {@code args} and binds them. Answers {@code --help} and {@code --version} on {@code out},
      * and a bad line (unknown option, missing or bad value, stray argument) on {@code err} with a
