@@ -244,6 +244,7 @@ public final class CompareBenchmark implements Callable<Integer> {
         line("duplicates", r, h, x -> x.transactions().duplicates());
         line("broker CPU ms / 1000 tx", r, h, Result::txCpuMsPer1000);
         line("client CPU ms / 1000 tx", r, h, Result::clientCpuMsPer1000);
+        line("tx messages per delivery", r, h, x -> x.transactions().msgsPerDelivery());
         line("messages/s (sync send)", r, h, x -> x.messaging().perSecond());
         line("msg end-to-end p50 ms", r, h, x -> x.messaging().e2eP50Ms());
         line("msg end-to-end p99 ms", r, h, x -> x.messaging().e2eP99Ms());

@@ -58,7 +58,8 @@ final class TransactionLoad {
         AtomicLongArray firstCheck = new AtomicLongArray(transactions);
         Latencies e2e = new Latencies(transactions);
         Map<Integer, Integer> received = new ConcurrentHashMap<>();
-        DefaultMQPushConsumer consumer = consumer(topic, base, e2e, received);
+        AtomicLong deliveries = new AtomicLong();
+        DefaultMQPushConsumer consumer = consumer(topic, base, e2e, received, deliveries);
         TransactionMQProducer producer = producer(base, returnedAt, firstCheck);
         try {
             double seconds = send(label, topic, producer, base, sentAt, returnedAt);
@@ -73,7 +74,7 @@ final class TransactionLoad {
                 TimeUnit.MILLISECONDS.sleep(50);
             }
             TimeUnit.SECONDS.sleep(1);
-            return report(seconds, e2e, returnedAt, firstCheck, received, expected, rssPid, startMs);
+            return report(seconds, e2e, returnedAt, firstCheck, received, expected, rssPid, startMs, deliveries.get());
         } finally {
             producer.shutdown();
             consumer.shutdown();
@@ -144,8 +145,8 @@ final class TransactionLoad {
         return p;
     }
 
-    private DefaultMQPushConsumer consumer(String topic, long base, Latencies e2e, Map<Integer, Integer> received)
-            throws Exception {
+    private DefaultMQPushConsumer consumer(String topic, long base, Latencies e2e, Map<Integer, Integer> received,
+                                           AtomicLong deliveries) throws Exception {
         DefaultMQPushConsumer c = new DefaultMQPushConsumer("bench-tx-consumer-" + System.nanoTime());
         c.setNamesrvAddr(namesrv);
         c.setInstanceName("bench-txc-" + System.nanoTime());
@@ -154,6 +155,7 @@ final class TransactionLoad {
         c.subscribe(topic, "*");
         c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             long now = System.nanoTime() - base;
+            deliveries.incrementAndGet();
             for (MessageExt m : msgs) {
                 ByteBuffer b = ByteBuffer.wrap(m.getBody());
                 int id = b.getInt();
@@ -177,7 +179,7 @@ final class TransactionLoad {
     }
 
     private TxReport report(double seconds, Latencies e2e, AtomicLongArray returnedAt, AtomicLongArray firstCheck,
-                            Map<Integer, Integer> received, int expected, long rssPid, long startMs) {
+                            Map<Integer, Integer> received, int expected, long rssPid, long startMs, long deliveries) {
         Latencies checkDelay = new Latencies(transactions);
         for (int i = 0; i < transactions; i++) {
             if (outcome(i) == 2 && firstCheck.get(i) > 0 && returnedAt.get(i) > 0) {
@@ -194,6 +196,7 @@ final class TransactionLoad {
         long missing = expected - countExpected(received);
         return new TxReport(transactions, transactions / seconds, e2e.percentile(50) / 1000.0, e2e.percentile(99) / 1000.0,
                 e2e.percentile(100) / 1000.0, checkDelay.percentile(50) / 1000.0, checkDelay.percentile(99) / 1000.0,
-                missing, rolledBack, duplicates, rssPid > 0 ? Rss.mib(rssPid) : -1, startMs);
+                missing, rolledBack, duplicates, rssPid > 0 ? Rss.mib(rssPid) : -1, startMs,
+                deliveries == 0 ? 0 : received.values().stream().mapToLong(Integer::longValue).sum() / (double) deliveries);
     }
 }

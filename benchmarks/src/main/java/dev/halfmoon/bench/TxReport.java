@@ -15,8 +15,10 @@ package dev.halfmoon.bench;
  * @param duplicates       deliveries beyond the first (must be 0)
  * @param rssMib           broker resident memory after the run, MiB (-1 if unknown)
  * @param startMs          broker start to routable, ms (-1 if not started here)
+ * @param msgsPerDelivery  messages the consumer's listener got per call (each call holds what one pull brought,
+ *                         up to 32): how many messages the consumer's client pays one pull for
  */
 public record TxReport(int transactions, double perSecond, double e2eP50Ms, double e2eP99Ms, double e2eMaxMs,
                        double checkP50Ms, double checkP99Ms, long missing, long rolledBackSeen, long duplicates,
-                       long rssMib, long startMs) {
+                       long rssMib, long startMs, double msgsPerDelivery) {
 }
