@@ -337,6 +337,28 @@ final class CommitLog implements RecordAppender {
         return segment.slice((int) (commitLogOffset - segment.startOffset()), size);
     }
 
+    /**
+     * What is wrong with {@code record}, the view of the record at {@code commitLogOffset}, or null if it is
+     * whole. A record that is the only one of its frame (every single send) is checked against the frame's
+     * CRC32C, which covers each of its bytes: header, topic, properties and body. A record of a batch has its
+     * frame's header elsewhere and gets RocketMQ's own checks (magic, lengths, body CRC).
+     */
+    String damage(long commitLogOffset, ByteBuffer record) {
+        RecordView.Check check;
+        Segment segment = segments.find(commitLogOffset);
+        int position = segment == null ? -1 : (int) (commitLogOffset - segment.startOffset());
+        ByteBuffer view = segment == null ? null : segment.view();
+        if (view != null && Frame.holdsOnly(view, position, record.remaining())) {
+            if (!Frame.crcMatches(view, position - Frame.HEADER_SIZE)) {
+                return "frame checksum does not match";
+            }
+            check = RecordView.of(record).check(false);
+        } else {
+            check = RecordView.of(record).check(true);
+        }
+        return check == RecordView.Check.OK ? null : check.toString();
+    }
+
     /** Starts accepting appends. */
     void open() {
         gate = AppendStatus.OK;

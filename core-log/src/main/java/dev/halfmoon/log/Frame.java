@@ -52,6 +52,21 @@ final class Frame {
         frame.putInt(start + 8, crc(frame, start, size));
     }
 
+    /**
+     * Whether the {@code recordSize}-byte record at {@code recordPosition} of a segment {@code view} is the
+     * only record of its frame (every single send is), i.e. the bytes before it are that frame's header.
+     */
+    static boolean holdsOnly(ByteBuffer view, int recordPosition, int recordSize) {
+        int start = recordPosition - HEADER_SIZE;
+        return start >= 0 && view.getInt(start + 4) == MAGIC && view.getInt(start) == HEADER_SIZE + recordSize
+                && view.getInt(start + 12) == 1;
+    }
+
+    /** Whether the frame at {@code start} of {@code view} (its size field trusted) matches its checksum. */
+    static boolean crcMatches(ByteBuffer view, int start) {
+        return crc(view, start, view.getInt(start)) == view.getInt(start + 8);
+    }
+
     private static int crc(ByteBuffer buffer, int start, int size) {
         CRC32C crc = new CRC32C();
         crc.update(buffer.duplicate().limit(start + size).position(start + 12));

@@ -198,11 +198,16 @@ public final class LogStore implements RecordAppender, AutoCloseable {
 
     /**
      * The record at {@code commitLogOffset} as a read-only view, or null if no record starts there
-     * or it fails its checksum (reported as corrupt, never served).
+     * or it fails its checks (reported as corrupt, never served; see {@link CommitLog#damage}).
      */
     public ByteBuffer readRecord(long commitLogOffset) {
+        return checked(commitLogOffset, "read by offset");
+    }
+
+    private ByteBuffer checked(long commitLogOffset, String reader) {
         ByteBuffer record = commitLog.readRecord(commitLogOffset);
-        return record == null || health.intact(record, commitLogOffset, "read by offset", -1) ? record : null;
+        return record == null || health.intact(commitLog.damage(commitLogOffset, record), commitLogOffset, reader, -1)
+                ? record : null;
     }
 
     /**
@@ -242,7 +247,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
                     topic, key, INDEX_WAIT_MS);
         }
         for (long offset : index.find(topic, key, beginMs, endMs, max)) {
-            ByteBuffer record = commitLog.readRecord(offset);
+            ByteBuffer record = checked(offset, "query by key");
             if (record != null && carriesKey(RecordView.of(record), topic, key)) {
                 found.add(record);
             }

@@ -73,7 +73,7 @@ final class QueueReader {
             if (record == null) {
                 break;
             }
-            if (!health.intact(record, commitLogOffset, queue.id(), offset)) {
+            if (!health.intact(log.damage(commitLogOffset, record), commitLogOffset, queue.id(), offset)) {
                 corruptAt = commitLogOffset;
                 break;
             }

@@ -1,6 +1,5 @@
 package dev.halfmoon.log;
 
-import dev.halfmoon.message.RecordView;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -51,16 +50,17 @@ public final class StoreHealth {
     }
 
     /**
-     * Checks a record about to be served (frame and body checksum): true if intact; otherwise it is
-     * reported as corrupt, with {@code reader} (and the {@code queueOffset} it read at, if not negative)
+     * Passes judgement on a record about to be served: true if {@code damage} is null; otherwise the record
+     * is reported as corrupt, with {@code reader} (and the {@code queueOffset} it read at, if not negative)
      * saying which read found it, and must not be served. Builds no text unless the record is corrupt.
+     *
+     * @param damage what {@link CommitLog#damage} found wrong with it, or null
      */
-    boolean intact(ByteBuffer record, long commitLogOffset, Object reader, long queueOffset) {
-        RecordView.Check check = RecordView.of(record).check(true);
-        if (check == RecordView.Check.OK) {
+    boolean intact(String damage, long commitLogOffset, Object reader, long queueOffset) {
+        if (damage == null) {
             return true;
         }
-        corrupt(commitLogOffset, reader + (queueOffset < 0 ? "" : " queue offset " + queueOffset) + ": " + check);
+        corrupt(commitLogOffset, reader + (queueOffset < 0 ? "" : " queue offset " + queueOffset) + ": " + damage);
         return false;
     }
 

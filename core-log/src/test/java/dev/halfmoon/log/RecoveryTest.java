@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -198,6 +199,42 @@ class RecoveryTest {
         assertEquals(List.of("m3", "m4"), store.readQueue("t", 0, 3, 32, 1 << 20, null).records().stream()
                 .map(x -> body(x.bytes())).toList(), "what follows is intact");
         assertNotNull(store.append(record("t", 0, "m5")).join().first(), "writes go on");
+    }
+
+    @Test
+    void aFlippedByteOutsideTheBodyIsDetectedOnEveryReadAndNeverServed() throws IOException {
+        List<AppendedRecord> placed = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            placed.add(store.append(record("t", 0, "m" + i, null, "key-" + i)).join().first());
+        }
+        await().until(() -> store.dispatchedOffset() == store.writtenOffset());
+        AppendedRecord middle = placed.get(2);
+        fixture.close();
+        // the key is a property: no length changes and RocketMQ's body CRC still matches
+        byte[] bytes = readAt(middle.commitLogOffset(), middle.size());
+        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("key-2");
+        writeAt(middle.commitLogOffset() + at, new byte[] {'K'});
+        store = fixture.open();
+
+        assertEquals(List.of("m0", "m1"), queueBodies("t"), "pulls stop before it");
+        assertEquals(ReadStatus.CORRUPT_RECORD, store.readQueue("t", 0, 2, 32, 1 << 20, null).status());
+        assertNull(store.readRecord(middle.commitLogOffset()), "not served by offset");
+        assertEquals(List.of(), store.findByKey("t", "key-2", 0, Long.MAX_VALUE, 10), "nor to a query by key");
+        assertEquals(List.of("m3"), store.findByKey("t", "key-3", 0, Long.MAX_VALUE, 10).stream()
+                .map(TestRecords::body).toList(), "its neighbours are");
+        assertEquals(1, store.health().corruptRecords(), "reported once");
+    }
+
+    @Test
+    void aQueryByKeyDoesNotServeARecordWithACorruptBody() throws IOException {
+        AppendedRecord r = store.append(record("t", 0, "body", null, "the-key")).join().first();
+        await().until(() -> store.dispatchedOffset() == store.writtenOffset());
+        fixture.close();
+        byte[] bytes = readAt(r.commitLogOffset(), r.size());
+        writeAt(r.commitLogOffset() + new String(bytes, StandardCharsets.ISO_8859_1).indexOf("body"), new byte[] {'B'});
+        store = fixture.open();
+        assertEquals(List.of(), store.findByKey("t", "the-key", 0, Long.MAX_VALUE, 10));
+        assertEquals(1, store.health().corruptRecords());
     }
 
     @Test
