@@ -156,6 +156,10 @@ final class CommitLog implements RecordAppender {
         } catch (LogIOException e) {
             queueOffsets.rollback();
             return CompletableFuture.completedFuture(AppendResult.failed(onWriteFailure(e)));
+        } catch (RuntimeException e) {
+            // (a hook of the layer above, e.g. the dispatch filter, failed: the offsets it took go back)
+            queueOffsets.rollback();
+            throw e;
         }
         AppendResult result = new AppendResult(AppendStatus.OK, placed);
         CompletableFuture<AppendResult> done = durable == null
@@ -200,7 +204,7 @@ final class CommitLog implements RecordAppender {
             return segments.create(writtenOffset);
         }
         int position = (int) (writtenOffset - segment.startOffset());
-        if (position + frameSize + RecordLayout.BLANK_SIZE <= segment.size()) {
+        if ((long) position + frameSize + RecordLayout.BLANK_SIZE <= segment.size()) { // long: segments up to 2 GiB
             return segment;
         }
         ByteBuffer blank = ByteBuffer.allocate(RecordLayout.BLANK_SIZE);

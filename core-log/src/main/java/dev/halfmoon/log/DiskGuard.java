@@ -14,17 +14,20 @@ final class DiskGuard {
     private final DiskUsage usage;
     private final double refuseAbove;
     private final StoreHealth health;
+    private final java.util.function.LongSupplier freeing;
 
-    DiskGuard(DiskUsage usage, double refuseAbove, StoreHealth health) {
+    /** @param freeing bytes of deleted segments about to be given back, counted as free already */
+    DiskGuard(DiskUsage usage, double refuseAbove, StoreHealth health, java.util.function.LongSupplier freeing) {
         this.usage = usage;
         this.refuseAbove = refuseAbove;
         this.health = health;
+        this.freeing = freeing;
     }
 
     /** Probes the disk once and updates the store's health. */
     void check() {
         try {
-            double used = usage.usedRatio();
+            double used = usage.usedRatioAfterFreeing(freeing.getAsLong());
             health.diskFull(used > refuseAbove,
                     String.format("%.1f%% of the disk used, appends refused above %.1f%% (diskSpaceWarningLevelRatio)",
                             used * 100, refuseAbove * 100));

@@ -93,7 +93,10 @@ final class Retention {
     private boolean due(Segment segment) {
         try {
             long age = clock.millis() - Files.getLastModifiedTime(segment.file()).toMillis();
-            return age >= config.fileReservedTimeMs() || usage.usedRatio() * 100 > config.diskMaxUsedSpaceRatio();
+            // the blocks of segments deleted before are given back only after a grace period: count them as free,
+            // or one pass under disk pressure would delete every segment while the usage stays where it was
+            return age >= config.fileReservedTimeMs()
+                    || usage.usedRatioAfterFreeing(segments.retiredBytes()) * 100 > config.diskMaxUsedSpaceRatio();
         } catch (IOException e) {
             LOG.warn("retention: cannot read {}: {}", segment, e.toString());
             return false;

@@ -12,9 +12,20 @@ package dev.halfmoon.log;
  *                                   ({@code diskSpaceWarningLevelRatio}, default 0.90)
  * @param cleanIntervalMs            period of the retention pass ({@code cleanResourceInterval}, default 10000)
  * @param diskCheckIntervalMs        period of the disk-usage probe, default 1000
+ * @param releaseGraceMs             how long a deleted segment's blocks stay allocated, so that readers of it
+ *                                   finish ({@code destroyMapedFileIntervalForcibly}, default 120000)
  */
 public record RetentionConfig(long fileReservedTimeMs, int diskMaxUsedSpaceRatio, double diskSpaceWarningLevelRatio,
-                              long cleanIntervalMs, long diskCheckIntervalMs) {
+                              long cleanIntervalMs, long diskCheckIntervalMs, long releaseGraceMs) {
+    public static final long DEFAULT_RELEASE_GRACE_MS = 120_000;
+
+    /** With the default grace period. */
+    public RetentionConfig(long fileReservedTimeMs, int diskMaxUsedSpaceRatio, double diskSpaceWarningLevelRatio,
+                           long cleanIntervalMs, long diskCheckIntervalMs) {
+        this(fileReservedTimeMs, diskMaxUsedSpaceRatio, diskSpaceWarningLevelRatio, cleanIntervalMs, diskCheckIntervalMs,
+                DEFAULT_RELEASE_GRACE_MS);
+    }
+
     public RetentionConfig {
         if (fileReservedTimeMs < 0) {
             throw new IllegalArgumentException("fileReservedTime must not be negative, was " + fileReservedTimeMs + " ms");
@@ -28,6 +39,9 @@ public record RetentionConfig(long fileReservedTimeMs, int diskMaxUsedSpaceRatio
         if (cleanIntervalMs < 10 || diskCheckIntervalMs < 10) {
             throw new IllegalArgumentException("cleanResourceInterval and the disk check interval must be at least 10 ms, were "
                     + cleanIntervalMs + " and " + diskCheckIntervalMs);
+        }
+        if (releaseGraceMs < 0) {
+            throw new IllegalArgumentException("destroyMapedFileIntervalForcibly must not be negative, was " + releaseGraceMs);
         }
     }
 

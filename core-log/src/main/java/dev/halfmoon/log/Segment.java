@@ -29,7 +29,8 @@ import java.nio.file.StandardOpenOption;
  * no record has reached; {@link #force} may run on the flush thread at the same time; any thread
  * may read slices below the commit log's published write position. A segment never unmaps itself:
  * a reader may still hold a slice when the segment is deleted, and the mapping goes with the last
- * reference.
+ * reference. Retention {@link #unlink unlinks} a segment first and {@link #release releases} its
+ * blocks only after a grace period in which readers finish.
  */
 final class Segment {
     private final Path file;
@@ -255,13 +256,34 @@ final class Segment {
         }
     }
 
-    /** Closes and deletes the file. */
+    /** Closes and deletes the file at once: only for a segment no reader can hold a slice of (recovery, unused). */
     void delete() {
-        close();
+        unlink();
+        release();
+    }
+
+    /** Removes the file's name. Its blocks stay allocated, and slices readable, until {@link #release}. */
+    void unlink() {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new LogIOException("delete", file, -1, e);
+        }
+    }
+
+    /**
+     * Gives the file's blocks back to the file system, by truncating it to nothing, and closes it. An
+     * unlinked file's blocks are otherwise freed only with its last mapping, and a mapping that lived long
+     * enough to reach the old generation may wait for a full GC: a disk would stay full after retention.
+     * A slice of this segment must not be read after this (it would fault).
+     */
+    void release() {
+        try {
+            channel.truncate(0);
+        } catch (IOException e) {
+            throw new LogIOException("release", file, 0, e);
+        } finally {
+            close();
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,12 @@ final class SegmentSet implements AutoCloseable {
     private final Object nextLock = new Object();
     /** The file of the segment after the active one, created ahead of the roll; guarded by nextLock. */
     private Segment prepared;
+    private record Retired(Segment segment, long atNanos) {
+    }
+
+    /** Deleted segments whose blocks are not given back yet, oldest first; guarded by itself, as is retiredBytes. */
+    private final ArrayDeque<Retired> retired = new ArrayDeque<>();
+    private long retiredBytes;
     /** Set by {@link #close}: a late allocator turn prepares nothing more. Guarded by nextLock. */
     private boolean closed;
 
@@ -210,11 +217,48 @@ final class SegmentSet implements AutoCloseable {
         return new ArrayList<>(segments.values());
     }
 
-    /** Removes and deletes the oldest segment. */
+    /**
+     * Removes the oldest segment and deletes its file. Readers may still hold slices of it, so its blocks
+     * are given back later, by {@link #releaseRetired}.
+     */
     void deleteFirst() {
         Map.Entry<Long, Segment> e = segments.pollFirstEntry();
         if (e != null) {
-            e.getValue().delete();
+            e.getValue().unlink();
+            synchronized (retired) {
+                retired.addLast(new Retired(e.getValue(), System.nanoTime()));
+                retiredBytes += e.getValue().size();
+            }
+        }
+    }
+
+    /** Gives back the blocks of segments deleted at least {@code graceNanos} ago; returns how many. */
+    int releaseRetired(long graceNanos) {
+        int released = 0;
+        long now = System.nanoTime();
+        while (true) {
+            Retired r;
+            synchronized (retired) {
+                r = retired.peekFirst();
+                if (r == null || now - r.atNanos() < graceNanos) {
+                    return released;
+                }
+                retired.pollFirst();
+                retiredBytes -= r.segment().size();
+            }
+            try {
+                r.segment().release();
+                released++;
+            } catch (LogIOException e) {
+                LOG.warn("could not give back the space of the deleted {}: {}", r.segment(), e.getMessage());
+            }
+        }
+    }
+
+    /** Bytes of deleted segments whose blocks are not given back yet (they will be within the grace period). */
+    long retiredBytes() {
+        synchronized (retired) {
+            return retiredBytes;
         }
     }
 
@@ -234,6 +278,11 @@ final class SegmentSet implements AutoCloseable {
         }
         for (Segment s : segments.values()) {
             s.close();
+        }
+        synchronized (retired) { // (readers may be finishing: their blocks go with the process or the mapping)
+            retired.forEach(r -> r.segment().close());
+            retired.clear();
+            retiredBytes = 0;
         }
     }
 }

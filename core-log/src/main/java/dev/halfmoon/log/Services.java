@@ -41,11 +41,13 @@ final class Services {
         this.dispatch = new ServiceThread("dispatch", dispatcher, dispatchSignal, 10);
         RetentionConfig rc = config.retention();
         DiskUsage usage = hooks.diskUsage() != null ? hooks.diskUsage() : DiskUsage.of(config.rootDir());
-        DiskGuard guard = new DiskGuard(usage, rc.diskSpaceWarningLevelRatio(), health);
+        DiskGuard guard = new DiskGuard(usage, rc.diskSpaceWarningLevelRatio(), health, segments::retiredBytes);
         Retention retentionPass = new Retention(segments, trimBelow, rc, hooks.retentionHook(), usage, hooks.clock(),
                 () -> Math.min(commitLog.flushedOffset(), dispatcher.dispatchedOffset()), commitLog, this::awaitFlushed);
         long[] nextClean = {0};
+        long graceNanos = rc.releaseGraceMs() * 1_000_000;
         this.retention = new ServiceThread("retention", () -> {
+            segments.releaseRetired(graceNanos);
             guard.check();
             long now = hooks.clock().millis();
             if (now >= nextClean[0]) {

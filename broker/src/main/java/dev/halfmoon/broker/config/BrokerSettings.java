@@ -52,6 +52,8 @@ public final class BrokerSettings {
             new Setting("diskMaxUsedSpaceRatio", "75", "above this disk usage (percent) delete old segments early"),
             new Setting("diskSpaceWarningLevelRatio", "0.90", "above this disk usage (0..1) refuse writes"),
             new Setting("cleanResourceInterval", "10000", "retention pass period, ms"),
+            new Setting("destroyMapedFileIntervalForcibly", "120000",
+                    "a deleted commit-log segment's disk space is given back this long after, ms (its readers finish)"),
             new Setting("autoCreateTopicEnable", "false", "create unknown topics on first send"),
             new Setting("defaultTopicQueueNums", "8", "queues of an auto-created topic"),
             new Setting("maxMessageSize", "4194304", "largest message body, bytes"),
@@ -160,7 +162,8 @@ public final class BrokerSettings {
                 new ConsumeQueueConfig(cqBytes / 20, s.bool("messageIndexEnable")),
                 new RetentionConfig(s.number("fileReservedTime", 0, 24L * 365 * 10) * 3_600_000L,
                         s.integer("diskMaxUsedSpaceRatio", 10, 95), s.decimal("diskSpaceWarningLevelRatio", 0.01, 1.0),
-                        s.number("cleanResourceInterval", 10, 3_600_000), 1000),
+                        s.number("cleanResourceInterval", 10, 3_600_000), 1000,
+                        s.number("destroyMapedFileIntervalForcibly", 0, 3_600_000)),
                 1000);
         MessagingConfig messaging = new MessagingConfig(s.bool("autoCreateTopicEnable"),
                 s.integer("defaultTopicQueueNums", 1, 1024), s.integer("maxMessageSize", 1, 64 << 20),
