@@ -49,6 +49,8 @@ final class CommitLog implements RecordAppender {
     private final QueueOffsets queueOffsets;
     private volatile long writtenOffset;
     private volatile long flushedOffset;
+    /** Set by the flush thread when an fsync fails; never cleared. */
+    private volatile boolean flushFailed;
     private volatile AppendStatus gate = AppendStatus.NOT_STARTED;
 
     /**
@@ -295,15 +297,32 @@ final class CommitLog implements RecordAppender {
         if (target <= from) {
             return from;
         }
+        if (flushFailed) {
+            return from;
+        }
         Segment segment = segments.find(from);
-        while (segment != null && segment.startOffset() < target) {
-            long start = Math.max(from, segment.startOffset());
-            long end = Math.min(target, segment.endOffset());
-            segment.force((int) (start - segment.startOffset()), (int) (end - segment.startOffset()));
-            segment = segments.next(segment);
+        try {
+            while (segment != null && segment.startOffset() < target) {
+                long start = Math.max(from, segment.startOffset());
+                long end = Math.min(target, segment.endOffset());
+                segment.force((int) (start - segment.startOffset()), (int) (end - segment.startOffset()));
+                segment = segments.next(segment);
+            }
+        } catch (LogIOException e) {
+            // Linux reports a writeback error once, and marks the pages it failed to write clean: a second fsync
+            // would succeed over bytes that never reached the disk. So the flushed offset (and with it the
+            // checkpoint, SYNC acknowledgements and what SYNC dispatches) never moves again; the next start
+            // verifies the log from the last good checkpoint.
+            flushFailed = true;
+            throw e;
         }
         flushedOffset = target;
         return target;
+    }
+
+    /** True once an fsync failed: the flushed offset stays where it was until the store is reopened. */
+    boolean flushFailed() {
+        return flushFailed;
     }
 
     /**

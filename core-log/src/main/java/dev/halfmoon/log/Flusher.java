@@ -5,7 +5,7 @@ package dev.halfmoon.log;
  * soon as an appender waits, completing every waiter the fsync covered (group commit), then wakes
  * the dispatcher, which only shows flushed records under SYNC. Unhurried appends (nobody waits on
  * them) wait up to a millisecond for an urgent one, so that one fsync serves both. Runs on {@code halfmoon-flush}.
- * An fsync failure makes the store read-only and tells every waiter.
+ * An fsync failure makes the store read-only and tells every waiter, then and later; nothing is flushed after it.
  */
 final class Flusher implements ServiceThread.Work {
     private final CommitLog log;
@@ -42,7 +42,7 @@ final class Flusher implements ServiceThread.Work {
 
     @Override
     public int doWork() {
-        if (log.writtenOffset() <= log.flushedOffset()) {
+        if (log.writtenOffset() <= log.flushedOffset() || log.flushFailed()) {
             // (appenders register as waiters before they publish their end, so no flush covers one unseen)
             deferredNanos = 0;
             return 0;

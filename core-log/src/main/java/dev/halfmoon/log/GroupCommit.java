@@ -12,6 +12,9 @@ final class GroupCommit {
     /** How long an unhurried waiter may wait for an urgent one to share its fsync. */
     static final long UNHURRIED_NANOS = 1_000_000;
 
+    /** Set by {@link #failAll}; guarded by this. */
+    private boolean failed;
+
     private record Waiter(long endOffset, long registeredNanos, CompletableFuture<Boolean> done) {
     }
 
@@ -26,6 +29,9 @@ final class GroupCommit {
      *               {@link #UNHURRIED_NANOS}
      */
     synchronized CompletableFuture<Boolean> register(long endOffset, boolean urgent) {
+        if (failed) { // (an appender that passed the health check just before flushing failed)
+            return CompletableFuture.completedFuture(Boolean.FALSE);
+        }
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         waiters.addLast(new Waiter(endOffset, System.nanoTime(), done));
         if (urgent) {
@@ -60,14 +66,15 @@ final class GroupCommit {
         }
     }
 
-    /** Flushing failed: every waiter learns its bytes are not durable. */
+    /** Flushing failed, for good: every waiter, now or later, learns its bytes are not durable. */
     void failAll() {
-        ArrayDeque<Waiter> failed;
+        ArrayDeque<Waiter> dropped;
         synchronized (this) {
-            failed = new ArrayDeque<>(waiters);
+            failed = true;
+            dropped = new ArrayDeque<>(waiters);
             waiters.clear();
         }
-        for (Waiter w : failed) {
+        for (Waiter w : dropped) {
             w.done().complete(Boolean.FALSE);
         }
     }

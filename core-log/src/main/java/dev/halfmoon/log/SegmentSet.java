@@ -137,6 +137,9 @@ final class SegmentSet implements AutoCloseable {
             } else {
                 discardPrepared();
                 segment = Segment.create(dir, startOffset, segmentSize);
+                // (the allocator fell behind, or this is the first segment: a SYNC acknowledgement of a record in
+                // it must not outlive a power loss that forgets the file's name)
+                syncDirectory();
             }
             prepared = null;
             segments.put(startOffset, segment); // under the lock: the allocator sees it taken, never missing
