@@ -19,7 +19,10 @@ import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,6 +98,23 @@ class RetryAndDelayTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> dead.size() == 1);
         assertEquals("flaky", dead.get(0).body());
         assertEquals(3, seen.size(), "no delivery after the message went to the DLQ");
+    }
+
+    @Test
+    void anExhaustedRetryThatStillCarriesTheTransactionFlagGoesToTheDeadLetterQueueNotToTheHalfTopic() throws Exception {
+        consume("CG-old", "Jobs", 16, m -> false); // its heartbeat makes %RETRY%CG-old routable
+        // a consumer's fallback re-send from a client before 4.6.1 keeps the TRAN_MSG of a transactional message
+        Message retry = new Message("%RETRY%CG-old", "last-try".getBytes());
+        MessageAccessor.setReconsumeTime(retry, "16");
+        MessageAccessor.setMaxReconsumeTimes(retry, "16");
+        MessageAccessor.putProperty(retry, MessageConst.PROPERTY_TRANSACTION_PREPARED, "true");
+        MessageAccessor.putProperty(retry, MessageConst.PROPERTY_PRODUCER_GROUP, "PG-gone");
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> producer.send(retry).getSendStatus() == SendStatus.SEND_OK);
+
+        List<Delivery> dead = consume("CG-dlq-reader", "%DLQ%CG-old", 16, m -> false);
+        await().atMost(Duration.ofSeconds(20)).until(() -> dead.size() == 1);
+        assertEquals("last-try", dead.get(0).body(), "a dead letter, not a half waiting for a check-back");
     }
 
     @Test

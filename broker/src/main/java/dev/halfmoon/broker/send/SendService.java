@@ -82,7 +82,8 @@ public final class SendService {
                 : request.queueId() % topic.writeQueueNums();
         List<ByteBuffer> records = new ArrayList<>();
         try {
-            if (!request.batch() && isHalf(request.properties()) && !request.topic().startsWith(SystemTopics.RETRY_PREFIX)) {
+            // (the topic as sent: a retry redirected to the dead-letter queue is no half either)
+            if (!request.batch() && isHalf(request.properties()) && !sent.topic().startsWith(SystemTopics.RETRY_PREFIX)) {
                 return prepare(request, queueId);
             }
             if (request.batch()) {
