@@ -38,6 +38,7 @@ import dev.halfmoon.broker.pull.PullService;
 import dev.halfmoon.broker.send.SendService;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.broker.txn.BrokerCheckTransport;
+import dev.halfmoon.broker.txn.CheckWindow;
 import dev.halfmoon.checkback.CheckBackService;
 import dev.halfmoon.checkback.CheckPolicy;
 import dev.halfmoon.log.LogStore;
@@ -161,7 +162,8 @@ public final class Broker implements AutoCloseable {
         WorkerPools pools = new WorkerPools();
         started.add(pools);
         TransactionConfig tx = config.transactions();
-        CheckBackService checks = new CheckBackService(s.transactions(), new BrokerCheckTransport(clients, s.transactions()),
+        CheckWindow window = new CheckWindow(tx.checkWindow(), clock);
+        CheckBackService checks = new CheckBackService(s.transactions(), new BrokerCheckTransport(clients, s.transactions(), window),
                 new CheckPolicy(tx.checkMax(), tx.checkIntervalMs(), 1000, 5000), clock);
         GroupProgress progress = new GroupProgress(s.store(), s.topics(), s.offsets(), clients);
         BrokerMetrics metrics = new BrokerMetrics(s.store(), progress, s.transactions(), checks,
@@ -172,7 +174,7 @@ public final class Broker implements AutoCloseable {
         if (acl != null) {
             server.guard(acl);
         }
-        registerProcessors(config, clock, server, port, s, clients, holds, pools, metrics, progress);
+        registerProcessors(config, clock, server, port, s, clients, holds, pools, metrics, progress, window);
         started.add(server);
         started.add(holds);
 
@@ -229,7 +231,7 @@ public final class Broker implements AutoCloseable {
 
     private static void registerProcessors(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,
                                            ClientRegistry clients, PullHolds holds, WorkerPools pools,
-                                           BrokerMetrics metrics, GroupProgress progress) {
+                                           BrokerMetrics metrics, GroupProgress progress, CheckWindow window) {
         ThreadPoolExecutor sendPool = pools.create("send", config.messaging().sendThreads(), 10_000);
         ThreadPoolExecutor pullPool = pools.create("pull", config.messaging().pullThreads(), 100_000);
         ThreadPoolExecutor txPool = pools.create("end-tx", 4, 100_000);
@@ -248,7 +250,7 @@ public final class Broker implements AutoCloseable {
         // sends, pulls and ends that cannot block run on the network thread that read them (NetworkThreadRules)
         server.register(RequestCode.PULL_MESSAGE, pull, pullPool)
                 .register(RequestCode.LITE_PULL_MESSAGE, pull, pullPool)
-                .register(RequestCode.END_TRANSACTION, new EndTransactionProcessor(s.transactions(), metrics, inline), txPool)
+                .register(RequestCode.END_TRANSACTION, new EndTransactionProcessor(s.transactions(), metrics, inline, window), txPool)
                 .register(RequestCode.CONSUMER_SEND_MSG_BACK, new SendBackProcessor(new SendBackService(s.store(), s.topics(),
                         s.groups(), delays, storeHost)), sendPool)
                 .register(RequestCode.QUERY_MESSAGE, new QueryProcessor(s.store()), adminPool);

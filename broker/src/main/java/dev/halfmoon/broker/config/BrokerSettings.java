@@ -77,6 +77,8 @@ public final class BrokerSettings {
             new Setting("transactionTimeOut", "6000", "first check-back after this long without an end, ms"),
             new Setting("transactionCheckMax", "15", "check-backs before a transaction is given up"),
             new Setting("transactionCheckInterval", "60000", "longest wait between two check-backs, ms"),
+            new Setting("transactionCheckWindow", "1000",
+                    "most check-backs a producer connection has unanswered at once (its client queues 2000, drops the rest)"),
             new Setting("httpEnable", "true", "serve /metrics, /health, the operator API and the web console over HTTP"),
             new Setting("httpPort", "8080", "HTTP port on bindAddress (default 8080; a free port when listenPort is 0)"),
             new Setting("aclEnable", "false", "check every request against the ACL file (RocketMQ plain ACL)"),
@@ -182,7 +184,8 @@ public final class BrokerSettings {
         }
         NamesrvClientConfig namesrv = new NamesrvClientConfig(namesrvs, s.number("registerNameServerPeriod", 100, 600_000));
         TransactionConfig tx = new TransactionConfig(s.number("transactionTimeOut", 100, 3_600_000),
-                s.integer("transactionCheckMax", 1, 1000), s.number("transactionCheckInterval", 100, 86_400_000));
+                s.integer("transactionCheckMax", 1, 1000), s.number("transactionCheckInterval", 100, 86_400_000),
+                s.integer("transactionCheckWindow", 1, 1_000_000));
         int httpPort = s.given("httpPort") || network.listenPort() != 0 ? s.integer("httpPort", 0, 65535) : 0;
         HttpConfig http = new HttpConfig(s.bool("httpEnable"), network.bindAddress(), httpPort);
         return new BrokerConfig(identity, network, store, messaging, namesrv, tx, http, security(s));

@@ -2,6 +2,7 @@ package dev.halfmoon.broker.processor;
 
 import dev.halfmoon.broker.NetworkThreadRules;
 import dev.halfmoon.broker.metrics.BrokerMetrics;
+import dev.halfmoon.broker.txn.CheckWindow;
 import dev.halfmoon.remoting.Headers;
 import dev.halfmoon.remoting.LogLimiter;
 import dev.halfmoon.remoting.RemotingChannel;
@@ -32,13 +33,17 @@ public final class EndTransactionProcessor implements RequestProcessor {
     private final TransactionCoordinator coordinator;
     private final BrokerMetrics metrics;
     private final NetworkThreadRules inline;
+    private final CheckWindow window;
     private final LogLimiter ignoredLogs = new LogLimiter(LOG, "ignored transaction ends", 20, 60, TimeUnit.SECONDS);
     private final LogLimiter refusedLogs = new LogLimiter(LOG, "refused transaction ends", 20, 60, TimeUnit.SECONDS);
 
-    public EndTransactionProcessor(TransactionCoordinator coordinator, BrokerMetrics metrics, NetworkThreadRules inline) {
+    /** @param window told of every END, which answers the check-back of its half on that connection, if any */
+    public EndTransactionProcessor(TransactionCoordinator coordinator, BrokerMetrics metrics, NetworkThreadRules inline,
+                                   CheckWindow window) {
         this.coordinator = coordinator;
         this.metrics = metrics;
         this.inline = inline;
+        this.window = window;
     }
 
     @Override
@@ -55,6 +60,7 @@ public final class EndTransactionProcessor implements RequestProcessor {
         EndRequest request = new EndRequest(Headers.required(r, "producerGroup"), Headers.requiredLong(r, "commitLogOffset"),
                 r.ext("transactionId") != null ? r.ext("transactionId") : r.ext("msgId"), decision,
                 fromCheck ? Resolver.CHECK : Resolver.PRODUCER);
+        window.answered(channel, request.halfOffset());
         long begin = System.nanoTime();
         return coordinator.end(request).thenApply(result -> {
             metrics.endTransaction(System.nanoTime() - begin, fromCheck ? decision.name() : null);

@@ -17,16 +17,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Check-backs over the wire: CHECK_TRANSACTION_STATE, oneway, on the connection of a live
  * producer of the transaction's group — the one that sent the half message if it is still
- * connected, else the next in turn. Thread-safe.
+ * connected and has room in its {@link CheckWindow}, else the next in turn that has. When every
+ * producer of the group has its window full, the check is not sent (and not counted). Thread-safe.
  */
 public final class BrokerCheckTransport implements CheckTransport {
     private final ClientRegistry clients;
     private final TransactionCoordinator coordinator;
+    private final CheckWindow window;
     private final AtomicInteger turn = new AtomicInteger();
 
-    public BrokerCheckTransport(ClientRegistry clients, TransactionCoordinator coordinator) {
+    public BrokerCheckTransport(ClientRegistry clients, TransactionCoordinator coordinator, CheckWindow window) {
         this.clients = clients;
         this.coordinator = coordinator;
+        this.window = window;
     }
 
     @Override
@@ -36,8 +39,11 @@ public final class BrokerCheckTransport implements CheckTransport {
         if (producers.isEmpty()) {
             return Delivery.notSent("no live producer in group " + t.producerGroup() + "; will ask again");
         }
-        ClientChannel target = producers.stream().filter(p -> p.channel().remoteAddress().equals(t.bornHost())).findFirst()
-                .orElseGet(() -> producers.get(Math.floorMod(turn.getAndIncrement(), producers.size())));
+        ClientChannel target = target(producers, t);
+        if (target == null) {
+            return Delivery.notSent("every producer of group " + t.producerGroup() + " has " + window.size()
+                    + " check-backs unanswered (transactionCheckWindow); will ask again");
+        }
         Map<String, String> header = new HashMap<>();
         header.put("tranStateTableOffset", Long.toString(t.halfOffset()));
         header.put("commitLogOffset", Long.toString(t.halfOffset()));
@@ -49,5 +55,22 @@ public final class BrokerCheckTransport implements CheckTransport {
         body.duplicate().get(bytes);
         target.channel().oneway(RemotingCommand.request(RequestCode.CHECK_TRANSACTION_STATE, header, bytes));
         return Delivery.sentTo(target.clientId() + "@" + target.channel().remoteAddress());
+    }
+
+    /** The sender of the half if it is connected and has room, else the next in turn with room, or null. */
+    private ClientChannel target(List<ClientChannel> producers, PendingTransaction t) {
+        for (ClientChannel p : producers) {
+            if (p.channel().remoteAddress().equals(t.bornHost()) && window.take(p.channel(), t.halfOffset())) {
+                return p;
+            }
+        }
+        int first = Math.floorMod(turn.getAndIncrement(), producers.size());
+        for (int i = 0; i < producers.size(); i++) {
+            ClientChannel p = producers.get((first + i) % producers.size());
+            if (window.take(p.channel(), t.halfOffset())) {
+                return p;
+            }
+        }
+        return null;
     }
 }

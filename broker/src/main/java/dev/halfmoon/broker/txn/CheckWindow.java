@@ -1,0 +1,78 @@
+package dev.halfmoon.broker.txn;
+
+import dev.halfmoon.remoting.RemotingChannel;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The check-backs each producer connection has not answered yet, so that none is sent more than it can
+ * queue. The official {@code TransactionMQProducer} runs check-backs on one thread behind a queue of
+ * {@code checkRequestHoldMax} (2 000) and drops, unanswered, what does not fit; a dropped check still
+ * counts toward giving the transaction up. After a restart, or while the producers were away, every
+ * deferred check falls due at once: without a window they all went to the first producer to reconnect.
+ * A check leaves the window when its producer answers it (any END for its half on that connection), or
+ * after {@code expireMs} (an answer lost, or a check the application never finished). Thread-safe; places
+ * are taken by the check-back thread only.
+ */
+public final class CheckWindow {
+    /** Default size: half the official client's queue. */
+    public static final int DEFAULT_SIZE = 1_000;
+    static final long EXPIRE_MS = 60_000;
+
+    private final int size;
+    private final long expireMs;
+    private final Clock clock;
+    /** Per connection: half offset → when its check left, ms. */
+    private final Map<RemotingChannel, Map<Long, Long>> outstanding = new ConcurrentHashMap<>();
+
+    public CheckWindow(int size, Clock clock) {
+        this(size, EXPIRE_MS, clock);
+    }
+
+    CheckWindow(int size, long expireMs, Clock clock) {
+        if (size < 1) {
+            throw new IllegalArgumentException("transactionCheckWindow must be at least 1, was " + size);
+        }
+        this.size = size;
+        this.expireMs = expireMs;
+        this.clock = clock;
+    }
+
+    /** Takes a place for the check of {@code halfOffset} on {@code channel}; false if its window is full. */
+    boolean take(RemotingChannel channel, long halfOffset) {
+        Map<Long, Long> sent = outstanding.get(channel);
+        if (sent == null) {
+            outstanding.keySet().removeIf(c -> !c.isActive()); // a new connection: forget closed ones
+            sent = outstanding.computeIfAbsent(channel, c -> new ConcurrentHashMap<>());
+        }
+        long now = clock.millis();
+        if (sent.size() >= size) {
+            sent.values().removeIf(at -> now - at >= expireMs);
+            if (sent.size() >= size) {
+                return false;
+            }
+        }
+        sent.put(halfOffset, now);
+        return true;
+    }
+
+    /** An END for the half at {@code halfOffset} came on {@code channel}: its check, if any, is answered. */
+    public void answered(RemotingChannel channel, long halfOffset) {
+        Map<Long, Long> sent = outstanding.get(channel);
+        if (sent != null) {
+            sent.remove(halfOffset);
+        }
+    }
+
+    /** Checks on {@code channel} not answered yet. */
+    int outstanding(RemotingChannel channel) {
+        Map<Long, Long> sent = outstanding.get(channel);
+        return sent == null ? 0 : sent.size();
+    }
+
+    /** The window's size. */
+    public int size() {
+        return size;
+    }
+}
