@@ -90,6 +90,10 @@ final class CoordinatorRecovery {
                 index.dropSaved(beforeRetention.halfOffset());
             } else if (index.get(old).isPresent()) {
                 index.move(old, offset);
+            } else if (index.resolvedState(offset, null).isEmpty()) {
+                // the copy of a half this recovery never saw: the half came after the snapshot and its segment
+                // was deleted since. Pending at the copy (an answer to it would be in the log after it).
+                index.put(HalfMessages.pending(record, offset, defaultTimeoutMs));
             }
             return;
         }

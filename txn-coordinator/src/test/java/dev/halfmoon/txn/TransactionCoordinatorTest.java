@@ -466,6 +466,27 @@ class TransactionCoordinatorTest {
     }
 
     @Test
+    void aHalfCarriedForwardBeforeAnySnapshotHeldItIsStillPendingAfterACrash() throws Exception {
+        fx.close();
+        fx = new TxnFixture(dir);
+        fx.config = fx.config.withRetention(new RetentionConfig(60_000, 75, 0.95, 50, 20));
+        fx.open();
+        fx.coordinator.checkpoint(); // the last snapshot before the crash: taken before the transaction began
+        PrepareResult pending = prepare("orders", "after-the-snapshot");
+        while (fx.store.writtenOffset() < 2 * 64 * 1024) {
+            end(prepare("filler", "x".repeat(2000)), Decision.ROLLBACK, Resolver.PRODUCER);
+        }
+        long half = pending.half().commitLogOffset();
+        deleteFirstSegment(half); // carried forward, then its segment deleted
+
+        fx.reopenWithoutSnapshot(); // recovery finds only the copy, of a half it never saw
+        PendingTransaction found = fx.coordinator.find(pending.transactionId()).orElseThrow();
+        assertTrue(found.halfOffset() > half, "pending at its copy");
+        assertEquals(EndStatus.APPLIED, end(pending, Decision.COMMIT, Resolver.PRODUCER).status());
+        assertEquals("after-the-snapshot", StandardCharsets.UTF_8.decode(consumable("orders").get(0).body()).toString());
+    }
+
+    @Test
     void aCheckRecordedBeforeACarryForwardStillCountsAfterACrash() throws Exception {
         PrepareResult pending = snapshottedThenFilledPast("checked");
         long half = pending.half().commitLogOffset();
