@@ -95,11 +95,12 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
     }
 
     private void check(long halfOffset, long now) {
-        Optional<CheckRequest> request = coordinator.checkRequest(halfOffset);
-        if (request.isEmpty()) {
+        Optional<PendingTransaction> pending = coordinator.index().get(halfOffset)
+                .filter(p -> p.state() == TransactionState.PENDING);
+        if (pending.isEmpty()) {
             return;
         }
-        PendingTransaction t = request.get().transaction();
+        PendingTransaction t = pending.get();
         if (t.checkCount() > 0) {
             countUnanswered(t);
         }
@@ -107,12 +108,20 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             giveUp(t);
             return;
         }
+        String unreachable = transport.unreachable(t.producerGroup());
+        if (unreachable != null) {
+            defer(halfOffset, unreachable, now, t);
+            return;
+        }
+        Optional<CheckRequest> request = coordinator.checkRequest(halfOffset);
+        if (request.isEmpty()) {
+            return;
+        }
         long next = now + policy.delayAfter(t.checkCount() + 1, t.timeoutMs());
         coordinator.scheduleNextCheck(halfOffset, next);
         CheckTransport.Delivery delivery = transport.send(request.get());
         if (!delivery.sent()) {
-            deferred.incrementAndGet();
-            coordinator.deferCheck(halfOffset, delivery.reason(), now + policy.retryDelay(t.timeoutMs()));
+            defer(halfOffset, delivery.reason(), now, t);
             return;
         }
         sent.incrementAndGet();
@@ -121,6 +130,12 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
                 coordinator.deferCheck(halfOffset, "could not record the check-back", clock.millis() + policy.retryMs());
             }
         });
+    }
+
+    /** A check that did not leave: not counted, tried again later. */
+    private void defer(long halfOffset, String why, long now, PendingTransaction t) {
+        deferred.incrementAndGet();
+        coordinator.deferCheck(halfOffset, why, now + policy.retryDelay(t.timeoutMs()));
     }
 
     /** Counts the last check of {@code t} as unanswered: once per check, however often the next is deferred. */

@@ -16,6 +16,14 @@ public interface CheckTransport {
     Delivery send(CheckRequest request);
 
     /**
+     * Why no check-back of {@code producerGroup} could leave now (no live producer, or every one busy), or
+     * null if one may: asked before the half message is read, so that a check that cannot leave costs little.
+     */
+    default String unreachable(String producerGroup) {
+        return null;
+    }
+
+    /**
      * Whether a check-back left. Immutable.
      *
      * @param sent   true if it was written to a producer's connection

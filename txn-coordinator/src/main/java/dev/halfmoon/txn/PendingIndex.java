@@ -168,6 +168,16 @@ public final class PendingIndex {
      * RESOLVING) is kept. Ignored if it is gone.
      */
     void modify(long halfOffset, java.util.function.UnaryOperator<PendingTransaction> change) {
+        modify(halfOffset, change, true);
+    }
+
+    /**
+     * Like {@link #modify(long, java.util.function.UnaryOperator)}, but with {@code save} false a change that only
+     * moves the next check (a deferral) is not written to the snapshot by itself: lost in a crash, it only makes
+     * the check come sooner, and a large pending set that cannot be checked now would rewrite every entry on
+     * every checkpoint.
+     */
+    void modify(long halfOffset, java.util.function.UnaryOperator<PendingTransaction> change, boolean save) {
         PendingTransaction next;
         synchronized (this) {
             PendingTransaction current = byOffset.get(halfOffset);
@@ -179,7 +189,9 @@ public final class PendingIndex {
                     t.transactionId(), t.producerGroup(), t.topic(), t.queueId(), t.bornHost(), t.storeTimestamp(),
                     t.timeoutMs(), t.checkCount(), t.nextCheckMs(), t.lastCheckResult(), t.checks(), current.state());
             byOffset.put(halfOffset, next);
-            dirty.put(halfOffset, next);
+            if (save || dirty.containsKey(halfOffset)) {
+                dirty.put(halfOffset, next);
+            }
         }
         listeners.forEach(l -> l.onPending(next));
     }

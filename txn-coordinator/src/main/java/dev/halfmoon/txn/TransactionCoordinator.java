@@ -264,12 +264,12 @@ public final class TransactionCoordinator {
      * answer racing with the recording of the check never brings an old deadline back.
      */
     public void scheduleNextCheck(long halfOffset, long nextDueMs) {
-        index.modify(halfOffset, t -> t.withNextCheck(nextDueMs));
+        index.modify(halfOffset, t -> t.withNextCheck(nextDueMs), false); // (saved with the check's record)
     }
 
     /** A check-back could not be sent ({@code why}); it is not counted and is tried again at {@code nextDueMs}. */
     public void deferCheck(long halfOffset, String why, long nextDueMs) {
-        index.modify(halfOffset, t -> t.withDeferredCheck(why, nextDueMs));
+        index.modify(halfOffset, t -> t.withDeferredCheck(why, nextDueMs), false);
     }
 
     /** Pending transactions matching {@code query}, oldest first, one page. */

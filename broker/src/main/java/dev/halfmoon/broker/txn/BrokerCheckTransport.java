@@ -37,12 +37,11 @@ public final class BrokerCheckTransport implements CheckTransport {
         PendingTransaction t = request.transaction();
         List<ClientChannel> producers = clients.producers(t.producerGroup());
         if (producers.isEmpty()) {
-            return Delivery.notSent("no live producer in group " + t.producerGroup() + "; will ask again");
+            return Delivery.notSent(noProducer(t.producerGroup()));
         }
         ClientChannel target = target(producers, t);
         if (target == null) {
-            return Delivery.notSent("every producer of group " + t.producerGroup() + " has " + window.size()
-                    + " check-backs unanswered (transactionCheckWindow); will ask again");
+            return Delivery.notSent(busy(t.producerGroup()));
         }
         Map<String, String> header = new HashMap<>();
         header.put("tranStateTableOffset", Long.toString(t.halfOffset()));
@@ -55,6 +54,24 @@ public final class BrokerCheckTransport implements CheckTransport {
         body.duplicate().get(bytes);
         target.channel().oneway(RemotingCommand.request(RequestCode.CHECK_TRANSACTION_STATE, header, bytes));
         return Delivery.sentTo(target.clientId() + "@" + target.channel().remoteAddress());
+    }
+
+    @Override
+    public String unreachable(String producerGroup) {
+        List<ClientChannel> producers = clients.producers(producerGroup);
+        if (producers.isEmpty()) {
+            return noProducer(producerGroup);
+        }
+        return producers.stream().anyMatch(p -> window.hasRoom(p.channel())) ? null : busy(producerGroup);
+    }
+
+    private static String noProducer(String group) {
+        return "no live producer in group " + group + "; will ask again";
+    }
+
+    private String busy(String group) {
+        return "every producer of group " + group + " has " + window.size()
+                + " check-backs unanswered (transactionCheckWindow); will ask again";
     }
 
     /** The sender of the half if it is connected and has room, else the next in turn with room, or null. */

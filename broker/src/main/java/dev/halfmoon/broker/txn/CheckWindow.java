@@ -46,15 +46,22 @@ public final class CheckWindow {
             outstanding.keySet().removeIf(c -> !c.isActive()); // a new connection: forget closed ones
             sent = outstanding.computeIfAbsent(channel, c -> new ConcurrentHashMap<>());
         }
-        long now = clock.millis();
-        if (sent.size() >= size) {
-            sent.values().removeIf(at -> now - at >= expireMs);
-            if (sent.size() >= size) {
-                return false;
-            }
+        if (!hasRoom(channel)) {
+            return false;
         }
-        sent.put(halfOffset, now);
+        sent.put(halfOffset, clock.millis());
         return true;
+    }
+
+    /** Whether {@code channel} may be sent one more check now (forgetting expired ones first if it is full). */
+    boolean hasRoom(RemotingChannel channel) {
+        Map<Long, Long> sent = outstanding.get(channel);
+        if (sent == null || sent.size() < size) {
+            return true;
+        }
+        long now = clock.millis();
+        sent.values().removeIf(at -> now - at >= expireMs);
+        return sent.size() < size;
     }
 
     /** An END for the half at {@code halfOffset} came on {@code channel}: its check, if any, is answered. */
