@@ -159,9 +159,12 @@ final class ConsumeQueue {
 
     /**
      * Retention: moves the minimum past entries whose records are below {@code logMinOffset} and
-     * deletes files holding only such entries (the newest file always stays, so the end survives).
+     * deletes the names of files holding only such entries (the newest file always stays, so the end
+     * survives). A reader may still be reading one: the caller releases them later.
+     *
+     * @return the files removed, not yet {@link QueueFile#release released}
      */
-    void trimBelow(long logMinOffset) {
+    List<QueueFile> trimBelow(long logMinOffset) {
         long low = minOffset;
         long high = maxOffset;
         while (low < high) {
@@ -179,9 +182,13 @@ final class ConsumeQueue {
                 doomed.add(f.startIndex());
             }
         }
+        List<QueueFile> removed = new ArrayList<>(doomed.size());
         for (Long start : doomed) {
-            files.remove(start).delete();
+            QueueFile f = files.remove(start);
+            f.unlink();
+            removed.add(f);
         }
+        return removed;
     }
 
     /**

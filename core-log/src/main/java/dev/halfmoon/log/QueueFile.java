@@ -135,11 +135,30 @@ final class QueueFile {
     }
 
     void delete() {
-        close();
+        unlink();
+        release();
+    }
+
+    /** Removes the file's name; its blocks stay allocated, and entries readable, until {@link #release}. */
+    void unlink() {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new LogIOException("delete", file, -1, e);
+        }
+    }
+
+    /**
+     * Gives the blocks back by truncating the file to nothing, and closes it: an unlinked file's blocks
+     * otherwise wait for its mapping to be collected. No entry may be read after this.
+     */
+    void release() {
+        try {
+            channel.truncate(0);
+        } catch (IOException e) {
+            throw new LogIOException("release", file, 0, e);
+        } finally {
+            close();
         }
     }
 }
