@@ -260,7 +260,6 @@ public final class Broker implements AutoCloseable {
                 + x.ranInline(RequestCode.LITE_PULL_MESSAGE));
         metrics.countOnNetworkThread("end_transaction", server, x -> x.ranInline(RequestCode.END_TRANSACTION));
         QueueLocks locks = new QueueLocks(clock, config.messaging().lockExpiryMs());
-        clients.onConsumerGone(locks::releaseAll);
         new LockProcessor(locks).registerWith(server, adminPool);
         new StatsProcessor(s.store(), s.topics(), progress, clients, config.identity().brokerName())
                 .registerWith(server, adminPool);

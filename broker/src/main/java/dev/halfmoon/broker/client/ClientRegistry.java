@@ -27,16 +27,6 @@ public final class ClientRegistry {
 
     private final Map<String, ConsumerGroup> consumers = new ConcurrentHashMap<>();
     private final Map<String, Map<RemotingChannel, ClientChannel>> producers = new ConcurrentHashMap<>();
-    private final List<java.util.function.Consumer<String>> goneListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /** Told the client id of every consumer that leaves (unregisters, disconnects or expires). */
-    public void onConsumerGone(java.util.function.Consumer<String> listener) {
-        goneListeners.add(listener);
-    }
-
-    private void gone(String clientId) {
-        goneListeners.forEach(l -> l.accept(clientId));
-    }
 
     /**
      * Records a heartbeat.
@@ -72,7 +62,6 @@ public final class ClientRegistry {
             ConsumerGroup group = consumers.get(consumerGroup);
             if (group != null && group.remove(clientId)) {
                 LOG.info("consumer {} left group {}", clientId, consumerGroup);
-                gone(clientId);
                 notifyMembers(group);
             }
         }
@@ -81,12 +70,9 @@ public final class ClientRegistry {
     /** A connection closed: every registration on it goes. */
     public void channelClosed(RemotingChannel channel) {
         producers.values().forEach(g -> g.remove(channel));
+        // (its ordered-queue locks stay until it unlocks them or they expire: a client whose connection
+        // dropped may still be consuming what it pulled, so the queue must not go to another member yet)
         for (ConsumerGroup group : consumers.values()) {
-            for (ClientChannel member : group.members()) {
-                if (member.channel().equals(channel)) {
-                    gone(member.clientId());
-                }
-            }
             if (group.removeChannel(channel)) {
                 LOG.info("consumer connection {} of group {} closed", channel.remoteAddress(), group.name());
                 notifyMembers(group);

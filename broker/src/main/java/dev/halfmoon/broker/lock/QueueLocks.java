@@ -9,9 +9,12 @@ import java.util.Set;
 
 /**
  * Who consumes which queue in order: a lock per consumer group and queue, held by one client,
- * renewed by that client's periodic LOCK_BATCH_MQ, lost when it expires
- * ({@code rebalanceLockMaxLiveTime}, 60 s) or at once when the client leaves, so a queue is
- * consumed by one member at a time, also across a rebalance. Thread-safe (one monitor).
+ * renewed by that client's periodic LOCK_BATCH_MQ, released by its UNLOCK_BATCH_MQ (the official
+ * client unlocks when it shuts down or gives a queue up) or lost when it expires
+ * ({@code rebalanceLockMaxLiveTime}, 60 s), so a queue is consumed by one member at a time, also
+ * across a rebalance. Not when its connection drops or it unregisters: the client keeps consuming
+ * what it pulled for up to 30 s on its own lock, which is why the broker's lives twice as long.
+ * Thread-safe (one monitor).
  */
 public final class QueueLocks {
     private record Lock(String clientId, long renewedMs) {
@@ -52,13 +55,6 @@ public final class QueueLocks {
             if (current != null && current.clientId().equals(clientId)) {
                 locks.remove(q);
             }
-        }
-    }
-
-    /** Releases everything {@code clientId} holds in any group (it disconnected). */
-    public synchronized void releaseAll(String clientId) {
-        for (Map<MessageQueueRef, Lock> locks : byGroup.values()) {
-            locks.values().removeIf(l -> l.clientId().equals(clientId));
         }
     }
 
