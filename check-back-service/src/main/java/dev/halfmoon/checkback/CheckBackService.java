@@ -9,7 +9,9 @@ import dev.halfmoon.txn.PendingTransaction;
 import dev.halfmoon.txn.TransactionCoordinator;
 import dev.halfmoon.txn.TransactionState;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -82,9 +84,10 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
     private int turn() {
         long now = clock.millis();
         List<Long> due = schedule.takeDue(now, MAX_PER_TURN);
+        Map<String, String> unreachable = new HashMap<>(); // groups found unreachable in this turn, and why
         for (long halfOffset : due) {
             try {
-                check(halfOffset, now);
+                check(halfOffset, now, unreachable);
             } catch (RuntimeException e) {
                 failures.incrementAndGet();
                 LOG.error("check-back of the transaction at {} failed; retrying later", halfOffset, e);
@@ -94,7 +97,7 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
         return due.size() == MAX_PER_TURN ? 1 : 0;
     }
 
-    private void check(long halfOffset, long now) {
+    private void check(long halfOffset, long now, Map<String, String> unreachableGroups) {
         Optional<PendingTransaction> pending = coordinator.index().get(halfOffset)
                 .filter(p -> p.state() == TransactionState.PENDING);
         if (pending.isEmpty()) {
@@ -108,7 +111,13 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             giveUp(t);
             return;
         }
-        String unreachable = transport.unreachable(t.producerGroup());
+        String unreachable = unreachableGroups.get(t.producerGroup());
+        if (unreachable == null) {
+            unreachable = transport.unreachable(t.producerGroup());
+            if (unreachable != null) {
+                unreachableGroups.put(t.producerGroup(), unreachable);
+            }
+        }
         if (unreachable != null) {
             defer(halfOffset, unreachable, now, t);
             return;

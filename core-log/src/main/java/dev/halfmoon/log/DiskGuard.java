@@ -14,20 +14,21 @@ final class DiskGuard {
     private final DiskUsage usage;
     private final double refuseAbove;
     private final StoreHealth health;
-    private final java.util.function.LongSupplier freeing;
 
-    /** @param freeing bytes of deleted segments about to be given back, counted as free already */
-    DiskGuard(DiskUsage usage, double refuseAbove, StoreHealth health, java.util.function.LongSupplier freeing) {
+    /**
+     * Judges by what the disk really holds: the blocks of deleted segments still waiting for their grace
+     * period count as used (the disk could otherwise fill for real, and other writers on it with it).
+     */
+    DiskGuard(DiskUsage usage, double refuseAbove, StoreHealth health) {
         this.usage = usage;
         this.refuseAbove = refuseAbove;
         this.health = health;
-        this.freeing = freeing;
     }
 
     /** Probes the disk once and updates the store's health. */
     void check() {
         try {
-            double used = usage.usedRatioAfterFreeing(freeing.getAsLong());
+            double used = usage.usedRatio();
             health.diskFull(used > refuseAbove,
                     String.format("%.1f%% of the disk used, appends refused above %.1f%% (diskSpaceWarningLevelRatio)",
                             used * 100, refuseAbove * 100));

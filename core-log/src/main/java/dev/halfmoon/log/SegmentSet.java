@@ -139,7 +139,12 @@ final class SegmentSet implements AutoCloseable {
                 segment = Segment.create(dir, startOffset, segmentSize);
                 // (the allocator fell behind, or this is the first segment: a SYNC acknowledgement of a record in
                 // it must not outlive a power loss that forgets the file's name)
-                syncDirectory();
+                try {
+                    syncDirectory();
+                } catch (LogIOException e) {
+                    segment.delete(); // or every later roll would fail on "file exists"
+                    throw e;
+                }
             }
             prepared = null;
             segments.put(startOffset, segment); // under the lock: the allocator sees it taken, never missing

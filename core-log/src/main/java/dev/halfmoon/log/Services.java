@@ -41,7 +41,7 @@ final class Services {
         this.dispatch = new ServiceThread("dispatch", dispatcher, dispatchSignal, 10);
         RetentionConfig rc = config.retention();
         DiskUsage usage = hooks.diskUsage() != null ? hooks.diskUsage() : DiskUsage.of(config.rootDir());
-        DiskGuard guard = new DiskGuard(usage, rc.diskSpaceWarningLevelRatio(), health, segments::retiredBytes);
+        DiskGuard guard = new DiskGuard(usage, rc.diskSpaceWarningLevelRatio(), health);
         Retention retentionPass = new Retention(segments, trimBelow, rc, hooks.retentionHook(), usage, hooks.clock(),
                 () -> Math.min(commitLog.flushedOffset(), dispatcher.dispatchedOffset()), commitLog, this::awaitFlushed);
         long[] nextClean = {0};

@@ -53,7 +53,7 @@ public final class BrokerSettings {
             new Setting("diskSpaceWarningLevelRatio", "0.90", "above this disk usage (0..1) refuse writes"),
             new Setting("cleanResourceInterval", "10000", "retention pass period, ms"),
             new Setting("destroyMapedFileIntervalForcibly", "120000",
-                    "a deleted commit-log segment's disk space is given back this long after, ms (its readers finish)"),
+                    "a deleted commit-log segment's disk space is given back this long after, ms, at least 10000 (its readers finish)"),
             new Setting("autoCreateTopicEnable", "false", "create unknown topics on first send"),
             new Setting("defaultTopicQueueNums", "8", "queues of an auto-created topic"),
             new Setting("maxMessageSize", "4194304", "largest message body, bytes"),
@@ -165,7 +165,7 @@ public final class BrokerSettings {
                 new RetentionConfig(s.number("fileReservedTime", 0, 24L * 365 * 10) * 3_600_000L,
                         s.integer("diskMaxUsedSpaceRatio", 10, 95), s.decimal("diskSpaceWarningLevelRatio", 0.01, 1.0),
                         s.number("cleanResourceInterval", 10, 3_600_000), 1000,
-                        s.number("destroyMapedFileIntervalForcibly", 0, 3_600_000)),
+                        s.number("destroyMapedFileIntervalForcibly", 10_000, 3_600_000)),
                 1000);
         MessagingConfig messaging = new MessagingConfig(s.bool("autoCreateTopicEnable"),
                 s.integer("defaultTopicQueueNums", 1, 1024), s.integer("maxMessageSize", 1, 64 << 20),

@@ -23,8 +23,13 @@ public final class CheckWindow {
     private final int size;
     private final long expireMs;
     private final Clock clock;
-    /** Per connection: half offset → when its check left, ms. */
-    private final Map<RemotingChannel, Map<Long, Long>> outstanding = new ConcurrentHashMap<>();
+    /** One connection's checks: half offset → when its check left, ms; and when the oldest of them expires. */
+    private static final class Sent {
+        final Map<Long, Long> atMs = new ConcurrentHashMap<>();
+        volatile long firstExpiryMs;
+    }
+
+    private final Map<RemotingChannel, Sent> outstanding = new ConcurrentHashMap<>();
 
     public CheckWindow(int size, Clock clock) {
         this(size, EXPIRE_MS, clock);
@@ -41,41 +46,46 @@ public final class CheckWindow {
 
     /** Takes a place for the check of {@code halfOffset} on {@code channel}; false if its window is full. */
     boolean take(RemotingChannel channel, long halfOffset) {
-        Map<Long, Long> sent = outstanding.get(channel);
+        Sent sent = outstanding.get(channel);
         if (sent == null) {
             outstanding.keySet().removeIf(c -> !c.isActive()); // a new connection: forget closed ones
-            sent = outstanding.computeIfAbsent(channel, c -> new ConcurrentHashMap<>());
+            sent = outstanding.computeIfAbsent(channel, c -> new Sent());
         }
         if (!hasRoom(channel)) {
             return false;
         }
-        sent.put(halfOffset, clock.millis());
+        long now = clock.millis();
+        if (sent.atMs.isEmpty()) {
+            sent.firstExpiryMs = now + expireMs;
+        }
+        sent.atMs.put(halfOffset, now);
         return true;
     }
 
-    /** Whether {@code channel} may be sent one more check now (forgetting expired ones first if it is full). */
+    /**
+     * Whether {@code channel} may be sent one more check now. A full window forgets its expired checks, at
+     * most once per expiry of its oldest: a full window is asked once per due check, many per second.
+     */
     boolean hasRoom(RemotingChannel channel) {
-        Map<Long, Long> sent = outstanding.get(channel);
-        if (sent == null || sent.size() < size) {
+        Sent sent = outstanding.get(channel);
+        if (sent == null || sent.atMs.size() < size) {
             return true;
         }
         long now = clock.millis();
-        sent.values().removeIf(at -> now - at >= expireMs);
-        return sent.size() < size;
+        if (now < sent.firstExpiryMs) {
+            return false;
+        }
+        sent.atMs.values().removeIf(at -> now - at >= expireMs);
+        sent.firstExpiryMs = sent.atMs.values().stream().mapToLong(Long::longValue).min().orElse(now) + expireMs;
+        return sent.atMs.size() < size;
     }
 
     /** An END for the half at {@code halfOffset} came on {@code channel}: its check, if any, is answered. */
     public void answered(RemotingChannel channel, long halfOffset) {
-        Map<Long, Long> sent = outstanding.get(channel);
+        Sent sent = outstanding.get(channel);
         if (sent != null) {
-            sent.remove(halfOffset);
+            sent.atMs.remove(halfOffset);
         }
-    }
-
-    /** Checks on {@code channel} not answered yet. */
-    int outstanding(RemotingChannel channel) {
-        Map<Long, Long> sent = outstanding.get(channel);
-        return sent == null ? 0 : sent.size();
     }
 
     /** The window's size. */
