@@ -108,12 +108,17 @@ final class CommitLog implements RecordAppender {
     /** @param urgent false if nobody waits on this append: under SYNC its fsync may wait a little for an urgent one */
     CompletableFuture<AppendResult> append(List<ByteBuffer> records, boolean urgent) {
         int recordBytes = 0;
+        ByteBuffer previous = null;
         for (ByteBuffer record : records) {
             RecordView view = RecordView.of(record);
-            if (view.check(false) != RecordView.Check.OK || view.totalSize() != record.remaining()) {
+            if (view.check(false) != RecordView.Check.OK || view.totalSize() != record.remaining()
+                    || previous != null && Frame.holdsOnly(previous, previous.limit(), record.remaining())) {
+                // (the last: a batch whose record ends in bytes shaped like the header of a frame holding only the
+                // next one; reads would check the next record against that false header and call it corrupt)
                 return CompletableFuture.completedFuture(AppendResult.failed(AppendStatus.INVALID_RECORD));
             }
             recordBytes += record.remaining();
+            previous = record;
         }
         if (records.isEmpty()) {
             return CompletableFuture.completedFuture(AppendResult.failed(AppendStatus.INVALID_RECORD));

@@ -185,6 +185,26 @@ class LogStoreTest {
     }
 
     @Test
+    void aBatchWhoseRecordEndsInTheShapeOfAFrameHeaderIsRefusedAndAnOrdinaryBatchIsServedWhole() {
+        LogStore store = open();
+        ByteBuffer second = record("t", 0, "second");
+        int frameSize = Frame.HEADER_SIZE + second.remaining();
+        assertTrue(frameSize < 128, "one byte of the size field, as a property character");
+        // a producer's property value that ends in bytes shaped like the header of a frame holding only the next record
+        String crafted = new String(new byte[] {0, 0, 0, (byte) frameSize, 'H', 'M', 'F', 'R', 'c', 'r', 'c', '!', 0, 0, 0, 1},
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        ByteBuffer first = dev.halfmoon.message.RecordEncoder.encode(new dev.halfmoon.message.RecordDraft("t", 0, 0, 0,
+                System.currentTimeMillis(), TestRecords.HOST, TestRecords.HOST, 0, 0,
+                ByteBuffer.wrap("first".getBytes()), "KEYS\u0001k" + crafted));
+        assertEquals(AppendStatus.INVALID_RECORD, store.append(List.of(first, second)).join().status());
+
+        assertTrue(store.append(List.of(record("t", 0, "a"), record("t", 0, "b"))).join().ok());
+        await().until(() -> store.maxQueueOffset("t", 0) == 2);
+        assertEquals(List.of("a", "b"), store.readQueue("t", 0, 0, 32, 1 << 20, null).records().stream()
+                .map(r -> body(r.bytes())).toList(), "records of a batch pass the read checks");
+    }
+
+    @Test
     void aQueryFindsWhatWasWrittenBeforeItThoughIndexWritesAreBatched() {
         LogStore store = open();
         for (int i = 0; i < 50; i++) {
