@@ -30,6 +30,7 @@ final class ScheduleRecovery {
     }
 
     void countDeliveriesACrashForgot() {
+        clampProgressToQueues();
         long from = offsets.get(ScheduleService.PROGRESS_GROUP, ScheduleService.SCAN_FROM, 0);
         long end = store.recoveredEndOffset();
         if (from < 0) {
@@ -47,6 +48,23 @@ final class ScheduleRecovery {
         });
         if (counted[0] > 0) {
             LOG.info("{} delayed messages delivered before a crash counted as delivered, not delivered again", counted[0]);
+        }
+    }
+
+    /**
+     * A level whose progress is beyond its queue's end (the log lost a tail the metadata kept: ASYNC_FLUSH and a
+     * power loss) goes back to the end: new delayed messages take the offsets in between, and the level would
+     * never read them.
+     */
+    private void clampProgressToQueues() {
+        for (int level = 1; level <= levels.max(); level++) {
+            long progress = offsets.get(ScheduleService.PROGRESS_GROUP, Scheduling.TOPIC, level - 1);
+            long end = store.maxQueueOffset(Scheduling.TOPIC, level - 1);
+            if (progress > end) {
+                LOG.warn("delay level {}: progress {} is beyond its queue's end {} (the log lost a tail); reset to {}",
+                        level, progress, end, end);
+                offsets.reset(ScheduleService.PROGRESS_GROUP, Scheduling.TOPIC, level - 1, end);
+            }
         }
     }
 

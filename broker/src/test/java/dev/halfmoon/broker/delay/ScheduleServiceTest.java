@@ -132,4 +132,15 @@ class ScheduleServiceTest {
         service = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC()).start();
         assertEquals(store.recoveredEndOffset(), offsets.get(ScheduleService.PROGRESS_GROUP, ScheduleService.SCAN_FROM, 0));
     }
+
+    @Test
+    void aLevelsProgressBeyondALostTailOfItsQueueIsResetSoLaterMessagesAreDelivered() {
+        // the metadata kept progress a power loss took from the log (ASYNC_FLUSH): level 1 had delivered 5
+        offsets.commit(ScheduleService.PROGRESS_GROUP, Scheduling.TOPIC, 0, 5);
+        restart();
+        service = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC()).start();
+        assertEquals(0, offsets.get(ScheduleService.PROGRESS_GROUP, Scheduling.TOPIC, 0), "back to its queue's end");
+        scheduled("after the restart");
+        await().atMost(Duration.ofSeconds(15)).until(() -> delivered() == 1);
+    }
 }
