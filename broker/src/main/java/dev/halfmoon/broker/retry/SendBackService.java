@@ -17,6 +17,7 @@ import dev.halfmoon.remoting.RequestException;
 import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
+import dev.halfmoon.remoting.body.TopicConfig;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -77,8 +78,10 @@ public final class SendBackService {
             props.remove(MessageProperty.DELAY_TIME_LEVEL);
         } else {
             topic = SystemTopics.retryTopic(r.group());
-            topics.ensure(topic, group.retryQueueNums(), Perm.READ_WRITE);
-            queueId = ThreadLocalRandom.current().nextInt(group.retryQueueNums());
+            // the queues the retry topic has: raising retryQueueNums later does not grow an existing one
+            TopicConfig retryTopic = topics.ensure(topic, group.retryQueueNums(), Perm.READ_WRITE);
+            queueId = ThreadLocalRandom.current().nextInt(Math.max(1, Math.min(group.retryQueueNums(),
+                    retryTopic.writeQueueNums())));
             int level = r.delayLevel() == 0 ? 3 + failed.reconsumeTimes() : r.delayLevel();
             props.put(MessageProperty.DELAY_TIME_LEVEL, Integer.toString(level));
         }
