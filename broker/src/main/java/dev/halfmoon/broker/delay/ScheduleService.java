@@ -90,6 +90,14 @@ public final class ScheduleService implements AutoCloseable {
         long offset = Math.max(offsets.get(PROGRESS_GROUP, Scheduling.TOPIC, queueId),
                 store.minQueueOffset(Scheduling.TOPIC, queueId));
         QueueReadResult read = store.readQueue(Scheduling.TOPIC, queueId, offset, BATCH, 1 << 20, null);
+        if (read.status() == ReadStatus.CORRUPT_RECORD && read.nextOffset() == offset) {
+            // the store reported it and will never serve it; waiting on it would stop every later delayed message and
+            // retry of this level for good
+            LOG.error("delay level {}: the schedule record at queue offset {} (commit-log offset {}) is corrupt; it is "
+                    + "skipped, its message lost", level, offset, read.corruptAt());
+            offsets.commit(PROGRESS_GROUP, Scheduling.TOPIC, queueId, offset + 1);
+            return new long[] {0, now}; // the next one is looked at in the next turn
+        }
         if (read.status() != ReadStatus.FOUND) {
             if (read.nextOffset() > offset && read.status() != ReadStatus.OFFSET_OVERFLOW_BADLY) {
                 offsets.commit(PROGRESS_GROUP, Scheduling.TOPIC, queueId, read.nextOffset());

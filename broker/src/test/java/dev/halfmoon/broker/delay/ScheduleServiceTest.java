@@ -143,4 +143,25 @@ class ScheduleServiceTest {
         scheduled("after the restart");
         await().atMost(Duration.ofSeconds(15)).until(() -> delivered() == 1);
     }
+
+    @Test
+    void aCorruptScheduleRecordIsSkippedAndTheLevelGoesOn() throws Exception {
+        scheduled("bad");
+        scheduled("good");
+        await().until(() -> store.dispatchedOffset() == store.writtenOffset());
+        long at = store.readQueue(Scheduling.TOPIC, 0, 0, 1, 1 << 20, null).records().get(0).commitLogOffset();
+        close();
+        byte[] bytes = java.nio.file.Files.readAllBytes(dir.resolve("commitlog").resolve(String.format("%020d", 0)));
+        int body = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("bad", (int) at);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                dir.resolve("commitlog").resolve(String.format("%020d", 0)), java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {'B'}), body);
+        }
+        open();
+        service = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC()).start();
+        await().atMost(Duration.ofSeconds(15)).until(() -> delivered() == 1);
+        assertEquals("good", StandardCharsets.UTF_8.decode(RecordView.of(
+                store.readQueue("Later", 0, 0, 1, 1 << 20, null).records().get(0).bytes()).body()).toString());
+        assertEquals(1, store.health().corruptRecords());
+    }
 }
