@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * of each topic are shared among the members (rebalanced when members come and go); in a
  * broadcasting group every member gets every message. Failed messages are redelivered later
  * through the group's retry topic and, after the maximum reconsume times, parked in its dead-letter
- * topic. An ordered consumer holds a broker lock per queue and handles one message of a queue at
+ * topic; a broadcasting member retries a failed message in place, a second apart, and after the
+ * maximum skips it with an error in its log. An ordered consumer holds a broker lock per queue and handles one message of a queue at
  * a time. Offsets are committed every second and at close. Thread-safe.
  *
  * <pre>{@code
@@ -234,6 +235,12 @@ public final class PushConsumer implements AutoCloseable {
             return all;
         }
         List<String> members = new ArrayList<>(wire.members(all.get(0)));
+        if (!members.contains(core.clientId)) {
+            // a broker that restarted knows no member until it heartbeats: keep the queues rather than drop them all
+            core.heartbeatAll();
+            throw new IllegalStateException("the broker does not list this member yet (" + members.size()
+                    + " members); keeping the current queues");
+        }
         members.sort(null);
         return Allocation.averagely(all, members, core.clientId);
     }
@@ -250,6 +257,9 @@ public final class PushConsumer implements AutoCloseable {
             }
         });
         target.retainAll(locked);
+        // a running worker whose lock was not renewed (expired, or taken after a broker restart) stops pulling
+        // until it holds it again: another member may be consuming that queue now
+        workers.forEach((q, w) -> w.pause(!locked.contains(q)));
     }
 
     private void startWorker(QueueRef q) {
@@ -262,7 +272,7 @@ public final class PushConsumer implements AutoCloseable {
         }
         SubscriptionData sub = subscriptions.get(q.topic());
         QueueWorker w = new QueueWorker(q, start, new QueueWorker.Settings(wire, config.handler, pool, config.ordered,
-                config.maxReconsumeTimes, sub.subString(), sub.matchesAll() ? Set.of() : sub.tagsSet()));
+                config.maxReconsumeTimes, sub.subString(), sub.matchesAll() ? Set.of() : sub.tagsSet(), config.broadcasting));
         workers.put(q, w);
         w.start();
     }

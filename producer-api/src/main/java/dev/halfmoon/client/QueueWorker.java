@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes one queue: pulls (long polling), hands each message of a batch to the handler in queue
  * order, and only then moves its offset past the batch, so a crash redelivers rather than loses. Failed messages go back to
- * the broker for redelivery; an ordered queue retries in place instead, keeping its order.
+ * the broker for redelivery; an ordered queue, and a broadcasting member, retry in place instead.
  * Confined to one chain of futures at a time; {@link #stop} is thread-safe.
  */
 final class QueueWorker {
@@ -22,7 +22,7 @@ final class QueueWorker {
 
     /** What a worker needs from its consumer. */
     record Settings(ConsumerWire wire, MessageHandler handler, ExecutorService pool, boolean ordered,
-                    int maxReconsumeTimes, String subscription, Set<String> tags) {
+                    int maxReconsumeTimes, String subscription, Set<String> tags, boolean broadcasting) {
     }
 
     private final QueueRef queue;
@@ -75,7 +75,12 @@ final class QueueWorker {
                 }
                 return;
             }
-            handle(r);
+            try {
+                handle(r);
+            } catch (Throwable t) { // (a batch that cannot be decoded, a handler's Error): never end the loop silently
+                LOG.error("consuming {} at offset {} failed; pulling again in 1 s", queue, nextOffset, t);
+                later(1000);
+            }
         }, s.pool());
     }
 
@@ -118,14 +123,23 @@ final class QueueWorker {
     private boolean succeeded(MessageView m) {
         try {
             return s.handler().handle(m) == ConsumeResult.SUCCESS;
-        } catch (Exception e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) { // (an AssertionError or a missing class fails this message, not the queue)
             LOG.warn("handler failed on {} of {}; it will be redelivered", m.messageId(), queue, e);
             return false;
         }
     }
 
-    /** Concurrent mode: on failure hand the message back; if that fails too, retry here until one works. */
+    /**
+     * Concurrent mode: on failure hand the message back; if that fails too, retry here until one works. A
+     * broadcasting member retries in place instead: the group's retry topic is read by no broadcasting member.
+     */
     private void consumeOnce(MessageView m) {
+        if (s.broadcasting()) {
+            consumeInPlace(m);
+            return;
+        }
         while (running && !succeeded(m)) {
             try {
                 s.wire().sendBack(m, 0, s.maxReconsumeTimes());
@@ -147,6 +161,19 @@ final class QueueWorker {
                 } catch (RuntimeException e) {
                     LOG.warn("cannot dead-letter {}: {}", m.messageId(), e.getMessage());
                 }
+            }
+            sleep(1000);
+        }
+    }
+
+    /** Broadcasting mode: retry in place, a second apart, up to the maximum reconsume times, then give up on it. */
+    private void consumeInPlace(MessageView m) {
+        int max = s.maxReconsumeTimes() >= 0 ? s.maxReconsumeTimes() : 16;
+        for (int attempt = 0; running && !succeeded(m); attempt++) {
+            if (attempt >= max) {
+                LOG.error("broadcast message {} of {} failed {} times; this member skips it (a broadcasting group has no "
+                        + "retry or dead-letter topic)", m.messageId(), queue, attempt + 1);
+                return;
             }
             sleep(1000);
         }

@@ -107,6 +107,39 @@ class ProducerConsumerTest extends ClientTestBase {
     }
 
     @Test
+    void aHandlerThatThrowsAnErrorFailsItsMessageNotItsQueue() {
+        topic("Fragile", 1);
+        Producer producer = track(Producer.start(options, "PG"));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        track(PushConsumer.builder(options, "CG-fragile").subscribe("Fragile", "*").rebalanceInterval(Duration.ofMillis(300))
+                .handler(m -> {
+                    seen.add(body(m));
+                    if (body(m).equals("boom") && m.reconsumeTimes() == 0) {
+                        throw new AssertionError("a bug in the handler");
+                    }
+                    return ConsumeResult.SUCCESS;
+                }).start());
+        producer.send(message("Fragile", "boom"));
+        producer.send(message("Fragile", "after"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains("after") && seen.stream().filter("boom"::equals).count() == 2);
+    }
+
+    @Test
+    void aBroadcastingMemberRetriesAFailedMessageItselfSinceNoMemberReadsTheRetryTopic() {
+        topic("Notices", 1);
+        Producer producer = track(Producer.start(options, "PG"));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        track(PushConsumer.builder(options, "CG-notices").subscribe("Notices", "*").broadcasting(dir.resolve("notices.json"))
+                .rebalanceInterval(Duration.ofMillis(300)).handler(m -> {
+                    seen.add(body(m));
+                    return seen.size() < 3 ? ConsumeResult.RETRY_LATER : ConsumeResult.SUCCESS;
+                }).start());
+        producer.send(message("Notices", "notice"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 3);
+        assertEquals(List.of("notice", "notice", "notice"), seen);
+    }
+
+    @Test
     void aGroupSharesQueuesAndBroadcastingReachesEveryone() {
         topic("Shared", 4);
         Producer producer = track(Producer.start(options, "PG"));
