@@ -26,14 +26,19 @@ import org.slf4j.LoggerFactory;
  *       {@code (transaction id, now)} into the outbox table and commits. A {@link Work} that throws
  *       rolls everything back: ROLLBACK. A failure during the commit itself answers UNKNOWN (it may
  *       or may not have committed; the check-back finds out).</li>
- *   <li>Its {@code check(message)} answers COMMIT if the row exists; if not, ROLLBACK once the
- *       message is older than the local transaction deadline (the transaction cannot commit any
- *       more), else UNKNOWN (it may still be running).</li>
+ *   <li>Its {@code check(message)} answers COMMIT if the row says so; if there is no row, once the
+ *       message is older than the local transaction deadline it inserts a rolled-back row and answers
+ *       ROLLBACK, else UNKNOWN (it may still be running). The rolled-back row takes the key the local
+ *       transaction would insert: a local transaction still running then fails on it and rolls back, so
+ *       the database and the broker never disagree, however long it ran (the database decides who was
+ *       first).</li>
  * </ul>
  *
- * <p>Schema (created on demand by {@link #create}; any database with standard SQL):
+ * <p>Schema (created on demand by {@link #create}, and the outcome column added to a table made by an
+ * earlier version; any database with standard SQL):
  * <pre>
- * CREATE TABLE halfmoon_outbox (txn_id VARCHAR(128) PRIMARY KEY, created_at TIMESTAMP NOT NULL)
+ * CREATE TABLE halfmoon_outbox (txn_id VARCHAR(128) PRIMARY KEY, created_at TIMESTAMP NOT NULL,
+ *                               outcome CHAR(1) DEFAULT 'C' NOT NULL)   -- C committed, R rolled back
  * CREATE INDEX halfmoon_outbox_created ON halfmoon_outbox (created_at)
  * </pre>
  * Rows older than the retention (7 days by default) are deleted hourly. Thread-safe.
@@ -94,10 +99,25 @@ public final class JdbcOutbox implements AutoCloseable {
     private void createSchema() {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS " + TABLE
-                    + " (txn_id VARCHAR(128) PRIMARY KEY, created_at TIMESTAMP NOT NULL)");
+                    + " (txn_id VARCHAR(128) PRIMARY KEY, created_at TIMESTAMP NOT NULL, outcome CHAR(1) DEFAULT 'C' NOT NULL)");
             s.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_created ON " + TABLE + " (created_at)");
+            if (!hasOutcomeColumn(c)) { // a table made before rolled-back rows existed
+                s.execute("ALTER TABLE " + TABLE + " ADD COLUMN outcome CHAR(1) DEFAULT 'C' NOT NULL");
+            }
         } catch (SQLException e) {
             throw new ClientException("cannot create the outbox table " + TABLE + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasOutcomeColumn(Connection c) throws SQLException {
+        try (ResultSet r = c.createStatement().executeQuery("SELECT * FROM " + TABLE + " WHERE 1 = 0")) {
+            java.sql.ResultSetMetaData columns = r.getMetaData();
+            for (int i = 1; i <= columns.getColumnCount(); i++) {
+                if ("outcome".equalsIgnoreCase(columns.getColumnName(i))) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -132,21 +152,26 @@ public final class JdbcOutbox implements AutoCloseable {
             c.setAutoCommit(false);
             try {
                 work.run(c);
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO " + TABLE + " (txn_id, created_at) VALUES (?, ?)")) {
-                    s.setString(1, transactionId);
-                    s.setTimestamp(2, new Timestamp(clock.millis()));
-                    s.executeUpdate();
-                }
+                insert(c, transactionId, "C"); // fails if a check-back already rolled the transaction back
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 c.setAutoCommit(autoCommit);
                 LOG.info("local transaction {} rolled back: {}", transactionId, e.getMessage());
                 return TransactionOutcome.ROLLBACK;
+            } catch (Error e) { // (never leave an open transaction to a pool that may commit it on close)
+                c.rollback();
+                throw e;
             }
             try {
                 c.commit();
             } catch (SQLException e) {
                 LOG.warn("commit of local transaction {} failed; outcome UNKNOWN until checked", transactionId, e);
+                try {
+                    c.rollback();
+                    c.setAutoCommit(autoCommit);
+                } catch (SQLException ignored) {
+                    // the connection is broken; the pool will find out
+                }
                 return TransactionOutcome.UNKNOWN;
             }
             c.setAutoCommit(autoCommit);
@@ -159,19 +184,47 @@ public final class JdbcOutbox implements AutoCloseable {
 
     /** The check-back answer for {@code transactionId} of a message born at {@code bornTimestamp}. */
     public TransactionOutcome check(String transactionId, long bornTimestamp) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT 1 FROM " + TABLE + " WHERE txn_id = ?")) {
-            s.setString(1, transactionId);
-            try (ResultSet r = s.executeQuery()) {
-                if (r.next()) {
-                    return TransactionOutcome.COMMIT;
-                }
+        try (Connection c = dataSource.getConnection()) {
+            TransactionOutcome recorded = recorded(c, transactionId);
+            if (recorded != null) {
+                return recorded;
+            }
+            if (clock.millis() - bornTimestamp <= localDeadline.toMillis()) {
+                return TransactionOutcome.UNKNOWN; // it may still be running
+            }
+            try {
+                insert(c, transactionId, "R"); // (auto-commit) the local transaction's own insert now fails
+                LOG.info("transaction {} has no outbox row after the {} deadline: rolled back", transactionId, localDeadline);
+                return TransactionOutcome.ROLLBACK;
+            } catch (SQLException e) { // it committed (or another check answered) first: ask the row again
+                TransactionOutcome now = recorded(c, transactionId);
+                return now != null ? now : TransactionOutcome.UNKNOWN;
             }
         } catch (SQLException e) {
             LOG.warn("cannot check transaction {}: {}", transactionId, e.getMessage());
             return TransactionOutcome.UNKNOWN;
         }
-        return clock.millis() - bornTimestamp > localDeadline.toMillis() ? TransactionOutcome.ROLLBACK : TransactionOutcome.UNKNOWN;
+    }
+
+    private static TransactionOutcome recorded(Connection c, String transactionId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT outcome FROM " + TABLE + " WHERE txn_id = ?")) {
+            s.setString(1, transactionId);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return null;
+                }
+                return "R".equals(r.getString(1)) ? TransactionOutcome.ROLLBACK : TransactionOutcome.COMMIT;
+            }
+        }
+    }
+
+    private void insert(Connection c, String transactionId, String outcome) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO " + TABLE + " (txn_id, created_at, outcome) VALUES (?, ?, ?)")) {
+            s.setString(1, transactionId);
+            s.setTimestamp(2, new Timestamp(clock.millis()));
+            s.setString(3, outcome);
+            s.executeUpdate();
+        }
     }
 
     /** Deletes rows older than the retention; returns how many. */

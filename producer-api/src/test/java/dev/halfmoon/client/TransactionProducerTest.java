@@ -143,6 +143,35 @@ class TransactionProducerTest extends ClientTestBase {
         assertEquals(2, orders(ds));
     }
 
+    @Test
+    void aLocalTransactionStillRunningWhenACheckBackAnsweredRollbackRollsBackToo() throws Exception {
+        JdbcDataSource ds = h2("late-" + System.nanoTime());
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE orders (id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0))");
+        }
+        JdbcOutbox outbox = track(JdbcOutbox.create(ds, Duration.ofMillis(100), Duration.ofDays(7)));
+        java.util.concurrent.CountDownLatch working = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<TransactionOutcome> local = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> outbox.run("tx-late", c -> {
+                    insertOrder(c, "order-late", 10);
+                    working.countDown();
+                    try { // a lock wait, a slow statement: the local transaction outlives its deadline
+                        answered.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+        assertTrue(working.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(TransactionOutcome.ROLLBACK, outbox.check("tx-late", System.currentTimeMillis() - 1000));
+        answered.countDown();
+
+        assertEquals(TransactionOutcome.ROLLBACK, local.get(10, java.util.concurrent.TimeUnit.SECONDS),
+                "the database and the broker agree");
+        assertEquals(0, orders(ds));
+        assertEquals(TransactionOutcome.ROLLBACK, outbox.check("tx-late", System.currentTimeMillis() - 1000), "and stay so");
+    }
+
     static void insertOrder(Connection c, String id, int amount) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO orders (id, amount) VALUES (?, ?)")) {
             s.setString(1, id);
