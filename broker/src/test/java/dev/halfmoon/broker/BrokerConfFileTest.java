@@ -11,6 +11,7 @@ import dev.halfmoon.broker.config.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,5 +48,16 @@ class BrokerConfFileTest {
                 rocketMq.getMessage());
         ConfigException typo = assertThrows(ConfigException.class, () -> BrokerSettings.load(Map.of("flushDiskTyp", "SYNC_FLUSH")));
         assertTrue(typo.getMessage().contains("unknown setting flushDiskTyp"), typo.getMessage());
+    }
+
+    @Test
+    void settingsThatWouldBreakTheBrokerAreRefusedWithTheirRange() {
+        for (Map.Entry<String, String> bad : List.of(Map.entry("registerNameServerPeriod", "120000"),
+                Map.entry("destroyMapedFileIntervalForcibly", "0"), Map.entry("transactionCheckWindow", "0"))) {
+            Map<String, String> values = new HashMap<>(Map.of("storePathRootDir", "/tmp/x", "namesrvAddr", "127.0.0.1:9876"));
+            values.put(bad.getKey(), bad.getValue());
+            ConfigException e = assertThrows(ConfigException.class, () -> BrokerSettings.load(values), bad.getKey());
+            assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());
+        }
     }
 }

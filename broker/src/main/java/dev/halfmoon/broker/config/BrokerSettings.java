@@ -40,7 +40,8 @@ public final class BrokerSettings {
             new Setting("serverSelectorThreads", "2", "network I/O threads"),
             new Setting("frameMaxLength", "16777216", "largest frame accepted, bytes"),
             new Setting("namesrvAddr", "", "name servers, host:port separated by ';'"),
-            new Setting("registerNameServerPeriod", "30000", "re-registration with the name servers, ms"),
+            new Setting("registerNameServerPeriod", "30000",
+                    "re-registration with the name servers, ms, at most 60000 (they drop a broker silent for 120 s)"),
             new Setting("storePathRootDir", "./data", "where the store lives"),
             new Setting("mappedFileSizeCommitLog", "1073741824", "commit-log segment size, bytes"),
             new Setting("mappedFileSizeConsumeQueue", "6000000", "consume-queue file size, bytes (a multiple of 20)"),
@@ -182,7 +183,7 @@ public final class BrokerSettings {
                 throw new ConfigException("namesrvAddr entries must be host:port, got '" + a + "'");
             }
         }
-        NamesrvClientConfig namesrv = new NamesrvClientConfig(namesrvs, s.number("registerNameServerPeriod", 100, 600_000));
+        NamesrvClientConfig namesrv = new NamesrvClientConfig(namesrvs, s.number("registerNameServerPeriod", 100, 60_000));
         TransactionConfig tx = new TransactionConfig(s.number("transactionTimeOut", 100, 3_600_000),
                 s.integer("transactionCheckMax", 1, 1000), s.number("transactionCheckInterval", 100, 86_400_000),
                 s.integer("transactionCheckWindow", 1, 1_000_000));
