@@ -84,6 +84,9 @@ final class NamesrvProcessors {
                 topics.putAll(decoded.topicConfigSerializeWrapper().topicConfigTable());
             }
         }
+        if (!channel.isActive()) { // closed while this waited its turn: registering it would route a gone broker for 120 s
+            return ok(request, null);
+        }
         registry.register(new BrokerRegistration(Headers.required(request, "clusterName"),
                 Headers.required(request, "brokerName"), Headers.requiredLong(request, "brokerId"),
                 Headers.required(request, "brokerAddr"), topics), channel, clock.millis());

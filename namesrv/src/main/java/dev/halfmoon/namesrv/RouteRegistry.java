@@ -51,7 +51,11 @@ public final class RouteRegistry {
             BrokerData existing = brokers.get(r.brokerName());
             Map<Long, String> addrs = existing == null ? new TreeMap<>() : new TreeMap<>(existing.brokerAddrs());
             addrs.values().removeIf(a -> a.equals(r.brokerAddr()));
-            addrs.put(r.brokerId(), r.brokerAddr());
+            String replaced = addrs.put(r.brokerId(), r.brokerAddr());
+            if (replaced != null) { // the id moved to a new address (a restart elsewhere): the old one is no broker now
+                live.remove(replaced);
+                LOG.info("broker {} id {} moved from {} to {}", r.brokerName(), r.brokerId(), replaced, r.brokerAddr());
+            }
             brokers.put(r.brokerName(), new BrokerData(r.clusterName(), r.brokerName(), addrs));
             Live previous = live.put(r.brokerAddr(), new Live(r.clusterName(), r.brokerName(), r.brokerId(), nowMs, connection));
             if (previous == null) {
@@ -97,9 +101,10 @@ public final class RouteRegistry {
             }
             Map<Long, String> addrs = new TreeMap<>(data.brokerAddrs());
             addrs.values().removeIf(a -> a.equals(brokerAddr));
+            boolean wasMaster = brokerAddr.equals(data.brokerAddrs().get(0L));
             if (!addrs.isEmpty()) {
                 brokers.put(gone.brokerName(), new BrokerData(data.cluster(), data.brokerName(), addrs));
-                if (gone.brokerId() == 0) {
+                if (wasMaster) {
                     removeTopicsOf(gone.brokerName());
                 }
                 return;

@@ -1,0 +1,42 @@
+package dev.halfmoon.namesrv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.halfmoon.remoting.body.TopicConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Routes as brokers come, move and go. */
+@Timeout(10)
+class RouteRegistryTest {
+    static final Map<String, TopicConfig> ORDERS = Map.of("Orders", new TopicConfig("Orders", 4, 4, 6, "SINGLE_TAG", 0, false));
+
+    @Test
+    void aMasterThatRestartedAtANewAddressKeepsItsRoutesWhenTheOldAddressExpires() {
+        RouteRegistry routes = new RouteRegistry();
+        Object oldConnection = new Object();
+        routes.register(new BrokerRegistration("c", "broker-a", 0, "10.0.0.1:10911", ORDERS), oldConnection, 0);
+        // the host died without closing its connection; broker-a starts elsewhere and registers
+        routes.register(new BrokerRegistration("c", "broker-a", 0, "10.0.0.2:10911", ORDERS), new Object(), 60_000);
+
+        routes.expire(130_000, 120_000);
+        routes.connectionClosed(oldConnection);
+        routes.unregister("10.0.0.1:10911", "expired");
+
+        assertTrue(routes.route("Orders").isPresent(), "still routed");
+        assertEquals(Map.of(0L, "10.0.0.2:10911"), routes.route("Orders").orElseThrow().brokerDatas().get(0).brokerAddrs());
+    }
+
+    @Test
+    void theMasterLeavingTakesItsTopicsAndASlaveLeavingDoesNot() {
+        RouteRegistry routes = new RouteRegistry();
+        routes.register(new BrokerRegistration("c", "broker-a", 0, "10.0.0.1:10911", ORDERS), new Object(), 0);
+        routes.register(new BrokerRegistration("c", "broker-a", 1, "10.0.0.3:10911", ORDERS), new Object(), 0);
+        routes.unregister("10.0.0.3:10911", "it unregistered");
+        assertTrue(routes.route("Orders").isPresent());
+        routes.unregister("10.0.0.1:10911", "it unregistered");
+        assertTrue(routes.route("Orders").isEmpty());
+    }
+}
