@@ -34,6 +34,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class Producer implements AutoCloseable {
     private static final Set<Integer> RETRYABLE = Set.of(ResponseCode.SYSTEM_ERROR, ResponseCode.SYSTEM_BUSY,
             ResponseCode.SERVICE_NOT_AVAILABLE, ResponseCode.NO_PERMISSION, ResponseCode.TOPIC_NOT_EXIST);
+    /**
+     * Refusals after which nothing was stored: all a send that must not be stored twice (a half message) may
+     * retry. SYSTEM_ERROR is not one: the broker answers it to a failure that may come after the append.
+     */
+    private static final Set<Integer> NOTHING_STORED = Set.of(ResponseCode.SYSTEM_BUSY,
+            ResponseCode.SERVICE_NOT_AVAILABLE, ResponseCode.NO_PERMISSION, ResponseCode.TOPIC_NOT_EXIST);
 
     final ClientCore core;
     final String group;
@@ -156,7 +162,7 @@ public class Producer implements AutoCloseable {
                             : new ClientException.Rejected(r.code(), "broker " + address + " refused the message to "
                             + message.topic() + ": " + r.remark());
                     boolean retryable = error != null ? mayRetry || cause(error) instanceof RemotingException.Connect
-                            : RETRYABLE.contains(r.code());
+                            : (mayRetry ? RETRYABLE : NOTHING_STORED).contains(r.code());
                     if (!retryable || attempt >= core.options.sendRetries()) {
                         return CompletableFuture.<SendReceipt>failedFuture(failure);
                     }
