@@ -92,6 +92,12 @@ public final class TransactionProducer extends Producer {
             LOG.warn("no address for the broker of transaction {}; it will be checked back", transactionId);
             return;
         }
+        sent(core.remoting.invokeOneway(broker, endRequest(offsetMessageId, queueOffset, transactionId, outcome, fromCheck)),
+                transactionId);
+    }
+
+    private RemotingCommand endRequest(String offsetMessageId, long queueOffset, String transactionId,
+                                       TransactionOutcome outcome, boolean fromCheck) {
         Map<String, String> header = new HashMap<>();
         header.put("producerGroup", group);
         header.put("tranStateTableOffset", Long.toString(queueOffset));
@@ -101,13 +107,19 @@ public final class TransactionProducer extends Producer {
         header.put("fromTransactionCheck", Boolean.toString(fromCheck));
         header.put("msgId", offsetMessageId);
         header.put("transactionId", transactionId);
-        core.remoting.invokeOneway(broker, RemotingCommand.request(RequestCode.END_TRANSACTION, header, null))
-                .exceptionally(e -> {
-                    LOG.warn("could not send the outcome of transaction {} ({}); the broker will check back",
-                            transactionId, e.getMessage());
-                    return null;
-                });
+        return RemotingCommand.request(RequestCode.END_TRANSACTION, header, null);
     }
+
+    private static void sent(CompletableFuture<Void> write, String transactionId) {
+        write.exceptionally(e -> {
+            LOG.warn("could not send the outcome of transaction {} ({}); the broker will check back",
+                    transactionId, e.getMessage());
+            return null;
+        });
+    }
+
+    /** Transactions whose check runs now: a second check of one waits for the broker's next ask. */
+    private final java.util.Set<String> checking = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private CompletableFuture<RemotingCommand> onCheck(RemotingChannel channel, RemotingCommand request) {
         byte[] body = request.body();
@@ -125,6 +137,9 @@ public final class TransactionProducer extends Producer {
         }
         String offsetMessageId = Headers.optional(request, "offsetMsgId", view.offsetMessageId());
         long queueOffset = Headers.optionalLong(request, "tranStateTableOffset", 0);
+        if (!checking.add(view.transactionId())) { // the broker asked again while the first check still runs
+            return null;
+        }
         try {
             checks.execute(() -> {
                 TransactionOutcome outcome;
@@ -133,10 +148,15 @@ public final class TransactionProducer extends Producer {
                 } catch (RuntimeException e) {
                     LOG.warn("check of transaction {} failed; answering UNKNOWN", view.transactionId(), e);
                     outcome = TransactionOutcome.UNKNOWN;
+                } finally {
+                    checking.remove(view.transactionId());
                 }
-                end(channel.remoteAddress(), offsetMessageId, queueOffset, view.transactionId(), outcome, true);
+                // on the connection the check came on: the broker counts a check answered when its answer comes there
+                sent(channel.oneway(endRequest(offsetMessageId, queueOffset, view.transactionId(), outcome, true)),
+                        view.transactionId());
             });
         } catch (RejectedExecutionException e) {
+            checking.remove(view.transactionId());
             LOG.warn("check pool full; dropping the check of {} (the broker will ask again)", view.transactionId());
         }
         return null;
