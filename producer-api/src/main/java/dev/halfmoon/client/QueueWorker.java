@@ -90,6 +90,9 @@ final class QueueWorker {
             case ResponseCode.SUCCESS -> {
                 List<MessageView> messages = WireCodec.records(r.body(), queue.brokerName(), s.tags());
                 process(messages);
+                if (!running) { // stopped within the batch: what it skipped must not be committed past
+                    return;
+                }
                 nextOffset = next;
                 pullLoop();
             }

@@ -77,8 +77,10 @@ final class WireCodec {
         int at = 0;
         while (at < body.length) {
             RecordView record = RecordView.at(buffer, at);
-            if (record.check(false) != RecordView.Check.OK) {
-                break;
+            RecordView.Check check = record.check(false);
+            if (check != RecordView.Check.OK) { // never skip what follows: the batch is pulled again
+                throw new ClientException("a pulled batch holds an undecodable record at byte " + at + " of " + body.length
+                        + " (" + check + ")");
             }
             MessageView view = view(record, brokerName);
             if (tags.isEmpty() || tags.contains(view.tag())) {
