@@ -201,6 +201,7 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         RemotingChannel channel = RemotingChannel.of(ctx.channel(), responses);
+        responses.closed(ctx.channel(), channel.remoteAddress());
         for (ChannelListener listener : listeners) {
             try {
                 listener.onClose(channel);

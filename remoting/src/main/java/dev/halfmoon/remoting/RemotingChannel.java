@@ -81,7 +81,7 @@ public final class RemotingChannel {
     /** Sends a request and waits (asynchronously) for its response, at most {@code timeoutMs}. */
     public CompletableFuture<RemotingCommand> request(RemotingCommand request, long timeoutMs) {
         int opaque = responses.nextOpaque();
-        CompletableFuture<RemotingCommand> response = responses.expect(opaque, timeoutMs, remoteAddress, request.code());
+        CompletableFuture<RemotingCommand> response = responses.expect(opaque, timeoutMs, remoteAddress, request.code(), channel);
         channel.writeAndFlush(request.withOpaque(opaque)).addListener(f -> {
             if (!f.isSuccess()) {
                 responses.fail(opaque, new RemotingException.Connect("send to " + remoteAddress + " failed", f.cause()));

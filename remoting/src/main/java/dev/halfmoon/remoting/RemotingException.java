@@ -29,4 +29,16 @@ public class RemotingException extends RuntimeException {
             super(message, cause);
         }
     }
+
+    /**
+     * The connection closed after the request was written and before its response came: the peer may or
+     * may not have carried it out (unlike {@link Connect}, after which it did not).
+     */
+    public static final class Closed extends RemotingException {
+        private static final long serialVersionUID = 1L;
+
+        public Closed(String message) {
+            super(message);
+        }
+    }
 }

@@ -13,16 +13,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ResponseTable {
     private final AtomicInteger nextOpaque = new AtomicInteger();
-    private final Map<Integer, CompletableFuture<RemotingCommand>> pending = new ConcurrentHashMap<>();
+    /** A wait, and the connection its request went out on. */
+    private record Pending(CompletableFuture<RemotingCommand> future, Object connection) {
+    }
+
+    private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
 
     int nextOpaque() {
         return nextOpaque.getAndIncrement();
     }
 
-    /** Registers a wait for the response to {@code opaque}; it fails with {@link RemotingException.Timeout} after {@code timeoutMs}. */
-    CompletableFuture<RemotingCommand> expect(int opaque, long timeoutMs, String peer, int code) {
+    /**
+     * Registers a wait for the response to {@code opaque}, sent on {@code connection}; it fails with
+     * {@link RemotingException.Timeout} after {@code timeoutMs}, or {@link RemotingException.Closed} as soon as
+     * that connection closes.
+     */
+    CompletableFuture<RemotingCommand> expect(int opaque, long timeoutMs, String peer, int code, Object connection) {
         CompletableFuture<RemotingCommand> future = new CompletableFuture<>();
-        pending.put(opaque, future);
+        pending.put(opaque, new Pending(future, connection));
         return future.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).handle((response, error) -> {
             pending.remove(opaque);
             if (error instanceof TimeoutException) {
@@ -38,16 +46,28 @@ final class ResponseTable {
 
     /** Completes the wait for {@code response}'s opaque; false if nobody waits (late or unknown). */
     boolean complete(RemotingCommand response) {
-        CompletableFuture<RemotingCommand> future = pending.remove(response.opaque());
-        return future != null && future.complete(response);
+        Pending p = pending.remove(response.opaque());
+        return p != null && p.future().complete(response);
     }
 
     /** Fails the wait for {@code opaque} (the write failed). */
     void fail(int opaque, RemotingException error) {
-        CompletableFuture<RemotingCommand> future = pending.remove(opaque);
-        if (future != null) {
-            future.completeExceptionally(error);
+        Pending p = pending.remove(opaque);
+        if (p != null) {
+            p.future().completeExceptionally(error);
         }
+    }
+
+    /** {@code connection} closed: its requests will get no response, so their waits end now, not at their timeouts. */
+    void closed(Object connection, String peer) {
+        pending.entrySet().removeIf(e -> {
+            if (e.getValue().connection() != connection) {
+                return false;
+            }
+            e.getValue().future().completeExceptionally(new RemotingException.Closed(
+                    "the connection to " + peer + " closed before the response"));
+            return true;
+        });
     }
 
     int size() {

@@ -70,6 +70,10 @@ class RemotingEndToEndTest {
                 return "yes".equals(req.ext("inline"));
             }
         }, executor);
+        server.register(1007, (ch, req) -> { // the peer goes away without answering
+            ch.close();
+            return new CompletableFuture<>();
+        }, executor);
         address = "127.0.0.1:" + server.start().getPort();
         client = new RemotingClient("test-client");
         client.register(2000, (ch, req) -> RequestProcessor.done(RemotingCommand.response(req, 0, null)
@@ -95,6 +99,16 @@ class RemotingEndToEndTest {
         assertTrue(!inline.startsWith("pool-"), "ran inline on " + inline);
         assertTrue(pooled.startsWith("pool-"), "ran on the executor: " + pooled);
         assertTrue(garbled.startsWith("pool-"), "a runsInline that throws counts as false: " + garbled);
+    }
+
+    @Test
+    void aRequestWhoseConnectionClosesFailsAtOnceNotAtItsTimeout() {
+        long begin = System.nanoTime();
+        CompletableFuture<RemotingCommand> r = client.invokeAsync(address, RemotingCommand.request(1007, Map.of(), null), 30_000);
+        java.util.concurrent.CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.CompletionException.class, r::join);
+        assertTrue(e.getCause() instanceof RemotingException.Closed, e.getCause().toString());
+        assertTrue((System.nanoTime() - begin) / 1_000_000 < 10_000, "not after the 30 s timeout");
     }
 
     @Test
