@@ -54,6 +54,7 @@ public final class NamesrvRegistrar implements AutoCloseable {
 
     /** Registers now (waiting up to 3 s for the first answers), then periodically and on topic changes. */
     public void start() {
+        topics.addListener(this::soon); // before the first snapshot: a topic made meanwhile is registered soon after
         CompletableFuture<?>[] first = registerAll();
         try {
             CompletableFuture.allOf(first).get(3, TimeUnit.SECONDS);
@@ -62,16 +63,19 @@ public final class NamesrvRegistrar implements AutoCloseable {
         }
         scheduler.scheduleWithFixedDelay(this::registerAll, config.registerPeriodMs(), config.registerPeriodMs(),
                 TimeUnit.MILLISECONDS);
-        topics.addListener(this::soon);
     }
 
     /** Registers within 50 ms, coalescing bursts of topic changes. */
     public void soon() {
         if (pending.compareAndSet(false, true)) {
-            scheduler.schedule(() -> {
+            try {
+                scheduler.schedule(() -> {
+                    pending.set(false);
+                    registerAll();
+                }, 50, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) { // shutting down: the topic is saved; no more news
                 pending.set(false);
-                registerAll();
-            }, 50, TimeUnit.MILLISECONDS);
+            }
         }
     }
 

@@ -22,6 +22,7 @@ public final class NameServer implements AutoCloseable {
     private final RouteRegistry registry = new RouteRegistry();
     private final RemotingServer server;
     private final ThreadPoolExecutor executor;
+    private final ThreadPoolExecutor brokers;
     private final ScheduledExecutorService scanner;
     private final Clock clock;
     private InetSocketAddress address;
@@ -32,8 +33,10 @@ public final class NameServer implements AutoCloseable {
         this.server = new RemotingServer("namesrv", config.network());
         this.executor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
                 r -> daemon(r, "halfmoon-namesrv-worker"));
+        this.brokers = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000),
+                r -> daemon(r, "halfmoon-namesrv-brokers"));
         this.scanner = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "halfmoon-namesrv-scan"));
-        new NamesrvProcessors(registry, clock).registerWith(server, executor);
+        new NamesrvProcessors(registry, clock).registerWith(server, executor, brokers);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -79,5 +82,6 @@ public final class NameServer implements AutoCloseable {
         scanner.shutdownNow();
         server.close();
         executor.shutdownNow();
+        brokers.shutdownNow();
     }
 }

@@ -34,9 +34,13 @@ final class NamesrvProcessors {
         this.clock = clock;
     }
 
-    void registerWith(RemotingServer server, Executor executor) {
-        server.register(RequestCode.REGISTER_BROKER, this::registerBroker, executor);
-        server.register(RequestCode.UNREGISTER_BROKER, this::unregisterBroker, executor);
+    /**
+     * @param brokers runs broker registrations, apart from client lookups (a storm of those cannot get a live
+     *                broker's registrations refused until it expires) and one at a time, in the order they came
+     */
+    void registerWith(RemotingServer server, Executor executor, Executor brokers) {
+        server.register(RequestCode.REGISTER_BROKER, this::registerBroker, brokers);
+        server.register(RequestCode.UNREGISTER_BROKER, this::unregisterBroker, brokers);
         server.register(RequestCode.GET_ROUTEINFO_BY_TOPIC, this::route, executor);
         server.register(RequestCode.GET_BROKER_CLUSTER_INFO, (ch, req) ->
                 ok(req, Json.encode(registry.clusterInfo())), executor);
