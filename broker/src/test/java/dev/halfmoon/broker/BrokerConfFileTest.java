@@ -60,4 +60,12 @@ class BrokerConfFileTest {
             assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());
         }
     }
+
+    @Test
+    void theHttpConsoleListensOnThisMachineOnlyUnlessToldOtherwise() {
+        Map<String, String> values = new HashMap<>(Map.of("storePathRootDir", "/tmp/x", "namesrvAddr", "127.0.0.1:9876"));
+        assertTrue(BrokerSettings.load(values).http().bindAddress().equals("127.0.0.1"), "it can resolve transactions");
+        values.put("httpBindAddress", "0.0.0.0");
+        assertTrue(BrokerSettings.load(values).http().bindAddress().equals("0.0.0.0"));
+    }
 }

@@ -81,7 +81,9 @@ public final class BrokerSettings {
             new Setting("transactionCheckWindow", "1000",
                     "most check-backs a producer connection has unanswered at once (its client queues 2000, drops the rest)"),
             new Setting("httpEnable", "true", "serve /metrics, /health, the operator API and the web console over HTTP"),
-            new Setting("httpPort", "8080", "HTTP port on bindAddress (default 8080; a free port when listenPort is 0)"),
+            new Setting("httpPort", "8080", "HTTP port (default 8080; a free port when listenPort is 0)"),
+            new Setting("httpBindAddress", "127.0.0.1",
+                    "HTTP address: this machine only by default (it can resolve transactions); 0.0.0.0 with aclEnable=true"),
             new Setting("aclEnable", "false", "check every request against the ACL file (RocketMQ plain ACL)"),
             new Setting("aclConfigFile", "conf/plain_acl.yml", "the ACL file, plain_acl.yml format (relative: to the installation)"),
             new Setting("tls.server.mode", "disabled", "TLS on the client port: disabled, permissive (TLS and plain) or enforcing"),
@@ -188,7 +190,7 @@ public final class BrokerSettings {
                 s.integer("transactionCheckMax", 1, 1000), s.number("transactionCheckInterval", 100, 86_400_000),
                 s.integer("transactionCheckWindow", 1, 1_000_000));
         int httpPort = s.given("httpPort") || network.listenPort() != 0 ? s.integer("httpPort", 0, 65535) : 0;
-        HttpConfig http = new HttpConfig(s.bool("httpEnable"), network.bindAddress(), httpPort);
+        HttpConfig http = new HttpConfig(s.bool("httpEnable"), s.required("httpBindAddress"), httpPort);
         return new BrokerConfig(identity, network, store, messaging, namesrv, tx, http, security(s));
     }
 
