@@ -24,30 +24,34 @@ halfmoon_classpath() {
 # the archive when its JVM exits, in $HALFMOON_CACHE_DIR (default ~/.cache/halfmoon), keyed by the jars' sizes
 # and modification times, so a new build makes a new one. The archive is used only if that run got as far as
 # serving (it leaves <archive>.served): one written by --help or a bad command line holds too few classes.
-# Usage: halfmoon_jvm_opts <name> "$@"
+# Usage: halfmoon_jvm_opts <name> "$@"; sets the array HALFMOON_JVM_OPTS (paths may hold spaces).
 halfmoon_jvm_opts() {
-  local name="$1" key cache arg
+  local name="$1" key cache arg part
   shift
-  key=$(stat -c '%n %s %.9Y' $(echo "$HALFMOON_CP" | tr ':' ' ') 2>/dev/null | cksum | cut -d' ' -f1)
+  local -a parts files=()
+  IFS=: read -ra parts <<< "$HALFMOON_CP"
+  for part in "${parts[@]}"; do
+    if [[ "$part" == */\* ]]; then files+=("${part%\*}"*); else files+=("$part"); fi
+  done
+  key=$(stat -c '%n %s %.9Y' "${files[@]}" 2>/dev/null | cksum | cut -d' ' -f1)
   cache="${HALFMOON_CACHE_DIR:-${HOME:-/tmp}/.cache/halfmoon}"
   # -XX:CompileThresholdScaling=5: methods are compiled after 5x the usual calls. A start runs much code a few
   # hundred times (class set-up, parsing, registration) that the JIT would compile for nothing on the cores the
   # start needs: launch to routable 0.91 -> 0.65 s (median of 10, alternated) on 2 cores; code that a broker
   # runs all day crosses 5x the threshold within its first seconds of traffic.
-  local opts="-XX:CompileThresholdScaling=5 -Djava.library.path=$HALFMOON_NATIVE -Xlog:cds=off -Xlog:cds+dynamic=off"
+  HALFMOON_JVM_OPTS=(-XX:CompileThresholdScaling=5 "-Djava.library.path=$HALFMOON_NATIVE" -Xlog:cds=off -Xlog:cds+dynamic=off)
   if [ "${HALFMOON_CDS:-on}" = "on" ] && mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ]; then
     local archive="$cache/$name-$key.jsa"
     if [ -f "$archive" ] && [ -f "$archive.served" ]; then
-      opts="$opts -XX:SharedArchiveFile=$archive"
+      HALFMOON_JVM_OPTS+=("-XX:SharedArchiveFile=$archive")
     else
       for arg in "$@"; do # these answer at once: writing an archive would only slow them down
-        case "$arg" in -h|--help|-V|--version|--help-settings) echo "$opts"; return ;; esac
+        case "$arg" in -h|--help|-V|--version|--help-settings) return 0 ;; esac
       done
       rm -f "$cache/$name"-*.jsa "$cache/$name"-*.jsa.served
-      opts="$opts -XX:ArchiveClassesAtExit=$archive -Dhalfmoon.cds.served=$archive.served"
+      HALFMOON_JVM_OPTS+=("-XX:ArchiveClassesAtExit=$archive" "-Dhalfmoon.cds.served=$archive.served")
     fi
   fi
-  echo "$opts"
 }
 
 # RocksDB's loader asks whether the C library is musl by running `sh -c "ldd ... | grep musl"` (tens of ms of
@@ -57,6 +61,8 @@ if [ -z "${ROCKSDB_MUSL_LIBC:-}" ]; then
 fi
 
 # Server logs: conf/logback.xml writes to the console and to $HALFMOON_LOG_DIR/<name>.log (rolled daily and at 100 MB).
+# Sets the array HALFMOON_LOG_OPTS; the scripts put HALFMOON_OPTS after it, so an operator's own options win.
 halfmoon_log_opts() {
-  echo "-Dhalfmoon.home=$home -Dlogback.configurationFile=$home/conf/logback.xml -Dhalfmoon.log.dir=${HALFMOON_LOG_DIR:-$home/logs} -Dhalfmoon.log.name=$1"
+  HALFMOON_LOG_OPTS=("-Dhalfmoon.home=$home" "-Dlogback.configurationFile=$home/conf/logback.xml"
+    "-Dhalfmoon.log.dir=${HALFMOON_LOG_DIR:-$home/logs}" "-Dhalfmoon.log.name=$1")
 }
