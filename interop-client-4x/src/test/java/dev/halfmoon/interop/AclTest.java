@@ -202,6 +202,16 @@ class AclTest {
     }
 
     @Test
+    void aSendIsJudgedByTheTopicItWritesToNotByAnAllowedOneNamedBesideIt() {
+        try (RemotingClient raw = new RemotingClient("acl-test")) {
+            RemotingCommand smuggled = sendRequest("Secret", "x").withExt("topic", "Orders"); // V2 writes to b
+            RemotingCommand refused = raw.invokeSync(halfmoon.brokerAddress(), AclSignature.sign(smuggled, ORDER_AK, ORDER_SK), 5000);
+            assertEquals(ResponseCode.NO_PERMISSION, refused.code(), refused.remark());
+            assertTrue(refused.remark().contains("Secret"), refused.remark());
+        }
+    }
+
+    @Test
     void aTamperedOrReplayedRequestIsRefused() {
         try (RemotingClient raw = new RemotingClient("acl-test")) {
             RemotingCommand signed = AclSignature.sign(sendRequest("Orders", "pay 10"), ORDER_AK, ORDER_SK);

@@ -1,9 +1,12 @@
 package dev.halfmoon.broker.acl;
 
+import dev.halfmoon.broker.processor.SendProcessor;
 import dev.halfmoon.broker.send.SystemTopics;
+import dev.halfmoon.remoting.Headers;
 import dev.halfmoon.remoting.Json;
 import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.RequestException;
 import dev.halfmoon.remoting.body.ConsumerData;
 import dev.halfmoon.remoting.body.HeartbeatData;
 import dev.halfmoon.remoting.body.LockBatchBody;
@@ -51,7 +54,8 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
         Builder b = new Builder();
         switch (r.code()) {
             case RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE -> {
-                String topic = r.ext("topic") != null ? r.ext("topic") : r.ext("b");
+                // the field the send processor reads, not another one a client may add beside it
+                String topic = SendProcessor.sentTopic(r);
                 if (topic != null && topic.startsWith(SystemTopics.RETRY_PREFIX)) {
                     b.group(topic.substring(SystemTopics.RETRY_PREFIX.length()), AclPerm.SUB);
                 } else {
@@ -60,7 +64,15 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
             }
             case RequestCode.CONSUMER_SEND_MSG_BACK -> b.group(r.ext("group"), AclPerm.SUB);
             case RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE, RequestCode.QUERY_CONSUMER_OFFSET,
-                 RequestCode.UPDATE_CONSUMER_OFFSET -> b.topic(r.ext("topic"), AclPerm.SUB).group(r.ext("consumerGroup"), AclPerm.SUB);
+                 RequestCode.UPDATE_CONSUMER_OFFSET -> {
+                String topic = r.ext("topic");
+                if (topic != null && topic.startsWith(SystemTopics.RETRY_PREFIX)) { // a group's retries: the group's right
+                    b.group(topic.substring(SystemTopics.RETRY_PREFIX.length()), AclPerm.SUB);
+                } else {
+                    b.topic(topic, AclPerm.SUB);
+                }
+                b.group(r.ext("consumerGroup"), AclPerm.SUB);
+            }
             case RequestCode.QUERY_MESSAGE, RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET,
                  RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, RequestCode.GET_EARLIEST_MSG_STORETIME -> b.topic(r.ext("topic"), AclPerm.SUB);
             case RequestCode.GET_CONSUMER_LIST_BY_GROUP, RequestCode.UNREGISTER_CLIENT -> b.group(r.ext("consumerGroup"), AclPerm.SUB);
@@ -72,8 +84,12 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
             }
             case RequestCode.END_TRANSACTION -> {
                 // the transaction is found as the coordinator will find it: by offset, else by transaction id
-                String offset = r.ext("commitLogOffset");
-                long halfOffset = offset != null && offset.matches("\\d{1,19}") ? Long.parseLong(offset) : -1;
+                long halfOffset; // parsed as the END processor parses it
+                try {
+                    halfOffset = Headers.optionalLong(r, "commitLogOffset", -1);
+                } catch (RequestException e) {
+                    halfOffset = -1; // refused by the processor anyway
+                }
                 String transactionId = r.ext("transactionId") != null ? r.ext("transactionId") : r.ext("msgId");
                 halfTopic.topicOf(halfOffset, transactionId).ifPresent(t -> b.topic(t, AclPerm.PUB));
             }

@@ -32,8 +32,13 @@ public final class SendProcessor implements RequestProcessor {
     @Override
     public boolean runsInline(RemotingCommand r) {
         boolean batch = r.code() == RequestCode.SEND_BATCH_MESSAGE || Headers.optionalBoolean(r, v2(r) ? "m" : "batch", false);
-        String topic = r.ext(v2(r) ? "b" : "topic");
+        String topic = sentTopic(r);
         return !batch && topic != null && r.body() != null && inline.send(topic, r.body().length);
+    }
+
+    /** The topic a send names: {@code topic} in SEND_MESSAGE's header, {@code b} in the one-letter headers of the others. */
+    public static String sentTopic(RemotingCommand r) {
+        return r.ext(v2(r) ? "b" : "topic");
     }
 
     private static boolean v2(RemotingCommand r) {
