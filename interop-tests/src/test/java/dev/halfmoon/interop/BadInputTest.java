@@ -155,6 +155,13 @@ class BadInputTest {
         assertEquals(ResponseCode.TOPIC_NOT_EXIST, unknownTopic.code());
         assertTrue(unknownTopic.remark().contains("NoSuchTopic"));
 
+        RemotingCommand noGroup = ask(RequestCode.SEND_MESSAGE_V2, sendHeader("%RETRY%"), "x".getBytes());
+        assertEquals(ResponseCode.MESSAGE_ILLEGAL, noGroup.code(), "a retry topic without its group");
+        Map<String, String> exhaustedBadName = sendHeader("%RETRY%bad group");
+        exhaustedBadName.put("j", "99"); // reconsumeTimes past any maximum: it would go to a dead-letter topic
+        RemotingCommand badName = ask(RequestCode.SEND_MESSAGE_V2, exhaustedBadName, "x".getBytes());
+        assertEquals(ResponseCode.MESSAGE_ILLEGAL, badName.code(), badName.remark());
+
         RemotingCommand tooLarge = ask(RequestCode.SEND_MESSAGE_V2, sendHeader("Good"), new byte[5000]);
         assertEquals(ResponseCode.MESSAGE_ILLEGAL, tooLarge.code());
         assertTrue(tooLarge.remark().contains("maxMessageSize"), tooLarge.remark());

@@ -57,8 +57,16 @@ public final class SendService {
 
     /** Sends a plain message or batch. */
     public CompletableFuture<SendResult> send(SendRequest sent) {
+        // the topic as sent is checked before anything is made from it (a dead-letter topic for a retry)
+        String problem = TopicValidator.problem(sent.topic());
+        if (problem == null && sent.topic().equals(SystemTopics.RETRY_PREFIX)) {
+            problem = "a retry topic names its consumer group: " + SystemTopics.RETRY_PREFIX + "<group>";
+        }
+        if (problem != null) {
+            return done(SendResult.refused(ResponseCode.MESSAGE_ILLEGAL, problem));
+        }
         SendRequest request = deadLetterIfExhausted(sent);
-        String problem = TopicValidator.problem(request.topic());
+        problem = TopicValidator.problem(request.topic());
         if (problem != null) {
             return done(SendResult.refused(ResponseCode.MESSAGE_ILLEGAL, problem));
         }
