@@ -246,7 +246,7 @@ public final class Broker implements AutoCloseable {
                 .register(RequestCode.SEND_MESSAGE_V2, send, sendPool)
                 .register(RequestCode.SEND_BATCH_MESSAGE, send, sendPool);
         PullProcessor pull = new PullProcessor(new PullService(s.store(), s.topics(), clients, s.offsets(),
-                config.messaging(), holds), metrics, inline);
+                config.messaging(), holds, s.groups()), metrics, inline);
         // sends, pulls and ends that cannot block run on the network thread that read them (NetworkThreadRules)
         server.register(RequestCode.PULL_MESSAGE, pull, pullPool)
                 .register(RequestCode.LITE_PULL_MESSAGE, pull, pullPool)

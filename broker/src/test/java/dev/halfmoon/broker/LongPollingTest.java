@@ -123,6 +123,28 @@ class LongPollingTest {
         }
     }
 
+    @Test
+    void aGroupThatMayNotConsumeIsRefusedItsPulls() throws Exception {
+        try (Broker broker = Broker.start(BrokerSettings.load(Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1",
+                "listenPort", "0", "storePathRootDir", dir.toString(), "namesrvAddr", "127.0.0.1:9", "httpEnable", "false",
+                "mappedFileSizeCommitLog", Integer.toString(1 << 20), "autoCreateSubscriptionGroup", "false")), Clock.systemUTC());
+             RemotingClient client = new RemotingClient("test")) {
+            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
+                    RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
+                            "perm", "6"), null), 5000).code());
+            RemotingCommand unknown = heldPull(client, broker, 0, "never-created").get(10, TimeUnit.SECONDS);
+            assertEquals(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, unknown.code(), unknown.remark());
+
+            var disabled = new dev.halfmoon.remoting.body.SubscriptionGroupConfig("paused", false, true, true, 1, 16, 0, 1, true);
+            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
+                    RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, Map.of(), dev.halfmoon.remoting.Json.encode(disabled)),
+                    5000).code());
+            RemotingCommand paused = heldPull(client, broker, 0, "paused").get(10, TimeUnit.SECONDS);
+            assertEquals(ResponseCode.NO_PERMISSION, paused.code(), paused.remark());
+            assertTrue(paused.remark().contains("consumeEnable"), paused.remark());
+        }
+    }
+
     private static CompletableFuture<RemotingCommand> heldPull(RemotingClient client, Broker broker, long offset) {
         return heldPull(client, broker, offset, "g");
     }

@@ -34,6 +34,11 @@ public final class SubscriptionGroups {
         }));
     }
 
+    /** Whether an unknown group is created at its first heartbeat ({@code autoCreateSubscriptionGroup}). */
+    public boolean autoCreate() {
+        return autoCreate;
+    }
+
     public Optional<SubscriptionGroupConfig> get(String group) {
         return groups.get(group);
     }

@@ -2,6 +2,7 @@ package dev.halfmoon.broker.pull;
 
 import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.config.MessagingConfig;
+import dev.halfmoon.broker.group.SubscriptionGroups;
 import dev.halfmoon.broker.offset.ConsumerOffsets;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.log.LogStore;
@@ -9,8 +10,10 @@ import dev.halfmoon.log.QueueReadResult;
 import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.SubscriptionData;
+import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
 import dev.halfmoon.remoting.body.TopicConfig;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongPredicate;
@@ -31,9 +34,11 @@ public final class PullService {
     private final ConsumerOffsets offsets;
     private final MessagingConfig config;
     private final PullHolds holds;
+    private final SubscriptionGroups groups;
 
     public PullService(LogStore store, TopicRegistry topics, ClientRegistry clients, ConsumerOffsets offsets,
-                       MessagingConfig config, PullHolds holds) {
+                       MessagingConfig config, PullHolds holds, SubscriptionGroups groups) {
+        this.groups = groups;
         this.store = store;
         this.topics = topics;
         this.clients = clients;
@@ -51,6 +56,11 @@ public final class PullService {
         if (!Perm.readable(topic.perm())) {
             return done(refusal(ResponseCode.NO_PERMISSION, "the topic[" + request.topic() + "] pulling is forbidden"));
         }
+        String refused = groupRefusal(request.group());
+        if (refused != null) {
+            return done(refusal(refused.startsWith("subscription group [") ? ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST
+                    : ResponseCode.NO_PERMISSION, refused));
+        }
         if (request.queueId() < 0 || request.queueId() >= topic.queueCount()) {
             return done(refusal(ResponseCode.SYSTEM_ERROR, "queueId[" + request.queueId() + "] is illegal, topic:["
                     + request.topic() + "] readQueueNums:[" + topic.readQueueNums() + "]"));
@@ -63,6 +73,16 @@ public final class PullService {
             offsets.commit(request.group(), request.topic(), request.queueId(), request.commitOffset());
         }
         return readOrHold(request, tagFilter(request));
+    }
+
+    /** Why {@code group} may not pull (RocketMQ's remarks), or null: an unknown group without auto-creation, consumeEnable off. */
+    private String groupRefusal(String group) {
+        Optional<SubscriptionGroupConfig> config = groups.get(group);
+        if (config.isEmpty()) {
+            return groups.autoCreate() ? null : "subscription group [" + group + "] does not exist, create it first "
+                    + "(autoCreateSubscriptionGroup is false)";
+        }
+        return config.get().consumeEnable() ? null : "subscription group no permission, " + group + " (consumeEnable=false)";
     }
 
     private CompletableFuture<PullOutcome> readOrHold(PullRequest request, LongPredicate filter) {
