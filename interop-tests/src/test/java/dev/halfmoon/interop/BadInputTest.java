@@ -155,6 +155,13 @@ class BadInputTest {
         assertEquals(ResponseCode.TOPIC_NOT_EXIST, unknownTopic.code());
         assertTrue(unknownTopic.remark().contains("NoSuchTopic"));
 
+        Map<String, String> wideProperties = sendHeader("Good");
+        wideProperties.put("i", "KEYS\u0001" + "\u5B57".repeat(12_000)); // 12 000 characters, 36 000 bytes of UTF-8
+        RemotingCommand tooWide = ask(RequestCode.SEND_MESSAGE_V2, wideProperties, "x".getBytes());
+        assertEquals(ResponseCode.MESSAGE_ILLEGAL, tooWide.code(), tooWide.remark());
+        RemotingCommand deleteDefault = ask(RequestCode.DELETE_TOPIC_IN_BROKER, Map.of("topic", "TBW102"), null);
+        assertEquals(ResponseCode.SYSTEM_ERROR, deleteDefault.code(), "auto-creation's template topic stays");
+
         RemotingCommand noGroup = ask(RequestCode.SEND_MESSAGE_V2, sendHeader("%RETRY%"), "x".getBytes());
         assertEquals(ResponseCode.MESSAGE_ILLEGAL, noGroup.code(), "a retry topic without its group");
         Map<String, String> exhaustedBadName = sendHeader("%RETRY%bad group");

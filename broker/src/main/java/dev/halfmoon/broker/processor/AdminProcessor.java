@@ -59,7 +59,11 @@ public final class AdminProcessor {
     }
 
     private CompletableFuture<RemotingCommand> deleteTopic(RemotingChannel channel, RemotingCommand r) {
-        topics.delete(Headers.required(r, "topic"));
+        String topic = Headers.required(r, "topic");
+        if (SystemTopics.isInternal(topic) || TopicRegistry.AUTO_CREATE_TOPIC_KEY.equals(topic)) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "the topic " + topic + " is a system topic and cannot be deleted");
+        }
+        topics.delete(topic);
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
     }
 

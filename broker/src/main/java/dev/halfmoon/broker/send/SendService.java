@@ -152,6 +152,9 @@ public final class SendService {
         return RecordEncoder.encode(Scheduling.route(draft(request, queueId, flag, body, properties), delays));
     }
 
+    /** The most a client's properties may take: the stored limit less room for the broker's own. */
+    static final int PROPERTIES_LIMIT = RecordLayout.MAX_PROPERTIES_BYTES - 1024;
+
     private RecordDraft draft(SendRequest request, int queueId, int flag, byte[] body, String properties) {
         Map<String, String> props = MessageProperties.decode(properties);
         if (request.batch() && Boolean.parseBoolean(props.get(MessageProperty.TRANSACTION_PREPARED))) {
@@ -160,8 +163,11 @@ public final class SendService {
         props.put(MessageProperty.CLUSTER, clusterName);
         props.keySet().removeIf(MessageProperties::isBrokerInternal); // only this broker writes its own marks
         String stored = MessageProperties.encode(props);
-        if (stored.length() > RecordLayout.MAX_PROPERTIES_BYTES) {
-            throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "the message properties are longer than 32767 bytes");
+        // in UTF-8 bytes, as stored, with room for what the broker adds (a delay's real topic and queue)
+        if (stored.length() * 3 > PROPERTIES_LIMIT
+                && stored.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PROPERTIES_LIMIT) {
+            throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "the message properties are longer than " + PROPERTIES_LIMIT
+                    + " bytes (UTF-8)");
         }
         return new RecordDraft(request.topic(), queueId, flag, request.sysFlag(), request.bornTimestamp(),
                 request.bornHost(), storeHost, request.reconsumeTimes(), 0, ByteBuffer.wrap(body), stored);
