@@ -145,6 +145,30 @@ class LongPollingTest {
         }
     }
 
+    @Test
+    void aGroupsLagIsExportedFromTheStartNotOnlyAfterItsFirstDeliverySinceARestart() throws Exception {
+        Map<String, String> settings = Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1", "listenPort", "0",
+                "storePathRootDir", dir.toString(), "namesrvAddr", "127.0.0.1:9", "mappedFileSizeCommitLog",
+                Integer.toString(1 << 20), "httpPort", "0");
+        try (Broker broker = Broker.start(BrokerSettings.load(settings), Clock.systemUTC());
+             RemotingClient client = new RemotingClient("test")) {
+            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
+                    RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
+                            "perm", "6"), null), 5000).code());
+            send(client, broker, 3);
+            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
+                    RequestCode.UPDATE_CONSUMER_OFFSET, Map.of("consumerGroup", "stuck", "topic", "Held", "queueId", "0",
+                            "commitOffset", "1"), null), 5000).code());
+        }
+        // restarted: the stuck group pulls nothing, and its lag is what an alert must see
+        try (Broker broker = Broker.start(BrokerSettings.load(settings), Clock.systemUTC())) {
+            java.net.URI metrics = java.net.URI.create(broker.httpAddress().orElseThrow() + "/metrics");
+            String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(body.contains("halfmoon_consumer_lag{group=\"stuck\",topic=\"Held\"} 2.0"), body);
+        }
+    }
+
     private static CompletableFuture<RemotingCommand> heldPull(RemotingClient client, Broker broker, long offset) {
         return heldPull(client, broker, offset, "g");
     }

@@ -33,8 +33,13 @@ import java.util.function.ToLongFunction;
  */
 public final class BrokerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BrokerMetrics.class);
     private final Map<String, Counter[]> inByTopic = new ConcurrentHashMap<>();
     private final Map<String, Counter[]> outByTopicGroup = new ConcurrentHashMap<>();
+    /** The most (topic, group) pairs exported. */
+    static final int MAX_GROUP_SERIES = 5_000;
+    private final java.util.Set<String> lagSeries = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean seriesCapped = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<TransactionState, Counter> resolved = new java.util.EnumMap<>(TransactionState.class);
     private final Map<String, Counter> answered = new ConcurrentHashMap<>();
     private final Timer sendLatency;
@@ -68,6 +73,15 @@ public final class BrokerMetrics {
         Gauge.builder("halfmoon_store_disk_free_bytes", storeDir, BrokerMetrics::freeBytes).register(registry);
         Gauge.builder("halfmoon_store_corrupt_records", store, s -> s.health().corruptRecords())
                 .description("corrupt records found on reads (refused, not served)").register(registry);
+        // a group's lag from the start, not from its first delivery: a group stuck since before a restart is the one
+        // an alert on lag must see
+        for (String group : progress.groups()) {
+            for (String topic : progress.topicsOf(group)) {
+                if (lagSeries.size() < MAX_GROUP_SERIES) {
+                    lagGauge(topic, group);
+                }
+            }
+        }
         for (TransactionState s : java.util.List.of(TransactionState.COMMITTED, TransactionState.ROLLED_BACK,
                 TransactionState.GIVEN_UP)) {
             resolved.put(s, Counter.builder("halfmoon_transactions_resolved").tag("outcome", s.name().toLowerCase())
@@ -132,15 +146,32 @@ public final class BrokerMetrics {
 
     /** A pull delivered {@code count} messages of {@code bytes} from {@code topic} to {@code group}. */
     public void delivered(String topic, String group, int count, long bytes) {
-        Counter[] c = outByTopicGroup.computeIfAbsent(topic + "\u0000" + group, k -> {
-            Gauge.builder("halfmoon_consumer_lag", () -> progress.lag(group, topic)).tag("topic", topic).tag("group", group)
-                    .description("messages stored but not yet committed by the group").register(registry);
-            return new Counter[] {
-                Counter.builder("halfmoon_messages_out").tag("topic", topic).tag("group", group).register(registry),
-                Counter.builder("halfmoon_bytes_out").tag("topic", topic).tag("group", group).register(registry)};
-        });
+        String key = topic + "\u0000" + group;
+        Counter[] c = outByTopicGroup.get(key);
+        if (c == null) {
+            if (outByTopicGroup.size() >= MAX_GROUP_SERIES) { // group names come from clients: bounded
+                if (seriesCapped.compareAndSet(false, true)) {
+                    LOG.warn("{} topic-and-group series in /metrics: messages and lag of further pairs are not exported",
+                            MAX_GROUP_SERIES);
+                }
+                return;
+            }
+            c = outByTopicGroup.computeIfAbsent(key, k -> {
+                lagGauge(topic, group);
+                return new Counter[] {
+                    Counter.builder("halfmoon_messages_out").tag("topic", topic).tag("group", group).register(registry),
+                    Counter.builder("halfmoon_bytes_out").tag("topic", topic).tag("group", group).register(registry)};
+            });
+        }
         c[0].increment(count);
         c[1].increment(bytes);
+    }
+
+    private void lagGauge(String topic, String group) {
+        if (lagSeries.add(topic + "\u0000" + group)) {
+            Gauge.builder("halfmoon_consumer_lag", () -> progress.lag(group, topic)).tag("topic", topic).tag("group", group)
+                    .description("messages stored but not yet committed by the group").register(registry);
+        }
     }
 
     /** An END_TRANSACTION took {@code nanos}; {@code checkAnswer} is the decision if it answered a check-back. */

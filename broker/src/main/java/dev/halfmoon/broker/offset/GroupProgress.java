@@ -39,6 +39,11 @@ public final class GroupProgress {
     }
 
     /** The topics {@code group} has committed offsets on or its online consumers subscribe to, sorted. */
+    /** Groups with committed offsets on this broker. */
+    public Set<String> groups() {
+        return offsets.groups();
+    }
+
     public Set<String> topicsOf(String group) {
         Set<String> names = new TreeSet<>(offsets.topicsOf(group));
         clients.consumerGroup(group).ifPresent(g -> names.addAll(g.subscriptions().keySet()));
