@@ -49,6 +49,8 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup group = new NioEventLoopGroup(1, (java.util.concurrent.ThreadFactory) r -> daemon(r, "halfmoon-http-io"));
     private final ExecutorService workers = Executors.newFixedThreadPool(2, r -> daemon(r, "halfmoon-http"));
     private Channel channel;
+    /** Bound to a loopback address: only requests that name this machine are served (see {@link #namesThisMachine}). */
+    private volatile boolean loopbackOnly;
 
     public HttpServer(HttpHandler handler) {
         this.handler = handler;
@@ -83,7 +85,8 @@ public final class HttpServer implements AutoCloseable {
                     + e.getMessage(), e);
         }
         InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
-        LOG.info("HTTP console, API and /metrics on port {}", bound.getPort());
+        loopbackOnly = bound.getAddress().isLoopbackAddress();
+        LOG.info("HTTP console, API and /metrics on {}:{}", bound.getAddress().getHostAddress(), bound.getPort());
         return bound;
     }
 
@@ -93,6 +96,10 @@ public final class HttpServer implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(msg);
             if (!msg.decoderResult().isSuccess()) {
                 write(ctx, HttpReply.error(400, "malformed HTTP request"), false);
+                return;
+            }
+            if (loopbackOnly && !namesThisMachine(msg.headers().get(HttpHeaderNames.HOST))) {
+                write(ctx, HttpReply.error(403, "this console serves requests for localhost or 127.0.0.1 only"), false);
                 return;
             }
             HttpRequest request = HttpRequest.of(msg);
@@ -106,6 +113,19 @@ public final class HttpServer implements AutoCloseable {
             LOG.debug("HTTP connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
         }
+    }
+
+    /**
+     * Whether a Host header names this machine (localhost, 127.x, [::1]; no header, as HTTP/1.0 clients send):
+     * a web page that rebinds its own domain name to 127.0.0.1 still sends that name, and is refused.
+     */
+    static boolean namesThisMachine(String host) {
+        if (host == null || host.isEmpty()) {
+            return true;
+        }
+        String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+        return name.equalsIgnoreCase("localhost") || name.matches("127(\\.\\d{1,3}){3}") || name.equals("[::1]");
     }
 
     private static HttpReply failure(Throwable e) {

@@ -1,0 +1,48 @@
+package dev.halfmoon.broker.http;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.halfmoon.broker.Broker;
+import dev.halfmoon.broker.config.BrokerSettings;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The console on loopback (the default) answers requests for this machine only: a rebound web page is refused. */
+@Timeout(60)
+class LoopbackConsoleTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRequestNamingAnotherHostIsRefusedOnALoopbackConsole() throws Exception {
+        try (Broker broker = Broker.start(BrokerSettings.load(Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1",
+                "listenPort", "0", "storePathRootDir", dir.toString(), "namesrvAddr", "127.0.0.1:9", "httpPort", "0",
+                "mappedFileSizeCommitLog", Integer.toString(1 << 20))), Clock.systemUTC())) {
+            URI console = URI.create(broker.httpAddress().orElseThrow());
+            assertTrue(get(console, "127.0.0.1:" + console.getPort()).startsWith("HTTP/1.1 200"));
+            assertTrue(get(console, "localhost").startsWith("HTTP/1.1 200"));
+            String rebound = get(console, "attacker.example:" + console.getPort());
+            assertTrue(rebound.startsWith("HTTP/1.1 403"), rebound);
+            assertTrue(get(console, "127.0.0.1.attacker.example").startsWith("HTTP/1.1 403"));
+        }
+    }
+
+    private static String get(URI console, String host) throws Exception {
+        try (Socket s = new Socket(console.getHost(), console.getPort())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /health HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+}
