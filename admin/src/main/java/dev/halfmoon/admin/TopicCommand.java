@@ -40,9 +40,8 @@ final class TopicCommand {
                 throw AdminException.failed("topic " + topic + " exists already on " + b.name() + "; use 'topic update'");
             }
         }
-        for (AdminClient.BrokerRef b : brokers) {
-            apply(b, new TopicConfig(topic, queues, queues, perm(perm), null, 0, order));
-        }
+        onEach(brokers, b -> apply(b, new TopicConfig(topic, queues, queues, perm(perm), null, 0, order)),
+                "created topic " + topic + " with " + queues + " queues");
         done("created topic " + topic + " with " + queues + " queues on " + names(brokers), topic);
         return ExitCodes.OK;
     }
@@ -84,9 +83,8 @@ final class TopicCommand {
             throw AdminException.failed("no topic " + topic + " on any broker");
         }
         root.confirm("Delete topic " + topic + " from " + names(holders) + "? Consumers will no longer read its messages.", yes);
-        for (AdminClient.BrokerRef b : holders) {
-            root.client().call(b.address(), RequestCode.DELETE_TOPIC_IN_BROKER, Map.of("topic", topic));
-        }
+        onEach(holders, b -> root.client().call(b.address(), RequestCode.DELETE_TOPIC_IN_BROKER, Map.of("topic", topic)),
+                "deleted topic " + topic);
         for (String namesrv : root.client().namesrvs()) {
             root.client().call(namesrv, RequestCode.DELETE_TOPIC_IN_NAMESRV, Map.of("topic", topic));
         }
@@ -168,6 +166,29 @@ final class TopicCommand {
             case "W", "2" -> Perm.WRITE;
             default -> throw new AdminException(ExitCodes.USAGE, "--perm must be RW, R or W, was " + text);
         };
+    }
+
+    /**
+     * Does {@code change} on each broker in turn. If one fails: nothing done yet, that failure as it is (nothing
+     * changed); else {@link ExitCodes#PARTIAL}, saying where it was {@code done} and where not, and why.
+     */
+    private static void onEach(List<AdminClient.BrokerRef> brokers, java.util.function.Consumer<AdminClient.BrokerRef> change,
+                               String done) {
+        List<AdminClient.BrokerRef> changed = new ArrayList<>();
+        for (AdminClient.BrokerRef b : brokers) {
+            try {
+                change.accept(b);
+                changed.add(b);
+            } catch (AdminException e) {
+                if (changed.isEmpty()) {
+                    throw e;
+                }
+                List<AdminClient.BrokerRef> left = brokers.subList(brokers.indexOf(b), brokers.size());
+                throw new AdminException(ExitCodes.PARTIAL, done + " on " + names(changed) + " only: " + b.name() + " failed ("
+                        + e.getMessage() + "); not tried: " + (left.size() > 1 ? names(left.subList(1, left.size())) : "none") + ". Run the command again "
+                        + "for those brokers, or undo it on the others");
+            }
+        }
     }
 
     private static String names(List<AdminClient.BrokerRef> brokers) {
