@@ -17,7 +17,8 @@ final class ClusterCommand {
     AdminMain root;
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Every broker with its address, version and store figures; unreachable ones are marked.")
+            description = "Every broker with its address, version and store figures; unreachable ones are marked "
+                    + "(and the exit code is 3).")
     @SuppressWarnings("unchecked")
     int list() {
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -38,6 +39,8 @@ final class ClusterCommand {
         }
         root.output().table(List.of("cluster", "broker", "id", "address", "status", "version", "commitLogMaxOffset",
                 "diskFull"), rows);
-        return ExitCodes.OK;
+        // a monitoring script must tell "all up" from "none answers"
+        boolean anyDown = rows.stream().anyMatch(r -> !"up".equals(r.get("status")));
+        return anyDown ? ExitCodes.UNREACHABLE : ExitCodes.OK;
     }
 }
