@@ -47,6 +47,12 @@ public final class RouteRegistry {
     public void register(BrokerRegistration r, Object connection, long nowMs) {
         lock.writeLock().lock();
         try {
+            Live before = live.get(r.brokerAddr());
+            if (before != null && (!before.brokerName().equals(r.brokerName()) || !before.clusterName().equals(r.clusterName())
+                    || before.brokerId() != r.brokerId())) { // renamed at the same address: its old identity goes
+                unregister(r.brokerAddr(), "it registered again as " + r.brokerName() + " id " + r.brokerId() + " of cluster "
+                        + r.clusterName());
+            }
             clusters.computeIfAbsent(r.clusterName(), c -> new TreeSet<>()).add(r.brokerName());
             BrokerData existing = brokers.get(r.brokerName());
             Map<Long, String> addrs = existing == null ? new TreeMap<>() : new TreeMap<>(existing.brokerAddrs());

@@ -39,4 +39,16 @@ class RouteRegistryTest {
         routes.unregister("10.0.0.1:10911", "it unregistered");
         assertTrue(routes.route("Orders").isEmpty());
     }
+
+    @Test
+    void aBrokerRenamedAtTheSameAddressLeavesNoStaleEntries() {
+        RouteRegistry routes = new RouteRegistry();
+        Object connection = new Object();
+        routes.register(new BrokerRegistration("c", "broker-a", 0, "10.0.0.1:10911", ORDERS), connection, 0);
+        routes.register(new BrokerRegistration("c2", "broker-b", 0, "10.0.0.1:10911", ORDERS), connection, 1_000);
+
+        assertEquals(1, routes.route("Orders").orElseThrow().brokerDatas().size(), "one broker group, not two");
+        assertEquals("broker-b", routes.route("Orders").orElseThrow().brokerDatas().get(0).brokerName());
+        assertEquals(java.util.Set.of("c2"), routes.clusterInfo().clusterAddrTable().keySet());
+    }
 }
