@@ -12,7 +12,7 @@ import java.util.function.ToLongFunction;
 
 /**
  * The commit log: appends frames of records to the active segment, rolls to a new segment when a
- * frame does not fit (closing the old one with a blank filler), and serves reads by offset.
+ * frame does not fit (closing the old one with a blank filler), and flushes; {@link LogReads} serves reads.
  *
  * <p>Threading: one lock, {@code appendLock}, guards the active segment, the write position and
  * the queue-offset counters; appenders take it in turn, build their frame in a staging buffer and
@@ -328,63 +328,6 @@ final class CommitLog implements RecordAppender {
     /** True once an fsync failed: the flushed offset stays where it was until the store is reopened. */
     boolean flushFailed() {
         return flushFailed;
-    }
-
-    /**
-     * The record at {@code commitLogOffset}, as a read-only view, or null if no record starts there
-     * (deleted by retention, beyond the end, or not a record boundary).
-     */
-    ByteBuffer readRecord(long commitLogOffset) {
-        Segment segment = segments.find(commitLogOffset);
-        if (segment == null || commitLogOffset + RecordLayout.FIXED_SIZE_V4 > writtenOffset
-                || commitLogOffset + RecordLayout.FIXED_SIZE_V4 > segment.endOffset()) {
-            return null; // (the second: an offset from a client, too near a segment's end for a record to start)
-        }
-        int position = (int) (commitLogOffset - segment.startOffset());
-        ByteBuffer view = segment.view();
-        int size = view.getInt(position);
-        if (view.getInt(position + RecordLayout.MAGIC_POSITION) != RecordLayout.MESSAGE_MAGIC
-                || size < RecordLayout.FIXED_SIZE_V4 || position + (long) size > segment.size()
-                || commitLogOffset + size > writtenOffset
-                || view.getLong(position + RecordLayout.PHYSICAL_OFFSET_POSITION) != commitLogOffset) {
-            return null;
-        }
-        return segment.slice(position, size);
-    }
-
-    /**
-     * {@code size} bytes at {@code commitLogOffset} as a read-only view, or null if they are not all
-     * held (deleted or not yet written). Used for consume-queue entries, which are trusted.
-     */
-    ByteBuffer slice(long commitLogOffset, int size) {
-        Segment segment = segments.find(commitLogOffset);
-        if (segment == null || commitLogOffset + size > writtenOffset
-                || commitLogOffset + size > segment.endOffset()) {
-            return null;
-        }
-        return segment.slice((int) (commitLogOffset - segment.startOffset()), size);
-    }
-
-    /**
-     * What is wrong with {@code record}, the view of the record at {@code commitLogOffset}, or null if it is
-     * whole. A record that is the only one of its frame (every single send) is checked against the frame's
-     * CRC32C, which covers each of its bytes: header, topic, properties and body. A record of a batch has its
-     * frame's header elsewhere and gets RocketMQ's own checks (magic, lengths, body CRC).
-     */
-    String damage(long commitLogOffset, ByteBuffer record) {
-        RecordView.Check check;
-        Segment segment = segments.find(commitLogOffset);
-        int position = segment == null ? -1 : (int) (commitLogOffset - segment.startOffset());
-        ByteBuffer view = segment == null ? null : segment.view();
-        if (view != null && Frame.holdsOnly(view, position, record.remaining())) {
-            if (!Frame.crcMatches(view, position - Frame.HEADER_SIZE)) {
-                return "frame checksum does not match";
-            }
-            check = RecordView.of(record).check(false);
-        } else {
-            check = RecordView.of(record).check(true);
-        }
-        return check == RecordView.Check.OK ? null : check.toString();
     }
 
     /** Starts accepting appends. */

@@ -37,6 +37,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
     private final SegmentSet segments;
     private final ConsumeQueues queues;
     private final CommitLog commitLog;
+    private final LogReads reads;
     private final LogScanner scanner;
     private final Dispatcher dispatcher;
     private final QueueReader reader;
@@ -59,7 +60,8 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         this.commitLog = commitLog;
         this.scanner = new LogScanner(segments);
         this.dispatcher = dispatcher;
-        this.reader = new QueueReader(queues, commitLog, health);
+        this.reads = new LogReads(segments, commitLog);
+        this.reader = new QueueReader(queues, reads, health);
         this.index = index;
         this.checkpoints = checkpoints;
         this.health = health;
@@ -198,15 +200,15 @@ public final class LogStore implements RecordAppender, AutoCloseable {
 
     /**
      * The record at {@code commitLogOffset} as a read-only view, or null if no record starts there
-     * or it fails its checks (reported as corrupt, never served; see {@link CommitLog#damage}).
+     * or it fails its checks (reported as corrupt, never served; see {@link LogReads#damage}).
      */
     public ByteBuffer readRecord(long commitLogOffset) {
         return checked(commitLogOffset, "read by offset");
     }
 
     private ByteBuffer checked(long commitLogOffset, String reader) {
-        ByteBuffer record = commitLog.readRecord(commitLogOffset);
-        return record == null || health.intact(commitLog.damage(commitLogOffset, record), commitLogOffset, reader, -1)
+        ByteBuffer record = reads.readRecord(commitLogOffset);
+        return record == null || health.intact(reads.damage(commitLogOffset, record), commitLogOffset, reader, -1)
                 ? record : null;
     }
 
@@ -215,7 +217,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
      * the record's fixed fields only (no checksum): a cheap look before deciding how to handle it.
      */
     public int recordSize(long commitLogOffset) {
-        ByteBuffer record = commitLog.readRecord(commitLogOffset);
+        ByteBuffer record = reads.readRecord(commitLogOffset);
         return record == null ? -1 : record.remaining();
     }
 

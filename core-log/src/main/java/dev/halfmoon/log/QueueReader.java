@@ -16,10 +16,10 @@ final class QueueReader {
     private static final int MAX_ENTRIES_SCANNED = 16_000;
 
     private final ConsumeQueues queues;
-    private final CommitLog log;
+    private final LogReads log;
     private final StoreHealth health;
 
-    QueueReader(ConsumeQueues queues, CommitLog log, StoreHealth health) {
+    QueueReader(ConsumeQueues queues, LogReads log, StoreHealth health) {
         this.queues = queues;
         this.log = log;
         this.health = health;

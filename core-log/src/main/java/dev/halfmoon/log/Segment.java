@@ -44,6 +44,7 @@ final class Segment {
 
     private final FileChannel channel;
     private final MappedByteBuffer mapped;
+    private final ByteBuffer shared;
     private final Object allocation = new Object();
     private volatile int allocated;
 
@@ -53,6 +54,7 @@ final class Segment {
         this.size = size;
         this.channel = channel;
         this.mapped = mapped;
+        this.shared = mapped.asReadOnlyBuffer();
     }
 
     /** File name of the segment starting at {@code startOffset}. */
@@ -220,6 +222,14 @@ final class Segment {
     /** A read-only view of {@code length} bytes at {@code position} within the segment. */
     ByteBuffer slice(int position, int length) {
         return mapped.slice(position, length).asReadOnlyBuffer();
+    }
+
+    /**
+     * One read-only view of the whole segment shared by every reader, for absolute reads only (its position and
+     * limit must not move): what a read of each record would otherwise allocate.
+     */
+    ByteBuffer sharedView() {
+        return shared;
     }
 
     /** A read-only view of the whole segment (positions are segment-relative). */

@@ -1,6 +1,5 @@
 package dev.halfmoon.log;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +53,7 @@ public final class StoreHealth {
      * is reported as corrupt, with {@code reader} (and the {@code queueOffset} it read at, if not negative)
      * saying which read found it, and must not be served. Builds no text unless the record is corrupt.
      *
-     * @param damage what {@link CommitLog#damage} found wrong with it, or null
+     * @param damage what {@link LogReads#damage} found wrong with it, or null
      */
     boolean intact(String damage, long commitLogOffset, Object reader, long queueOffset) {
         if (damage == null) {
