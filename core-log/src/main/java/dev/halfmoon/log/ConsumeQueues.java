@@ -19,17 +19,13 @@ import java.util.stream.Stream;
  * <p>Thread-safe: the dispatch thread creates queues, everyone looks them up.
  */
 final class ConsumeQueues implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsumeQueues.class);
     private final Path dir;
     private final int entriesPerFile;
     private final Map<TopicQueue, ConsumeQueue> queues = new ConcurrentHashMap<>();
     static final long RELEASE_GRACE_NANOS = 10_000_000_000L;
 
-    private record Retired(List<QueueFile> files, long atNanos) {
-    }
-
-    /** Files deleted by trims whose blocks are not given back yet, oldest first; guarded by itself. */
-    private final java.util.ArrayDeque<Retired> retired = new java.util.ArrayDeque<>();
+    /** Files deleted by trims whose blocks are not given back yet. */
+    private final Retirement<QueueFile> retired = new Retirement<>(QueueFile::release);
 
     private ConsumeQueues(Path dir, int entriesPerFile) {
         this.dir = dir;
@@ -117,19 +113,8 @@ final class ConsumeQueues implements AutoCloseable {
      * collected. Retention thread (and the opening of the store).
      */
     void trimBelow(long logMinOffset) {
-        long now = System.nanoTime();
-        synchronized (retired) {
-            while (!retired.isEmpty() && now - retired.peekFirst().atNanos() >= RELEASE_GRACE_NANOS) {
-                retired.pollFirst().files().forEach(ConsumeQueues::release);
-            }
-        }
-        List<QueueFile> removed = new ArrayList<>();
-        queues.values().forEach(q -> removed.addAll(q.trimBelow(logMinOffset)));
-        if (!removed.isEmpty()) {
-            synchronized (retired) {
-                retired.addLast(new Retired(removed, now));
-            }
-        }
+        retired.releaseOlderThan(RELEASE_GRACE_NANOS);
+        queues.values().forEach(q -> q.trimBelow(logMinOffset).forEach(f -> retired.retire(f, 0)));
     }
 
     void force() {
@@ -138,19 +123,8 @@ final class ConsumeQueues implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (retired) {
-            retired.forEach(r -> r.files().forEach(QueueFile::close));
-            retired.clear();
-        }
+        retired.closeAll(QueueFile::close);
         queues.values().forEach(ConsumeQueue::close);
-    }
-
-    private static void release(QueueFile f) {
-        try {
-            f.release();
-        } catch (LogIOException e) {
-            LOG.warn("could not give back the space of a deleted consume-queue file: {}", e.getMessage());
-        }
     }
 
     static String encode(String topic) {

@@ -139,26 +139,18 @@ final class QueueFile {
         release();
     }
 
-    /** Removes the file's name; its blocks stay allocated, and entries readable, until {@link #release}. */
+    /** Removes the file's name; its blocks stay allocated, and reads of it valid, until {@link #release}. */
     void unlink() {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new LogIOException("delete", file, -1, e);
-        }
+        Retirement.unlink(file);
     }
 
-    /**
-     * Gives the blocks back by truncating the file to nothing, and closes it: an unlinked file's blocks
-     * otherwise wait for its mapping to be collected. No entry may be read after this.
-     */
+    /** Gives the file's blocks back (truncating it) and closes it: nothing of it may be read after this. */
     void release() {
-        try {
-            channel.truncate(0);
-        } catch (IOException e) {
-            throw new LogIOException("release", file, 0, e);
-        } finally {
-            close();
-        }
+        Retirement.giveBack(channel, file);
+    }
+
+    @Override
+    public String toString() {
+        return "QueueFile[" + file + "]";
     }
 }

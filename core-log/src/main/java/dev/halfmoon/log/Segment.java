@@ -272,29 +272,14 @@ final class Segment {
         release();
     }
 
-    /** Removes the file's name. Its blocks stay allocated, and slices readable, until {@link #release}. */
+    /** Removes the file's name; its blocks stay allocated, and reads of it valid, until {@link #release}. */
     void unlink() {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new LogIOException("delete", file, -1, e);
-        }
+        Retirement.unlink(file);
     }
 
-    /**
-     * Gives the file's blocks back to the file system, by truncating it to nothing, and closes it. An
-     * unlinked file's blocks are otherwise freed only with its last mapping, and a mapping that lived long
-     * enough to reach the old generation may wait for a full GC: a disk would stay full after retention.
-     * A slice of this segment must not be read after this (it would fault).
-     */
+    /** Gives the file's blocks back (truncating it) and closes it: nothing of it may be read after this. */
     void release() {
-        try {
-            channel.truncate(0);
-        } catch (IOException e) {
-            throw new LogIOException("release", file, 0, e);
-        } finally {
-            close();
-        }
+        Retirement.giveBack(channel, file);
     }
 
     @Override

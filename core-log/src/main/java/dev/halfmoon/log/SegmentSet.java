@@ -5,7 +5,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +31,8 @@ final class SegmentSet implements AutoCloseable {
     private final Object nextLock = new Object();
     /** The file of the segment after the active one, created ahead of the roll; guarded by nextLock. */
     private Segment prepared;
-    private record Retired(Segment segment, long atNanos) {
-    }
-
-    /** Deleted segments whose blocks are not given back yet, oldest first; guarded by itself, as is retiredBytes. */
-    private final ArrayDeque<Retired> retired = new ArrayDeque<>();
-    private long retiredBytes;
+    /** Deleted segments whose blocks are not given back yet. */
+    private final Retirement<Segment> retired = new Retirement<>(Segment::release);
     /** Set by {@link #close}: a late allocator turn prepares nothing more. Guarded by nextLock. */
     private boolean closed;
 
@@ -233,41 +228,18 @@ final class SegmentSet implements AutoCloseable {
         Map.Entry<Long, Segment> e = segments.pollFirstEntry();
         if (e != null) {
             e.getValue().unlink();
-            synchronized (retired) {
-                retired.addLast(new Retired(e.getValue(), System.nanoTime()));
-                retiredBytes += e.getValue().size();
-            }
+            retired.retire(e.getValue(), e.getValue().size());
         }
     }
 
     /** Gives back the blocks of segments deleted at least {@code graceNanos} ago; returns how many. */
     int releaseRetired(long graceNanos) {
-        int released = 0;
-        long now = System.nanoTime();
-        while (true) {
-            Retired r;
-            synchronized (retired) {
-                r = retired.peekFirst();
-                if (r == null || now - r.atNanos() < graceNanos) {
-                    return released;
-                }
-                retired.pollFirst();
-                retiredBytes -= r.segment().size();
-            }
-            try {
-                r.segment().release();
-                released++;
-            } catch (LogIOException e) {
-                LOG.warn("could not give back the space of the deleted {}: {}", r.segment(), e.getMessage());
-            }
-        }
+        return retired.releaseOlderThan(graceNanos);
     }
 
     /** Bytes of deleted segments whose blocks are not given back yet (they will be within the grace period). */
     long retiredBytes() {
-        synchronized (retired) {
-            return retiredBytes;
-        }
+        return retired.bytes();
     }
 
     /** Removes and deletes every segment that starts at or after {@code offset} (recovery only). */
@@ -287,10 +259,6 @@ final class SegmentSet implements AutoCloseable {
         for (Segment s : segments.values()) {
             s.close();
         }
-        synchronized (retired) { // (readers may be finishing: their blocks go with the process or the mapping)
-            retired.forEach(r -> r.segment().close());
-            retired.clear();
-            retiredBytes = 0;
-        }
+        retired.closeAll(Segment::close);
     }
 }
