@@ -56,10 +56,9 @@ public final class PullService {
         if (!Perm.readable(topic.perm())) {
             return done(refusal(ResponseCode.NO_PERMISSION, "the topic[" + request.topic() + "] pulling is forbidden"));
         }
-        String refused = groupRefusal(request.group());
+        PullOutcome refused = groupRefusal(request.group());
         if (refused != null) {
-            return done(refusal(refused.startsWith("subscription group [") ? ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST
-                    : ResponseCode.NO_PERMISSION, refused));
+            return done(refused);
         }
         if (request.queueId() < 0 || request.queueId() >= topic.queueCount()) {
             return done(refusal(ResponseCode.SYSTEM_ERROR, "queueId[" + request.queueId() + "] is illegal, topic:["
@@ -75,14 +74,15 @@ public final class PullService {
         return readOrHold(request, tagFilter(request));
     }
 
-    /** Why {@code group} may not pull (RocketMQ's remarks), or null: an unknown group without auto-creation, consumeEnable off. */
-    private String groupRefusal(String group) {
+    /** Why {@code group} may not pull, with RocketMQ's codes and remarks, or null: unknown without auto-creation, consumeEnable off. */
+    private PullOutcome groupRefusal(String group) {
         Optional<SubscriptionGroupConfig> config = groups.get(group);
         if (config.isEmpty()) {
-            return groups.autoCreate() ? null : "subscription group [" + group + "] does not exist, create it first "
-                    + "(autoCreateSubscriptionGroup is false)";
+            return groups.autoCreate() ? null : refusal(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group ["
+                    + group + "] does not exist, create it first (autoCreateSubscriptionGroup is false)");
         }
-        return config.get().consumeEnable() ? null : "subscription group no permission, " + group + " (consumeEnable=false)";
+        return config.get().consumeEnable() ? null
+                : refusal(ResponseCode.NO_PERMISSION, "subscription group no permission, " + group + " (consumeEnable=false)");
     }
 
     private CompletableFuture<PullOutcome> readOrHold(PullRequest request, LongPredicate filter) {
