@@ -3,13 +3,11 @@ package dev.halfmoon.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.halfmoon.broker.config.BrokerSettings;
 import dev.halfmoon.remoting.RemotingClient;
 import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.ResponseCode;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +29,7 @@ class LongPollingTest {
 
     @Test
     void anIdleQueueAnswersAtOnceAndABusyOneAnswersWithEverythingThatArrivedInTheWindow() throws Exception {
-        try (Broker broker = Broker.start(BrokerSettings.load(Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1",
-                "listenPort", "0", "storePathRootDir", dir.toString(), "namesrvAddr", "127.0.0.1:9", "httpEnable", "false",
-                "mappedFileSizeCommitLog", Integer.toString(1 << 20), "pullBatchWindowMicros", "100000")), Clock.systemUTC());
+        try (Broker broker = TestBrokers.start(dir, "pullBatchWindowMicros", "100000");
              RemotingClient client = new RemotingClient("test")) {
             assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
                     RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
@@ -71,9 +67,7 @@ class LongPollingTest {
     void pullsFarBehindAndNearTheEndGetEveryMessage() throws Exception {
         for (String maxLag : new String[] {"5", "-1"}) {
             Path data = dir.resolve("lag" + maxLag);
-            try (Broker broker = Broker.start(BrokerSettings.load(Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1",
-                    "listenPort", "0", "storePathRootDir", data.toString(), "namesrvAddr", "127.0.0.1:9", "httpEnable", "false",
-                    "mappedFileSizeCommitLog", Integer.toString(1 << 20), "pullOnNetworkThreadMaxLag", maxLag)), Clock.systemUTC());
+            try (Broker broker = TestBrokers.start(data, "pullOnNetworkThreadMaxLag", maxLag);
                  RemotingClient client = new RemotingClient("test")) {
                 assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
                         RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
@@ -98,9 +92,7 @@ class LongPollingTest {
 
     @Test
     void moreHeldPullsThanTheDispatchThreadChecksItselfAreAllAnswered() throws Exception {
-        try (Broker broker = Broker.start(BrokerSettings.load(Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1",
-                "listenPort", "0", "storePathRootDir", dir.toString(), "namesrvAddr", "127.0.0.1:9",
-                "mappedFileSizeCommitLog", Integer.toString(1 << 20), "httpPort", "0")), Clock.systemUTC());
+        try (Broker broker = TestBrokers.start(dir, "httpEnable", "true");
              RemotingClient client = new RemotingClient("test")) {
             assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
                     RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
@@ -125,9 +117,7 @@ class LongPollingTest {
 
     @Test
     void aGroupThatMayNotConsumeIsRefusedItsPulls() throws Exception {
-        try (Broker broker = Broker.start(BrokerSettings.load(Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1",
-                "listenPort", "0", "storePathRootDir", dir.toString(), "namesrvAddr", "127.0.0.1:9", "httpEnable", "false",
-                "mappedFileSizeCommitLog", Integer.toString(1 << 20), "autoCreateSubscriptionGroup", "false")), Clock.systemUTC());
+        try (Broker broker = TestBrokers.start(dir, "autoCreateSubscriptionGroup", "false");
              RemotingClient client = new RemotingClient("test")) {
             assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
                     RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
@@ -147,10 +137,7 @@ class LongPollingTest {
 
     @Test
     void aGroupsLagIsExportedFromTheStartNotOnlyAfterItsFirstDeliverySinceARestart() throws Exception {
-        Map<String, String> settings = Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1", "listenPort", "0",
-                "storePathRootDir", dir.toString(), "namesrvAddr", "127.0.0.1:9", "mappedFileSizeCommitLog",
-                Integer.toString(1 << 20), "httpPort", "0");
-        try (Broker broker = Broker.start(BrokerSettings.load(settings), Clock.systemUTC());
+        try (Broker broker = TestBrokers.start(dir, "httpEnable", "true");
              RemotingClient client = new RemotingClient("test")) {
             assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
                     RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
@@ -161,7 +148,7 @@ class LongPollingTest {
                             "commitOffset", "1"), null), 5000).code());
         }
         // restarted: the stuck group pulls nothing, and its lag is what an alert must see
-        try (Broker broker = Broker.start(BrokerSettings.load(settings), Clock.systemUTC())) {
+        try (Broker broker = TestBrokers.start(dir, "httpEnable", "true")) {
             java.net.URI metrics = java.net.URI.create(broker.httpAddress().orElseThrow() + "/metrics");
             String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();

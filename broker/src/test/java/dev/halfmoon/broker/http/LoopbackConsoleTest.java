@@ -3,15 +3,13 @@ package dev.halfmoon.broker.http;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.halfmoon.broker.Broker;
-import dev.halfmoon.broker.config.BrokerSettings;
+import dev.halfmoon.broker.TestBrokers;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,9 +22,7 @@ class LoopbackConsoleTest {
 
     @Test
     void aRequestNamingAnotherHostIsRefusedOnALoopbackConsole() throws Exception {
-        try (Broker broker = Broker.start(BrokerSettings.load(Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1",
-                "listenPort", "0", "storePathRootDir", dir.toString(), "namesrvAddr", "127.0.0.1:9", "httpPort", "0",
-                "mappedFileSizeCommitLog", Integer.toString(1 << 20))), Clock.systemUTC())) {
+        try (Broker broker = TestBrokers.start(dir, "httpEnable", "true")) {
             URI console = URI.create(broker.httpAddress().orElseThrow());
             assertTrue(get(console, "127.0.0.1:" + console.getPort()).startsWith("HTTP/1.1 200"));
             assertTrue(get(console, "localhost").startsWith("HTTP/1.1 200"));

@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.halfmoon.broker.Broker;
-import dev.halfmoon.broker.config.BrokerSettings;
+import dev.halfmoon.broker.TestBrokers;
 import dev.halfmoon.remoting.Json;
 import dev.halfmoon.remoting.RemotingClient;
 import dev.halfmoon.remoting.RemotingCommand;
@@ -18,7 +18,6 @@ import dev.halfmoon.remoting.body.MessageQueueRef;
 import dev.halfmoon.remoting.body.SubscriptionData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -39,9 +38,7 @@ class QueueLockTest {
 
     @Test
     void aLockOutlivesItsHoldersConnectionAndGoesToAnotherMemberOnlyOnceReleased() throws Exception {
-        try (Broker broker = Broker.start(BrokerSettings.load(Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1",
-                "listenPort", "0", "storePathRootDir", dir.toString(), "namesrvAddr", "127.0.0.1:9", "httpEnable", "false",
-                "brokerName", "broker-a", "mappedFileSizeCommitLog", Integer.toString(1 << 20))), Clock.systemUTC());
+        try (Broker broker = TestBrokers.start(dir, "brokerName", "broker-a");
              RemotingClient a = new RemotingClient("consumer-a");
              RemotingClient b = new RemotingClient("consumer-b")) {
             String at = broker.address();
