@@ -168,6 +168,8 @@ class BadInputTest {
         exhaustedBadName.put("j", "99"); // reconsumeTimes past any maximum: it would go to a dead-letter topic
         RemotingCommand badName = ask(RequestCode.SEND_MESSAGE_V2, exhaustedBadName, "x".getBytes());
         assertEquals(ResponseCode.MESSAGE_ILLEGAL, badName.code(), badName.remark());
+        String topics = new String(ask(RequestCode.GET_ALL_TOPIC_CONFIG, null, null).body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(!topics.contains("%DLQ%bad group"), "no dead-letter topic made from a refused name");
 
         RemotingCommand tooLarge = ask(RequestCode.SEND_MESSAGE_V2, sendHeader("Good"), new byte[5000]);
         assertEquals(ResponseCode.MESSAGE_ILLEGAL, tooLarge.code());
