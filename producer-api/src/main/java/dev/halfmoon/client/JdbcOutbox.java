@@ -110,7 +110,7 @@ public final class JdbcOutbox implements AutoCloseable {
     }
 
     private static boolean hasOutcomeColumn(Connection c) throws SQLException {
-        try (ResultSet r = c.createStatement().executeQuery("SELECT * FROM " + TABLE + " WHERE 1 = 0")) {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT * FROM " + TABLE + " WHERE 1 = 0")) {
             java.sql.ResultSetMetaData columns = r.getMetaData();
             for (int i = 1; i <= columns.getColumnCount(); i++) {
                 if ("outcome".equalsIgnoreCase(columns.getColumnName(i))) {

@@ -156,26 +156,36 @@ final class QueueWorker {
 
     /** Ordered mode: retry in place (keeping order); after the maximum, dead-letter it and move on. */
     private void consumeInOrder(MessageView m) {
-        for (int attempt = 0; running && !succeeded(m); attempt++) {
-            if (s.maxReconsumeTimes() >= 0 && attempt >= s.maxReconsumeTimes()) {
-                try {
-                    s.wire().sendBack(m, -1, s.maxReconsumeTimes());
-                    return;
-                } catch (RuntimeException e) {
-                    LOG.warn("cannot dead-letter {}: {}", m.messageId(), e.getMessage());
-                }
-            }
-            sleep(1000);
+        retryInPlace(m, s.maxReconsumeTimes(), this::deadLetter);
+    }
+
+    private boolean deadLetter(MessageView m) {
+        try {
+            s.wire().sendBack(m, -1, s.maxReconsumeTimes());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("cannot dead-letter {}: {}", m.messageId(), e.getMessage());
+            return false;
         }
     }
 
-    /** Broadcasting mode: retry in place, a second apart, up to the maximum reconsume times, then give up on it. */
+    /** Broadcasting mode: retry in place up to the maximum reconsume times, then give up on it. */
     private void consumeInPlace(MessageView m) {
         int max = s.maxReconsumeTimes() >= 0 ? s.maxReconsumeTimes() : 16;
+        retryInPlace(m, max, failed -> {
+            LOG.error("broadcast message {} of {} failed {} times; this member skips it (a broadcasting group has no "
+                    + "retry or dead-letter topic)", failed.messageId(), queue, max + 1);
+            return true;
+        });
+    }
+
+    /**
+     * Retries {@code m} here, a second apart, keeping the queue's order; once it has failed {@code max} times
+     * (never if negative) each further failure asks {@code exhausted} whether to stop trying.
+     */
+    private void retryInPlace(MessageView m, int max, java.util.function.Predicate<MessageView> exhausted) {
         for (int attempt = 0; running && !succeeded(m); attempt++) {
-            if (attempt >= max) {
-                LOG.error("broadcast message {} of {} failed {} times; this member skips it (a broadcasting group has no "
-                        + "retry or dead-letter topic)", m.messageId(), queue, attempt + 1);
+            if (max >= 0 && attempt >= max && exhausted.test(m)) {
                 return;
             }
             sleep(1000);
