@@ -43,9 +43,7 @@ public final class AdminProcessor {
         if (problem != null) {
             throw new RequestException(ResponseCode.SYSTEM_ERROR, problem);
         }
-        if (SystemTopics.isInternal(topic) || TopicRegistry.AUTO_CREATE_TOPIC_KEY.equals(topic)) {
-            throw new RequestException(ResponseCode.SYSTEM_ERROR, "the topic " + topic + " is a system topic and cannot be changed");
-        }
+        refuseSystemTopic(topic, "changed");
         int read = Headers.requiredInt(r, "readQueueNums");
         int write = Headers.requiredInt(r, "writeQueueNums");
         if (read < 1 || write < 1 || read > TopicConfig.MAX_QUEUES || write > TopicConfig.MAX_QUEUES) {
@@ -60,11 +58,16 @@ public final class AdminProcessor {
 
     private CompletableFuture<RemotingCommand> deleteTopic(RemotingChannel channel, RemotingCommand r) {
         String topic = Headers.required(r, "topic");
-        if (SystemTopics.isInternal(topic) || TopicRegistry.AUTO_CREATE_TOPIC_KEY.equals(topic)) {
-            throw new RequestException(ResponseCode.SYSTEM_ERROR, "the topic " + topic + " is a system topic and cannot be deleted");
-        }
+        refuseSystemTopic(topic, "deleted");
         topics.delete(topic);
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
+    }
+
+    /** The broker's own topics (transactions, schedule) and auto-creation's template are not the operator's to change. */
+    private static void refuseSystemTopic(String topic, String what) {
+        if (SystemTopics.isInternal(topic) || TopicRegistry.AUTO_CREATE_TOPIC_KEY.equals(topic)) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "the topic " + topic + " is a system topic and cannot be " + what);
+        }
     }
 
     private CompletableFuture<RemotingCommand> viewMessage(RemotingChannel channel, RemotingCommand r) {
