@@ -1,6 +1,7 @@
 package dev.halfmoon.log;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +86,9 @@ final class Retirement<T> {
     /** Truncates {@code file} to nothing through its open {@code channel}, giving its blocks back, and closes it. */
     static void giveBack(FileChannel channel, Path file) {
         try (channel) {
-            channel.truncate(0);
+            Uninterruptible.run(() -> channel.truncate(0));
+        } catch (ClosedChannelException e) {
+            // an interrupt closed it (it cannot be reopened: its name may be gone); the blocks go with its mapping
         } catch (IOException e) {
             throw new LogIOException("release", file, 0, e);
         }

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One commit-log file of a fixed size, named by the global offset of its first byte (20 digits).
@@ -33,6 +37,7 @@ import java.nio.file.StandardOpenOption;
  * blocks only after a grace period in which readers finish.
  */
 final class Segment {
+    private static final Logger LOG = LoggerFactory.getLogger(Segment.class);
     private final Path file;
     private final long startOffset;
     private final int size;
@@ -42,7 +47,9 @@ final class Segment {
     private static final int AHEAD_STEP = 1 << 20;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
-    private final FileChannel channel;
+    /** Replaced when an interrupt of a writing thread closed it (see {@link #writeAt}); null once closed for good. */
+    private volatile FileChannel channel;
+    private volatile boolean closed;
     private final MappedByteBuffer mapped;
     private final ByteBuffer shared;
     private final Object allocation = new Object();
@@ -89,24 +96,28 @@ final class Segment {
     /** Opens an existing segment, growing a short file to {@code size} with zeros. */
     static Segment open(Path file, long startOffset, int size) {
         try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            try {
-                if (channel.size() < size) {
-                    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-                        raf.setLength(size);
-                    }
-                } else if (channel.size() > size) {
-                    throw new IOException("segment is " + channel.size() + " bytes, the configured segment size is "
-                            + size + " (segmentSizeBytes must not change on a store that has data)");
-                }
-                MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
-                return new Segment(file, startOffset, size, channel, mapped);
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
+            return Uninterruptible.run(() -> openChannel(file, startOffset, size));
         } catch (IOException e) {
             throw new LogIOException("open segment", file, 0, e);
+        }
+    }
+
+    private static Segment openChannel(Path file, long startOffset, int size) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            if (channel.size() < size) {
+                try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                    raf.setLength(size);
+                }
+            } else if (channel.size() > size) {
+                throw new IOException("segment is " + channel.size() + " bytes, the configured segment size is "
+                        + size + " (segmentSizeBytes must not change on a store that has data)");
+            }
+            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            return new Segment(file, startOffset, size, channel, mapped);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
     }
 
@@ -182,14 +193,11 @@ final class Segment {
             return;
         }
         long at = Math.max(allocated, from);
-        try {
-            while (at < until) {
-                ByteBuffer zeros = ZEROS.duplicate();
-                zeros.limit((int) Math.min(zeros.capacity(), until - at));
-                at += channel.write(zeros, at);
-            }
-        } catch (IOException e) {
-            throw new LogIOException("allocate", file, at, e);
+        while (at < until) {
+            ByteBuffer zeros = ZEROS.duplicate();
+            zeros.limit((int) Math.min(zeros.capacity(), until - at));
+            writeAt(zeros, at, "allocate");
+            at += zeros.limit();
         }
         allocated = until;
     }
@@ -200,13 +208,50 @@ final class Segment {
      */
     void write(ByteBuffer data, int position) {
         allocate(position, position + data.remaining());
-        long at = position;
+        writeAt(data, position, "write");
+    }
+
+    /**
+     * Writes all remaining bytes of {@code data} at {@code position}, {@link Uninterruptible uninterruptibly}. The
+     * channel may also have been closed by an interrupt of another thread using it (the allocator and an appender
+     * share it): a write that finds it closed while the segment is open reopens the file and writes the whole
+     * buffer again (no reader sees these bytes before the write returns, so writing them twice is harmless).
+     */
+    private void writeAt(ByteBuffer data, long position, String what) {
+        int start = data.position();
         try {
-            while (data.hasRemaining()) {
-                at += channel.write(data, at);
-            }
+            Uninterruptible.run(() -> {
+                for (int attempt = 1; ; attempt++) {
+                    FileChannel ch = channel;
+                    try {
+                        long at = position;
+                        data.position(start);
+                        while (data.hasRemaining()) {
+                            at += ch.write(data, at);
+                        }
+                        return null;
+                    } catch (ClosedChannelException e) {
+                        if (closed || attempt == 3 || e instanceof ClosedByInterruptException) {
+                            throw e;
+                        }
+                        reopen(ch);
+                    }
+                }
+            });
         } catch (IOException e) {
-            throw new LogIOException("write", file, at, e);
+            throw new LogIOException(what, file, position, e);
+        }
+    }
+
+    private synchronized void reopen(FileChannel stale) {
+        if (channel != stale || closed) {
+            return; // another thread reopened it already, or the segment was closed meanwhile
+        }
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            LOG.warn("{} was closed by a thread's interrupt during a write; reopened it and wrote again", file);
+        } catch (IOException e) {
+            throw new LogIOException("reopen", file, -1, e);
         }
     }
 
@@ -258,7 +303,8 @@ final class Segment {
     }
 
     /** Closes the file channel; the mapping stays valid for readers until unreferenced. */
-    void close() {
+    synchronized void close() {
+        closed = true;
         try {
             channel.close();
         } catch (IOException e) {
@@ -278,7 +324,8 @@ final class Segment {
     }
 
     /** Gives the file's blocks back (truncating it) and closes it: nothing of it may be read after this. */
-    void release() {
+    synchronized void release() {
+        closed = true;
         Retirement.giveBack(channel, file);
     }
 

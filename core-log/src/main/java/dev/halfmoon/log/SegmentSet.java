@@ -137,7 +137,11 @@ final class SegmentSet implements AutoCloseable {
                 try {
                     syncDirectory();
                 } catch (LogIOException e) {
-                    segment.delete(); // or every later roll would fail on "file exists"
+                    try {
+                        segment.delete(); // or every later roll would fail on "file exists"
+                    } catch (LogIOException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
                     throw e;
                 }
             }
@@ -202,8 +206,13 @@ final class SegmentSet implements AutoCloseable {
     }
 
     private void syncDirectory() {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
+        try {
+            Uninterruptible.run(() -> {
+                try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+                    channel.force(true);
+                }
+                return null;
+            });
         } catch (IOException e) {
             throw new LogIOException("sync directory", dir, -1, e);
         }

@@ -67,6 +67,65 @@ class LogStoreTest {
     }
 
     @Test
+    void anInterruptedAppendingThreadDoesNotCloseTheStore() throws Exception {
+        LogStore store = open();
+        // FileChannel closes itself when a thread with its interrupt status set writes to it; the store must reopen
+        // the file rather than turn read-only for good. Enough records to cross segments (64 KiB each).
+        List<AppendResult> results = new ArrayList<>();
+        List<Boolean> stillInterrupted = new ArrayList<>();
+        Thread writer = new Thread(() -> {
+            for (int i = 0; i < 200; i++) {
+                Thread.currentThread().interrupt();
+                results.add(store.append(record("orders", 0, "r" + i + "-" + "x".repeat(1000))).join());
+                stillInterrupted.add(Thread.interrupted());
+            }
+        });
+        writer.start();
+        writer.join(30_000);
+        assertFalse(writer.isAlive());
+        assertEquals(200, results.size());
+        assertEquals(List.of(), results.stream().filter(r -> !r.ok()).map(AppendResult::status).distinct().toList());
+        assertTrue(stillInterrupted.stream().allMatch(b -> b), "the caller's interrupt status is kept");
+        assertTrue(store.append(record("orders", 0, "after")).join().ok());
+
+        LogStore reopened = fixture.reopen();
+        await().atMost(Duration.ofSeconds(5)).until(() -> reopened.maxQueueOffset("orders", 0) == 201);
+        QueueReadResult read = reopened.readQueue("orders", 0, 199, 32, 1 << 20, null);
+        assertEquals(List.of("r199-" + "x".repeat(1000), "after"),
+                read.records().stream().map(r -> body(r.bytes())).toList());
+    }
+
+    @Test
+    void interruptsArrivingDuringAppendsLoseNothing() throws Exception {
+        LogStore store = open();
+        int count = 3000;
+        List<AppendResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread writer = new Thread(() -> {
+            for (int i = 0; i < count; i++) {
+                results.add(store.append(record("orders", 0, "r" + i + "-" + "x".repeat(1000))).join());
+            }
+        });
+        writer.start();
+        while (writer.isAlive()) { // interrupts land at any point of an append, also inside a write
+            writer.interrupt();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        writer.join();
+        assertEquals(count, results.size());
+        assertEquals(List.of(), results.stream().filter(r -> !r.ok()).map(AppendResult::status).distinct().toList());
+
+        LogStore reopened = fixture.reopen();
+        await().atMost(Duration.ofSeconds(10)).until(() -> reopened.maxQueueOffset("orders", 0) == count);
+        for (long next = 0; next < count; ) {
+            QueueReadResult read = reopened.readQueue("orders", 0, next, 32, 1 << 20, null);
+            for (var r : read.records()) {
+                assertEquals("r" + next + "-" + "x".repeat(1000), body(r.bytes()));
+                next++;
+            }
+        }
+    }
+
+    @Test
     void aBatchIsOneFrameAndEveryRecordGetsItsOwnOffsets() {
         LogStore store = open();
         AppendResult r = store.append(List.of(record("t", 0, "1"), record("t", 0, "2"), record("u", 3, "3"))).join();

@@ -1,0 +1,45 @@
+package dev.halfmoon.log;
+
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+
+/**
+ * Runs file-channel work so that the calling thread's interrupt cannot fail it. A
+ * {@link java.nio.channels.FileChannel} closes itself when a thread with its interrupt status set is in, or enters,
+ * one of its operations; the store's files are written by whatever thread appends (a network thread, a worker of a
+ * pool being shut down, an embedding application's thread that was cancelled), and one stray interrupt must not fail
+ * an append or close a segment for good. The interrupt status is cleared while the work runs and set again after;
+ * work that an interrupt arriving meanwhile closed is run again, from the start, a bounded number of times, so it
+ * must be repeatable (open a file again, write the same bytes at the same position again).
+ */
+final class Uninterruptible {
+    private static final int ATTEMPTS = 10;
+
+    @FunctionalInterface
+    interface IoWork<T> {
+        T run() throws IOException;
+    }
+
+    private Uninterruptible() {
+    }
+
+    static <T> T run(IoWork<T> work) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return work.run();
+                } catch (ClosedByInterruptException e) {
+                    interrupted |= Thread.interrupted();
+                    if (attempt == ATTEMPTS) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
