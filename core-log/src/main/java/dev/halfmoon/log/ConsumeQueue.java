@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.LongUnaryOperator;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The consume queue of one topic queue: entry {@code i} locates the record with queue offset
@@ -23,6 +25,7 @@ import java.util.stream.Stream;
  * entries that point past the recovered log and re-dispatches the rest from the checkpoint.
  */
 final class ConsumeQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumeQueue.class);
     private final TopicQueue id;
     private final Path dir;
     private final int entriesPerFile;
@@ -52,6 +55,11 @@ final class ConsumeQueue {
         ConsumeQueue queue = new ConsumeQueue(id, dir, entriesPerFile);
         try (Stream<Path> list = Files.list(dir)) {
             for (Path file : list.sorted().toList()) {
+                if (file.getFileName().toString().endsWith(QueueFile.CREATING)) {
+                    LOG.info("deleting {}, a consume-queue file whose creation a crash interrupted", file);
+                    Files.delete(file);
+                    continue;
+                }
                 long start = Long.parseLong(file.getFileName().toString());
                 queue.files.put(start, QueueFile.open(file, start, entriesPerFile));
             }

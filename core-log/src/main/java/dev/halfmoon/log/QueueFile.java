@@ -6,6 +6,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -24,6 +25,8 @@ import java.nio.file.StandardOpenOption;
  * Threading: one writer (the dispatch thread), many readers of slots below the queue's published end.
  */
 final class QueueFile {
+    /** Suffix of a file being created: never a complete queue file. */
+    static final String CREATING = ".creating";
     static final int ENTRY_SIZE = 20;
 
     private final Path file;
@@ -40,11 +43,18 @@ final class QueueFile {
         this.mapped = mapped;
     }
 
+    /**
+     * Creates the file of {@code entries} empty slots starting at {@code startIndex}. It is filled under a temporary
+     * name ({@link #CREATING}) and renamed into place, so a process killed while filling it leaves no short file under
+     * the real name, which the next start would refuse; {@link ConsumeQueue#open} deletes such leftovers.
+     */
     static QueueFile create(Path dir, long startIndex, int entries) {
         Path file = dir.resolve(String.format("%020d", startIndex));
+        Path creating = dir.resolve(file.getFileName() + CREATING);
         try {
             Files.createDirectories(dir);
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(creating, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
                 long left = (long) entries * ENTRY_SIZE;
                 long at = 0;
@@ -55,9 +65,10 @@ final class QueueFile {
                     left -= n;
                 }
             }
+            Files.move(creating, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             try {
-                Files.deleteIfExists(file);
+                Files.deleteIfExists(creating);
             } catch (IOException ignored) {
                 // the original failure is what matters
             }
@@ -72,7 +83,9 @@ final class QueueFile {
             try {
                 if (channel.size() != (long) entries * ENTRY_SIZE) {
                     throw new IOException("consume-queue file is " + channel.size() + " bytes, expected "
-                            + (long) entries * ENTRY_SIZE + " (the entries-per-file setting must not change)");
+                            + (long) entries * ENTRY_SIZE + " (the entries-per-file setting must not change; a file"
+                            + " left short by a crash of an older version may be deleted: the queue is rebuilt from the"
+                            + " commit log)");
                 }
                 return new QueueFile(file, startIndex, entries, channel,
                         channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) entries * ENTRY_SIZE));

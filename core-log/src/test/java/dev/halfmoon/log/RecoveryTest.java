@@ -250,6 +250,26 @@ class RecoveryTest {
     }
 
     @Test
+    void aConsumeQueueFileWhoseCreationACrashCutShortIsRebuilt() throws IOException {
+        appendMany("t", 70); // two queue files of 64 entries
+        fixture.close();
+        // a kill -9 while the second file was being filled: only a short file under the temporary name is left
+        Path queueDir = dir.resolve("consumequeue").resolve("t").resolve("0");
+        Files.delete(queueDir.resolve(String.format("%020d", 64)));
+        Files.write(queueDir.resolve(String.format("%020d", 64) + ".creating"), new byte[300]);
+
+        store = fixture.open();
+        assertEquals(70, store.maxQueueOffset("t", 0));
+        List<String> bodies = queueBodies("t");
+        assertEquals(70, bodies.size());
+        assertEquals("m69", bodies.get(69));
+        try (Stream<Path> files = Files.list(queueDir)) {
+            assertEquals(List.of(String.format("%020d", 0), String.format("%020d", 64)),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
     void aConsumeQueueBehindTheLogWithoutCheckpointIsRebuilt() throws IOException {
         appendMany("t", 30);
         fixture.closeAndForgetCheckpoint();
