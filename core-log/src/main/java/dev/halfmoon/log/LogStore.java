@@ -84,8 +84,12 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         try {
             long end = CommitLogRecovery.recover(segments, checkpoint.flushedOffset(),
                     config.commitLog().checkBodyCrcOnRecover());
-            if (!segments.isEmpty()) {
-                segments.last().force(0, segments.last().size());
+            // The checkpoint written below says the whole recovered log is on disk: a killed process may have left
+            // unflushed pages in any segment past the last checkpoint, not only in the newest.
+            for (Segment s : segments.snapshot()) {
+                if (s.endOffset() > checkpoint.flushedOffset()) {
+                    s.force(0, s.size());
+                }
             }
             ConsumeQueues.Loaded loaded = ConsumeQueues.load(config.consumeQueueDir(),
                     config.consumeQueue().entriesPerFile(), checkpoint.queueEnds());

@@ -253,7 +253,8 @@ final class SegmentSet implements AutoCloseable {
 
     /** Removes and deletes every segment that starts at or after {@code offset} (recovery only). */
     void deleteFrom(long offset) {
-        for (Segment s : new ArrayList<>(segments.tailMap(offset, true).values())) {
+        // newest first: a crash part way through leaves a shorter log, never one with a gap the next start refuses
+        for (Segment s : new ArrayList<>(segments.tailMap(offset, true).descendingMap().values())) {
             segments.remove(s.startOffset());
             s.delete();
         }
