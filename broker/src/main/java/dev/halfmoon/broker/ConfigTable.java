@@ -14,7 +14,9 @@ import java.util.function.Function;
 /**
  * Named configurations (topics, subscription groups) kept in memory and in a metadata table, so
  * they survive restarts, with a data version that moves on every change and listeners told of
- * each change. Thread-safe; a write is persisted before it returns.
+ * each change. Thread-safe; a write is persisted before it returns, and writes are serialised so that
+ * the map and the table change together (a create racing a delete of one name must not leave the
+ * broker serving what a restart would not load).
  *
  * @param <T> the configuration type
  */
@@ -42,7 +44,7 @@ public final class ConfigTable<T> {
     }
 
     /** Creates or replaces an entry; returns the previous one, or null. */
-    public T put(String name, T value) {
+    public synchronized T put(String name, T value) {
         T previous = entries.put(name, value);
         if (!value.equals(previous)) {
             table.put(name, value);
@@ -77,7 +79,7 @@ public final class ConfigTable<T> {
     }
 
     /** Deletes an entry; returns it, or null. */
-    public T delete(String name) {
+    public synchronized T delete(String name) {
         T removed = entries.remove(name);
         if (removed != null) {
             table.delete(name);
