@@ -196,6 +196,8 @@ class OperatorHttpTest extends LiveBrokerTest {
         assertEquals(1, ((List<?>) group.get("consumers")).size());
         await().atMost(Duration.ofSeconds(20)).until(() -> ((Number) get("/api/groups/CG-orders").json().get("lag")).intValue() == 0);
         assertEquals(404, get("/api/groups/CG-nobody").status());
+        assertTrue(get("/api/groups").list().stream().noneMatch(g -> g.get("group").equals("HALFMOON_SCHEDULE")),
+                "the delay scheduler's own progress is not a consumer group");
         assertEquals(404, get("/api/nothing").status());
         assertEquals(405, post("/metrics", true).status());
         await().atMost(Duration.ofSeconds(5)).until(() -> !get("/api/history").list().isEmpty());

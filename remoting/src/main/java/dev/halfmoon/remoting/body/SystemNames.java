@@ -10,7 +10,8 @@ public final class SystemNames {
     private static final Set<String> TOPICS = Set.of("TBW102", "SCHEDULE_TOPIC_XXXX", "TRANS_CHECK_MAX_TIME_TOPIC",
             "OFFSET_MOVED_EVENT", "SELF_TEST_TOPIC", "BenchmarkTest");
     private static final Set<String> GROUPS = Set.of("TOOLS_CONSUMER", "FILTERSRV_CONSUMER", "SELF_TEST_C_GROUP",
-            "CID_ONSAPI_OWNER", "CID_ONSAPI_PERMISSION", "CID_ONSAPI_PULL", "CID_ONS-HTTP-PROXY");
+            "CID_ONSAPI_OWNER", "CID_ONSAPI_PERMISSION", "CID_ONSAPI_PULL", "CID_ONS-HTTP-PROXY",
+            "HALFMOON_SCHEDULE"); // (the delay scheduler keeps its scan position as an offset of this group)
 
     private SystemNames() {
     }
@@ -21,7 +22,7 @@ public final class SystemNames {
                 || topic.startsWith("%RETRY%") || topic.startsWith("%DLQ%");
     }
 
-    /** RocketMQ tooling's consumer groups. */
+    /** RocketMQ tooling's consumer groups, and the broker's own. */
     public static boolean isSystemGroup(String group) {
         return GROUPS.contains(group) || group.startsWith("CID_RMQ_SYS_");
     }
