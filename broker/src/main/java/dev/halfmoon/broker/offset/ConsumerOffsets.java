@@ -161,6 +161,11 @@ public final class ConsumerOffsets implements AutoCloseable {
         set(key(group, topic, queueId), offset, true);
     }
 
+    /** Writes every offset set so far now, not within {@value #WRITE_DELAY_MS} ms: before acknowledging an operator's reset. */
+    public void writeNow() {
+        writeDirty();
+    }
+
     /** Every queue of {@code topic} with an offset of {@code group}: queue id → offset. */
     public Map<Integer, Long> ofGroupAndTopic(String group, String topic) {
         String prefix = topic + "@" + group + "@";

@@ -61,6 +61,7 @@ public final class OffsetResetProcessor implements RequestProcessor {
                 table.put(new MessageQueueRef(topicName, brokerName, q), target);
             }
         }
+        offsets.writeNow(); // an acknowledged reset must survive a kill right after it
         byte[] body = QueueKeyedJson.object(Map.of(), "offsetTable", table);
         RemotingCommand notice = RemotingCommand.request(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, Map.of("topic", topicName,
                 "group", group, "timestamp", Long.toString(timestamp), "isForce", Boolean.toString(force)), body);
