@@ -147,6 +147,7 @@ public final class JdbcOutbox implements AutoCloseable {
      *         commit itself failed
      */
     public TransactionOutcome run(String transactionId, Work work) {
+        boolean committed = false;
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -174,9 +175,15 @@ public final class JdbcOutbox implements AutoCloseable {
                 }
                 return TransactionOutcome.UNKNOWN;
             }
+            committed = true; // from here on the answer is COMMIT, whatever restoring or closing the connection throws
             c.setAutoCommit(autoCommit);
             return TransactionOutcome.COMMIT;
         } catch (SQLException e) {
+            if (committed) {
+                LOG.warn("local transaction {} committed; the connection failed afterwards: {}", transactionId,
+                        e.getMessage());
+                return TransactionOutcome.COMMIT;
+            }
             LOG.warn("local transaction {} could not start: {}", transactionId, e.getMessage());
             return TransactionOutcome.ROLLBACK;
         }

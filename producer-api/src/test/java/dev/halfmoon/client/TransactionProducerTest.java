@@ -172,6 +172,43 @@ class TransactionProducerTest extends ClientTestBase {
         assertEquals(TransactionOutcome.ROLLBACK, outbox.check("tx-late", System.currentTimeMillis() - 1000), "and stay so");
     }
 
+    @Test
+    void aConnectionFailingAfterTheCommitDoesNotTurnACommittedOutboxTransactionIntoARollback() throws Exception {
+        JdbcDataSource h2 = h2("after-commit-" + System.nanoTime());
+        try (Connection c = h2.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE orders (id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0))");
+        }
+        // the database's connection drops right after COMMIT: restoring auto-commit and closing it both fail
+        javax.sql.DataSource flaky = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                javax.sql.DataSource.class.getClassLoader(), new Class<?>[] {javax.sql.DataSource.class},
+                (ds, m, a) -> m.getName().equals("getConnection") ? failingAfterCommit(h2.getConnection()) : m.invoke(h2, a));
+        JdbcOutbox outbox = track(JdbcOutbox.create(h2, Duration.ofSeconds(2), Duration.ofDays(7)));
+        JdbcOutbox onFlaky = track(JdbcOutbox.create(flaky, Duration.ofSeconds(2), Duration.ofDays(7)));
+
+        assertEquals(TransactionOutcome.COMMIT, onFlaky.run("tx-1", c -> insertOrder(c, "order-1", 10)));
+        assertEquals(1, orders(h2));
+        assertEquals(TransactionOutcome.COMMIT, outbox.check("tx-1", System.currentTimeMillis()));
+    }
+
+    /** A connection whose every call after a commit fails, as when the network drops right after COMMIT. */
+    static Connection failingAfterCommit(Connection real) {
+        boolean[] committed = {false};
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (committed[0]) {
+                        real.close();
+                        throw new SQLException("connection reset");
+                    }
+                    try {
+                        Object result = method.invoke(real, args);
+                        committed[0] = method.getName().equals("commit");
+                        return result;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     static void insertOrder(Connection c, String id, int amount) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO orders (id, amount) VALUES (?, ?)")) {
             s.setString(1, id);
