@@ -91,9 +91,12 @@ final class Database {
             try (PreparedStatement seen = c.prepareStatement("INSERT INTO processed_events (event_id) VALUES (?)")) {
                 seen.setString(1, eventId);
                 seen.executeUpdate();
-            } catch (SQLException duplicate) {
+            } catch (SQLException e) {
                 c.rollback();
-                return false;
+                if (isDuplicateKey(e)) {
+                    return false;
+                }
+                throw e; // a lock timeout, a full disk...: not processed; the message is delivered again
             }
             try {
                 update.run(c);
@@ -104,6 +107,12 @@ final class Database {
                 throw e;
             }
         }
+    }
+
+    /** A unique-key violation (SQLState class 23, integrity constraint), and not any other failure of the insert. */
+    static boolean isDuplicateKey(SQLException e) {
+        return e instanceof java.sql.SQLIntegrityConstraintViolationException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("23"));
     }
 
     /** Work on a connection. */
