@@ -75,8 +75,8 @@ public final class DemoMain {
              InventoryService stock = new InventoryService(options, inventory)) {
             chapter1(options, orders, outbox, payments, inventory, payment);
             chapter2(options, orders, outbox, payments);
-            chapter3and4(options, orders, outbox, payments, broker);
-            chapter5(halfmoon.namesrvAddress(), outbox, payments);
+            chapter3and4(options, orders, outbox, payments, inventory, broker);
+            chapter5(halfmoon.namesrvAddress(), outbox, payments, inventory);
             return verdict(orders, payments, inventory, payment);
         } finally {
             outbox.close();
@@ -92,8 +92,7 @@ public final class DemoMain {
             out.println("   The order service inserted order A-1001 and its OrderCreated event in one transaction: "
                     + r.localOutcome() + " (transaction " + r.transactionId() + ").");
         }
-        waitFor("the payment and the reservation of A-1001", () -> payments.ids("SELECT order_id FROM payments").contains("A-1001")
-                && inventory.ids("SELECT order_id FROM reservations").contains("A-1001"));
+        waitFor("the payment and the reservation of A-1001", () -> settled(payments, inventory, "A-1001"));
         out.print(payments.table("payments:", "SELECT order_id, amount_cents, status FROM payments"));
         out.println("   The payment service charged A-1001 but lost its acknowledgement, so the broker will deliver the");
         out.println("   event again; its processed_events table makes the second delivery change nothing.");
@@ -115,7 +114,8 @@ public final class DemoMain {
                 + orders.ids("SELECT order_id FROM orders").contains("B-1002") + ".");
     }
 
-    private void chapter3and4(ClientOptions options, Database orders, JdbcOutbox outbox, Database payments, String broker) {
+    private void chapter3and4(ClientOptions options, Database orders, JdbcOutbox outbox, Database payments,
+                              Database inventory, String broker) {
         out.println();
         out.println("3. The order service commits order C-1003 in its database, then crashes before telling the broker.");
         OrderService doomed = new OrderService(options.withInstanceName("instance-1"), orders, outbox, true);
@@ -131,20 +131,26 @@ public final class DemoMain {
         out.println("   A new instance of the order service starts. When the transaction times out, the broker asks it;");
         out.println("   its outbox table says C-1003 committed, so the broker commits the event.");
         try (OrderService restarted = new OrderService(options.withInstanceName("instance-2"), orders, outbox, false)) {
-            waitFor("the payment of C-1003", () -> payments.ids("SELECT order_id FROM payments").contains("C-1003"));
+            waitFor("the payment and the reservation of C-1003", () -> settled(payments, inventory, "C-1003"));
         }
         out.println("   C-1003 is paid.");
     }
 
-    private void chapter5(String namesrv, JdbcOutbox outbox, Database payments) throws Exception {
+    private void chapter5(String namesrv, JdbcOutbox outbox, Database payments, Database inventory) throws Exception {
         out.println();
         out.println("5. The same order service on the official Apache RocketMQ client (the drop-in path).");
         try (RocketMqOrderService service = new RocketMqOrderService(namesrv, outbox)) {
             var r = service.place(new OrderEvent("D-1004", "tea", 3, 900));
             out.println("   TransactionMQProducer sent D-1004: " + r.getLocalTransactionState() + ".");
         }
-        waitFor("the payment of D-1004", () -> payments.ids("SELECT order_id FROM payments").contains("D-1004"));
+        waitFor("the payment and the reservation of D-1004", () -> settled(payments, inventory, "D-1004"));
         out.println("   D-1004 is paid.");
+    }
+
+    /** Whether both consumers of an order's event (separate groups, each at its own pace) have processed it. */
+    private static boolean settled(Database payments, Database inventory, String orderId) {
+        return payments.ids("SELECT order_id FROM payments").contains(orderId)
+                && inventory.ids("SELECT order_id FROM reservations").contains(orderId);
     }
 
     private boolean verdict(Database orders, Database payments, Database inventory, PaymentService payment) {
