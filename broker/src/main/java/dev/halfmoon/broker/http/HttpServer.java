@@ -3,6 +3,7 @@ package dev.halfmoon.broker.http;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -23,21 +24,27 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A small HTTP/1.1 server for operators: each request is handed to a {@link HttpHandler} on a
- * worker thread (never the I/O thread) and its reply written back, keep-alive honoured. Bodies
- * above 64 KiB are refused with 413.
+ * worker thread (never the I/O thread) and its reply written back, keep-alive honoured, replies in
+ * request order. Bodies above 64 KiB are refused with 413; when the workers' queue is full, 503.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Requests of one connection decoded and waiting for the one being served (pipelining). */
+    private static final int MAX_PIPELINED = 16;
+    private static final int QUEUED_REQUESTS = 64;
 
     /** What answers requests. */
     @FunctionalInterface
@@ -47,7 +54,9 @@ public final class HttpServer implements AutoCloseable {
 
     private final HttpHandler handler;
     private final EventLoopGroup group = new NioEventLoopGroup(1, (java.util.concurrent.ThreadFactory) r -> daemon(r, "halfmoon-http-io"));
-    private final ExecutorService workers = Executors.newFixedThreadPool(2, r -> daemon(r, "halfmoon-http"));
+    /** Two workers, a bounded queue: beyond it requests are answered 503 rather than held in memory. */
+    private final ExecutorService workers = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(QUEUED_REQUESTS), r -> daemon(r, "halfmoon-http"));
     private Channel channel;
     /** Bound to a loopback address: only requests that name this machine are served (see {@link #namesThisMachine}). */
     private volatile boolean loopbackOnly;
@@ -90,28 +99,87 @@ public final class HttpServer implements AutoCloseable {
         return bound;
     }
 
+    /**
+     * One per connection. Requests are answered one at a time and in order (HTTP/1.1 pipelining): the connection
+     * stops reading while one is being served, so a client that keeps writing and never reads cannot make replies
+     * pile up in the broker; requests already decoded wait in a short queue, and a connection that overfills it is
+     * closed. Runs on the connection's I/O thread.
+     */
     private final class Dispatch extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+        private boolean busy;
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-            boolean keepAlive = HttpUtil.isKeepAlive(msg);
-            if (!msg.decoderResult().isSuccess()) {
-                write(ctx, HttpReply.error(400, "malformed HTTP request"), false);
+            if (waiting.size() >= MAX_PIPELINED) {
+                LOG.debug("HTTP connection {} closed: more than {} requests waiting", ctx.channel().remoteAddress(),
+                        MAX_PIPELINED);
+                ctx.close();
                 return;
             }
-            if (loopbackOnly && !namesThisMachine(msg.headers().get(HttpHeaderNames.HOST))) {
-                write(ctx, HttpReply.error(403, "this console serves requests for localhost or 127.0.0.1 only"), false);
+            waiting.add(Pending.of(msg, loopbackOnly));
+            ctx.channel().config().setAutoRead(false);
+            if (!busy) {
+                next(ctx);
+            }
+        }
+
+        private void next(ChannelHandlerContext ctx) {
+            Pending p = waiting.poll();
+            if (p == null) {
+                busy = false;
+                ctx.channel().config().setAutoRead(true);
                 return;
             }
-            HttpRequest request = HttpRequest.of(msg);
-            CompletableFuture.supplyAsync(() -> handler.handle(request), workers).thenCompose(f -> f)
-                    .exceptionally(HttpServer::failure)
-                    .thenAccept(reply -> ctx.executor().execute(() -> write(ctx, reply, keepAlive)));
+            busy = true;
+            if (p.immediate() != null) {
+                reply(ctx, p.immediate(), p.keepAlive());
+                return;
+            }
+            CompletableFuture<HttpReply> served;
+            try {
+                served = CompletableFuture.supplyAsync(() -> handler.handle(p.request()), workers).thenCompose(f -> f)
+                        .exceptionally(HttpServer::failure);
+            } catch (RejectedExecutionException busyWorkers) {
+                served = CompletableFuture.completedFuture(HttpReply.error(503, "the HTTP API is busy; try again"));
+            }
+            served.thenAccept(reply -> ctx.executor().execute(() -> reply(ctx, reply, p.keepAlive())));
+        }
+
+        private void reply(ChannelHandlerContext ctx, HttpReply reply, boolean keepAlive) {
+            ChannelFuture written = write(ctx, reply, keepAlive);
+            if (keepAlive) {
+                written.addListener(f -> {
+                    if (f.isSuccess()) {
+                        next(ctx); // (the write completed: the client reads its replies)
+                    }
+                });
+            }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.debug("HTTP connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
+        }
+    }
+
+    /** A decoded request waiting its turn: to be handled, or answered at once (malformed, refused). */
+    private record Pending(HttpRequest request, HttpReply immediate, boolean keepAlive) {
+        static Pending of(FullHttpRequest msg, boolean loopbackOnly) {
+            boolean keepAlive = HttpUtil.isKeepAlive(msg);
+            if (!msg.decoderResult().isSuccess()) {
+                return new Pending(null, HttpReply.error(400, "malformed HTTP request"), false);
+            }
+            if (loopbackOnly && !namesThisMachine(msg.headers().get(HttpHeaderNames.HOST))) {
+                return new Pending(null, HttpReply.error(403,
+                        "this console serves requests for localhost or 127.0.0.1 only"), false);
+            }
+            try {
+                return new Pending(HttpRequest.of(msg), null, keepAlive);
+            } catch (IllegalArgumentException e) { // e.g. a bad %-escape in the path
+                return new Pending(null, HttpReply.error(400, "malformed request target: " + e.getMessage()), keepAlive);
+            }
         }
     }
 
@@ -137,7 +205,7 @@ public final class HttpServer implements AutoCloseable {
         return HttpReply.error(500, "internal error: " + cause);
     }
 
-    private static void write(ChannelHandlerContext ctx, HttpReply reply, boolean keepAlive) {
+    private static ChannelFuture write(ChannelHandlerContext ctx, HttpReply reply, boolean keepAlive) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType())
@@ -147,10 +215,9 @@ public final class HttpServer implements AutoCloseable {
         reply.headers().forEach((k, v) -> response.headers().set(k, v));
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response);
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return ctx.writeAndFlush(response);
         }
+        return ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

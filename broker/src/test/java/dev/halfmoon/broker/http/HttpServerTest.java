@@ -1,0 +1,95 @@
+package dev.halfmoon.broker.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The operators' HTTP server over a raw socket: what browsers, proxies and load tools do to it. */
+@Timeout(60)
+class HttpServerTest {
+    private final CountDownLatch slowMayFinish = new CountDownLatch(1);
+    private final HttpServer server = new HttpServer(request -> {
+        if (request.path().equals("/slow")) { // answered only after /fast was, if both run at once
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    slowMayFinish.await(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return HttpReply.text(200, "text/plain", "slow");
+            });
+        }
+        if (request.path().equals("/fast")) {
+            slowMayFinish.countDown();
+        }
+        return CompletableFuture.completedFuture(HttpReply.text(200, "text/plain", request.path()));
+    });
+    private InetSocketAddress address;
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    private String exchange(String requests) throws Exception {
+        if (address == null) {
+            address = server.start("127.0.0.1", 0);
+        }
+        try (Socket s = new Socket(address.getAddress(), address.getPort())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write(requests.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static List<String> bodies(String replies) {
+        List<String> bodies = new ArrayList<>();
+        Pattern length = Pattern.compile("(?im)^content-length: (\\d+)$");
+        int at = 0;
+        for (int end; (end = replies.indexOf("\r\n\r\n", at)) >= 0; ) {
+            Matcher m = length.matcher(replies.substring(at, end));
+            int n = m.find() ? Integer.parseInt(m.group(1)) : 0;
+            bodies.add(replies.substring(end + 4, Math.min(replies.length(), end + 4 + n)));
+            at = end + 4 + n;
+        }
+        return bodies;
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInTheOrderTheyWereSent() throws Exception {
+        String replies = exchange("GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "GET /fast HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "GET /last HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertEquals(List.of("slow", "/fast", "/last"), bodies(replies), replies);
+    }
+
+    @Test
+    void aMalformedEscapeInThePathGetsA400NotASilentClose() throws Exception {
+        String reply = exchange("GET /api/groups/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertTrue(reply.startsWith("HTTP/1.1 400"), reply);
+    }
+
+    @Test
+    void aConnectionThatPilesUpRequestsIsClosedRatherThanBuffered() throws Exception {
+        String replies = exchange("GET /x HTTP/1.1\r\nHost: localhost\r\n\r\n".repeat(200));
+        assertTrue(bodies(replies).size() < 200, "some requests were dropped with the connection: " + bodies(replies).size());
+    }
+}
