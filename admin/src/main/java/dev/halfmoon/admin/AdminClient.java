@@ -51,9 +51,9 @@ public final class AdminClient implements AutoCloseable {
         client.withCredentials(accessKey, secretKey);
     }
 
-    /** Connects with TLS (verifying servers against {@code trustCertPath}, or trusting any when null). */
-    public void withTls(java.nio.file.Path trustCertPath) {
-        client.withTls(trustCertPath);
+    /** Connects with TLS (verifying servers against {@code trustCertPath}, or trusting any when null), presenting {@code own} if asked (null: none). */
+    public void withTls(java.nio.file.Path trustCertPath, dev.halfmoon.remoting.TlsConfig.ClientCertificate own) {
+        client.withTls(trustCertPath, own);
     }
 
     public List<String> namesrvs() {

@@ -1,6 +1,7 @@
 package dev.halfmoon.admin;
 
 import dev.halfmoon.remoting.Durations;
+import dev.halfmoon.remoting.TlsConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import dev.halfmoon.remoting.TlsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,6 +51,13 @@ public final class AdminMain implements Callable<Integer> {
     @Option(names = "--tls-trust-cert", paramLabel = "FILE",
             description = "CA certificates (PEM) to verify the servers with; without it any server certificate is accepted.")
     java.nio.file.Path trustCert;
+
+    @Option(names = "--tls-client-cert", paramLabel = "FILE",
+            description = "Certificate (PEM) to present to servers that ask for client certificates; with --tls-client-key.")
+    java.nio.file.Path clientCert;
+
+    @Option(names = "--tls-client-key", paramLabel = "FILE", description = "Private key (PEM, PKCS#8) of --tls-client-cert.")
+    java.nio.file.Path clientKey;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
             description = "How long to wait for each answer (default ${DEFAULT-VALUE}).")
@@ -117,9 +126,9 @@ public final class AdminMain implements Callable<Integer> {
             if (ak != null) {
                 client.withCredentials(ak, sk);
             }
-            if (tls || trustCert != null) {
+            if (tls || trustCert != null || clientCert != null || clientKey != null) {
                 try {
-                    client.withTls(trustCert);
+                    client.withTls(trustCert, TlsConfig.ClientCertificate.of(clientCert, clientKey, null));
                 } catch (IllegalArgumentException e) {
                     throw new AdminException(ExitCodes.USAGE, e.getMessage());
                 }

@@ -186,7 +186,7 @@ public final class Broker implements AutoCloseable {
         String address = config.identity().address(port);
         RemotingClient namesrvClient = new RemotingClient("broker-register");
         if (config.security().tlsToNamesrv()) {
-            namesrvClient.withTls(config.security().namesrvTrust());
+            namesrvClient.withTls(config.security().namesrvTrust(), config.security().namesrvCertificate());
         }
         started.add(namesrvClient);
         NamesrvRegistrar registrar = new NamesrvRegistrar(config.namesrv(), config.identity(), address, s.topics(), namesrvClient);

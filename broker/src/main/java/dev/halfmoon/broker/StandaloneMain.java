@@ -3,6 +3,7 @@ package dev.halfmoon.broker;
 import dev.halfmoon.broker.config.BrokerConfig;
 import dev.halfmoon.broker.config.ConfigException;
 import dev.halfmoon.broker.config.NamesrvClientConfig;
+import dev.halfmoon.broker.config.SecurityConfig;
 import dev.halfmoon.namesrv.NameServer;
 import dev.halfmoon.namesrv.NamesrvConfig;
 import dev.halfmoon.namesrv.StartupCommand;
@@ -59,6 +60,13 @@ public final class StandaloneMain {
         /** As {@link #start(BrokerConfig, int, Clock)}, telling {@code namesrvListening} the name server's address once it listens. */
         public static Standalone start(BrokerConfig config, int namesrvPort, Clock clock,
                                        java.util.function.Consumer<String> namesrvListening) {
+            SecurityConfig security = config.security();
+            if (security.tlsToNamesrv() && security.tls().clientAuth() == io.netty.handler.ssl.ClientAuth.REQUIRE
+                    && security.namesrvCertificate() == null) {
+                throw new ConfigException("tls.server.need.client.auth=require also applies to this standalone's name "
+                        + "server: the broker registers with it over TLS and needs a certificate of its own "
+                        + "(tls.client.certPath and tls.client.keyPath)");
+            }
             NameServer ns = new NameServer(NamesrvConfig.defaults(config.network().bindAddress(), namesrvPort), clock)
                     .tls(config.security().tls());
             int bound = ns.start().getPort();

@@ -186,6 +186,50 @@ class TlsTest {
         }
     }
 
+    /**
+     * Client certificates required on the standalone's ports: the broker registers with its own name server by
+     * presenting tls.client.certPath, and our client and the admin tool connect with theirs; without one they are
+     * refused. (The self-signed test certificate is its own CA and carries no key usage, so it serves as both.)
+     */
+    @Test
+    void requiredClientCertificatesAreMetByTheBrokerTheClientAndTheAdminTool() throws Exception {
+        Path trusted = Files.copy(certificate.certificate().toPath(), dir.resolve("ca.pem"));
+        String cert = certificate.certificate().getPath();
+        String key = certificate.privateKey().getPath();
+        try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir.resolve("data")).set("tls.server.mode", "enforcing")
+                .set("tls.server.certPath", cert).set("tls.server.keyPath", key)
+                .set("tls.server.trustCertPath", trusted.toString()).set("tls.server.need.client.auth", "require")
+                .set("tls.client.certPath", cert).set("tls.client.keyPath", key).start()) {
+            ClientOptions options = ClientOptions.of(halfmoon.namesrv()).withTls(trusted)
+                    .withTlsCertificate(Path.of(cert), Path.of(key));
+            await().atMost(Duration.ofSeconds(20)).until(() -> admin(halfmoon, "--tls", "--tls-trust-cert", trusted.toString(),
+                    "--tls-client-cert", cert, "--tls-client-key", key, "topic", "create", "Certified") == 0);
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+                try (Producer ours = Producer.start(options, "PG-certified")) {
+                    return ours.send(dev.halfmoon.client.Message.builder("Certified").body(new byte[] {1}).build())
+                            .topic().equals("Certified");
+                }
+            });
+            assertEquals(3, admin(halfmoon, "--timeout", "2s", "--tls", "--tls-trust-cert", trusted.toString(),
+                    "topic", "list"), "no client certificate: refused");
+        }
+    }
+
+    @Test
+    void requiringClientCertificatesWithoutSayingWhoSignsThemStopsStartUp() {
+        Exception noCa = assertThrows(Exception.class, () -> new HalfmoonFixture(dir).set("tls.server.mode", "enforcing")
+                .set("tls.server.certPath", certificate.certificate().getPath())
+                .set("tls.server.keyPath", certificate.privateKey().getPath())
+                .set("tls.server.need.client.auth", "require").start());
+        assertTrue(String.valueOf(noCa.getMessage()).contains("tls.server.trustCertPath"), noCa.toString());
+        Exception noOwn = assertThrows(Exception.class, () -> new HalfmoonFixture(dir).set("tls.server.mode", "enforcing")
+                .set("tls.server.certPath", certificate.certificate().getPath())
+                .set("tls.server.keyPath", certificate.privateKey().getPath())
+                .set("tls.server.trustCertPath", certificate.certificate().getPath())
+                .set("tls.server.need.client.auth", "require").start());
+        assertTrue(String.valueOf(noOwn.getMessage()).contains("tls.client.certPath"), noOwn.toString());
+    }
+
     @Test
     void badTlsSettingsNameTheirKey() {
         Exception auth = assertThrows(Exception.class, () -> new HalfmoonFixture(dir).set("tls.server.need.client.auth", "maybe")

@@ -50,7 +50,7 @@ final class ClientCore implements AutoCloseable {
             remoting.withCredentials(options.security().accessKey(), options.security().secretKey());
         }
         if (options.security().tls()) {
-            remoting.withTls(options.security().trustCertPath());
+            remoting.withTls(options.security().trustCertPath(), options.security().certificate());
         }
         this.heartbeat = heartbeat;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -1,5 +1,6 @@
 package dev.halfmoon.client;
 
+import dev.halfmoon.remoting.TlsConfig;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -30,14 +31,20 @@ public record ClientOptions(List<String> nameServers, String instanceName, Durat
      * @param accessKey     null for no signing
      * @param tls           connect with TLS
      * @param trustCertPath CA certificates to verify the server with; null trusts any server (encrypted, not authenticated)
+     * @param certificate   what to present to servers that ask for client certificates, or null
      */
-    public record Security(String accessKey, String secretKey, boolean tls, java.nio.file.Path trustCertPath) {
-        public static final Security NONE = new Security(null, null, false, null);
+    public record Security(String accessKey, String secretKey, boolean tls, java.nio.file.Path trustCertPath,
+                           TlsConfig.ClientCertificate certificate) {
+        public static final Security NONE = new Security(null, null, false, null, null);
 
         public Security {
             if ((accessKey == null) != (secretKey == null)) {
                 throw new IllegalArgumentException("give both an access key and a secret key, or neither");
             }
+        }
+
+        public Security(String accessKey, String secretKey, boolean tls, java.nio.file.Path trustCertPath) {
+            this(accessKey, secretKey, tls, trustCertPath, null);
         }
     }
 
@@ -84,7 +91,8 @@ public record ClientOptions(List<String> nameServers, String instanceName, Durat
     /** Signs every request with these ACL credentials (the broker's {@code aclEnable=true}). */
     public ClientOptions withCredentials(String accessKey, String secretKey) {
         return new ClientOptions(nameServers, instanceName, requestTimeout, sendRetries, retryBackoff, routeRefresh,
-                heartbeatInterval, new Security(accessKey, secretKey, security.tls(), security.trustCertPath()));
+                heartbeatInterval, new Security(accessKey, secretKey, security.tls(), security.trustCertPath(),
+                security.certificate()));
     }
 
     /**
@@ -93,6 +101,17 @@ public record ClientOptions(List<String> nameServers, String instanceName, Durat
      */
     public ClientOptions withTls(java.nio.file.Path trustCertPath) {
         return new ClientOptions(nameServers, instanceName, requestTimeout, sendRetries, retryBackoff, routeRefresh,
-                heartbeatInterval, new Security(security.accessKey(), security.secretKey(), true, trustCertPath));
+                heartbeatInterval, new Security(security.accessKey(), security.secretKey(), true, trustCertPath,
+                security.certificate()));
+    }
+
+    /**
+     * Connects with TLS (as {@link #withTls}) and presents this certificate and key (PEM, the key PKCS#8) to servers
+     * that ask for client certificates ({@code tls.server.need.client.auth}).
+     */
+    public ClientOptions withTlsCertificate(java.nio.file.Path certPath, java.nio.file.Path keyPath) {
+        return new ClientOptions(nameServers, instanceName, requestTimeout, sendRetries, retryBackoff, routeRefresh,
+                heartbeatInterval, new Security(security.accessKey(), security.secretKey(), true, security.trustCertPath(),
+                new TlsConfig.ClientCertificate(certPath, keyPath, null)));
     }
 }

@@ -67,6 +67,12 @@ public final class RemotingClient implements AutoCloseable {
         return this;
     }
 
+    /** As {@link #withTls(java.nio.file.Path)}, presenting {@code own} to servers that ask for a client certificate (null: none). */
+    public RemotingClient withTls(java.nio.file.Path trustCertPath, TlsConfig.ClientCertificate own) {
+        this.tls = TlsConfig.clientContext(trustCertPath, own);
+        return this;
+    }
+
     /** Signs every request it sends with these ACL credentials (RocketMQ's AclClientRPCHook scheme). */
     public RemotingClient withCredentials(String accessKey, String secretKey) {
         this.signer = request -> AclSignature.sign(request, accessKey, secretKey);

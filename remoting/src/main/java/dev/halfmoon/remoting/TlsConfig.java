@@ -29,6 +29,29 @@ public record TlsConfig(Mode mode, Path certPath, Path keyPath, String keyPasswo
             throw new IllegalArgumentException("TLS mode " + mode.name().toLowerCase()
                     + " needs a certificate and a key (tls.server.certPath, tls.server.keyPath)");
         }
+        if (mode != Mode.DISABLED && clientAuth != ClientAuth.NONE && trustCertPath == null) {
+            throw new IllegalArgumentException("tls.server.need.client.auth=" + clientAuth.name().toLowerCase()
+                    + " needs tls.server.trustCertPath, the CA certificates that sign the clients' certificates"
+                    + " (without it any certificate from any public CA would be accepted)");
+        }
+    }
+
+    /**
+     * A client's own certificate and key (PEM, the key PKCS#8), presented to servers that ask for one
+     * ({@code tls.server.need.client.auth}); RocketMQ's {@code tls.client.certPath}, {@code tls.client.keyPath}.
+     */
+    public record ClientCertificate(Path certPath, Path keyPath, String keyPassword) {
+        public ClientCertificate {
+            if (certPath == null || keyPath == null) {
+                throw new IllegalArgumentException("a client certificate needs both a certificate and a key file"
+                        + " (tls.client.certPath, tls.client.keyPath)");
+            }
+        }
+
+        /** The certificate, or null when neither file is given; throws when only one is. */
+        public static ClientCertificate of(Path certPath, Path keyPath, String keyPassword) {
+            return certPath == null && keyPath == null ? null : new ClientCertificate(certPath, keyPath, keyPassword);
+        }
     }
 
     /** RocketMQ's keys for a server's TLS, as broker.conf lines or JVM system properties. */
@@ -109,6 +132,11 @@ public record TlsConfig(Mode mode, Path certPath, Path keyPath, String keyPasswo
      * (like RocketMQ's default client test mode: encrypted, not authenticated).
      */
     public static SslContext clientContext(Path trustCertPath) {
+        return clientContext(trustCertPath, null);
+    }
+
+    /** As {@link #clientContext(Path)}, presenting {@code own} to servers that ask for a client certificate (null: none). */
+    public static SslContext clientContext(Path trustCertPath, ClientCertificate own) {
         try {
             SslContextBuilder b = SslContextBuilder.forClient();
             if (trustCertPath == null) {
@@ -117,8 +145,13 @@ public record TlsConfig(Mode mode, Path certPath, Path keyPath, String keyPasswo
                 requireReadable(trustCertPath, "trusted CA certificate");
                 b.trustManager(trustCertPath.toFile());
             }
+            if (own != null) {
+                requireReadable(own.certPath(), "client certificate");
+                requireReadable(own.keyPath(), "client key");
+                b.keyManager(own.certPath().toFile(), own.keyPath().toFile(), own.keyPassword());
+            }
             return b.build();
-        } catch (SSLException e) {
+        } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
         }
     }

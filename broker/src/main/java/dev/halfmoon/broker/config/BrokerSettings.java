@@ -95,11 +95,16 @@ public final class BrokerSettings {
             new Setting("tls.enable", "", "TLS on the broker's own connections to the name server: true or false "
                     + "(default, as RocketMQ: true when tls.server.mode is enforcing)"),
             new Setting("tls.client.trustCertPath", "", "PEM CA certificates to verify the name server with "
-                    + "(default tls.server.trustCertPath; none: encrypted, not verified)"));
+                    + "(default tls.server.trustCertPath; none: encrypted, not verified)"),
+            new Setting("tls.client.certPath", "", "PEM certificate the broker presents to a name server that asks for "
+                    + "client certificates (tls.server.need.client.auth there)"),
+            new Setting("tls.client.keyPath", "", "PEM private key (PKCS#8) of tls.client.certPath"),
+            new Setting("tls.client.keyPassword", "", "password of tls.client.keyPath, if it is encrypted"));
 
     /** TLS keys may also come as JVM system properties, as RocketMQ reads them. */
     private static final List<String> TLS_KEYS = java.util.stream.Stream.concat(TlsConfig.KEYS.stream(),
-            java.util.stream.Stream.of("tls.enable", "tls.client.trustCertPath")).toList();
+            java.util.stream.Stream.of("tls.enable", "tls.client.trustCertPath", "tls.client.certPath", "tls.client.keyPath",
+                    "tls.client.keyPassword")).toList();
 
     /**
      * RocketMQ broker.conf keys Halfmoon has no use for. Like any unknown key they stop start-up,
@@ -204,7 +209,11 @@ public final class BrokerSettings {
             TlsConfig tls = TlsConfig.parse(s::string);
             boolean toNamesrv = s.string("tls.enable").isBlank() ? tls.mode() == TlsConfig.Mode.ENFORCING : s.bool("tls.enable");
             Path trust = path(s, "tls.client.trustCertPath");
-            return new SecurityConfig(s.bool("aclEnable"), aclFile, tls, toNamesrv, trust != null ? trust : tls.trustCertPath());
+            String keyPassword = s.string("tls.client.keyPassword");
+            TlsConfig.ClientCertificate own = TlsConfig.ClientCertificate.of(path(s, "tls.client.certPath"),
+                    path(s, "tls.client.keyPath"), keyPassword == null || keyPassword.isBlank() ? null : keyPassword);
+            return new SecurityConfig(s.bool("aclEnable"), aclFile, tls, toNamesrv, trust != null ? trust : tls.trustCertPath(),
+                    own);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

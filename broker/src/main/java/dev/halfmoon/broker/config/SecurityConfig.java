@@ -11,8 +11,11 @@ import java.nio.file.Path;
  * @param tls       {@code tls.server.*}: TLS on the broker's (and a standalone's name server's) port
  * @param tlsToNamesrv   {@code tls.enable}: the broker's own connections to the name server use TLS
  * @param namesrvTrust   {@code tls.client.trustCertPath}: CAs to verify the name server with, or null (not verified)
+ * @param namesrvCertificate {@code tls.client.certPath}, {@code tls.client.keyPath}: what the broker presents to a name
+ *                           server that asks for client certificates, or null
  */
-public record SecurityConfig(boolean aclEnable, Path aclFile, TlsConfig tls, boolean tlsToNamesrv, Path namesrvTrust) {
+public record SecurityConfig(boolean aclEnable, Path aclFile, TlsConfig tls, boolean tlsToNamesrv, Path namesrvTrust,
+                             TlsConfig.ClientCertificate namesrvCertificate) {
     public static final SecurityConfig OFF = new SecurityConfig(false, Path.of("conf", "plain_acl.yml"), TlsConfig.DISABLED,
-            false, null);
+            false, null, null);
 }
