@@ -50,6 +50,7 @@ import dev.halfmoon.log.meta.MetadataTable;
 import dev.halfmoon.remoting.RemotingClient;
 import dev.halfmoon.remoting.RemotingServer;
 import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.TlsConfig;
 import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
 import dev.halfmoon.remoting.body.TopicConfig;
@@ -85,10 +86,11 @@ public final class Broker implements AutoCloseable {
 
     private final List<AutoCloseable> closeInReverse;
     private final String address;
-    private final InetSocketAddress http;
+    /** {@code http[s]://host:port} of the console, or null. */
+    private final String http;
     private final Storage storage;
 
-    private Broker(String address, InetSocketAddress http, Storage storage, List<AutoCloseable> started) {
+    private Broker(String address, String http, Storage storage, List<AutoCloseable> started) {
         this.address = address;
         this.http = http;
         this.storage = storage;
@@ -193,7 +195,7 @@ public final class Broker implements AutoCloseable {
         registrar.start();
         started.add(registrar);
         // the console comes up after the first registration: clients can route to the broker sooner
-        InetSocketAddress http = null;
+        String http = null;
         if (config.http().enabled()) {
             HttpServer httpServer = new HttpServer(new ConsoleApi(Map.of("brokerName", config.identity().brokerName(),
                     "clusterName", config.identity().clusterName(), "brokerId", config.identity().brokerId(),
@@ -201,7 +203,15 @@ public final class Broker implements AutoCloseable {
                     new TransactionApi(s.transactions(), clock), acl,
                     new TopicGroupApi(s.store(), s.topics(), s.groups(), s.offsets(), clients, progress)));
             started.add(httpServer);
-            http = httpServer.start(config.http().bindAddress(), config.http().port());
+            InetSocketAddress bound = httpServer.start(config.http().bindAddress(), config.http().port(), config.security().tls());
+            TlsConfig.Mode tls = config.security().tls().mode();
+            if (!bound.getAddress().isLoopbackAddress() && tls == TlsConfig.Mode.DISABLED) {
+                LOG.warn("the HTTP console on {} is plain HTTP{}: put it behind a TLS proxy, or set tls.server.mode to serve"
+                        + " it over HTTPS", bound, config.security().aclEnable()
+                        ? " and its users' access and secret keys travel in clear text (HTTP Basic)" : "");
+            }
+            http = (tls == TlsConfig.Mode.ENFORCING ? "https://" : "http://") + (bound.getAddress().isAnyLocalAddress()
+                    ? address.substring(0, address.lastIndexOf(':')) : bound.getAddress().getHostAddress()) + ":" + bound.getPort();
         }
         return new Broker(address, http, s, started);
     }
@@ -281,11 +291,9 @@ public final class Broker implements AutoCloseable {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
-    /** {@code http://host:port} of the console, API and /metrics; empty when {@code httpEnable=false}. */
+    /** {@code http://host:port} (https under {@code tls.server.mode=enforcing}) of the console, API and /metrics; empty when {@code httpEnable=false}. */
     public java.util.Optional<String> httpAddress() {
-        return http == null ? java.util.Optional.empty()
-                : java.util.Optional.of("http://" + (http.getAddress().isAnyLocalAddress()
-                ? address.substring(0, address.lastIndexOf(':')) : http.getAddress().getHostAddress()) + ":" + http.getPort());
+        return java.util.Optional.ofNullable(http);
     }
 
     /** The store, for tests and tools in the same process. */

@@ -230,6 +230,37 @@ class TlsTest {
         assertTrue(String.valueOf(noOwn.getMessage()).contains("tls.client.certPath"), noOwn.toString());
     }
 
+    /** Under enforcing the console (and its Basic credentials) is served over HTTPS only. */
+    @Test
+    void theConsoleIsServedOverHttpsWhenTlsIsEnforced() throws Exception {
+        try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).set("tls.server.mode", "enforcing")
+                .set("tls.server.certPath", certificate.certificate().getPath())
+                .set("tls.server.keyPath", certificate.privateKey().getPath()).set("httpEnable", "true").start()) {
+            java.net.URI console = java.net.URI.create(halfmoon.running.broker().httpAddress().orElseThrow());
+            assertEquals("https", console.getScheme());
+            javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+            trustAll.init(null, io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+            try (java.net.Socket tls = trustAll.getSocketFactory().createSocket(console.getHost(), console.getPort())) {
+                assertTrue(httpGet(tls, "/health").startsWith("HTTP/1.1 200"));
+            }
+            try (java.net.Socket plain = new java.net.Socket(console.getHost(), console.getPort())) {
+                plain.setSoTimeout(10_000);
+                assertTrue(!httpGet(plain, "/health").startsWith("HTTP/1.1 200"), "plain HTTP is not served");
+            }
+        }
+    }
+
+    private static String httpGet(java.net.Socket socket, String path) throws java.io.IOException {
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        try {
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (java.net.SocketException closed) {
+            return "";
+        }
+    }
+
     @Test
     void badTlsSettingsNameTheirKey() {
         Exception auth = assertThrows(Exception.class, () -> new HalfmoonFixture(dir).set("tls.server.need.client.auth", "maybe")

@@ -83,7 +83,8 @@ public final class BrokerSettings {
             new Setting("httpEnable", "true", "serve /metrics, /health, the operator API and the web console over HTTP"),
             new Setting("httpPort", "8080", "HTTP port (default 8080; a free port when listenPort is 0)"),
             new Setting("httpBindAddress", "127.0.0.1",
-                    "HTTP address: this machine only by default (it can resolve transactions); 0.0.0.0 with aclEnable=true"),
+                    "HTTP address: this machine only by default (it can resolve transactions); 0.0.0.0 with aclEnable=true "
+                    + "and tls.server.mode=enforcing (HTTPS), or behind a TLS proxy"),
             new Setting("aclEnable", "false", "check every request against the ACL file (RocketMQ plain ACL)"),
             new Setting("aclConfigFile", "conf/plain_acl.yml", "the ACL file, plain_acl.yml format (relative: to the installation)"),
             new Setting("tls.server.mode", "disabled", "TLS on the client port: disabled, permissive (TLS and plain) or enforcing"),

@@ -1,5 +1,6 @@
 package dev.halfmoon.broker.http;
 
+import dev.halfmoon.remoting.TlsConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -22,6 +23,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.OptionalSslHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -78,10 +81,27 @@ public final class HttpServer implements AutoCloseable {
      * @throws IllegalStateException naming the address if it cannot be bound
      */
     public InetSocketAddress start(String bindAddress, int port) {
+        return start(bindAddress, port, TlsConfig.DISABLED);
+    }
+
+    /**
+     * Listens, with TLS as the broker's port has it ({@code tls.server.mode}): enforcing serves HTTPS only,
+     * permissive both on one port.
+     *
+     * @return the bound address
+     * @throws IllegalStateException naming the address if it cannot be bound
+     */
+    public InetSocketAddress start(String bindAddress, int port, TlsConfig tls) {
+        SslContext ssl = tls.serverContext();
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls.mode() == TlsConfig.Mode.ENFORCING) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        } else if (tls.mode() == TlsConfig.Mode.PERMISSIVE) {
+                            ch.pipeline().addLast(new OptionalSslHandler(ssl));
+                        }
                         ch.pipeline().addLast(new ReadTimeoutHandler(60), new HttpServerCodec(),
                                 new HttpObjectAggregator(MAX_BODY_BYTES), new Dispatch());
                     }
@@ -95,7 +115,8 @@ public final class HttpServer implements AutoCloseable {
         }
         InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
         loopbackOnly = bound.getAddress().isLoopbackAddress();
-        LOG.info("HTTP console, API and /metrics on {}:{}", bound.getAddress().getHostAddress(), bound.getPort());
+        LOG.info("HTTP console, API and /metrics on {}:{}{}", bound.getAddress().getHostAddress(), bound.getPort(),
+                tls.mode() == TlsConfig.Mode.DISABLED ? "" : " (TLS " + tls.mode().name().toLowerCase() + ")");
         return bound;
     }
 
