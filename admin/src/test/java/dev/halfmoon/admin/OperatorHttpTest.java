@@ -224,7 +224,7 @@ class OperatorHttpTest extends LiveBrokerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !get("/api/history").list().isEmpty());
         String dom = Browser.dumpDom(chromium, base + "/", dir.resolve("profile-1"));
         for (String id : pending) {
-            assertTrue(dom.contains("data-id=\"" + id + "\""), "pending transaction " + id + " in the table:\n" + dom);
+            assertTrue(dom.contains(">" + id + "</a>"), "pending transaction " + id + " in the table:\n" + dom);
         }
         assertTrue(dom.contains("CG-orders") && dom.contains(">Orders<"), dom);
         assertTrue(dom.contains("3 pending"), dom);
