@@ -63,7 +63,9 @@ public final class EndTransactionProcessor implements RequestProcessor {
         window.answered(channel, request.halfOffset());
         long begin = System.nanoTime();
         return coordinator.end(request).thenApply(result -> {
-            metrics.endTransaction(System.nanoTime() - begin, fromCheck ? decision.name() : null);
+            // an answer counts when it answered a pending transaction (not a duplicate, a stranger or a resolved one)
+            boolean answered = fromCheck && (result.applied() || result.status() == EndStatus.IGNORED_UNKNOWN);
+            metrics.endTransaction(System.nanoTime() - begin, answered ? decision.name() : null);
             log(request, result, channel);
             return RemotingCommand.response(r, code(result.status()), result.applied() ? null : result.message());
         });
