@@ -12,6 +12,8 @@ import dev.halfmoon.message.MessageProperties;
 import dev.halfmoon.message.MessageProperty;
 import dev.halfmoon.message.RecordDraft;
 import dev.halfmoon.message.RecordEncoder;
+import dev.halfmoon.txn.PendingQuery;
+import dev.halfmoon.txn.PendingTransaction;
 import dev.halfmoon.txn.TransactionCoordinator;
 import dev.halfmoon.txn.TxnTopics;
 import java.lang.management.ManagementFactory;
@@ -83,9 +85,10 @@ public final class PendingScaleBenchmark implements Callable<Integer> {
                 LogBenchmark.deleteTree(root);
             }
         }
-        System.out.printf("%n%-10s %12s %16s %16s %14s%n", "log", "pending", "tick cpu µs", "tick alloc KiB", "reopen ms");
+        System.out.printf("%n%-10s %12s %16s %16s %14s %12s %14s%n", "log", "pending", "tick cpu µs", "tick alloc KiB",
+                "reopen ms", "page ms", "sort-all ms");
         for (String[] r : rows) {
-            System.out.printf("%-10s %12s %16s %16s %14s%n", (Object[]) r);
+            System.out.printf("%-10s %12s %16s %16s %14s %12s %14s%n", (Object[]) r);
         }
         return 0;
     }
@@ -146,11 +149,36 @@ public final class PendingScaleBenchmark implements Callable<Integer> {
                 long cpu = (mx.getThreadCpuTime(loop.getId()) - cpu0) / ticks / 1000;
                 long alloc = (mx.getThreadAllocatedBytes(loop.getId()) - alloc0) / ticks / 1024;
                 rows.add(new String[] {gib + " GiB", String.format("%,d", coordinator.index().size()),
-                        Long.toString(cpu), Long.toString(alloc), Long.toString(reopenMs)});
+                        Long.toString(cpu), Long.toString(alloc), Long.toString(reopenMs),
+                        String.format("%.1f", consolePageMs(coordinator, false)), String.format("%.1f", consolePageMs(coordinator, true))});
             }
             coordinator.checkpoint();
             store.close();
         }
+    }
+
+    /**
+     * Median time of the console's first page (the 500 oldest pending) over 7 calls; with {@code sortAll}, the same
+     * page made the way it was before 2026-12-07 (copy every pending transaction, sort, cut), the baseline.
+     */
+    /** Keeps the pages' sizes alive, so the JIT cannot drop the work. */
+    private static volatile long pageSink;
+
+    private static double consolePageMs(TransactionCoordinator coordinator, boolean sortAll) {
+        PendingQuery firstPage = new PendingQuery(null, null, 0, 0, 500);
+        double[] ms = new double[7];
+        for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            int got = sortAll
+                    ? coordinator.index().snapshot().stream().sorted(java.util.Comparator.comparingLong(
+                            PendingTransaction::storeTimestamp).thenComparingLong(PendingTransaction::halfOffset)).limit(500)
+                            .toList().size()
+                    : coordinator.list(firstPage).transactions().size();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+            pageSink += got;
+        }
+        java.util.Arrays.sort(ms);
+        return ms[ms.length / 2];
     }
 
     private static RecordDraft half(int i) {

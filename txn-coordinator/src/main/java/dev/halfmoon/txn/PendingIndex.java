@@ -228,6 +228,20 @@ public final class PendingIndex {
         return new ArrayList<>(byOffset.values());
     }
 
+    /** Every pending transaction, live (no copy), with {@link #snapshot}'s guarantees while iterated. */
+    public java.util.Collection<PendingTransaction> view() {
+        return java.util.Collections.unmodifiableCollection(byOffset.values());
+    }
+
+    /** The store time of the oldest pending transaction, or -1 when none is pending; one pass, no copy. */
+    public long oldestStoreTimestamp() {
+        long oldest = Long.MAX_VALUE;
+        for (PendingTransaction t : byOffset.values()) {
+            oldest = Math.min(oldest, t.storeTimestamp());
+        }
+        return oldest == Long.MAX_VALUE ? -1 : oldest;
+    }
+
     public int size() {
         return byOffset.size();
     }

@@ -274,16 +274,7 @@ public final class TransactionCoordinator {
 
     /** Pending transactions matching {@code query}, oldest first, one page. */
     public PendingPage list(PendingQuery query) {
-        long now = clock.millis();
-        List<PendingTransaction> matching = index.snapshot().stream()
-                .filter(t -> query.topic() == null || query.topic().equals(t.topic()))
-                .filter(t -> query.producerGroup() == null || query.producerGroup().equals(t.producerGroup()))
-                .filter(t -> t.ageMs(now) >= query.olderThanMs())
-                .sorted(java.util.Comparator.comparingLong(PendingTransaction::storeTimestamp)
-                        .thenComparingLong(PendingTransaction::halfOffset))
-                .toList();
-        int from = Math.min(query.offset(), matching.size());
-        return new PendingPage(matching.size(), matching.subList(from, Math.min(matching.size(), from + query.limit())));
+        return query.page(index.view(), clock.millis());
     }
 
     /** Resolves a pending transaction by hand (an operator's commit or rollback). */

@@ -283,6 +283,24 @@ class TransactionCoordinatorTest {
     }
 
     @Test
+    void pagesOfPendingTransactionsAreOldestFirstAcrossManyOfThem() {
+        List<Long> halves = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            halves.add(prepare("orders", "m" + i).half().commitLogOffset());
+        }
+        List<Long> expected = fx.coordinator.list(PendingQuery.all()).transactions().stream()
+                .map(PendingTransaction::halfOffset).toList();
+        assertEquals(halves, expected, "prepared one after another: store time and offset both grow");
+        for (int from = 0; from < 60; from += 7) {
+            PendingPage page = fx.coordinator.list(new PendingQuery("orders", null, 0, from, 7));
+            assertEquals(60, page.total());
+            assertEquals(expected.subList(from, Math.min(60, from + 7)),
+                    page.transactions().stream().map(PendingTransaction::halfOffset).toList(), "page from " + from);
+        }
+        assertEquals(List.of(), fx.coordinator.list(new PendingQuery(null, null, 0, 60, 7)).transactions());
+    }
+
+    @Test
     void adminCanListFindAndResolvePendingTransactions() {
         PrepareResult a = prepare("orders", "a");
         PrepareResult b = fx.coordinator.prepare(message("payments", 1, "b", "PG2")).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();

@@ -59,8 +59,10 @@ public final class BrokerMetrics {
                 .publishPercentiles(0.5, 0.99).register(registry);
         Gauge.builder("halfmoon_transactions_pending", transactions.index(), i -> i.size())
                 .description("transactions whose outcome is not known yet").register(registry);
-        Gauge.builder("halfmoon_transactions_oldest_pending_age_seconds", transactions.index(), i -> i.snapshot().stream()
-                .mapToLong(t -> clock.millis() - t.storeTimestamp()).max().orElse(0) / 1000.0).register(registry);
+        Gauge.builder("halfmoon_transactions_oldest_pending_age_seconds", transactions.index(), i -> {
+            long oldest = i.oldestStoreTimestamp();
+            return oldest < 0 ? 0 : Math.max(0, clock.millis() - oldest) / 1000.0;
+        }).register(registry);
         FunctionCounter.builder("halfmoon_checkbacks_sent", checks, CheckBackService::sentCount).register(registry);
         FunctionCounter.builder("halfmoon_checkbacks_deferred", checks, CheckBackService::deferredCount)
                 .description("check-backs that could not be sent (no live producer) and wait to be retried").register(registry);
