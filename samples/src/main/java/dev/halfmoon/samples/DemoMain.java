@@ -119,11 +119,17 @@ public final class DemoMain {
         out.println();
         out.println("3. The order service commits order C-1003 in its database, then crashes before telling the broker.");
         OrderService doomed = new OrderService(options.withInstanceName("instance-1"), orders, outbox, true);
-        doomed.place(new OrderEvent("C-1003", "coffee", 1, 625));
-        doomed.close();
+        try {
+            doomed.place(new OrderEvent("C-1003", "coffee", 1, 625));
+            throw new IllegalStateException("the simulated crash did not happen");
+        } catch (OrderService.SimulatedCrash dead) {
+            doomed.close(); // (a real crash would also drop the connection without saying goodbye; the broker copes alike)
+        }
         out.println("   Instance 1 is gone. The database has C-1003; the broker holds its event as a pending transaction.");
         out.println();
         out.println("4. While C-1003 is pending, the operator's view of pending transactions shows it:");
+        waitFor("C-1003's pending transaction", () -> pending(broker).stream()
+                .anyMatch(t -> OrderService.GROUP.equals(t.get("producerGroup"))));
         for (Map<String, Object> t : pending(broker)) {
             out.printf("      transaction %s  group %s  topic %s  age %d ms  checks %s%n", t.get("transactionId"),
                     t.get("producerGroup"), t.get("topic"), ((Number) t.get("ageMs")).longValue(), t.get("checkCount"));

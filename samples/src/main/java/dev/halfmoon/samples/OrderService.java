@@ -18,8 +18,11 @@ import java.sql.PreparedStatement;
 final class OrderService implements AutoCloseable {
     static final String GROUP = "order-service";
 
-    /** Thrown to play a process dying at the worst moment. */
-    static final class SimulatedCrash extends RuntimeException {
+    /**
+     * Thrown to play a process dying at the worst moment: an Error, which the client does not turn into an answer
+     * (it answers UNKNOWN for an exception), so the broker hears nothing, as from a dead process.
+     */
+    static final class SimulatedCrash extends Error {
         private static final long serialVersionUID = 1L;
 
         SimulatedCrash() {
