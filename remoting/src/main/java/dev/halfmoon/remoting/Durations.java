@@ -28,6 +28,10 @@ public final class Durations {
         if (unitAt == 0 || unitAt > 12 || unit < 0) {
             throw new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 30s, 5m, 2h or 1d");
         }
-        return Long.parseLong(t.substring(0, unitAt)) * unit;
+        try {
+            return Math.multiplyExact(Long.parseLong(t.substring(0, unitAt)), unit);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is longer than any duration this can hold");
+        }
     }
 }

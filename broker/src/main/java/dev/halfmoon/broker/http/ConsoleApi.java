@@ -110,9 +110,9 @@ public final class ConsoleApi implements HttpServer.HttpHandler {
         return colon > 0 && acl.admin(decoded.substring(0, colon), decoded.substring(colon + 1)).isPresent();
     }
 
-    /** Refuses any other method with 405. */
+    /** Refuses any other method with 405 (HEAD is answered as GET without the body, as load balancers' checks use it). */
     static void require(HttpRequest request, String method) {
-        if (!request.method().equals(method)) {
+        if (!request.method().equals(method) && !(method.equals("GET") && request.method().equals("HEAD"))) {
             throw new HttpException(405, request.path() + " takes " + method + ", not " + request.method());
         }
     }

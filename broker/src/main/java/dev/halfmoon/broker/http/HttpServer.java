@@ -223,7 +223,7 @@ public final class HttpServer implements AutoCloseable {
             return HttpReply.error(h.status(), h.getMessage());
         }
         LOG.error("HTTP request failed", cause);
-        return HttpReply.error(500, "internal error: " + cause);
+        return HttpReply.error(500, "internal error (the broker's log has the details)");
     }
 
     private static ChannelFuture write(ChannelHandlerContext ctx, HttpReply reply, boolean keepAlive) {

@@ -29,13 +29,20 @@ class LoopbackConsoleTest {
             String rebound = get(console, "attacker.example:" + console.getPort());
             assertTrue(rebound.startsWith("HTTP/1.1 403"), rebound);
             assertTrue(get(console, "127.0.0.1.attacker.example").startsWith("HTTP/1.1 403"));
+            String head = request(console, "HEAD", "/health", "localhost");
+            assertTrue(head.startsWith("HTTP/1.1 200") && head.endsWith("\r\n\r\n"), "HEAD: the headers of GET, no body: " + head);
         }
     }
 
     private static String get(URI console, String host) throws Exception {
+        return request(console, "GET", "/health", host);
+    }
+
+    private static String request(URI console, String method, String path, String host) throws Exception {
         try (Socket s = new Socket(console.getHost(), console.getPort())) {
             OutputStream out = s.getOutputStream();
-            out.write(("GET /health HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write((method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
