@@ -46,6 +46,7 @@ public final class TransactionCoordinator {
     private final InetSocketAddress storeHost;
     private final long defaultTimeoutMs;
     private final GivenUpResumer resumer;
+    private final RetriedHalves retried;
     /** Halves being carried forward by retention (claimed meanwhile), completed when moved or released. */
     final Map<Long, CompletableFuture<Void>> carrying = new ConcurrentHashMap<>();
 
@@ -59,6 +60,8 @@ public final class TransactionCoordinator {
         this.storeHost = storeHost;
         this.defaultTimeoutMs = defaultTimeoutMs;
         this.resumer = new GivenUpResumer(store, index, snapshots, this::storeHalf);
+        this.retried = new RetriedHalves(store);
+        retried.recovered(index.view());
     }
 
     /**
@@ -106,6 +109,7 @@ public final class TransactionCoordinator {
             long offset = result.first().commitLogOffset();
             RecordView half = RecordView.of(store.readRecord(offset));
             PendingTransaction t = HalfMessages.pending(half, offset, defaultTimeoutMs);
+            retried.stored(t, t.transactionId() == null ? null : index.byTransactionId(t.transactionId()).orElse(null));
             index.putNew(t);
             try {
                 stored.accept(offset);
@@ -173,9 +177,15 @@ public final class TransactionCoordinator {
         return resolve(claimed.get(), OpKind.GIVE_UP, Resolver.POLICY.name());
     }
 
-    private CompletableFuture<EndResult> resolve(PendingTransaction t, OpKind kind, String by) {
+    private CompletableFuture<EndResult> resolve(PendingTransaction t, OpKind asked, String askedBy) {
+        long committedCopy = asked == OpKind.COMMIT ? retried.claimCommit(t) : -1;
+        OpKind kind = committedCopy >= 0 ? OpKind.ROLLBACK : asked; // one message, delivered once
+        String by = committedCopy >= 0 ? askedBy + ", duplicate of the committed half at " + committedCopy : askedBy;
         ByteBuffer halfBytes = store.readRecord(t.halfOffset());
         if (halfBytes == null) {
+            if (asked == OpKind.COMMIT && committedCopy < 0) {
+                retried.commitFailed(t);
+            }
             index.release(t.halfOffset());
             return done(new EndResult(EndStatus.NOT_FOUND, TransactionState.PENDING,
                     "the half message of transaction " + t.transactionId() + " is not readable at " + t.halfOffset()));
@@ -192,13 +202,19 @@ public final class TransactionCoordinator {
                 : kind == OpKind.ROLLBACK ? TransactionState.ROLLED_BACK : TransactionState.GIVEN_UP;
         return appends.appendUnhurried(records, (AppendResult result) -> {
             if (!result.ok()) {
+                if (asked == OpKind.COMMIT && committedCopy < 0) {
+                    retried.commitFailed(t);
+                }
                 index.release(t.halfOffset());
                 return new EndResult(EndStatus.STORE_REFUSED, TransactionState.PENDING,
                         "transaction " + t.transactionId() + " stays pending: " + result.status().description());
             }
             index.resolve(t.halfOffset(), outcome);
+            retried.resolved(t);
             LOG.debug("transaction {} {} by {}", t.transactionId(), outcome, by);
-            return new EndResult(EndStatus.APPLIED, outcome, "transaction " + t.transactionId() + " " + outcome);
+            return new EndResult(EndStatus.APPLIED, outcome, "transaction " + t.transactionId() + " " + outcome
+                    + (committedCopy >= 0 ? ": its message was committed from the half at " + committedCopy
+                    + " (a retried send stored it twice); this copy is rolled back" : ""));
         });
     }
 
