@@ -6,6 +6,7 @@ home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 halfmoon_classpath() {
   local script="$1" module="$2" jar="$3"
+  halfmoon_check_java "$script"
   if [ -d "$home/lib" ]; then
     HALFMOON_CP="$home/lib/*"
     HALFMOON_NATIVE="$home/lib/native"
@@ -17,6 +18,25 @@ halfmoon_classpath() {
     exit 2
   fi
   HALFMOON_CP="$home/$module/target/$jar:$home/$module/target/lib/*"
+}
+
+# Halfmoon needs Java 17 or later; an older java would fail with UnsupportedClassVersionError. The version is read
+# from the JDK's release file beside bin/java (starting a JVM to ask would cost every start tens of ms); without
+# that file nothing is checked. Usage: halfmoon_check_java <script-name>; exits 2 when java is missing or too old.
+halfmoon_check_java() {
+  local java release major
+  java="$(command -v java || true)"
+  if [ -z "$java" ]; then
+    echo "$1: no java on PATH; Halfmoon needs Java 17 or later" >&2
+    exit 2
+  fi
+  release="$(dirname "$(dirname "$(readlink -f "$java")")")/release"
+  [ -r "$release" ] || return 0
+  major="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")"
+  if [ -n "$major" ] && [ "$major" -lt 17 ]; then
+    echo "$1: $java is Java $(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$release"); Halfmoon needs Java 17 or later (put one first on PATH)" >&2
+    exit 2
+  fi
 }
 
 # JVM options for the servers: RocksDB's and Netty's native libraries from lib/native (no extraction to /tmp),

@@ -108,6 +108,23 @@ class StartupScriptTest {
     }
 
     @Test
+    void anOldJavaFirstOnThePathIsNamedInsteadOfAClassVersionError() throws Exception {
+        assumePackaged();
+        Path jdk8 = dir.resolve("jdk8");
+        Files.createDirectories(jdk8.resolve("bin"));
+        Files.writeString(jdk8.resolve("release"), "JAVA_VERSION=\"1.8.0_392\"\nOS_NAME=\"Linux\"\n");
+        Path java = Files.writeString(jdk8.resolve("bin/java"), "#!/bin/sh\necho 'an old JVM started' >&2\nexit 99\n");
+        assertTrue(java.toFile().setExecutable(true));
+        Map<String, String> env = new java.util.HashMap<>(env());
+        env.put("PATH", jdk8.resolve("bin") + ":" + System.getenv("PATH"));
+        for (String script : List.of("halfmoon-standalone", "halfmoon-admin")) {
+            ScriptProcess.Result r = ScriptProcess.run(BIN.resolve(script), List.of("--help"), env);
+            assertEquals(2, r.code(), r.output());
+            assertTrue(r.output().contains("is Java 1.8.0_392; Halfmoon needs Java 17 or later"), r.output());
+        }
+    }
+
+    @Test
     void unknownSettingsAndMissingNameServersFailWithAMessage() throws Exception {
         assumePackaged();
         assertTrue(run(2, "halfmoon-broker", "--namesrv", "127.0.0.1:9", "--set", "listenPrt=1").output().contains("listenPrt"));
