@@ -54,13 +54,15 @@ halfmoon_jvm_opts() {
     if [[ "$part" == */\* ]]; then files+=("${part%\*}"*); else files+=("$part"); fi
   done
   key=$(stat -c '%n %s %.9Y' "${files[@]}" 2>/dev/null | cksum | cut -d' ' -f1)
-  cache="${HALFMOON_CACHE_DIR:-${HOME:-/tmp}/.cache/halfmoon}"
+  # (no HOME and no HALFMOON_CACHE_DIR: no archive, rather than one in a directory others can write to)
+  cache="${HALFMOON_CACHE_DIR:-${HOME:+$HOME/.cache/halfmoon}}"
   # -XX:CompileThresholdScaling=5: methods are compiled after 5x the usual calls. A start runs much code a few
   # hundred times (class set-up, parsing, registration) that the JIT would compile for nothing on the cores the
   # start needs: launch to routable 0.91 -> 0.65 s (median of 10, alternated) on 2 cores; code that a broker
   # runs all day crosses 5x the threshold within its first seconds of traffic.
   HALFMOON_JVM_OPTS=(-XX:CompileThresholdScaling=5 "-Djava.library.path=$HALFMOON_NATIVE" -Xlog:cds=off -Xlog:cds+dynamic=off)
-  if [ "${HALFMOON_CDS:-on}" = "on" ] && mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ]; then
+  # the JVM maps an archive's classes into the process: only one in a directory of this user's own is used
+  if [ "${HALFMOON_CDS:-on}" = "on" ] && [ -n "$cache" ] && mkdir -p "$cache" 2>/dev/null && [ -O "$cache" ] && [ -w "$cache" ]; then
     local archive="$cache/$name-$key.jsa"
     if [ -f "$archive" ] && [ -f "$archive.served" ]; then
       HALFMOON_JVM_OPTS+=("-XX:SharedArchiveFile=$archive")
