@@ -112,14 +112,18 @@ final class QueueWorker {
         }
     }
 
-    /** One batch, message by message on this pool thread; queues are consumed in parallel with each other. */
+    /**
+     * One batch, message by message on this pool thread; queues are consumed in parallel with each other. The offset
+     * moves past each message once it is done (committed within a second), so a member that stops or loses the queue
+     * in the middle of a batch leaves only the message in hand to be delivered again, not the rest of the batch.
+     */
     private void process(List<MessageView> messages) {
         for (MessageView m : messages) {
-            if (s.ordered()) {
-                consumeInOrder(m);
-            } else {
-                consumeOnce(m);
+            boolean done = s.ordered() ? consumeInOrder(m) : consumeOnce(m);
+            if (!done) {
+                return; // stopped: this one and the rest are delivered again
             }
+            nextOffset = Math.max(nextOffset, m.queueOffset() + 1);
         }
     }
 
@@ -138,25 +142,28 @@ final class QueueWorker {
      * Concurrent mode: on failure hand the message back; if that fails too, retry here until one works. A
      * broadcasting member retries in place instead: the group's retry topic is read by no broadcasting member.
      */
-    private void consumeOnce(MessageView m) {
+    private boolean consumeOnce(MessageView m) {
         if (s.broadcasting()) {
-            consumeInPlace(m);
-            return;
+            return consumeInPlace(m);
         }
-        while (running && !succeeded(m)) {
+        while (running) {
+            if (succeeded(m)) {
+                return true;
+            }
             try {
                 s.wire().sendBack(m, 0, s.maxReconsumeTimes());
-                return;
+                return true;
             } catch (RuntimeException e) {
                 LOG.warn("cannot hand {} back for redelivery ({}); retrying it here in 1 s", m.messageId(), e.getMessage());
                 sleep(1000);
             }
         }
+        return false;
     }
 
     /** Ordered mode: retry in place (keeping order); after the maximum, dead-letter it and move on. */
-    private void consumeInOrder(MessageView m) {
-        retryInPlace(m, s.maxReconsumeTimes(), this::deadLetter);
+    private boolean consumeInOrder(MessageView m) {
+        return retryInPlace(m, s.maxReconsumeTimes(), this::deadLetter);
     }
 
     private boolean deadLetter(MessageView m) {
@@ -170,9 +177,9 @@ final class QueueWorker {
     }
 
     /** Broadcasting mode: retry in place up to the maximum reconsume times, then give up on it. */
-    private void consumeInPlace(MessageView m) {
+    private boolean consumeInPlace(MessageView m) {
         int max = s.maxReconsumeTimes() >= 0 ? s.maxReconsumeTimes() : 16;
-        retryInPlace(m, max, failed -> {
+        return retryInPlace(m, max, failed -> {
             LOG.error("broadcast message {} of {} failed {} times; this member skips it (a broadcasting group has no "
                     + "retry or dead-letter topic)", failed.messageId(), queue, max + 1);
             return true;
@@ -182,14 +189,20 @@ final class QueueWorker {
     /**
      * Retries {@code m} here, a second apart, keeping the queue's order; once it has failed {@code max} times
      * (never if negative) each further failure asks {@code exhausted} whether to stop trying.
+     *
+     * @return whether the message is done with (consumed, or given up on); false if the worker stopped first
      */
-    private void retryInPlace(MessageView m, int max, java.util.function.Predicate<MessageView> exhausted) {
-        for (int attempt = 0; running && !succeeded(m); attempt++) {
+    private boolean retryInPlace(MessageView m, int max, java.util.function.Predicate<MessageView> exhausted) {
+        for (int attempt = 0; running; attempt++) {
+            if (succeeded(m)) {
+                return true;
+            }
             if (max >= 0 && attempt >= max && exhausted.test(m)) {
-                return;
+                return true;
             }
             sleep(1000);
         }
+        return false;
     }
 
     private void later(long ms) {

@@ -276,4 +276,34 @@ class ProducerConsumerTest extends ClientTestBase {
         assertThrows(ClientException.Closed.class, () -> nowhere.send(message("Missing", "x")));
         assertThrows(IllegalArgumentException.class, () -> ClientOptions.of("no-port"));
     }
+
+    @Test
+    void offsetsMovePastEachMessageSoAMemberStoppingMidBatchLeavesOnlyTheMessageInHand() throws Exception {
+        topic("Batch", 1);
+        Producer producer = track(Producer.start(options, "PG"));
+        for (int i = 0; i < 10; i++) {
+            producer.send(message("Batch", "b" + i));
+        }
+        java.util.concurrent.CountDownLatch inHand = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        PushConsumer consumer = track(PushConsumer.builder(options, "CG-batch").subscribe("Batch", "*").handler(m -> {
+            if (body(m).equals("b5")) { // the ten came in one pull; the sixth takes long
+                inHand.countDown();
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            return ConsumeResult.SUCCESS;
+        }).start());
+        assertTrue(inHand.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        try (dev.halfmoon.remoting.RemotingClient admin = new dev.halfmoon.remoting.RemotingClient("offset-check")) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                var r = admin.invokeSync(halfmoon.brokerAddress(), dev.halfmoon.remoting.RemotingCommand.request(
+                        dev.halfmoon.remoting.RequestCode.QUERY_CONSUMER_OFFSET,
+                        Map.of("consumerGroup", "CG-batch", "topic", "Batch", "queueId", "0"), null), 3000);
+                return "5".equals(r.ext("offset"));
+            });
+        } finally {
+            release.countDown();
+        }
+        consumer.close();
+    }
 }
