@@ -10,8 +10,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  * back (check-backs, notifications) go to registered processors. Thread-safe.
  */
 public final class RemotingClient implements AutoCloseable {
+    private static final long SYNC_MARGIN_MS = 2000;
+    private volatile boolean closed;
     private static final FrameEncoder ENCODER = new FrameEncoder();
 
     private final EventLoopGroup group;
@@ -87,6 +89,9 @@ public final class RemotingClient implements AutoCloseable {
 
     /** The connection to {@code address} ({@code host:port}), opened if needed. */
     public CompletableFuture<RemotingChannel> channel(String address) {
+        if (closed) { // (its event loop is gone: nothing would ever complete or time out a request)
+            return CompletableFuture.failedFuture(new RemotingException.Connect("this client is closed", null));
+        }
         ChannelFuture future = channels.compute(address, (addr, existing) -> {
             if (existing != null && (!existing.isDone() || existing.channel().isActive())) {
                 return existing;
@@ -123,9 +128,15 @@ public final class RemotingClient implements AutoCloseable {
      */
     public RemotingCommand invokeSync(String address, RemotingCommand request, long timeoutMs) {
         try {
-            return invokeAsync(address, request, timeoutMs).join();
-        } catch (CompletionException e) {
+            // (the request times itself out; the margin bounds the wait should the event loop stop meanwhile)
+            return invokeAsync(address, request, timeoutMs).get(timeoutMs + SYNC_MARGIN_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof RemotingException re ? re : new RemotingException(e.getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new RemotingException.Timeout("no response from " + address + " in " + timeoutMs + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemotingException("interrupted while waiting for " + address, e);
         }
     }
 
@@ -145,6 +156,7 @@ public final class RemotingClient implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         for (ChannelFuture f : channels.values()) {
             Channel ch = f.channel();
             ch.close();
