@@ -16,6 +16,7 @@ import dev.halfmoon.broker.offset.OffsetQueries;
 import dev.halfmoon.broker.offset.GroupProgress;
 import dev.halfmoon.broker.metrics.BrokerMetrics;
 import dev.halfmoon.broker.metrics.History;
+import dev.halfmoon.broker.metrics.Throughput;
 import dev.halfmoon.broker.http.ConsoleApi;
 import dev.halfmoon.broker.http.HttpServer;
 import dev.halfmoon.broker.http.TopicGroupApi;
@@ -32,6 +33,7 @@ import dev.halfmoon.broker.processor.OffsetResetProcessor;
 import dev.halfmoon.broker.processor.PullProcessor;
 import dev.halfmoon.broker.processor.SendProcessor;
 import dev.halfmoon.broker.processor.StatsProcessor;
+import dev.halfmoon.broker.processor.ToolingProcessor;
 import dev.halfmoon.broker.processor.TransactionAdminProcessor;
 import dev.halfmoon.broker.pull.PullHolds;
 import dev.halfmoon.broker.pull.PullService;
@@ -184,7 +186,7 @@ public final class Broker implements AutoCloseable {
         started.add(schedule);
         started.add(checks.start());
         History history = new History(() -> metrics.totals(clock.millis()));
-        startHousekeeping(config, clock, s, clients, history, acl, started);
+        startHousekeeping(config, clock, s, clients, history, metrics.throughput(), acl, started);
         String address = config.identity().address(port);
         RemotingClient namesrvClient = new RemotingClient("broker-register");
         if (config.security().tlsToNamesrv()) {
@@ -217,7 +219,8 @@ public final class Broker implements AutoCloseable {
     }
 
     private static void startHousekeeping(BrokerConfig config, Clock clock, Storage s, ClientRegistry clients,
-                                          History history, AccessControl acl, List<AutoCloseable> started) {
+                                          History history, Throughput throughput, AccessControl acl,
+                                          List<AutoCloseable> started) {
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "halfmoon-housekeeping");
             t.setDaemon(true);
@@ -234,6 +237,7 @@ public final class Broker implements AutoCloseable {
             }
         }, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleAtFixedRate(history::sample, History.PERIOD_MS, History.PERIOD_MS, TimeUnit.MILLISECONDS);
+        housekeeping.scheduleAtFixedRate(throughput::sample, 0, 1, TimeUnit.SECONDS);
         if (acl != null) {
             housekeeping.scheduleWithFixedDelay(acl::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
         }
@@ -271,12 +275,22 @@ public final class Broker implements AutoCloseable {
         metrics.countOnNetworkThread("end_transaction", server, x -> x.ranInline(RequestCode.END_TRANSACTION));
         QueueLocks locks = new QueueLocks(clock, config.messaging().lockExpiryMs());
         new LockProcessor(locks).registerWith(server, adminPool);
-        new StatsProcessor(s.store(), s.topics(), progress, clients, config.identity().brokerName())
-                .registerWith(server, adminPool);
+        new StatsProcessor(s.store(), s.topics(), progress, clients, config.identity().brokerName(), () -> {
+            Map<String, String> extras = new java.util.LinkedHashMap<>(metrics.throughput().runtimeInfo());
+            extras.put("sendThreadPoolQueueSize", Integer.toString(sendPool.getQueue().size()));
+            extras.put("sendThreadPoolQueueCapacity", "10000");
+            extras.put("pullThreadPoolQueueSize", Integer.toString(pullPool.getQueue().size()));
+            extras.put("pullThreadPoolQueueCapacity", "100000");
+            extras.put("EndTransactionQueueSize", Integer.toString(txPool.getQueue().size()));
+            extras.put("sendThreadPoolQueueHeadWaitTimeMills", "0");
+            extras.put("pullThreadPoolQueueHeadWaitTimeMills", "0");
+            return extras;
+        }).registerWith(server, adminPool);
         server.register(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, new OffsetResetProcessor(s.store(), s.topics(),
                 s.offsets(), clients, config.identity().brokerName()), adminPool);
         new ClientProcessor(new ClientService(clients, s.topics(), s.groups(), clock)).registerWith(server, adminPool);
-        new GroupAdminProcessor(s.groups()).registerWith(server, adminPool);
+        new GroupAdminProcessor(s.groups(), s.offsets()).registerWith(server, adminPool);
+        new ToolingProcessor(s.topics(), s.offsets(), clients).registerWith(server, adminPool);
         new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store()).registerWith(server, adminPool);
         new AdminProcessor(s.topics(), s.store()).registerWith(server, adminPool);
         new TransactionAdminProcessor(s.transactions(), clock).registerWith(server, adminPool);

@@ -111,6 +111,63 @@ class AdminToolTest {
         }
     }
 
+    /**
+     * What mqadmin clusterList, queryMsgById (who consumed it), producerConnection and deleteSubGroup -r read: rates and
+     * totals in the runtime info (clusterList printed a NullPointerException per broker without putTps), the groups of
+     * a topic, a producer group's connections, and a group's offsets gone with it.
+     */
+    @Test
+    void theOfficialAdminToolSeesRatesConsumersProducersAndDeletesAGroupWithItsOffsets() throws Exception {
+        try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).start()) {
+            dev.halfmoon.testkit.Admin.createTopic(halfmoon, "Watched", 1);
+            DefaultMQAdminExt admin = new DefaultMQAdminExt();
+            admin.setNamesrvAddr(halfmoon.namesrv());
+            admin.setInstanceName(Clients.instance());
+            admin.start();
+            DefaultMQProducer producer = Clients.producer(halfmoon.namesrv(), "PG-watched");
+            producer.start();
+            DefaultMQPushConsumer consumer = Clients.pushConsumer(halfmoon.namesrv(), "CG-watched");
+            consumer.subscribe("Watched", "*");
+            consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+            consumer.start();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    producer.send(new Message("Watched", ("w-" + i).getBytes()));
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> admin.examineConsumeStats("CG-watched").getOffsetTable()
+                        .values().stream().mapToLong(OffsetWrapper::getConsumerOffset).sum() == 20);
+                await().atMost(Duration.ofSeconds(10)).until(() -> Double.parseDouble(admin.fetchBrokerRuntimeStats(
+                        halfmoon.brokerAddress()).getTable().get("putTps").split(" ")[1]) > 0);
+                Map<String, String> runtime = admin.fetchBrokerRuntimeStats(halfmoon.brokerAddress()).getTable();
+                for (String key : new String[] {"putTps", "getTransferedTps", "sendThreadPoolQueueSize",
+                        "sendThreadPoolQueueHeadWaitTimeMills", "pullThreadPoolQueueSize", "pullThreadPoolQueueHeadWaitTimeMills",
+                        "pageCacheLockTimeMills", "earliestMessageTimeStamp", "commitLogDiskRatio",
+                        "msgPutTotalTodayMorning", "msgPutTotalYesterdayMorning", "msgGetTotalTodayMorning",
+                        "msgGetTotalYesterdayMorning", "msgPutTotalTodayNow", "msgGetTotalTodayNow", "brokerActive"}) {
+                    assertTrue(runtime.containsKey(key), key + " in " + runtime);
+                }
+                assertEquals(3, runtime.get("getTransferedTps").split(" ").length);
+                assertTrue(Long.parseLong(runtime.get("msgPutTotalTodayNow")) >= 20, runtime.toString());
+
+                assertTrue(admin.queryTopicConsumeByWho("Watched").getGroupList().contains("CG-watched"));
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> admin.examineProducerConnectionInfo(
+                        "PG-watched", "Watched").getConnectionSet().size() == 1);
+            } finally {
+                consumer.shutdown();
+                producer.shutdown();
+            }
+            try {
+                admin.deleteSubscriptionGroup(halfmoon.brokerAddress(), "CG-watched", true);
+                // the tool itself reports a group without offsets so
+                Exception gone = org.junit.jupiter.api.Assertions.assertThrows(
+                        org.apache.rocketmq.client.exception.MQClientException.class, () -> admin.examineConsumeStats("CG-watched"));
+                assertTrue(gone.getMessage().contains("offset table is empty"), gone.getMessage());
+            } finally {
+                admin.shutdown();
+            }
+        }
+    }
+
     /** mqadmin resumeCheckHalfMessage: a transaction given up after its check-backs is pending again. */
     @Test
     void theOfficialAdminToolResumesAGivenUpTransaction() throws Exception {

@@ -42,6 +42,7 @@ public final class BrokerMetrics {
     private final java.util.concurrent.atomic.AtomicBoolean seriesCapped = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<TransactionState, Counter> resolved = new java.util.EnumMap<>(TransactionState.class);
     private final Map<String, Counter> answered = new ConcurrentHashMap<>();
+    private final Throughput throughput;
     private final Timer sendLatency;
     private final Timer endLatency;
     private final GroupProgress progress;
@@ -50,6 +51,7 @@ public final class BrokerMetrics {
 
     public BrokerMetrics(LogStore store, GroupProgress progress, TransactionCoordinator transactions,
                          CheckBackService checks, Path storeDir, Clock clock) {
+        this.throughput = new Throughput(clock, java.time.ZoneId.systemDefault());
         this.progress = progress;
         this.pending = transactions.index();
         this.checksSent = checks::sentCount;
@@ -143,11 +145,13 @@ public final class BrokerMetrics {
             Counter.builder("halfmoon_bytes_in").tag("topic", t).register(registry)});
         c[0].increment(count);
         c[1].increment(bytes);
+        throughput.stored(count);
         sendLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A pull delivered {@code count} messages of {@code bytes} from {@code topic} to {@code group}. */
     public void delivered(String topic, String group, int count, long bytes) {
+        throughput.delivered(count);
         String key = topic + "\u0000" + group;
         Counter[] c = outByTopicGroup.get(key);
         if (c == null) {
@@ -183,6 +187,11 @@ public final class BrokerMetrics {
             answered.computeIfAbsent(checkAnswer, a -> Counter.builder("halfmoon_checkbacks_answered")
                     .tag("outcome", a.toLowerCase()).register(registry)).increment();
         }
+    }
+
+    /** Messages stored and delivered per second and per day, for RocketMQ's runtime info. */
+    public Throughput throughput() {
+        return throughput;
     }
 
     /** The Prometheus text exposition. */

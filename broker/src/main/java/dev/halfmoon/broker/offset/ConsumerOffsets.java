@@ -166,6 +166,24 @@ public final class ConsumerOffsets implements AutoCloseable {
         writeDirty();
     }
 
+    /** Forgets every offset of {@code group} (its subscription was deleted with its offsets), in memory and on disk. */
+    public void removeGroup(String group) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        forEachKeyOf(group, (key, topic) -> keys.add(key));
+        synchronized (writing) {
+            cut.writeLock().lock();
+            try {
+                keys.forEach(k -> {
+                    offsets.remove(k);
+                    dirty.remove(k);
+                });
+            } finally {
+                cut.writeLock().unlock();
+            }
+            keys.forEach(table::delete);
+        }
+    }
+
     /** Every queue of {@code topic} with an offset of {@code group}: queue id → offset. */
     public Map<Integer, Long> ofGroupAndTopic(String group, String topic) {
         String prefix = topic + "@" + group + "@";
@@ -181,14 +199,19 @@ public final class ConsumerOffsets implements AutoCloseable {
     /** Topics on which {@code group} has committed offsets. */
     public java.util.Set<String> topicsOf(String group) {
         java.util.Set<String> result = new java.util.TreeSet<>();
+        forEachKeyOf(group, (key, topic) -> result.add(topic));
+        return result;
+    }
+
+    /** Calls {@code action} with each key of {@code group}'s offsets and its topic. */
+    private void forEachKeyOf(String group, java.util.function.BiConsumer<String, String> action) {
         String infix = "@" + group + "@";
         offsets.keySet().forEach(k -> {
             int at = k.indexOf(infix);
             if (at > 0 && k.lastIndexOf('@') == at + infix.length() - 1) {
-                result.add(k.substring(0, at));
+                action.accept(k, k.substring(0, at));
             }
         });
-        return result;
     }
 
     /** Groups that have committed offsets on {@code topic}. */

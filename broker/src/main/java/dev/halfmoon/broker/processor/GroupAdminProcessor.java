@@ -1,6 +1,7 @@
 package dev.halfmoon.broker.processor;
 
 import dev.halfmoon.broker.group.SubscriptionGroups;
+import dev.halfmoon.broker.offset.ConsumerOffsets;
 import dev.halfmoon.remoting.Headers;
 import dev.halfmoon.remoting.Json;
 import dev.halfmoon.remoting.RemotingChannel;
@@ -18,9 +19,11 @@ import java.util.concurrent.Executor;
 /** Subscription-group administration: UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, GET_ALL_SUBSCRIPTIONGROUP_CONFIG, DELETE_SUBSCRIPTIONGROUP. */
 public final class GroupAdminProcessor {
     private final SubscriptionGroups groups;
+    private final ConsumerOffsets offsets;
 
-    public GroupAdminProcessor(SubscriptionGroups groups) {
+    public GroupAdminProcessor(SubscriptionGroups groups, ConsumerOffsets offsets) {
         this.groups = groups;
+        this.offsets = offsets;
     }
 
     public void registerWith(RemotingServer server, Executor executor) {
@@ -28,7 +31,12 @@ public final class GroupAdminProcessor {
         server.register(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, (ch, r) -> RequestProcessor.done(
                 RemotingCommand.response(r, ResponseCode.SUCCESS, null).withBody(Json.encode(groups.snapshot()))), executor);
         server.register(RequestCode.DELETE_SUBSCRIPTIONGROUP, (ch, r) -> {
-            groups.delete(Headers.required(r, "groupName"));
+            String group = Headers.required(r, "groupName");
+            groups.delete(group);
+            // mqadmin deleteSubGroup -r true: the group's offsets go too (4.x says removeOffset, 5.x cleanOffset)
+            if (Headers.optionalBoolean(r, "removeOffset", false) || Headers.optionalBoolean(r, "cleanOffset", false)) {
+                offsets.removeGroup(group);
+            }
             return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
         }, executor);
     }

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * INVOKE_BROKER_TO_RESET_OFFSET: moves a consumer group's offsets on a topic to the first message
- * stored at or after a time (only backwards unless forced), and tells the group's live consumers
- * (RESET_CONSUMER_CLIENT_OFFSET) so they pick the new offsets up.
+ * stored at or after a time (only backwards unless forced), or, when a queue is named (RocketMQ 5's
+ * {@code queueId}, with an {@code offset} or not), that queue only, and tells the group's live
+ * consumers (RESET_CONSUMER_CLIENT_OFFSET) so they pick the new offsets up.
  */
 public final class OffsetResetProcessor implements RequestProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetResetProcessor.class);
@@ -52,11 +53,20 @@ public final class OffsetResetProcessor implements RequestProcessor {
         boolean force = Headers.optionalBoolean(r, "isForce", true);
         TopicConfig topic = topics.get(topicName).orElseThrow(() -> new RequestException(ResponseCode.TOPIC_NOT_EXIST,
                 "topic[" + topicName + "] not exist"));
+        // RocketMQ 5's tools name one queue, and may give its offset (mqadmin resetOffsetByTime -q ... -o ...)
+        int onlyQueue = Headers.optionalInt(r, "queueId", -1);
+        long offset = Headers.optionalLong(r, "offset", -1);
+        if (onlyQueue >= topic.queueCount()) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "topic[" + topicName + "] has no queue " + onlyQueue
+                    + " (it has " + topic.queueCount() + ")");
+        }
         Map<MessageQueueRef, Long> table = new HashMap<>();
-        for (int q = 0; q < topic.queueCount(); q++) {
-            long target = timestamp < 0 ? store.maxQueueOffset(topicName, q) : store.queueOffsetByTime(topicName, q, timestamp);
+        for (int q = onlyQueue >= 0 ? onlyQueue : 0; q < (onlyQueue >= 0 ? onlyQueue + 1 : topic.queueCount()); q++) {
+            long target = onlyQueue >= 0 && offset >= 0
+                    ? Math.max(store.minQueueOffset(topicName, q), Math.min(offset, store.maxQueueOffset(topicName, q)))
+                    : timestamp < 0 ? store.maxQueueOffset(topicName, q) : store.queueOffsetByTime(topicName, q, timestamp);
             long current = offsets.get(group, topicName, q);
-            if (force || current < 0 || target < current) {
+            if (force || onlyQueue >= 0 || current < 0 || target < current) { // (one named queue: as asked)
                 offsets.reset(group, topicName, q, target);
                 table.put(new MessageQueueRef(topicName, brokerName, q), target);
             }

@@ -5,6 +5,7 @@ import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ConsumerGroup;
 import dev.halfmoon.broker.offset.GroupProgress;
 import dev.halfmoon.broker.topic.TopicRegistry;
+import dev.halfmoon.log.DiskUsage;
 import dev.halfmoon.log.LogStore;
 import dev.halfmoon.message.RecordView;
 import dev.halfmoon.remoting.Headers;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * What RocketMQ's admin tooling asks a broker: topic stats (GET_TOPIC_STATS_INFO), a consumer
@@ -39,9 +41,14 @@ public final class StatsProcessor {
     private final ClientRegistry clients;
     private final String brokerName;
     private final GroupProgress progress;
+    private final Supplier<Map<String, String>> runtimeExtras;
 
+    /**
+     * @param runtimeExtras further GET_BROKER_RUNTIME_INFO keys (rates, pool queues) from the broker that knows them
+     */
     public StatsProcessor(LogStore store, TopicRegistry topics, GroupProgress progress, ClientRegistry clients,
-                          String brokerName) {
+                          String brokerName, Supplier<Map<String, String>> runtimeExtras) {
+        this.runtimeExtras = runtimeExtras;
         this.store = store;
         this.topics = topics;
         this.progress = progress;
@@ -122,7 +129,35 @@ public final class StatsProcessor {
         table.put("commitLogMaxOffset", Long.toString(store.writtenOffset()));
         table.put("dispatchBehindBytes", Long.toString(store.writtenOffset() - store.dispatchedOffset()));
         table.put("diskFull", Boolean.toString(store.health().diskFull()));
+        // what RocketMQ's tooling reads besides (mqadmin clusterList fails on a missing putTps, for one)
+        table.put("earliestMessageTimeStamp", Long.toString(earliestStoreTime()));
+        String diskRatio = diskRatio();
+        table.put("commitLogDiskRatio", diskRatio);
+        table.put("consumeQueueDiskRatio", diskRatio); // (one directory holds both)
+        table.put("pageCacheLockTimeMills", "0"); // (appends take no page-cache lock here)
+        table.put("brokerActive", "true");
+        table.putAll(runtimeExtras.get());
         return ok(r, Json.encode(Map.of("table", table)));
+    }
+
+    private long earliestStoreTime() {
+        long[] first = {0};
+        long min = store.minCommitLogOffset();
+        store.scan(min, min + (1 << 20), (record, offset) -> {
+            if (first[0] == 0) {
+                first[0] = record.storeTimestamp();
+            }
+        });
+        return first[0];
+    }
+
+    private String diskRatio() {
+        try {
+            return String.format(java.util.Locale.ROOT, "%.2f",
+                    DiskUsage.of(store.config().rootDir()).usedRatio());
+        } catch (java.io.IOException e) {
+            return "-1";
+        }
     }
 
     private static CompletableFuture<RemotingCommand> ok(RemotingCommand r, byte[] body) {

@@ -1,0 +1,94 @@
+package dev.halfmoon.broker.processor;
+
+import dev.halfmoon.broker.client.ClientChannel;
+import dev.halfmoon.broker.client.ClientRegistry;
+import dev.halfmoon.broker.offset.ConsumerOffsets;
+import dev.halfmoon.broker.topic.TopicRegistry;
+import dev.halfmoon.remoting.Headers;
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RemotingServer;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.RequestException;
+import dev.halfmoon.remoting.RequestProcessor;
+import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.remoting.body.ConsumerConnectionBody;
+import dev.halfmoon.remoting.body.TopicConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The rest of what RocketMQ's admin tool ({@code mqadmin}) asks a broker: one topic's config (GET_TOPIC_CONFIG, which
+ * 5.x's topicStatus and consumerProgress send first), the groups consuming a topic (QUERY_TOPIC_CONSUME_BY_WHO, for
+ * queryMsgById, topicList -c, statsAll), a producer group's connections (GET_PRODUCER_CONNECTION_LIST), and
+ * CLEAN_EXPIRED_CONSUMEQUEUE, which has nothing to do here. Each only translates the request.
+ */
+public final class ToolingProcessor {
+    private final TopicRegistry topics;
+    private final ConsumerOffsets offsets;
+    private final ClientRegistry clients;
+
+    public ToolingProcessor(TopicRegistry topics, ConsumerOffsets offsets, ClientRegistry clients) {
+        this.topics = topics;
+        this.offsets = offsets;
+        this.clients = clients;
+    }
+
+    public void registerWith(RemotingServer server, Executor executor) {
+        server.register(RequestCode.GET_TOPIC_CONFIG, this::topicConfig, executor);
+        server.register(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, this::consumedBy, executor);
+        server.register(RequestCode.GET_PRODUCER_CONNECTION_LIST, this::producers, executor);
+        server.register(RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE, (ch, r) -> RequestProcessor.done(RemotingCommand.response(r,
+                ResponseCode.SUCCESS, "nothing to clean: retention trims consume queues with the commit log")), executor);
+    }
+
+    private CompletableFuture<RemotingCommand> topicConfig(RemotingChannel channel, RemotingCommand r) {
+        String name = Headers.required(r, "topic");
+        TopicConfig t = topics.get(name).orElseThrow(() -> new RequestException(ResponseCode.TOPIC_NOT_EXIST,
+                "No topic in this broker. topic: " + name));
+        // RocketMQ 5's TopicConfigAndQueueMapping: the topic's fields, no static-topic mapping
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("topicName", t.topicName());
+        body.put("readQueueNums", t.readQueueNums());
+        body.put("writeQueueNums", t.writeQueueNums());
+        body.put("perm", t.perm());
+        body.put("topicFilterType", t.topicFilterType());
+        body.put("topicSysFlag", t.topicSysFlag());
+        body.put("order", t.order());
+        body.put("attributes", Map.of());
+        return ok(r, Json.encode(body));
+    }
+
+    private CompletableFuture<RemotingCommand> consumedBy(RemotingChannel channel, RemotingCommand r) {
+        String topic = Headers.required(r, "topic");
+        Set<String> groups = new TreeSet<>(offsets.groupsOf(topic));
+        for (String g : clients.consumerGroups()) {
+            clients.consumerGroup(g).filter(c -> c.subscriptions().containsKey(topic)).ifPresent(c -> groups.add(g));
+        }
+        return ok(r, Json.encode(Map.of("groupList", groups)));
+    }
+
+    private CompletableFuture<RemotingCommand> producers(RemotingChannel channel, RemotingCommand r) {
+        String group = Headers.required(r, "producerGroup");
+        List<ConsumerConnectionBody.Connection> connections = new ArrayList<>();
+        for (ClientChannel c : clients.producers(group)) {
+            connections.add(new ConsumerConnectionBody.Connection(c.clientId(), c.channel().remoteAddress(), c.language(),
+                    c.version()));
+        }
+        if (connections.isEmpty()) { // (RocketMQ's answer, which mqadmin prints)
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "the producer group[" + group + "] not exist");
+        }
+        return ok(r, Json.encode(Map.of("connectionSet", connections)));
+    }
+
+    private static CompletableFuture<RemotingCommand> ok(RemotingCommand r, byte[] body) {
+        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null).withBody(body));
+    }
+}

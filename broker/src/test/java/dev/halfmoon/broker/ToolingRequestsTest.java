@@ -1,0 +1,71 @@
+package dev.halfmoon.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.remoting.RemotingClient;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.ResponseCode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Requests of RocketMQ 5's admin tool (mqadmin 5.x) that the 4.9.8 tool in the interop tests does not send. */
+@Timeout(60)
+class ToolingRequestsTest {
+    @TempDir
+    Path dir;
+
+    private static RemotingCommand ask(RemotingClient client, Broker broker, int code, Map<String, String> headers,
+                                       byte[] body) throws Exception {
+        return client.invokeSync(broker.address(), RemotingCommand.request(code, headers, body), 3000);
+    }
+
+    @Test
+    void getTopicConfigAnswersTheTopicAsTopicStatusAndConsumerProgressOf5xExpect() throws Exception {
+        try (Broker broker = TestBrokers.start(dir); RemotingClient client = new RemotingClient("tools-5x")) {
+            assertEquals(ResponseCode.SUCCESS, ask(client, broker, RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Shown",
+                    "readQueueNums", "3", "writeQueueNums", "3", "perm", "6"), null).code());
+            RemotingCommand config = ask(client, broker, RequestCode.GET_TOPIC_CONFIG, Map.of("topic", "Shown"), null);
+            assertEquals(ResponseCode.SUCCESS, config.code(), config.remark());
+            Map<?, ?> body = Json.decode(config.body(), Map.class);
+            assertEquals("Shown", body.get("topicName"));
+            assertEquals(3, ((Number) body.get("writeQueueNums")).intValue());
+            assertEquals(6, ((Number) body.get("perm")).intValue());
+            assertEquals(ResponseCode.TOPIC_NOT_EXIST,
+                    ask(client, broker, RequestCode.GET_TOPIC_CONFIG, Map.of("topic", "Unknown"), null).code());
+        }
+    }
+
+    /** mqadmin 5.x resetOffsetByTime -q 1 -o 2: queue 1 of the group goes to offset 2, and no other queue moves. */
+    @Test
+    void aResetNamingOneQueueAndAnOffsetMovesThatQueueOnly() throws Exception {
+        try (Broker broker = TestBrokers.start(dir); RemotingClient client = new RemotingClient("tools-5x")) {
+            ask(client, broker, RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Reset", "readQueueNums", "2",
+                    "writeQueueNums", "2", "perm", "6"), null);
+            for (int q = 0; q < 2; q++) {
+                for (int i = 0; i < 5; i++) {
+                    assertEquals(ResponseCode.SUCCESS, ask(client, broker, RequestCode.SEND_MESSAGE_V2, Map.of("a", "PG",
+                            "b", "Reset", "c", "TBW102", "d", "2", "e", Integer.toString(q), "f", "0", "g",
+                            Long.toString(System.currentTimeMillis()), "h", "0"), "x".getBytes(StandardCharsets.UTF_8)).code());
+                }
+                ask(client, broker, RequestCode.UPDATE_CONSUMER_OFFSET, Map.of("consumerGroup", "CG", "topic", "Reset",
+                        "queueId", Integer.toString(q), "commitOffset", "5"), null);
+            }
+            RemotingCommand reset = ask(client, broker, RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, Map.of("topic", "Reset",
+                    "group", "CG", "timestamp", "0", "isForce", "false", "queueId", "1", "offset", "2"), null);
+            assertEquals(ResponseCode.SUCCESS, reset.code(), reset.remark());
+            assertEquals("5", ask(client, broker, RequestCode.QUERY_CONSUMER_OFFSET, Map.of("consumerGroup", "CG",
+                    "topic", "Reset", "queueId", "0"), null).ext("offset"), "queue 0 untouched");
+            assertEquals("2", ask(client, broker, RequestCode.QUERY_CONSUMER_OFFSET, Map.of("consumerGroup", "CG",
+                    "topic", "Reset", "queueId", "1"), null).ext("offset"));
+            assertTrue(ask(client, broker, RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, Map.of("topic", "Reset", "group", "CG",
+                    "timestamp", "0", "queueId", "7", "offset", "0"), null).remark().contains("no queue 7"));
+        }
+    }
+}
