@@ -40,21 +40,33 @@ public final class Admin {
         }
     }
 
-    /** Transaction ids of every pending transaction on the broker at {@code broker} (HM_LIST_PENDING_TRANSACTIONS). */
+    /**
+     * Transaction ids of every pending transaction on the broker at {@code broker} (HM_LIST_PENDING_TRANSACTIONS, page by
+     * page). (Two halves of one message, a retried send, share an id and are one here.)
+     */
     @SuppressWarnings("unchecked")
     public static java.util.Set<String> pendingTransactionIds(String broker) {
         try (RemotingClient client = new RemotingClient("test-admin")) {
-            RemotingCommand response = client.invokeSync(broker, RemotingCommand.request(
-                    RequestCode.HM_LIST_PENDING_TRANSACTIONS, Map.of("limit", "10000"), null), 5000);
-            if (response.code() != ResponseCode.SUCCESS) {
-                throw new IllegalStateException("list pending transactions failed: " + response.remark());
-            }
-            Map<String, Object> page = dev.halfmoon.remoting.Json.decode(response.body(), Map.class);
             java.util.Set<String> ids = new java.util.TreeSet<>();
-            for (Object t : (java.util.List<Object>) page.get("transactions")) {
-                ids.add((String) ((Map<String, Object>) t).get("transactionId"));
+            int seen = 0;
+            for (int pages = 0; pages < 10_000; pages++) {
+                RemotingCommand response = client.invokeSync(broker, RemotingCommand.request(
+                        RequestCode.HM_LIST_PENDING_TRANSACTIONS, Map.of("limit", "10000", "offset", Integer.toString(seen)),
+                        null), 5000);
+                if (response.code() != ResponseCode.SUCCESS) {
+                    throw new IllegalStateException("list pending transactions failed: " + response.remark());
+                }
+                Map<String, Object> page = dev.halfmoon.remoting.Json.decode(response.body(), Map.class);
+                java.util.List<Object> transactions = (java.util.List<Object>) page.get("transactions");
+                for (Object t : transactions) {
+                    ids.add((String) ((Map<String, Object>) t).get("transactionId"));
+                }
+                seen += transactions.size();
+                if (transactions.isEmpty() || seen >= ((Number) page.get("total")).intValue()) {
+                    return ids;
+                }
             }
-            return ids;
+            throw new IllegalStateException("more than 10 000 pages of pending transactions");
         }
     }
 }

@@ -52,6 +52,9 @@ public final class CrashSoak {
     private final AtomicInteger deliveries = new AtomicInteger();
     private final AtomicInteger nextId = new AtomicInteger();
     private final AtomicInteger failedSends = new AtomicInteger();
+    /** After a restart the broker must acknowledge transactions again within this long. */
+    static final int SERVES_AGAIN_S = 30;
+    private int stalledCycles;
 
     public CrashSoak(Path dataDir, int cycles, int producers, long seed, PrintStream out) {
         this.dataDir = dataDir;
@@ -88,6 +91,11 @@ public final class CrashSoak {
                 out.printf("  [crash soak] cycle %d/%d: SIGKILL after %,d transactions started%n", c, cycles, before);
                 broker = HalfmoonProcess.start(dataDir, nsPort, brokerPort, SETTINGS);
                 out.printf("  [crash soak] cycle %d/%d: restarted in %d ms%n", c, cycles, broker.startMillis());
+                if (!servesAgain()) {
+                    stalledCycles++;
+                    out.printf("  [crash soak] cycle %d/%d: no transaction acknowledged within %d s of the restart%n", c,
+                            cycles, SERVES_AGAIN_S);
+                }
             }
             TimeUnit.SECONDS.sleep(1);
             sending.set(false);
@@ -157,6 +165,9 @@ public final class CrashSoak {
             TimeUnit.SECONDS.sleep(2);
         }
         TimeUnit.SECONDS.sleep(1);
+        Set<Integer> audited = audit(broker, mustDeliver);
+        long auditMissing = mustDeliver.stream().filter(id -> !audited.contains(id)).count();
+        long auditWrong = audited.stream().filter(id -> !mustDeliver.contains(id)).count();
         long missing = mustDeliver.stream().filter(id -> !delivered.containsKey(id)).count();
         long wrong = delivered.keySet().stream().filter(id -> !mustDeliver.contains(id)).count();
         long duplicates = delivered.values().stream().mapToLong(copies -> copies.size() - 1).sum();
@@ -166,9 +177,48 @@ public final class CrashSoak {
         unexpectedPending.removeAll(mustStayPending);
         Set<String> lostPending = new TreeSet<>(mustStayPending);
         lostPending.removeAll(pending);
-        return new SoakReport(cycles, nextId.get(), failedSends.get(), executed.size(), mustDeliver.size(), missing, wrong,
-                duplicates, deliveries.get() - delivered.size(), mustStayPending.size(), pending.size(),
-                unexpectedPending.size(), lostPending.size(), elapsedMs);
+        return new SoakReport(cycles, stalledCycles, nextId.get(), failedSends.get(), executed.size(), mustDeliver.size(),
+                missing, wrong, duplicates, deliveries.get() - delivered.size(), auditMissing, auditWrong,
+                mustStayPending.size(), pending.size(), unexpectedPending.size(), lostPending.size(), elapsedMs);
+    }
+
+    /** Whether transactions are acknowledged again within {@value #SERVES_AGAIN_S} s of a restart (the broker serves). */
+    private boolean servesAgain() throws InterruptedException {
+        int before = executed.size();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SERVES_AGAIN_S);
+        while (System.nanoTime() < deadline) {
+            if (executed.size() >= before + 10) {
+                return true;
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        return false;
+    }
+
+    /**
+     * What the log holds now, read by a consumer group that never saw anything (from the first offset, after the last
+     * restart): the ids of the messages on the topic. A message delivered once and lost by a later recovery would be
+     * missing here though the long-lived consumer saw it.
+     */
+    private Set<Integer> audit(HalfmoonProcess broker, Set<Integer> mustDeliver) throws InterruptedException {
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        DefaultMQPushConsumer auditor = null;
+        try {
+            auditor = consumer(broker.namesrv(), "soak-audit", (id, m) -> seen.add(id));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && !seen.containsAll(mustDeliver)) {
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+            TimeUnit.SECONDS.sleep(1);
+            out.printf("  [crash soak] audit: a fresh group read %,d messages from the log%n", seen.size());
+        } catch (Exception e) {
+            out.printf("  [crash soak] audit consumer failed: %s%n", e);
+        } finally {
+            if (auditor != null) {
+                auditor.shutdown();
+            }
+        }
+        return seen;
     }
 
     private static Set<String> pendingIds(HalfmoonProcess broker) {
@@ -216,7 +266,16 @@ public final class CrashSoak {
     }
 
     private DefaultMQPushConsumer consumer(String namesrv) throws Exception {
-        DefaultMQPushConsumer c = new DefaultMQPushConsumer("soak-consumer");
+        return consumer(namesrv, "soak-consumer", (id, m) -> {
+            delivered.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(m.getQueueId() + "@" + m.getQueueOffset()
+                    + "#" + m.getCommitLogOffset() + "/" + m.getReconsumeTimes());
+            deliveries.incrementAndGet();
+        });
+    }
+
+    private DefaultMQPushConsumer consumer(String namesrv, String group, java.util.function.BiConsumer<Integer, MessageExt> seen)
+            throws Exception {
+        DefaultMQPushConsumer c = new DefaultMQPushConsumer(group);
         c.setNamesrvAddr(namesrv);
         c.setInstanceName("soak-c-" + System.nanoTime());
         c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
@@ -226,10 +285,7 @@ public final class CrashSoak {
         c.subscribe(TOPIC, "*");
         c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             for (MessageExt m : msgs) {
-                int id = ByteBuffer.wrap(m.getBody()).getInt();
-                delivered.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(m.getQueueId() + "@" + m.getQueueOffset()
-                        + "#" + m.getCommitLogOffset() + "/" + m.getReconsumeTimes());
-                deliveries.incrementAndGet();
+                seen.accept(ByteBuffer.wrap(m.getBody()).getInt(), m);
             }
             return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
         });
