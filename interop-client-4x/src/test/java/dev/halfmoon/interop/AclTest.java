@@ -339,6 +339,10 @@ class AclTest {
                     new TopicConfig("Audit", 1, 1, 6)));
             assertEquals(ResponseCode.NO_PERMISSION, refusal(refused), refused.toString());
             asAdmin.createAndUpdateTopicConfig(halfmoon.brokerAddress(), new TopicConfig("Audit", 1, 1, 6));
+            // what mqadmin reads about who consumes and produces is for admins too
+            Exception who = assertThrows(Exception.class, () -> asOrder.queryTopicConsumeByWho("Orders"));
+            assertEquals(ResponseCode.NO_PERMISSION, refusal(who), who.toString());
+            asAdmin.queryTopicConsumeByWho("Orders");
 
             Files.writeString(aclFile, acl("      - Orders=PUB\n      - Secret=PUB"));
             await().atMost(Duration.ofSeconds(10)).until(() -> {
