@@ -290,7 +290,7 @@ public final class Broker implements AutoCloseable {
                 s.offsets(), clients, config.identity().brokerName()), adminPool);
         new ClientProcessor(new ClientService(clients, s.topics(), s.groups(), clock)).registerWith(server, adminPool);
         new GroupAdminProcessor(s.groups(), s.offsets()).registerWith(server, adminPool);
-        new ToolingProcessor(s.topics(), s.offsets(), clients).registerWith(server, adminPool);
+        new ToolingProcessor(s.topics(), s.offsets(), clients, config.settings()).registerWith(server, adminPool);
         new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store()).registerWith(server, adminPool);
         new AdminProcessor(s.topics(), s.store()).registerWith(server, adminPool);
         new TransactionAdminProcessor(s.transactions(), clock).registerWith(server, adminPool);

@@ -118,7 +118,8 @@ class AdminToolTest {
      */
     @Test
     void theOfficialAdminToolSeesRatesConsumersProducersAndDeletesAGroupWithItsOffsets() throws Exception {
-        try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).start()) {
+        try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).set("flushDiskType", "SYNC_FLUSH")
+                .set("tls.server.keyPassword", "hush").start()) {
             dev.halfmoon.testkit.Admin.createTopic(halfmoon, "Watched", 1);
             DefaultMQAdminExt admin = new DefaultMQAdminExt();
             admin.setNamesrvAddr(halfmoon.namesrv());
@@ -150,6 +151,15 @@ class AdminToolTest {
                 assertTrue(Long.parseLong(runtime.get("msgPutTotalTodayNow")) >= 20, runtime.toString());
 
                 assertTrue(admin.queryTopicConsumeByWho("Watched").getGroupList().contains("CG-watched"));
+                java.util.Properties settings = admin.getBrokerConfig(halfmoon.brokerAddress());
+                assertEquals("SYNC_FLUSH", settings.getProperty("flushDiskType"), settings.toString());
+                assertEquals(halfmoon.namesrv(), settings.getProperty("namesrvAddr").split(";")[0]);
+                assertEquals("********", settings.getProperty("tls.server.keyPassword"), "passwords are not told");
+                java.util.Properties change = new java.util.Properties();
+                change.setProperty("flushDiskType", "ASYNC_FLUSH");
+                Exception update = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> admin.updateBrokerConfig(
+                        halfmoon.brokerAddress(), change));
+                assertTrue(update.getMessage().contains("conf/broker.conf"), update.getMessage());
                 await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> admin.examineProducerConnectionInfo(
                         "PG-watched", "Watched").getConnectionSet().size() == 1);
             } finally {

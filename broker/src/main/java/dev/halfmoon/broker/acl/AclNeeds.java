@@ -39,7 +39,8 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
             RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, RequestCode.VIEW_MESSAGE_BY_ID, RequestCode.GET_ALL_CONSUMER_OFFSET,
             RequestCode.HM_LIST_PENDING_TRANSACTIONS, RequestCode.HM_DESCRIBE_TRANSACTION, RequestCode.HM_RESOLVE_TRANSACTION,
             RequestCode.RESUME_CHECK_HALF_MESSAGE, RequestCode.GET_TOPIC_CONFIG, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO,
-            RequestCode.GET_PRODUCER_CONNECTION_LIST, RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE);
+            RequestCode.GET_PRODUCER_CONNECTION_LIST, RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE, RequestCode.GET_BROKER_CONFIG,
+            RequestCode.UPDATE_BROKER_CONFIG);
 
     private static final AclNeeds ADMIN = new AclNeeds(true, Map.of(), Map.of());
 

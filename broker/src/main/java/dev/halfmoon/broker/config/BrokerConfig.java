@@ -2,16 +2,19 @@ package dev.halfmoon.broker.config;
 
 import dev.halfmoon.log.StoreConfig;
 import dev.halfmoon.remoting.NettyConfig;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * The whole broker configuration: one record per component, each handed only its own part.
- * Immutable; built by {@link BrokerSettings#load}.
+ * The whole broker configuration: one record per component, each handed only its own part, and
+ * {@code settings}, every key with its effective value as text (passwords masked), for RocketMQ's
+ * GET_BROKER_CONFIG. Immutable; built by {@link BrokerSettings#load}.
  */
 public record BrokerConfig(BrokerIdentity identity, NettyConfig network, StoreConfig store, MessagingConfig messaging,
                            NamesrvClientConfig namesrv, TransactionConfig transactions, HttpConfig http,
-                           SecurityConfig security) {
+                           SecurityConfig security, Map<String, String> settings) {
     public BrokerConfig {
+        settings = Map.copyOf(Objects.requireNonNull(settings));
         Objects.requireNonNull(identity);
         Objects.requireNonNull(network);
         Objects.requireNonNull(store);
@@ -23,10 +26,12 @@ public record BrokerConfig(BrokerIdentity identity, NettyConfig network, StoreCo
     }
 
     public BrokerConfig withNetwork(NettyConfig n) {
-        return new BrokerConfig(identity, n, store, messaging, namesrv, transactions, http, security);
+        return new BrokerConfig(identity, n, store, messaging, namesrv, transactions, http, security, settings);
     }
 
     public BrokerConfig withNamesrv(NamesrvClientConfig n) {
-        return new BrokerConfig(identity, network, store, messaging, n, transactions, http, security);
+        Map<String, String> updated = new java.util.HashMap<>(settings);
+        updated.put("namesrvAddr", String.join(";", n.addresses()));
+        return new BrokerConfig(identity, network, store, messaging, n, transactions, http, security, updated);
     }
 }

@@ -197,7 +197,13 @@ public final class BrokerSettings {
                 s.integer("transactionCheckWindow", 1, 1_000_000));
         int httpPort = s.given("httpPort") || network.listenPort() != 0 ? s.integer("httpPort", 0, 65535) : 0;
         HttpConfig http = new HttpConfig(s.bool("httpEnable"), s.required("httpBindAddress"), httpPort);
-        return new BrokerConfig(identity, network, store, messaging, namesrv, tx, http, security(s));
+        Map<String, String> effective = new java.util.TreeMap<>();
+        for (Setting setting : ALL) {
+            String v = s.string(setting.key());
+            effective.put(setting.key(), setting.key().toLowerCase().contains("password") && v != null && !v.isEmpty()
+                    ? "********" : v == null ? "" : v);
+        }
+        return new BrokerConfig(identity, network, store, messaging, namesrv, tx, http, security(s), effective);
     }
 
     private static SecurityConfig security(Settings s) {

@@ -27,24 +27,33 @@ import java.util.concurrent.Executor;
 /**
  * The rest of what RocketMQ's admin tool ({@code mqadmin}) asks a broker: one topic's config (GET_TOPIC_CONFIG, which
  * 5.x's topicStatus and consumerProgress send first), the groups consuming a topic (QUERY_TOPIC_CONSUME_BY_WHO, for
- * queryMsgById, topicList -c, statsAll), a producer group's connections (GET_PRODUCER_CONNECTION_LIST), and
+ * queryMsgById, topicList -c, statsAll), a producer group's connections (GET_PRODUCER_CONNECTION_LIST), the effective
+ * settings (GET_BROKER_CONFIG; UPDATE_BROKER_CONFIG is refused saying how to change them), and
  * CLEAN_EXPIRED_CONSUMEQUEUE, which has nothing to do here. Each only translates the request.
  */
 public final class ToolingProcessor {
     private final TopicRegistry topics;
     private final ConsumerOffsets offsets;
     private final ClientRegistry clients;
+    private final Map<String, String> settings;
 
-    public ToolingProcessor(TopicRegistry topics, ConsumerOffsets offsets, ClientRegistry clients) {
+    /** @param settings the broker's effective settings (passwords masked), for GET_BROKER_CONFIG */
+    public ToolingProcessor(TopicRegistry topics, ConsumerOffsets offsets, ClientRegistry clients, Map<String, String> settings) {
         this.topics = topics;
         this.offsets = offsets;
         this.clients = clients;
+        this.settings = new java.util.TreeMap<>(settings);
     }
 
     public void registerWith(RemotingServer server, Executor executor) {
         server.register(RequestCode.GET_TOPIC_CONFIG, this::topicConfig, executor);
         server.register(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, this::consumedBy, executor);
         server.register(RequestCode.GET_PRODUCER_CONNECTION_LIST, this::producers, executor);
+        server.register(RequestCode.GET_BROKER_CONFIG, this::brokerConfig, executor);
+        server.register(RequestCode.UPDATE_BROKER_CONFIG, (ch, r) -> {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "Halfmoon reads its settings at start: change "
+                    + "conf/broker.conf (or --set KEY=VALUE) and restart the broker");
+        }, executor);
         server.register(RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE, (ch, r) -> RequestProcessor.done(RemotingCommand.response(r,
                 ResponseCode.SUCCESS, "nothing to clean: retention trims consume queues with the commit log")), executor);
     }
@@ -86,6 +95,13 @@ public final class ToolingProcessor {
             throw new RequestException(ResponseCode.SYSTEM_ERROR, "the producer group[" + group + "] not exist");
         }
         return ok(r, Json.encode(Map.of("connectionSet", connections)));
+    }
+
+    /** Every setting with its effective value, as a properties text (mqadmin getBrokerConfig prints it). */
+    private CompletableFuture<RemotingCommand> brokerConfig(RemotingChannel channel, RemotingCommand r) {
+        StringBuilder text = new StringBuilder();
+        settings.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        return ok(r, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static CompletableFuture<RemotingCommand> ok(RemotingCommand r, byte[] body) {
