@@ -23,6 +23,7 @@ import dev.halfmoon.broker.http.TopicGroupApi;
 import dev.halfmoon.broker.http.TransactionApi;
 import dev.halfmoon.broker.processor.AdminProcessor;
 import dev.halfmoon.broker.processor.ClientProcessor;
+import dev.halfmoon.broker.processor.ClientRelayProcessor;
 import dev.halfmoon.broker.processor.EndTransactionProcessor;
 import dev.halfmoon.broker.processor.GroupAdminProcessor;
 import dev.halfmoon.broker.processor.LockProcessor;
@@ -291,6 +292,7 @@ public final class Broker implements AutoCloseable {
         new ClientProcessor(new ClientService(clients, s.topics(), s.groups(), clock)).registerWith(server, adminPool);
         new GroupAdminProcessor(s.groups(), s.offsets()).registerWith(server, adminPool);
         new ToolingProcessor(s.topics(), s.offsets(), clients, config.settings()).registerWith(server, adminPool);
+        new ClientRelayProcessor(clients, s.store(), config.identity().brokerName()).registerWith(server, adminPool);
         new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store()).registerWith(server, adminPool);
         new AdminProcessor(s.topics(), s.store()).registerWith(server, adminPool);
         new TransactionAdminProcessor(s.transactions(), clock).registerWith(server, adminPool);

@@ -132,8 +132,9 @@ class AdminToolTest {
             consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
             consumer.start();
             try {
+                String lastOffsetMsgId = null;
                 for (int i = 0; i < 20; i++) {
-                    producer.send(new Message("Watched", ("w-" + i).getBytes()));
+                    lastOffsetMsgId = producer.send(new Message("Watched", ("w-" + i).getBytes())).getOffsetMsgId();
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> admin.examineConsumeStats("CG-watched").getOffsetTable()
                         .values().stream().mapToLong(OffsetWrapper::getConsumerOffset).sum() == 20);
@@ -162,6 +163,18 @@ class AdminToolTest {
                 assertTrue(update.getMessage().contains("conf/broker.conf"), update.getMessage());
                 await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> admin.examineProducerConnectionInfo(
                         "PG-watched", "Watched").getConnectionSet().size() == 1);
+
+                // consumerStatus and queryMsgById -g -d go through the broker to the consumer
+                String clientId = admin.examineConsumerConnectionInfo("CG-watched").getConnectionSet().iterator().next()
+                        .getClientId();
+                org.apache.rocketmq.common.protocol.body.ConsumerRunningInfo info = admin.getConsumerRunningInfo("CG-watched",
+                        clientId, false);
+                assertTrue(info.getSubscriptionSet().stream().anyMatch(sub -> sub.getTopic().equals("Watched")),
+                        String.valueOf(info.getSubscriptionSet()));
+                org.apache.rocketmq.common.protocol.body.ConsumeMessageDirectlyResult again = admin.consumeMessageDirectly(
+                        "CG-watched", clientId, lastOffsetMsgId);
+                assertEquals(org.apache.rocketmq.common.protocol.body.CMResult.CR_SUCCESS, again.getConsumeResult(),
+                        again.toString());
             } finally {
                 consumer.shutdown();
                 producer.shutdown();
