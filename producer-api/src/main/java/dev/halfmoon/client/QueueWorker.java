@@ -135,6 +135,12 @@ final class QueueWorker {
         } catch (Throwable e) { // (an AssertionError or a missing class fails this message, not the queue)
             LOG.warn("handler failed on {} of {}; it will be redelivered", m.messageId(), queue, e);
             return false;
+        } finally {
+            // a handler that restored an interrupt leaves it to this pool thread, whose waits would all end at once
+            // (retries a second apart would spin); the pool interrupts its threads only when the consumer stops
+            if (running && Thread.interrupted()) {
+                LOG.debug("the handler left its thread interrupted on {}; cleared", m.messageId());
+            }
         }
     }
 

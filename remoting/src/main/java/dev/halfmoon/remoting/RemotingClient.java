@@ -127,16 +127,29 @@ public final class RemotingClient implements AutoCloseable {
      * @throws RemotingException if it cannot connect, send, or the response does not come in time
      */
     public RemotingCommand invokeSync(String address, RemotingCommand request, long timeoutMs) {
+        CompletableFuture<RemotingCommand> response = invokeAsync(address, request, timeoutMs);
+        // The request times itself out once sent; the bound covers connecting too, should the event loop stop meanwhile.
+        // An interrupt does not cut the wait short: the request may already be carried out, and a caller told it
+        // failed would send it again. The interrupt status is set again before returning.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                Math.min(timeoutMs, Long.MAX_VALUE / 4) + connectTimeoutMs + SYNC_MARGIN_MS);
+        boolean interrupted = false;
         try {
-            // (the request times itself out; the margin bounds the wait should the event loop stop meanwhile)
-            return invokeAsync(address, request, timeoutMs).get(timeoutMs + SYNC_MARGIN_MS, TimeUnit.MILLISECONDS);
+            while (true) {
+                try {
+                    return response.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RemotingException re ? re : new RemotingException(e.getMessage(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new RemotingException.Timeout("no response from " + address + " in " + timeoutMs + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RemotingException("interrupted while waiting for " + address, e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -112,6 +112,30 @@ class RemotingEndToEndTest {
     }
 
     @Test
+    void aSyncRequestFromAnInterruptedThreadGetsItsAnswerAndKeepsTheInterrupt() {
+        // the request goes out whatever the caller's interrupt status; failing it would make the caller send it again
+        Thread.currentThread().interrupt();
+        try {
+            RemotingCommand r = client.invokeSync(address, RemotingCommand.request(1000, Map.of("value", "once"), null), 3000);
+            assertEquals("once", r.ext("echo"));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status is kept for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void aClosedClientRefusesRequestsAtOnce() {
+        RemotingClient closed = new RemotingClient("closed");
+        closed.close();
+        long begin = System.nanoTime();
+        RemotingException e = org.junit.jupiter.api.Assertions.assertThrows(RemotingException.class,
+                () -> closed.invokeSync(address, RemotingCommand.request(1000, Map.of("value", "v"), null), 30_000));
+        assertTrue(e instanceof RemotingException.Connect, e.toString());
+        assertTrue((System.nanoTime() - begin) / 1_000_000 < 5_000, "not after the timeout");
+    }
+
+    @Test
     void syncRequestsAreAnsweredWithTheirOwnOpaque() {
         for (int i = 0; i < 50; i++) {
             RemotingCommand r = client.invokeSync(address,

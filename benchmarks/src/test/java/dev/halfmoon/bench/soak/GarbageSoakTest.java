@@ -21,6 +21,7 @@ class GarbageSoakTest {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         GarbageSoak.Report report = new GarbageSoak(dir, 20_000, 2, 11, new PrintStream(progress, true,
                 StandardCharsets.UTF_8)).run();
+        System.out.println("garbage soak: " + report); // (the margins, in the test's output, also when it passes)
         assertTrue(report.ok(), report + "\n" + progress.toString(StandardCharsets.UTF_8));
     }
 }
