@@ -68,4 +68,18 @@ class ToolingRequestsTest {
                     "timestamp", "0", "queueId", "7", "offset", "0"), null).remark().contains("no queue 7"));
         }
     }
+
+    /** The delay scheduler keeps its progress as offsets of HALFMOON_SCHEDULE: losing them would deliver every delayed message again. */
+    @Test
+    void theSchedulersProgressGroupCanNeitherBeDeletedNorReset() throws Exception {
+        try (Broker broker = TestBrokers.start(dir); RemotingClient client = new RemotingClient("tools-5x")) {
+            RemotingCommand delete = ask(client, broker, RequestCode.DELETE_SUBSCRIPTIONGROUP, Map.of("groupName",
+                    "HALFMOON_SCHEDULE", "removeOffset", "true"), null);
+            assertEquals(ResponseCode.SYSTEM_ERROR, delete.code());
+            assertTrue(delete.remark().contains("system group"), delete.remark());
+            RemotingCommand reset = ask(client, broker, RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, Map.of("topic",
+                    "SCHEDULE_TOPIC_XXXX", "group", "HALFMOON_SCHEDULE", "timestamp", "0", "isForce", "true"), null);
+            assertEquals(ResponseCode.SYSTEM_ERROR, reset.code(), reset.remark());
+        }
+    }
 }

@@ -29,10 +29,11 @@ public record TlsConfig(Mode mode, Path certPath, Path keyPath, String keyPasswo
             throw new IllegalArgumentException("TLS mode " + mode.name().toLowerCase()
                     + " needs a certificate and a key (tls.server.certPath, tls.server.keyPath)");
         }
-        if (mode != Mode.DISABLED && clientAuth != ClientAuth.NONE && trustCertPath == null) {
-            throw new IllegalArgumentException("tls.server.need.client.auth=" + clientAuth.name().toLowerCase()
-                    + " needs tls.server.trustCertPath, the CA certificates that sign the clients' certificates"
-                    + " (without it any certificate from any public CA would be accepted)");
+        if (mode != Mode.DISABLED && clientAuth == ClientAuth.REQUIRE && trustCertPath == null) {
+            // (optional lets clients in without a certificate anyway: no trust path there is what it was)
+            throw new IllegalArgumentException("tls.server.need.client.auth=require needs tls.server.trustCertPath, the CA"
+                    + " certificates that sign the clients' certificates (without it any certificate from any public CA"
+                    + " would be accepted)");
         }
     }
 

@@ -97,7 +97,7 @@ public final class ConsumerOffsets implements AutoCloseable {
      * its scan position) never finds B written without A after a crash. Batches are written one at
      * a time. After a failure the keys stay dirty and a retry is scheduled a second later.
      */
-    private void writeDirty() {
+    private boolean writeDirty() {
         writeScheduled.set(false);
         synchronized (writing) {
             Map<String, Long> values = new HashMap<>();
@@ -111,17 +111,19 @@ public final class ConsumerOffsets implements AutoCloseable {
                 cut.writeLock().unlock();
             }
             if (values.isEmpty()) {
-                return;
+                return true;
             }
             try (MetadataBatch batch = metadata.batch()) {
                 values.forEach((key, value) -> table.put(batch, key, value));
                 batch.write(false);
+                return true;
             } catch (RuntimeException e) {
                 dirty.addAll(values.keySet());
                 LOG.error("{} consumer offsets not written to the metadata store; retrying in a second", values.size(), e);
                 if (!writer.isShutdown()) {
                     scheduleWrite(1000);
                 }
+                return false;
             }
         }
     }
@@ -161,9 +163,12 @@ public final class ConsumerOffsets implements AutoCloseable {
         set(key(group, topic, queueId), offset, true);
     }
 
-    /** Writes every offset set so far now, not within {@value #WRITE_DELAY_MS} ms: before acknowledging an operator's reset. */
-    public void writeNow() {
-        writeDirty();
+    /**
+     * Writes every offset set so far now, not within {@value #WRITE_DELAY_MS} ms: before acknowledging an operator's
+     * reset. False if the write failed (it is retried a second later).
+     */
+    public boolean writeNow() {
+        return writeDirty();
     }
 
     /** Forgets every offset of {@code group} (its subscription was deleted with its offsets), in memory and on disk. */

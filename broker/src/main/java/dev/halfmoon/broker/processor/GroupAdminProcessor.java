@@ -3,6 +3,7 @@ package dev.halfmoon.broker.processor;
 import dev.halfmoon.broker.group.SubscriptionGroups;
 import dev.halfmoon.broker.offset.ConsumerOffsets;
 import dev.halfmoon.remoting.Headers;
+import dev.halfmoon.remoting.body.SystemNames;
 import dev.halfmoon.remoting.Json;
 import dev.halfmoon.remoting.RemotingChannel;
 import dev.halfmoon.remoting.RemotingCommand;
@@ -32,6 +33,9 @@ public final class GroupAdminProcessor {
                 RemotingCommand.response(r, ResponseCode.SUCCESS, null).withBody(Json.encode(groups.snapshot()))), executor);
         server.register(RequestCode.DELETE_SUBSCRIPTIONGROUP, (ch, r) -> {
             String group = Headers.required(r, "groupName");
+            if (SystemNames.isSystemGroup(group)) { // (the delay scheduler keeps its progress as this group's offsets)
+                throw new RequestException(ResponseCode.SYSTEM_ERROR, "the system group " + group + " cannot be deleted");
+            }
             groups.delete(group);
             // mqadmin deleteSubGroup -r true: the group's offsets go too (4.x says removeOffset, 5.x cleanOffset)
             if (Headers.optionalBoolean(r, "removeOffset", false) || Headers.optionalBoolean(r, "cleanOffset", false)) {

@@ -14,6 +14,7 @@ import dev.halfmoon.remoting.RequestProcessor;
 import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.MessageQueueRef;
 import dev.halfmoon.remoting.body.QueueKeyedJson;
+import dev.halfmoon.remoting.body.SystemNames;
 import dev.halfmoon.remoting.body.TopicConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -53,6 +54,10 @@ public final class OffsetResetProcessor implements RequestProcessor {
         boolean force = Headers.optionalBoolean(r, "isForce", true);
         TopicConfig topic = topics.get(topicName).orElseThrow(() -> new RequestException(ResponseCode.TOPIC_NOT_EXIST,
                 "topic[" + topicName + "] not exist"));
+        if (SystemNames.isSystemGroup(group)) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "the offsets of the system group " + group
+                    + " cannot be reset");
+        }
         // RocketMQ 5's tools name one queue, and may give its offset (mqadmin resetOffsetByTime -q ... -o ...)
         int onlyQueue = Headers.optionalInt(r, "queueId", -1);
         long offset = Headers.optionalLong(r, "offset", -1);
@@ -71,7 +76,10 @@ public final class OffsetResetProcessor implements RequestProcessor {
                 table.put(new MessageQueueRef(topicName, brokerName, q), target);
             }
         }
-        offsets.writeNow(); // an acknowledged reset must survive a kill right after it
+        if (!offsets.writeNow()) { // an acknowledged reset must survive a kill right after it
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "the reset offsets of group " + group
+                    + " could not be written to the metadata store (they apply now and are written again in a second)");
+        }
         byte[] body = QueueKeyedJson.object(Map.of(), "offsetTable", table);
         RemotingCommand notice = RemotingCommand.request(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, Map.of("topic", topicName,
                 "group", group, "timestamp", Long.toString(timestamp), "isForce", Boolean.toString(force)), body);

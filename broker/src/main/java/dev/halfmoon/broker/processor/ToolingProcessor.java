@@ -99,8 +99,14 @@ public final class ToolingProcessor {
 
     /** Every setting with its effective value, as a properties text (mqadmin getBrokerConfig prints it). */
     private CompletableFuture<RemotingCommand> brokerConfig(RemotingChannel channel, RemotingCommand r) {
-        StringBuilder text = new StringBuilder();
-        settings.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(settings);
+        java.io.StringWriter text = new java.io.StringWriter();
+        try {
+            properties.store(text, null); // (escapes as the tool's parser expects)
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // (a StringWriter does not fail)
+        }
         return ok(r, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
