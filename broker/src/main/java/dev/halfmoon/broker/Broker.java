@@ -4,6 +4,7 @@ import dev.halfmoon.broker.acl.AccessControl;
 import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ClientService;
 import dev.halfmoon.broker.config.BrokerConfig;
+import dev.halfmoon.broker.config.ConfigException;
 import dev.halfmoon.broker.config.TransactionConfig;
 import dev.halfmoon.broker.delay.DelayLevels;
 import dev.halfmoon.broker.delay.ScheduleService;
@@ -206,8 +207,9 @@ public final class Broker implements AutoCloseable {
                     new TransactionApi(s.transactions(), clock), acl,
                     new TopicGroupApi(s.store(), s.topics(), s.groups(), s.offsets(), clients, progress)));
             started.add(httpServer);
-            InetSocketAddress bound = httpServer.start(config.http().bindAddress(), config.http().port(), config.security().tls());
-            TlsConfig.Mode tls = config.security().tls().mode();
+            TlsConfig httpTls = httpTls(config);
+            InetSocketAddress bound = httpServer.start(config.http().bindAddress(), config.http().port(), httpTls);
+            TlsConfig.Mode tls = httpTls.mode();
             if (!bound.getAddress().isLoopbackAddress() && tls == TlsConfig.Mode.DISABLED) {
                 LOG.warn("the HTTP console on {} is plain HTTP{}: put it behind a TLS proxy, or set tls.server.mode to serve"
                         + " it over HTTPS", bound, config.security().aclEnable()
@@ -217,6 +219,30 @@ public final class Broker implements AutoCloseable {
                     ? address.substring(0, address.lastIndexOf(':')) : bound.getAddress().getHostAddress()) + ":" + bound.getPort();
         }
         return new Broker(address, http, s, started);
+    }
+
+    /**
+     * The console's TLS: the broker port's certificate and mode ({@code httpTls=auto} off on loopback, {@code true}
+     * enforcing, {@code false} none), never asking for client certificates (its users log in with HTTP Basic).
+     */
+    private static TlsConfig httpTls(BrokerConfig config) {
+        TlsConfig port = config.security().tls();
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(config.http().bindAddress()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
+        }
+        TlsConfig.Mode mode = switch (config.http().tls()) {
+            case "true" -> TlsConfig.Mode.ENFORCING;
+            case "false" -> TlsConfig.Mode.DISABLED;
+            default -> loopback ? TlsConfig.Mode.DISABLED : port.mode();
+        };
+        if (mode != TlsConfig.Mode.DISABLED && (port.certPath() == null || port.keyPath() == null)) {
+            throw new ConfigException("httpTls=true needs tls.server.certPath and tls.server.keyPath");
+        }
+        return mode == TlsConfig.Mode.DISABLED ? TlsConfig.DISABLED : new TlsConfig(mode, port.certPath(), port.keyPath(),
+                port.keyPassword(), null, io.netty.handler.ssl.ClientAuth.NONE);
     }
 
     private static void startHousekeeping(BrokerConfig config, Clock clock, Storage s, ClientRegistry clients,

@@ -230,12 +230,20 @@ class TlsTest {
         assertTrue(String.valueOf(noOwn.getMessage()).contains("tls.client.certPath"), noOwn.toString());
     }
 
-    /** Under enforcing the console (and its Basic credentials) is served over HTTPS only. */
+    /**
+     * With httpTls the console (and its Basic credentials) is served over HTTPS only, and asks no client certificate
+     * even where the broker port requires one (the socket below presents none).
+     */
     @Test
     void theConsoleIsServedOverHttpsWhenTlsIsEnforced() throws Exception {
+        // (tests bind loopback only, where httpTls=auto keeps plain HTTP: true asks for HTTPS there too)
         try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).set("tls.server.mode", "enforcing")
                 .set("tls.server.certPath", certificate.certificate().getPath())
-                .set("tls.server.keyPath", certificate.privateKey().getPath()).set("httpEnable", "true").start()) {
+                .set("tls.server.keyPath", certificate.privateKey().getPath()).set("httpEnable", "true")
+                .set("httpTls", "true").set("tls.server.need.client.auth", "require")
+                .set("tls.server.trustCertPath", certificate.certificate().getPath())
+                .set("tls.client.certPath", certificate.certificate().getPath())
+                .set("tls.client.keyPath", certificate.privateKey().getPath()).start()) {
             java.net.URI console = java.net.URI.create(halfmoon.running.broker().httpAddress().orElseThrow());
             assertEquals("https", console.getScheme());
             javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
@@ -246,6 +254,19 @@ class TlsTest {
             try (java.net.Socket plain = new java.net.Socket(console.getHost(), console.getPort())) {
                 plain.setSoTimeout(10_000);
                 assertTrue(!httpGet(plain, "/health").startsWith("HTTP/1.1 200"), "plain HTTP is not served");
+            }
+        }
+    }
+
+    @Test
+    void onLoopbackTheConsoleStaysPlainHttpWhateverTheBrokerPortDoes() throws Exception {
+        try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).set("tls.server.mode", "enforcing")
+                .set("tls.server.certPath", certificate.certificate().getPath())
+                .set("tls.server.keyPath", certificate.privateKey().getPath()).set("httpEnable", "true").start()) {
+            java.net.URI console = java.net.URI.create(halfmoon.running.broker().httpAddress().orElseThrow());
+            assertEquals("http", console.getScheme());
+            try (java.net.Socket plain = new java.net.Socket(console.getHost(), console.getPort())) {
+                assertTrue(httpGet(plain, "/health").startsWith("HTTP/1.1 200"), "Prometheus and health checks go on");
             }
         }
     }

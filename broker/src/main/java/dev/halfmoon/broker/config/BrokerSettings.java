@@ -85,6 +85,8 @@ public final class BrokerSettings {
             new Setting("httpBindAddress", "127.0.0.1",
                     "HTTP address: this machine only by default (it can resolve transactions); 0.0.0.0 with aclEnable=true "
                     + "and tls.server.mode=enforcing (HTTPS), or behind a TLS proxy"),
+            new Setting("httpTls", "auto", "HTTPS for the console: auto (as tls.server.mode, except on a loopback "
+                    + "address), true or false; it uses tls.server.certPath and keyPath, and asks for no client certificate"),
             new Setting("aclEnable", "false", "check every request against the ACL file (RocketMQ plain ACL)"),
             new Setting("aclConfigFile", "conf/plain_acl.yml", "the ACL file, plain_acl.yml format (relative: to the installation)"),
             new Setting("tls.server.mode", "disabled", "TLS on the client port: disabled, permissive (TLS and plain) or enforcing"),
@@ -196,7 +198,8 @@ public final class BrokerSettings {
                 s.integer("transactionCheckMax", 1, 1000), s.number("transactionCheckInterval", 100, 86_400_000),
                 s.integer("transactionCheckWindow", 1, 1_000_000));
         int httpPort = s.given("httpPort") || network.listenPort() != 0 ? s.integer("httpPort", 0, 65535) : 0;
-        HttpConfig http = new HttpConfig(s.bool("httpEnable"), s.required("httpBindAddress"), httpPort);
+        HttpConfig http = new HttpConfig(s.bool("httpEnable"), s.required("httpBindAddress"), httpPort,
+                s.required("httpTls").trim().toLowerCase());
         Map<String, String> effective = new java.util.TreeMap<>();
         for (Setting setting : ALL) {
             String v = s.string(setting.key());
