@@ -19,34 +19,36 @@ import java.util.Objects;
  * committed before a crash is committed too (the behaviour without this class). Thread-safe.
  */
 final class RetriedHalves {
-    /** The copies of one message: how many are unresolved, and the half offset of the one committed, or -1. */
+    /** The copies of one message: the half offsets of those not known resolved, and the one committed, or -1. */
     private static final class Copies {
-        int unresolved;
+        final java.util.Set<Long> unresolved = new java.util.HashSet<>();
+        final java.util.Set<Long> all = new java.util.HashSet<>();
         long committed = -1;
     }
 
     private final Map<String, Copies> byTransactionId = new HashMap<>();
     private final LogStore store;
+    private final PendingIndex index;
 
-    RetriedHalves(LogStore store) {
+    RetriedHalves(LogStore store, PendingIndex index) {
         this.store = store;
+        this.index = index;
     }
 
     /**
-     * Pairs the half {@code stored} (not yet pending) with {@code earlier}, the pending half with its transaction id, if
-     * they are one message.
+     * Pairs the half {@code stored} (not yet pending) with {@code earlier}, the half with its transaction id in the
+     * index (pending, or being resolved right now), if they are one message.
      */
     void stored(PendingTransaction stored, PendingTransaction earlier) {
         if (earlier == null || stored.transactionId() == null || !sameMessage(stored, earlier)) {
             return;
         }
         synchronized (this) {
-            Copies copies = byTransactionId.computeIfAbsent(stored.transactionId(), id -> {
-                Copies c = new Copies();
-                c.unresolved = 1; // the earlier one
-                return c;
-            });
-            copies.unresolved++;
+            Copies copies = byTransactionId.computeIfAbsent(stored.transactionId(), id -> new Copies());
+            for (long offset : new long[] {earlier.halfOffset(), stored.halfOffset()}) {
+                copies.all.add(offset);
+                copies.unresolved.add(offset);
+            }
         }
     }
 
@@ -64,12 +66,20 @@ final class RetriedHalves {
     /**
      * Before committing {@code t}: the half offset of an earlier committed copy of its message (commit this one as a
      * rollback instead), or -1, in which case {@code t} is recorded as the committed copy until {@link #resolved} or
-     * {@link #commitFailed}.
+     * {@link #commitFailed}. A copy committed while the pair was being made is found in the index's memory of
+     * resolved transactions.
      */
     synchronized long claimCommit(PendingTransaction t) {
         Copies copies = t.transactionId() == null ? null : byTransactionId.get(t.transactionId());
         if (copies == null) {
             return -1;
+        }
+        if (copies.committed < 0) {
+            for (long other : copies.all) {
+                if (other != t.halfOffset() && index.resolvedState(other, null).orElse(null) == TransactionState.COMMITTED) {
+                    copies.committed = other;
+                }
+            }
         }
         if (copies.committed >= 0 && copies.committed != t.halfOffset()) {
             return copies.committed;
@@ -86,10 +96,15 @@ final class RetriedHalves {
         }
     }
 
-    /** {@code t} is resolved (any outcome): forgets its message once no copy is unresolved. */
+    /** {@code t} is resolved (any outcome): forgets its message once no copy is pending any more. */
     synchronized void resolved(PendingTransaction t) {
         Copies copies = t.transactionId() == null ? null : byTransactionId.get(t.transactionId());
-        if (copies != null && --copies.unresolved <= 0) {
+        if (copies == null) {
+            return;
+        }
+        copies.unresolved.remove(t.halfOffset());
+        copies.unresolved.removeIf(offset -> index.get(offset).isEmpty()); // (one resolved while the pair was made)
+        if (copies.unresolved.isEmpty()) {
             byTransactionId.remove(t.transactionId());
         }
     }

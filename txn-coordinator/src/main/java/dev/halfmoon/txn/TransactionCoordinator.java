@@ -60,7 +60,7 @@ public final class TransactionCoordinator {
         this.storeHost = storeHost;
         this.defaultTimeoutMs = defaultTimeoutMs;
         this.resumer = new GivenUpResumer(store, index, snapshots, this::storeHalf);
-        this.retried = new RetriedHalves(store);
+        this.retried = new RetriedHalves(store, index);
         retried.recovered(index.view());
     }
 

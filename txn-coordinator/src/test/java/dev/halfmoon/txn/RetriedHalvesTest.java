@@ -105,4 +105,22 @@ class RetriedHalvesTest {
         assertEquals(TransactionState.ROLLED_BACK, end(first, Decision.COMMIT, Resolver.CHECK).state());
         assertEquals(List.of("order 46"), delivered());
     }
+
+    /** The retried copy is stored while the first is being committed: the pair is made with the first still in the index. */
+    @Test
+    void aCopyPairedWhileTheFirstWasBeingCommittedIsStillRolledBack() {
+        PrepareResult first = half("TX-racing", 1, "order 47");
+        PendingTransaction firstAsSeen = fx.coordinator.index().get(first.half().commitLogOffset()).orElseThrow();
+        PrepareResult retry = half("TX-racing-other-id", 1, "order 47"); // (a copy, stored without pairing)
+        assertEquals(TransactionState.COMMITTED, end(first, Decision.COMMIT, Resolver.PRODUCER).state());
+        RetriedHalves pairs = new RetriedHalves(fx.store, fx.coordinator.index());
+        PendingTransaction copy = fx.coordinator.index().get(retry.half().commitLogOffset()).orElseThrow();
+        PendingTransaction sameId = new PendingTransaction(copy.halfOffset(), firstAsSeen.transactionId(), copy.producerGroup(),
+                copy.topic(), copy.queueId(), copy.bornHost(), copy.storeTimestamp(), copy.timeoutMs(), copy.checkCount(),
+                copy.nextCheckMs(), copy.lastCheckResult(), copy.checks(), copy.state());
+        pairs.stored(sameId, firstAsSeen); // paired with the first as the index showed it before its commit
+        assertEquals(first.half().commitLogOffset(), pairs.claimCommit(sameId), "the first copy is committed already");
+        pairs.resolved(sameId);
+        assertEquals(0, pairs.size(), "nothing left behind");
+    }
 }
