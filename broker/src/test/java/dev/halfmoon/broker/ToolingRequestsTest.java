@@ -54,8 +54,11 @@ class ToolingRequestsTest {
                             "b", "Reset", "c", "TBW102", "d", "2", "e", Integer.toString(q), "f", "0", "g",
                             Long.toString(System.currentTimeMillis()), "h", "0"), "x".getBytes(StandardCharsets.UTF_8)).code());
                 }
+                String queue = Integer.toString(q);
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> "5".equals(ask(client,
+                        broker, RequestCode.GET_MAX_OFFSET, Map.of("topic", "Reset", "queueId", queue), null).ext("offset")));
                 ask(client, broker, RequestCode.UPDATE_CONSUMER_OFFSET, Map.of("consumerGroup", "CG", "topic", "Reset",
-                        "queueId", Integer.toString(q), "commitOffset", "5"), null);
+                        "queueId", queue, "commitOffset", "5"), null);
             }
             RemotingCommand reset = ask(client, broker, RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, Map.of("topic", "Reset",
                     "group", "CG", "timestamp", "0", "isForce", "false", "queueId", "1", "offset", "2"), null);
