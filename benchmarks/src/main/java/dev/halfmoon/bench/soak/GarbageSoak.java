@@ -1,6 +1,10 @@
 package dev.halfmoon.bench.soak;
 
 import dev.halfmoon.bench.BenchTopics;
+import dev.halfmoon.remoting.RemotingClient;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.testkit.HalfmoonProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,12 +69,14 @@ public final class GarbageSoak {
 
     /** What the run found. */
     public record Report(long requested, long frames, long connections, long clientSends, long clientErrors, long maxSendMs,
-                         long maxStallMs, long longestHiccupMs, long received, boolean brokerAlive, long heapBeforeMib,
-                         long heapAfterMib, long brokerErrors, long elapsedMs) implements SoakOutcome {
+                         long maxStallMs, long longestHiccupMs, long received, long routeQueries, long routeErrors,
+                         long maxRouteStallMs, boolean brokerAlive, long heapBeforeMib, long heapAfterMib, long brokerErrors,
+                         long elapsedMs) implements SoakOutcome {
         @Override
         public boolean ok() {
             return frames >= requested && brokerErrors == 0 && clientErrors == 0 && maxStallMs <= 1000 && received == clientSends
-                    && maxSendMs <= RAW_SEND_LIMIT_MS && brokerAlive
+                    && maxSendMs <= RAW_SEND_LIMIT_MS && routeQueries > 0 && routeErrors == 0 && maxRouteStallMs <= 1000
+                    && brokerAlive
                     && heapBeforeMib >= 0 && heapAfterMib >= 0 && heapAfterMib <= heapBeforeMib + 64; // -1: unreadable
         }
 
@@ -77,10 +84,11 @@ public final class GarbageSoak {
         public String toString() {
             return String.format("%,d bad frames on %,d connections in %.1f s; the well-behaved client sent %,d (%d errors, "
                             + "slowest %d ms, %d ms not counting pauses of this JVM itself, the longest of which was %d ms) "
-                            + "and received %,d; broker alive: %s, %d ERROR lines in its log; heap after full GC %d MiB -> "
+                            + "and received %,d; it asked the name server for routes %,d times (%d errors, slowest %d ms "
+                            + "not counting pauses); broker alive: %s, %d ERROR lines in its log; heap after full GC %d MiB -> "
                             + "%d MiB -> %s", frames, connections, elapsedMs / 1000.0, clientSends, clientErrors, maxSendMs,
-                    maxStallMs, longestHiccupMs, received, brokerAlive, brokerErrors, heapBeforeMib, heapAfterMib,
-                    ok() ? "OK" : "FAILED");
+                    maxStallMs, longestHiccupMs, received, routeQueries, routeErrors, maxRouteStallMs, brokerAlive,
+                    brokerErrors, heapBeforeMib, heapAfterMib, ok() ? "OK" : "FAILED");
         }
     }
 
@@ -93,10 +101,13 @@ public final class GarbageSoak {
             DefaultMQProducer producer = producer(broker.namesrv());
             AtomicBoolean attacking = new AtomicBoolean(true);
             ClientStats stats = new ClientStats();
+            ClientStats routes = new ClientStats();
             try (Hiccups hiccups = new Hiccups()) {
                 clientStart = System.nanoTime();
                 Thread client = new Thread(() -> wellBehaved(producer, attacking, stats, hiccups), "well-behaved-client");
                 client.start();
+                Thread probe = new Thread(() -> routeProbe(broker.namesrv(), attacking, routes, hiccups), "route-probe");
+                probe.start();
                 TimeUnit.SECONDS.sleep(2);
                 phase = "heap before";
                 long heapBefore = Heap.usedAfterFullGcMib(broker.pid());
@@ -111,6 +122,7 @@ public final class GarbageSoak {
                 TimeUnit.SECONDS.sleep(1);
                 attacking.set(false);
                 client.join(10_000);
+                probe.join(10_000);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (missing(received, stats.sends.get()) > 0 && System.nanoTime() < deadline) {
                     TimeUnit.MILLISECONDS.sleep(100);
@@ -119,8 +131,9 @@ public final class GarbageSoak {
                 long heapAfter = Heap.usedAfterFullGcMib(broker.pid());
                 long sends = stats.sends.get();
                 return new Report(frames, sent.get(), connections.get(), sends, stats.errors.get(), stats.maxMs.get(),
-                        stats.maxStallMs.get(), hiccups.longestMs(), sends - missing(received, sends), broker.isAlive(),
-                        heapBefore, heapAfter, errorLines(dataDir.resolve("process.log")), elapsed);
+                        stats.maxStallMs.get(), hiccups.longestMs(), sends - missing(received, sends), routes.sends.get(),
+                        routes.errors.get(), routes.maxStallMs.get(), broker.isAlive(), heapBefore, heapAfter,
+                        errorLines(dataDir.resolve("process.log")), elapsed);
             } finally {
                 attacking.set(false);
                 producer.shutdown();
@@ -249,30 +262,62 @@ public final class GarbageSoak {
     }
 
     private void wellBehaved(DefaultMQProducer producer, AtomicBoolean attacking, ClientStats stats, Hiccups hiccups) {
-        long id = 0;
+        long[] id = {0};
         while (attacking.get()) {
-            long t0 = System.nanoTime();
-            try {
-                producer.send(new Message(TOPIC, ByteBuffer.allocate(64).putLong(id).array()));
-                stats.sends.incrementAndGet();
-                id++;
-            } catch (Exception e) {
-                stats.errors.incrementAndGet();
-            }
-            long t1 = System.nanoTime();
-            long ms = (t1 - t0) / 1_000_000;
-            stats.maxMs.accumulateAndGet(ms, Math::max);
-            long paused = ms >= 250 ? hiccups.pausedMs(t0, t1) : 0; // shorter sends are well within the limit
-            stats.maxStallMs.accumulateAndGet(ms - paused, Math::max);
-            if (ms >= 250) {
-                out.printf("  [garbage soak] a send took %d ms (%d ms of it with this JVM paused), begun %.1f s into the "
-                        + "run (%s)%n", ms, paused, (t0 - clientStart) / 1e9, phase);
-            }
+            timed(stats, hiccups, "a send", () -> {
+                producer.send(new Message(TOPIC, ByteBuffer.allocate(64).putLong(id[0]).array()));
+                id[0]++;
+            });
             try {
                 TimeUnit.MILLISECONDS.sleep(5);
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /** Asks the name server for the topic's route every 100 ms, as a client does when it starts or refreshes. */
+    private void routeProbe(String namesrv, AtomicBoolean attacking, ClientStats stats, Hiccups hiccups) {
+        try (RemotingClient client = new RemotingClient("route-probe")) {
+            while (attacking.get()) {
+                timed(stats, hiccups, "a route query", () -> {
+                    RemotingCommand r = client.invokeSync(namesrv, RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC,
+                            Map.of("topic", TOPIC), null), 5000);
+                    if (r.code() != ResponseCode.SUCCESS) {
+                        throw new IllegalStateException("route of " + TOPIC + ": " + r.code() + " " + r.remark());
+                    }
+                });
+                try {
+                    TimeUnit.MILLISECONDS.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code call}, counting it and its failure, and its time less what this JVM spent paused meanwhile. */
+    private void timed(ClientStats stats, Hiccups hiccups, String what, Call call) {
+        long t0 = System.nanoTime();
+        try {
+            call.run();
+            stats.sends.incrementAndGet();
+        } catch (Exception e) {
+            stats.errors.incrementAndGet();
+            out.printf("  [garbage soak] %s failed: %s%n", what, e);
+        }
+        long t1 = System.nanoTime();
+        long ms = (t1 - t0) / 1_000_000;
+        stats.maxMs.accumulateAndGet(ms, Math::max);
+        long paused = ms >= 250 ? hiccups.pausedMs(t0, t1) : 0; // shorter calls are well within the limit
+        stats.maxStallMs.accumulateAndGet(ms - paused, Math::max);
+        if (ms >= 250) {
+            out.printf("  [garbage soak] %s took %d ms (%d ms of it with this JVM paused), begun %.1f s into the run (%s)%n",
+                    what, ms, paused, (t0 - clientStart) / 1e9, phase);
         }
     }
 
