@@ -55,6 +55,7 @@ public final class CrashSoak {
     /** After a restart the broker must acknowledge transactions again within this long. */
     static final int SERVES_AGAIN_S = 30;
     private int stalledCycles;
+    private int quickKills;
 
     public CrashSoak(Path dataDir, int cycles, int producers, long seed, PrintStream out) {
         this.dataDir = dataDir;
@@ -91,6 +92,14 @@ public final class CrashSoak {
                 out.printf("  [crash soak] cycle %d/%d: SIGKILL after %,d transactions started%n", c, cycles, before);
                 broker = HalfmoonProcess.start(dataDir, nsPort, brokerPort, SETTINGS);
                 out.printf("  [crash soak] cycle %d/%d: restarted in %d ms%n", c, cycles, broker.startMillis());
+                if (random.nextInt(4) == 0) { // now and then a second crash while the first's recovery is fresh
+                    TimeUnit.MILLISECONDS.sleep(random.nextInt(300));
+                    broker.kill();
+                    quickKills++;
+                    broker = HalfmoonProcess.start(dataDir, nsPort, brokerPort, SETTINGS);
+                    out.printf("  [crash soak] cycle %d/%d: killed again just after it became routable; restarted in %d ms%n",
+                            c, cycles, broker.startMillis());
+                }
                 if (!servesAgain()) {
                     stalledCycles++;
                     out.printf("  [crash soak] cycle %d/%d: no transaction acknowledged within %d s of the restart%n", c,
@@ -177,7 +186,7 @@ public final class CrashSoak {
         unexpectedPending.removeAll(mustStayPending);
         Set<String> lostPending = new TreeSet<>(mustStayPending);
         lostPending.removeAll(pending);
-        return new SoakReport(cycles, stalledCycles, nextId.get(), failedSends.get(), executed.size(), mustDeliver.size(),
+        return new SoakReport(cycles, quickKills, stalledCycles, nextId.get(), failedSends.get(), executed.size(), mustDeliver.size(),
                 missing, wrong, duplicates, deliveries.get() - delivered.size(), auditMissing, auditWrong,
                 mustStayPending.size(), pending.size(), unexpectedPending.size(), lostPending.size(), elapsedMs);
     }

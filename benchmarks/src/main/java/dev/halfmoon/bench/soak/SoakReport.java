@@ -3,6 +3,7 @@ package dev.halfmoon.bench.soak;
 /**
  * What a crash soak found. {@link #ok} when every check held.
  *
+ * @param quickKills         extra kills within 300 ms of a restart becoming routable (a crash soon after recovery)
  * @param stalledCycles      restarts after which no transaction was acknowledged within {@link CrashSoak#SERVES_AGAIN_S} s
  * @param started            transactions started by the producers
  * @param failedSends        sends that failed (the broker was down); their halves, if stored, are rolled back by check-back
@@ -19,7 +20,7 @@ package dev.halfmoon.bench.soak;
  * @param unexpectedPending  pending but not left undecided
  * @param lostPending        left undecided but not pending
  */
-public record SoakReport(int cycles, int stalledCycles, int started, int failedSends, int acknowledged, int mustDeliver,
+public record SoakReport(int cycles, int quickKills, int stalledCycles, int started, int failedSends, int acknowledged, int mustDeliver,
                          long missing, long wronglyDelivered, long storedTwice, long redelivered, long auditMissing,
                          long auditWrong, int expectedPending, int pending, int unexpectedPending, int lostPending,
                          long elapsedMs) implements SoakOutcome {
@@ -31,11 +32,12 @@ public record SoakReport(int cycles, int stalledCycles, int started, int failedS
 
     @Override
     public String toString() {
-        return String.format("%d crashes in %.0f s (%d without service after the restart): %,d transactions started, "
+        return String.format("%d crashes (and %d more just after a restart) in %.0f s (%d without service after the "
+                        + "restart): %,d transactions started, "
                         + "%,d sends failed while the broker was down, %,d acknowledged, %,d commits to deliver: %d missing, "
                         + "%d wrongly delivered, %d stored twice, %,d redelivered; read back from the log by a fresh group: "
                         + "%d missing, %d wrong; pending %d of %d expected (%d unexpected, %d lost) -> %s",
-                cycles, elapsedMs / 1000.0, stalledCycles, started, failedSends, acknowledged, mustDeliver, missing,
+                cycles, quickKills, elapsedMs / 1000.0, stalledCycles, started, failedSends, acknowledged, mustDeliver, missing,
                 wronglyDelivered, storedTwice, redelivered, auditMissing, auditWrong, pending, expectedPending,
                 unexpectedPending, lostPending, ok() ? "OK" : "FAILED");
     }
