@@ -103,7 +103,7 @@ public final class HttpServer implements AutoCloseable {
                             ch.pipeline().addLast(new OptionalSslHandler(ssl));
                         }
                         ch.pipeline().addLast(new ReadTimeoutHandler(60), new HttpServerCodec(),
-                                new HttpObjectAggregator(MAX_BODY_BYTES), new Dispatch());
+                                new InOrderAggregator(), new Dispatch());
                     }
                 });
         try {
@@ -126,19 +126,39 @@ public final class HttpServer implements AutoCloseable {
      * pile up in the broker; requests already decoded wait in a short queue, and a connection that overfills it is
      * closed. Runs on the connection's I/O thread.
      */
-    private final class Dispatch extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** A request whose body was over {@value #MAX_BODY_BYTES} bytes: answered 413, in its turn, then the connection closes. */
+    private static final Object OVERSIZED = new Object();
+
+    /**
+     * Netty's aggregator answers an oversized request itself, at once, ahead of replies still owed to earlier pipelined
+     * requests; this one passes it on to be answered in its turn.
+     */
+    private static final class InOrderAggregator extends HttpObjectAggregator {
+        InOrderAggregator() {
+            super(MAX_BODY_BYTES);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
+            ctx.fireChannelRead(OVERSIZED);
+        }
+    }
+
+    private final class Dispatch extends SimpleChannelInboundHandler<Object> {
         private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
         private boolean busy;
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
             if (waiting.size() >= MAX_PIPELINED) {
                 LOG.debug("HTTP connection {} closed: more than {} requests waiting", ctx.channel().remoteAddress(),
                         MAX_PIPELINED);
                 ctx.close();
                 return;
             }
-            waiting.add(Pending.of(msg, loopbackOnly));
+            waiting.add(msg == OVERSIZED
+                    ? new Pending(null, HttpReply.error(413, "request body over " + MAX_BODY_BYTES + " bytes"), false)
+                    : Pending.of((FullHttpRequest) msg, loopbackOnly));
             ctx.channel().config().setAutoRead(false);
             if (!busy) {
                 next(ctx);

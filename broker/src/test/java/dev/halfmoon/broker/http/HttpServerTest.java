@@ -82,6 +82,16 @@ class HttpServerTest {
     }
 
     @Test
+    void anOversizedRequestGetsIts413InItsTurn() throws Exception {
+        String big = "x".repeat(70 * 1024);
+        String replies = exchange("GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "POST /big HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + big.length() + "\r\n\r\n" + big);
+        assertTrue(replies.startsWith("HTTP/1.1 200"), replies);
+        assertEquals("slow", bodies(replies).get(0));
+        assertTrue(replies.contains("HTTP/1.1 413"), replies);
+    }
+
+    @Test
     void aMalformedEscapeInThePathGetsA400NotASilentClose() throws Exception {
         String reply = exchange("GET /api/groups/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         assertTrue(reply.startsWith("HTTP/1.1 400"), reply);
