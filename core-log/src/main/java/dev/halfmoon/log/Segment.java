@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -213,34 +212,36 @@ final class Segment {
 
     /**
      * Writes all remaining bytes of {@code data} at {@code position}, {@link Uninterruptible uninterruptibly}. The
-     * channel may also have been closed by an interrupt of another thread using it (the allocator and an appender
-     * share it): a write that finds it closed while the segment is open reopens the file and writes the whole
-     * buffer again (no reader sees these bytes before the write returns, so writing them twice is harmless).
+     * channel may have been closed by an interrupt of another thread using it (the allocator and an appender share
+     * it): a write that finds it closed while the segment is open reopens the file, and a write an interrupt cut off
+     * is written again whole (no reader sees these bytes before the write returns, so writing them twice is harmless).
      */
     private void writeAt(ByteBuffer data, long position, String what) {
         int start = data.position();
         try {
             Uninterruptible.run(() -> {
-                for (int attempt = 1; ; attempt++) {
-                    FileChannel ch = channel;
-                    try {
-                        long at = position;
-                        data.position(start);
-                        while (data.hasRemaining()) {
-                            at += ch.write(data, at);
-                        }
-                        return null;
-                    } catch (ClosedChannelException e) {
-                        if (closed || attempt == 3 || e instanceof ClosedByInterruptException) {
-                            throw e;
-                        }
-                        reopen(ch);
-                    }
+                FileChannel ch = openChannel();
+                data.position(start);
+                for (long at = position; data.hasRemaining(); ) {
+                    at += ch.write(data, at);
                 }
+                return null;
             });
         } catch (IOException e) {
             throw new LogIOException(what, file, position, e);
         }
+    }
+
+    /** The channel, reopened if an interrupt closed it; closed for good once the segment is. */
+    private FileChannel openChannel() throws IOException {
+        FileChannel ch = channel;
+        if (!ch.isOpen()) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            reopen(ch);
+        }
+        return channel;
     }
 
     private synchronized void reopen(FileChannel stale) {

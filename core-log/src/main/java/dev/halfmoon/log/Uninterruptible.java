@@ -1,7 +1,7 @@
 package dev.halfmoon.log;
 
 import java.io.IOException;
-import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * Runs file-channel work so that the calling thread's interrupt cannot fail it. A
@@ -9,8 +9,9 @@ import java.nio.channels.ClosedByInterruptException;
  * one of its operations; the store's files are written by whatever thread appends (a network thread, a worker of a
  * pool being shut down, an embedding application's thread that was cancelled), and one stray interrupt must not fail
  * an append or close a segment for good. The interrupt status is cleared while the work runs and set again after;
- * work that an interrupt arriving meanwhile closed is run again, from the start, a bounded number of times, so it
- * must be repeatable (open a file again, write the same bytes at the same position again).
+ * work whose channel an interrupt closed meanwhile (of this thread, or of another thread using the same channel) is
+ * run again, from the start, a bounded number of times, so it must be repeatable (open a file again, reopen a
+ * channel and write the same bytes at the same position again).
  */
 final class Uninterruptible {
     private static final int ATTEMPTS = 10;
@@ -29,7 +30,7 @@ final class Uninterruptible {
             for (int attempt = 1; ; attempt++) {
                 try {
                     return work.run();
-                } catch (ClosedByInterruptException e) {
+                } catch (ClosedChannelException e) { // (an interrupt, of this thread or another, closed the channel)
                     interrupted |= Thread.interrupted();
                     if (attempt == ATTEMPTS) {
                         throw e;
