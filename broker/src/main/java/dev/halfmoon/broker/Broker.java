@@ -317,7 +317,7 @@ public final class Broker implements AutoCloseable {
                 s.offsets(), clients, config.identity().brokerName()), adminPool);
         new ClientProcessor(new ClientService(clients, s.topics(), s.groups(), clock)).registerWith(server, adminPool);
         new GroupAdminProcessor(s.groups(), s.offsets()).registerWith(server, adminPool);
-        new ToolingProcessor(s.topics(), s.offsets(), clients, config.settings()).registerWith(server, adminPool);
+        new ToolingProcessor(s.topics(), progress, clients, config.settings()).registerWith(server, adminPool);
         new ClientRelayProcessor(clients, s.store(), config.identity().brokerName()).registerWith(server, adminPool);
         new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store()).registerWith(server, adminPool);
         new AdminProcessor(s.topics(), s.store()).registerWith(server, adminPool);

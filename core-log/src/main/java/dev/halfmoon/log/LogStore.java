@@ -236,6 +236,17 @@ public final class LogStore implements RecordAppender, AutoCloseable {
                 Long.MAX_VALUE, visitor);
     }
 
+    /** The store time of the oldest record kept, or 0 when there is none (reads one frame). */
+    public long earliestStoreTimestamp() {
+        long[] first = {0};
+        scanner.scan(commitLog.minOffset(), commitLog.writtenOffset(), 1, (record, offset) -> {
+            if (first[0] == 0) {
+                first[0] = record.storeTimestamp();
+            }
+        });
+        return first[0];
+    }
+
     /**
      * Records of {@code topic} indexed under {@code key} (a word of KEYS, or the UNIQ_KEY) and stored
      * within [{@code beginMs}, {@code endMs}], oldest first, at most {@code max}. Empty when the index

@@ -149,6 +149,8 @@ class AdminToolTest {
                     assertTrue(runtime.containsKey(key), key + " in " + runtime);
                 }
                 assertEquals(3, runtime.get("getTransferedTps").split(" ").length);
+                long earliest = Long.parseLong(runtime.get("earliestMessageTimeStamp"));
+                assertTrue(earliest > 0 && earliest <= System.currentTimeMillis(), "earliest message time " + earliest);
                 assertTrue(Long.parseLong(runtime.get("msgPutTotalTodayNow")) >= 20, runtime.toString());
 
                 assertTrue(admin.queryTopicConsumeByWho("Watched").getGroupList().contains("CG-watched"));

@@ -1,6 +1,7 @@
 package dev.halfmoon.broker.client;
 
 import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.body.ConsumerConnectionBody;
 
 /**
  * A client connection as a group member: its client id, language and version from the heartbeat,
@@ -8,4 +9,8 @@ import dev.halfmoon.remoting.RemotingChannel;
  */
 public record ClientChannel(String clientId, RemotingChannel channel, String language, int version,
                             long lastHeartbeatMs) {
+    /** The connection as RocketMQ's tooling lists it (consumer and producer connection lists). */
+    public ConsumerConnectionBody.Connection connection() {
+        return new ConsumerConnectionBody.Connection(clientId, channel.remoteAddress(), language, version);
+    }
 }

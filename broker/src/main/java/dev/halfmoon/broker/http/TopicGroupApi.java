@@ -52,7 +52,7 @@ public final class TopicGroupApi {
                 messages += store.maxQueueOffset(t.topicName(), q) - store.minQueueOffset(t.topicName(), q);
             }
             List<Map<String, Object>> readers = new ArrayList<>();
-            for (String g : readersOf(t.topicName())) {
+            for (String g : progress.readersOf(t.topicName())) {
                 readers.add(Map.of("group", g, "lag", progress.lag(g, t.topicName())));
             }
             Map<String, Object> row = new LinkedHashMap<>();
@@ -66,14 +66,6 @@ public final class TopicGroupApi {
             result.add(row);
         }
         return HttpReply.json(result);
-    }
-
-    private Set<String> readersOf(String topic) {
-        Set<String> names = new TreeSet<>(offsets.groupsOf(topic));
-        for (String g : clients.consumerGroups()) {
-            clients.consumerGroup(g).filter(c -> c.subscriptions().containsKey(topic)).ifPresent(c -> names.add(g));
-        }
-        return names;
     }
 
     /** Every consumer group known here (configured, online, or with offsets), with its totals. */

@@ -38,12 +38,21 @@ public final class GroupProgress {
         this.clients = clients;
     }
 
-    /** The topics {@code group} has committed offsets on or its online consumers subscribe to, sorted. */
     /** Groups with committed offsets on this broker. */
     public Set<String> groups() {
         return offsets.groups();
     }
 
+    /** The groups with committed offsets on {@code topic} or whose online consumers subscribe to it, sorted. */
+    public Set<String> readersOf(String topic) {
+        Set<String> names = new TreeSet<>(offsets.groupsOf(topic));
+        for (String g : clients.consumerGroups()) {
+            clients.consumerGroup(g).filter(c -> c.subscriptions().containsKey(topic)).ifPresent(c -> names.add(g));
+        }
+        return names;
+    }
+
+    /** The topics {@code group} has committed offsets on or its online consumers subscribe to, sorted. */
     public Set<String> topicsOf(String group) {
         Set<String> names = new TreeSet<>(offsets.topicsOf(group));
         clients.consumerGroup(group).ifPresent(g -> names.addAll(g.subscriptions().keySet()));

@@ -114,8 +114,7 @@ public final class StatsProcessor {
                 ResponseCode.CONSUMER_NOT_ONLINE, "the consumer group[" + name + "] not online"));
         Set<ConsumerConnectionBody.Connection> connections = new java.util.HashSet<>();
         for (ClientChannel c : group.members()) {
-            connections.add(new ConsumerConnectionBody.Connection(c.clientId(), c.channel().remoteAddress(), c.language(),
-                    c.version()));
+            connections.add(c.connection());
         }
         return ok(r, Json.encode(new ConsumerConnectionBody(connections, group.subscriptions(), group.consumeType(),
                 group.messageModel(), group.consumeFromWhere())));
@@ -130,7 +129,7 @@ public final class StatsProcessor {
         table.put("dispatchBehindBytes", Long.toString(store.writtenOffset() - store.dispatchedOffset()));
         table.put("diskFull", Boolean.toString(store.health().diskFull()));
         // what RocketMQ's tooling reads besides (mqadmin clusterList fails on a missing putTps, for one)
-        table.put("earliestMessageTimeStamp", Long.toString(earliestStoreTime()));
+        table.put("earliestMessageTimeStamp", Long.toString(store.earliestStoreTimestamp()));
         String diskRatio = diskRatio();
         table.put("commitLogDiskRatio", diskRatio);
         table.put("consumeQueueDiskRatio", diskRatio); // (one directory holds both)
@@ -138,17 +137,6 @@ public final class StatsProcessor {
         table.put("brokerActive", "true");
         table.putAll(runtimeExtras.get());
         return ok(r, Json.encode(Map.of("table", table)));
-    }
-
-    private long earliestStoreTime() {
-        long[] first = {0};
-        long min = store.minCommitLogOffset();
-        store.scan(min, min + (1 << 20), (record, offset) -> {
-            if (first[0] == 0) {
-                first[0] = record.storeTimestamp();
-            }
-        });
-        return first[0];
     }
 
     private String diskRatio() {

@@ -2,7 +2,7 @@ package dev.halfmoon.broker.processor;
 
 import dev.halfmoon.broker.client.ClientChannel;
 import dev.halfmoon.broker.client.ClientRegistry;
-import dev.halfmoon.broker.offset.ConsumerOffsets;
+import dev.halfmoon.broker.offset.GroupProgress;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.remoting.Headers;
 import dev.halfmoon.remoting.Json;
@@ -16,11 +16,9 @@ import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.ConsumerConnectionBody;
 import dev.halfmoon.remoting.body.TopicConfig;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -33,14 +31,15 @@ import java.util.concurrent.Executor;
  */
 public final class ToolingProcessor {
     private final TopicRegistry topics;
-    private final ConsumerOffsets offsets;
+    private final GroupProgress progress;
     private final ClientRegistry clients;
     private final Map<String, String> settings;
 
     /** @param settings the broker's effective settings (passwords masked), for GET_BROKER_CONFIG */
-    public ToolingProcessor(TopicRegistry topics, ConsumerOffsets offsets, ClientRegistry clients, Map<String, String> settings) {
+    public ToolingProcessor(TopicRegistry topics, GroupProgress progress, ClientRegistry clients,
+                            Map<String, String> settings) {
         this.topics = topics;
-        this.offsets = offsets;
+        this.progress = progress;
         this.clients = clients;
         this.settings = new java.util.TreeMap<>(settings);
     }
@@ -62,25 +61,12 @@ public final class ToolingProcessor {
         String name = Headers.required(r, "topic");
         TopicConfig t = topics.get(name).orElseThrow(() -> new RequestException(ResponseCode.TOPIC_NOT_EXIST,
                 "No topic in this broker. topic: " + name));
-        // RocketMQ 5's TopicConfigAndQueueMapping: the topic's fields, no static-topic mapping
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("topicName", t.topicName());
-        body.put("readQueueNums", t.readQueueNums());
-        body.put("writeQueueNums", t.writeQueueNums());
-        body.put("perm", t.perm());
-        body.put("topicFilterType", t.topicFilterType());
-        body.put("topicSysFlag", t.topicSysFlag());
-        body.put("order", t.order());
-        body.put("attributes", Map.of());
-        return ok(r, Json.encode(body));
+        return ok(r, Json.encode(t)); // (RocketMQ 5's TopicConfigAndQueueMapping: the topic's fields, no static mapping)
     }
 
     private CompletableFuture<RemotingCommand> consumedBy(RemotingChannel channel, RemotingCommand r) {
         String topic = Headers.required(r, "topic");
-        Set<String> groups = new TreeSet<>(offsets.groupsOf(topic));
-        for (String g : clients.consumerGroups()) {
-            clients.consumerGroup(g).filter(c -> c.subscriptions().containsKey(topic)).ifPresent(c -> groups.add(g));
-        }
+        Set<String> groups = progress.readersOf(topic);
         return ok(r, Json.encode(Map.of("groupList", groups)));
     }
 
@@ -88,8 +74,7 @@ public final class ToolingProcessor {
         String group = Headers.required(r, "producerGroup");
         List<ConsumerConnectionBody.Connection> connections = new ArrayList<>();
         for (ClientChannel c : clients.producers(group)) {
-            connections.add(new ConsumerConnectionBody.Connection(c.clientId(), c.channel().remoteAddress(), c.language(),
-                    c.version()));
+            connections.add(c.connection());
         }
         if (connections.isEmpty()) { // (RocketMQ's answer, which mqadmin prints)
             throw new RequestException(ResponseCode.SYSTEM_ERROR, "the producer group[" + group + "] not exist");
