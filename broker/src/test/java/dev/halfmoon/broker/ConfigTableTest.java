@@ -32,7 +32,7 @@ class ConfigTableTest {
             KvTable<String, String> stored = metadata.table(MetadataTable.TOPICS, Codec.STRING, Codec.STRING);
             ConfigTable<String> table = new ConfigTable<>(stored, Clock.systemUTC());
             CyclicBarrier together = new CyclicBarrier(2);
-            for (int round = 0; round < 300; round++) {
+            for (int round = 0; round < 4000; round++) {
                 String name = "T" + round;
                 table.put(name, "old");
                 boolean updates = round % 2 == 0;
