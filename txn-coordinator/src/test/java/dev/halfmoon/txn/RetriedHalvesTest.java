@@ -49,8 +49,7 @@ class RetriedHalvesTest {
     }
 
     private EndResult end(PrepareResult half, Decision decision, Resolver by) {
-        return fx.coordinator.end(new EndRequest("PG", half.half().commitLogOffset(), half.transactionId(), decision, by))
-                .orTimeout(30, TimeUnit.SECONDS).join();
+        return fx.end(half, decision, by, "PG");
     }
 
     private List<String> delivered() {

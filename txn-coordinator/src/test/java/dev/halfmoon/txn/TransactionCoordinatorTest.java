@@ -54,7 +54,7 @@ class TransactionCoordinatorTest {
     }
 
     private EndResult end(PrepareResult half, Decision decision, Resolver by, String group) {
-        return fx.coordinator.end(new EndRequest(group, half.half().commitLogOffset(), half.transactionId(), decision, by)).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        return fx.end(half, decision, by, group);
     }
 
     private List<RecordView> consumable(String topic) {

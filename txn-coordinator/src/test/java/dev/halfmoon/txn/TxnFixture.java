@@ -81,6 +81,12 @@ final class TxnFixture implements AutoCloseable {
                 ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), MessageProperties.encode(props));
     }
 
+    /** Ends the transaction of {@code half} as {@code group} would, waiting for the answer. */
+    EndResult end(PrepareResult half, Decision decision, Resolver by, String group) {
+        return coordinator.end(new EndRequest(group, half.half().commitLogOffset(), half.transactionId(), decision, by))
+                .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+    }
+
     @Override
     public void close() {
         if (store != null) {
