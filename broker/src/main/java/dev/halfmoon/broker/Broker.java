@@ -17,7 +17,7 @@ import dev.halfmoon.broker.offset.OffsetQueries;
 import dev.halfmoon.broker.offset.GroupProgress;
 import dev.halfmoon.broker.metrics.BrokerMetrics;
 import dev.halfmoon.broker.metrics.History;
-import dev.halfmoon.broker.metrics.Throughput;
+import dev.halfmoon.broker.metrics.KeyedStats;
 import dev.halfmoon.broker.http.ConsoleApi;
 import dev.halfmoon.broker.http.HttpServer;
 import dev.halfmoon.broker.http.TopicGroupApi;
@@ -188,7 +188,7 @@ public final class Broker implements AutoCloseable {
         started.add(schedule);
         started.add(checks.start());
         History history = new History(() -> metrics.totals(clock.millis()));
-        startHousekeeping(config, clock, s, clients, history, metrics.throughput(), acl, started);
+        startHousekeeping(config, clock, s, clients, history, metrics, acl, started);
         String address = config.identity().address(port);
         RemotingClient namesrvClient = new RemotingClient("broker-register");
         if (config.security().tlsToNamesrv()) {
@@ -246,7 +246,7 @@ public final class Broker implements AutoCloseable {
     }
 
     private static void startHousekeeping(BrokerConfig config, Clock clock, Storage s, ClientRegistry clients,
-                                          History history, Throughput throughput, AccessControl acl,
+                                          History history, BrokerMetrics metrics, AccessControl acl,
                                           List<AutoCloseable> started) {
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "halfmoon-housekeeping");
@@ -264,7 +264,9 @@ public final class Broker implements AutoCloseable {
             }
         }, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleAtFixedRate(history::sample, History.PERIOD_MS, History.PERIOD_MS, TimeUnit.MILLISECONDS);
-        housekeeping.scheduleAtFixedRate(throughput::sample, 0, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleAtFixedRate(metrics.throughput()::sample, 0, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleAtFixedRate(metrics.keyed()::sample, KeyedStats.SAMPLE_MS, KeyedStats.SAMPLE_MS,
+                TimeUnit.MILLISECONDS);
         if (acl != null) {
             housekeeping.scheduleWithFixedDelay(acl::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
         }
@@ -302,7 +304,8 @@ public final class Broker implements AutoCloseable {
         metrics.countOnNetworkThread("end_transaction", server, x -> x.ranInline(RequestCode.END_TRANSACTION));
         QueueLocks locks = new QueueLocks(clock, config.messaging().lockExpiryMs());
         new LockProcessor(locks).registerWith(server, adminPool);
-        new StatsProcessor(s.store(), s.topics(), progress, clients, config.identity().brokerName(), () -> {
+        new StatsProcessor(s.store(), s.topics(), progress, clients, Map.entry(config.identity().brokerName(),
+                config.identity().address(port)), metrics.keyed(), () -> {
             Map<String, String> extras = new java.util.LinkedHashMap<>(metrics.throughput().runtimeInfo());
             extras.put("sendThreadPoolQueueSize", Integer.toString(sendPool.getQueue().size()));
             extras.put("sendThreadPoolQueueCapacity", "10000");

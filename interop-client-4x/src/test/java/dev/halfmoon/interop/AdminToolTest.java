@@ -177,6 +177,36 @@ class AdminToolTest {
                         "CG-watched", clientId, lastOffsetMsgId);
                 assertEquals(org.apache.rocketmq.common.protocol.body.CMResult.CR_SUCCESS, again.getConsumeResult(),
                         again.toString());
+
+                // statsAll: messages in and out by topic and group over the last minute, hour and day
+                org.apache.rocketmq.common.protocol.body.BrokerStatsData in = admin.viewBrokerStatsData(
+                        halfmoon.brokerAddress(), "TOPIC_PUT_NUMS", "Watched");
+                assertEquals(20, in.getStatsMinute().getSum());
+                assertEquals(20, in.getStatsDay().getSum());
+                assertTrue(in.getStatsMinute().getTps() > 0, "messages per second over the last minute");
+                assertEquals(1.0, in.getStatsMinute().getAvgpt(), 1e-9, "one message per send");
+                org.apache.rocketmq.common.protocol.body.BrokerStatsData out = admin.viewBrokerStatsData(
+                        halfmoon.brokerAddress(), "GROUP_GET_NUMS", "Watched@CG-watched");
+                assertTrue(out.getStatsHour().getSum() >= 20, "delivered " + out.getStatsHour().getSum());
+                Exception none = org.junit.jupiter.api.Assertions.assertThrows(
+                        org.apache.rocketmq.client.exception.MQClientException.class, () -> admin.viewBrokerStatsData(
+                                halfmoon.brokerAddress(), "TOPIC_PUT_NUMS", "NeverSent"));
+                assertTrue(none.getMessage().contains("not exist"), none.getMessage());
+
+                // brokerConsumeStats: every group's progress on this broker, and the total lag
+                org.apache.rocketmq.common.protocol.body.ConsumeStatsList everyGroup = admin.fetchConsumeStatsInBroker(
+                        halfmoon.brokerAddress(), false, 5000);
+                assertEquals(halfmoon.brokerAddress(), everyGroup.getBrokerAddr());
+                assertEquals(0, everyGroup.getTotalDiff());
+                OffsetWrapper watched = everyGroup.getConsumeStatsList().stream()
+                        .flatMap(m -> m.getOrDefault("CG-watched", java.util.List.of()).stream())
+                        .flatMap(c -> c.getOffsetTable().entrySet().stream())
+                        .filter(e -> e.getKey().getTopic().equals("Watched")).map(Map.Entry::getValue).findFirst().orElseThrow();
+                assertEquals(20, watched.getBrokerOffset());
+                assertEquals(20, watched.getConsumerOffset());
+                assertTrue(watched.getLastTimestamp() > 0);
+                assertTrue(admin.fetchConsumeStatsInBroker(halfmoon.brokerAddress(), true, 5000).getConsumeStatsList()
+                        .stream().flatMap(m -> m.values().stream()).allMatch(java.util.List::isEmpty), "no ordered topics");
             } finally {
                 consumer.shutdown();
                 producer.shutdown();

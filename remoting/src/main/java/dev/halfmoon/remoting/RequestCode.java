@@ -59,6 +59,10 @@ public final class RequestCode {
     public static final int GET_CONSUMER_RUNNING_INFO = 307;
     public static final int CONSUME_MESSAGE_DIRECTLY = 309;
     public static final int SEND_MESSAGE_V2 = 310;
+    /** A broker's sums and rates for one stats name and key (mqadmin statsAll: TOPIC_PUT_NUMS, GROUP_GET_NUMS). */
+    public static final int VIEW_BROKER_STATS_DATA = 315;
+    /** Every group's progress on this broker (mqadmin brokerConsumeStats; RocketMQ spells it GET_BROKE_CONSUME_STATS). */
+    public static final int GET_BROKER_CONSUME_STATS = 317;
     public static final int SEND_BATCH_MESSAGE = 320;
     public static final int QUERY_DATA_VERSION = 322;
     public static final int RESUME_CHECK_HALF_MESSAGE = 323;

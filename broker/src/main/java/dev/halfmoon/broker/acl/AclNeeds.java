@@ -40,7 +40,8 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
             RequestCode.HM_LIST_PENDING_TRANSACTIONS, RequestCode.HM_DESCRIBE_TRANSACTION, RequestCode.HM_RESOLVE_TRANSACTION,
             RequestCode.RESUME_CHECK_HALF_MESSAGE, RequestCode.GET_TOPIC_CONFIG, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO,
             RequestCode.GET_PRODUCER_CONNECTION_LIST, RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE, RequestCode.GET_BROKER_CONFIG,
-            RequestCode.UPDATE_BROKER_CONFIG, RequestCode.GET_CONSUMER_RUNNING_INFO, RequestCode.CONSUME_MESSAGE_DIRECTLY);
+            RequestCode.UPDATE_BROKER_CONFIG, RequestCode.GET_CONSUMER_RUNNING_INFO, RequestCode.CONSUME_MESSAGE_DIRECTLY,
+            RequestCode.VIEW_BROKER_STATS_DATA, RequestCode.GET_BROKER_CONSUME_STATS);
 
     private static final AclNeeds ADMIN = new AclNeeds(true, Map.of(), Map.of());
 

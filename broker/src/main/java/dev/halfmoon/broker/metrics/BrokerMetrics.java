@@ -43,6 +43,7 @@ public final class BrokerMetrics {
     private final Map<TransactionState, Counter> resolved = new java.util.EnumMap<>(TransactionState.class);
     private final Map<String, Counter> answered = new ConcurrentHashMap<>();
     private final Throughput throughput;
+    private final KeyedStats keyed;
     private final Timer sendLatency;
     private final Timer endLatency;
     private final GroupProgress progress;
@@ -52,6 +53,7 @@ public final class BrokerMetrics {
     public BrokerMetrics(LogStore store, GroupProgress progress, TransactionCoordinator transactions,
                          CheckBackService checks, Path storeDir, Clock clock) {
         this.throughput = new Throughput(clock, java.time.ZoneId.systemDefault());
+        this.keyed = new KeyedStats(clock);
         this.progress = progress;
         this.pending = transactions.index();
         this.checksSent = checks::sentCount;
@@ -146,13 +148,17 @@ public final class BrokerMetrics {
         c[0].increment(count);
         c[1].increment(bytes);
         throughput.stored(count);
+        keyed.add(KeyedStats.TOPIC_PUT_NUMS, topic, count);
+        keyed.add(KeyedStats.TOPIC_PUT_SIZE, topic, bytes);
         sendLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A pull delivered {@code count} messages of {@code bytes} from {@code topic} to {@code group}. */
     public void delivered(String topic, String group, int count, long bytes) {
         throughput.delivered(count);
-        String key = topic + "\u0000" + group;
+        String key = topic + "@" + group; // (RocketMQ's key: '@' is in neither name)
+        keyed.add(KeyedStats.GROUP_GET_NUMS, key, count);
+        keyed.add(KeyedStats.GROUP_GET_SIZE, key, bytes);
         Counter[] c = outByTopicGroup.get(key);
         if (c == null) {
             if (outByTopicGroup.size() >= MAX_GROUP_SERIES) { // group names come from clients: bounded
@@ -192,6 +198,11 @@ public final class BrokerMetrics {
     /** Messages stored and delivered per second and per day, for RocketMQ's runtime info. */
     public Throughput throughput() {
         return throughput;
+    }
+
+    /** Sums and rates by topic and by topic and group, for RocketMQ's tooling. */
+    public KeyedStats keyed() {
+        return keyed;
     }
 
     /** The Prometheus text exposition. */

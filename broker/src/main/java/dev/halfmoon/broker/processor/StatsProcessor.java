@@ -3,6 +3,7 @@ package dev.halfmoon.broker.processor;
 import dev.halfmoon.broker.client.ClientChannel;
 import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ConsumerGroup;
+import dev.halfmoon.broker.metrics.KeyedStats;
 import dev.halfmoon.broker.offset.GroupProgress;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.log.DiskUsage;
@@ -20,11 +21,16 @@ import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.ConsumerConnectionBody;
 import dev.halfmoon.remoting.body.MessageQueueRef;
 import dev.halfmoon.remoting.body.QueueKeyedJson;
+import dev.halfmoon.remoting.body.SystemNames;
 import dev.halfmoon.remoting.body.TopicConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -32,28 +38,36 @@ import java.util.function.Supplier;
 
 /**
  * What RocketMQ's admin tooling asks a broker: topic stats (GET_TOPIC_STATS_INFO), a consumer
- * group's progress per queue (GET_CONSUME_STATS: broker offset, consumer offset, lag), its
- * connections (GET_CONSUMER_CONNECTION_LIST), and broker runtime info.
+ * group's progress per queue (GET_CONSUME_STATS: broker offset, consumer offset, lag), every
+ * group's (GET_BROKE_CONSUME_STATS, mqadmin brokerConsumeStats), a group's connections
+ * (GET_CONSUMER_CONNECTION_LIST), sums and rates by topic or group (VIEW_BROKER_STATS_DATA, mqadmin
+ * statsAll) and broker runtime info.
  */
 public final class StatsProcessor {
     private final LogStore store;
     private final TopicRegistry topics;
     private final ClientRegistry clients;
     private final String brokerName;
+    private final String brokerAddress;
+    private final KeyedStats stats;
     private final GroupProgress progress;
     private final Supplier<Map<String, String>> runtimeExtras;
 
     /**
+     * @param broker        the broker's name and address
+     * @param stats         sums and rates by topic and by topic and group
      * @param runtimeExtras further GET_BROKER_RUNTIME_INFO keys (rates, pool queues) from the broker that knows them
      */
     public StatsProcessor(LogStore store, TopicRegistry topics, GroupProgress progress, ClientRegistry clients,
-                          String brokerName, Supplier<Map<String, String>> runtimeExtras) {
+                          Map.Entry<String, String> broker, KeyedStats stats, Supplier<Map<String, String>> runtimeExtras) {
         this.runtimeExtras = runtimeExtras;
         this.store = store;
         this.topics = topics;
         this.progress = progress;
         this.clients = clients;
-        this.brokerName = brokerName;
+        this.brokerName = broker.getKey();
+        this.brokerAddress = broker.getValue();
+        this.stats = stats;
     }
 
     public void registerWith(RemotingServer server, Executor executor) {
@@ -61,6 +75,8 @@ public final class StatsProcessor {
         server.register(RequestCode.GET_CONSUME_STATS, this::consumeStats, executor);
         server.register(RequestCode.GET_CONSUMER_CONNECTION_LIST, this::connections, executor);
         server.register(RequestCode.GET_BROKER_RUNTIME_INFO, this::runtime, executor);
+        server.register(RequestCode.VIEW_BROKER_STATS_DATA, this::viewStats, executor);
+        server.register(RequestCode.GET_BROKER_CONSUME_STATS, this::allConsumeStats, executor);
     }
 
     private TopicConfig topic(String name) {
@@ -82,13 +98,13 @@ public final class StatsProcessor {
 
     private CompletableFuture<RemotingCommand> consumeStats(RemotingChannel channel, RemotingCommand r) {
         String group = Headers.required(r, "consumerGroup");
-        Set<String> names = new TreeSet<>();
         String only = r.ext("topic");
-        if (only != null && !only.isEmpty()) {
-            names.add(only);
-        } else {
-            names.addAll(progress.topicsOf(group));
-        }
+        Set<String> names = only != null && !only.isEmpty() ? Set.of(only) : progress.topicsOf(group);
+        return ok(r, consumeStatsOf(group, names));
+    }
+
+    /** A ConsumeStats body: the group's progress on each queue of {@code names} and its messages per second. */
+    private byte[] consumeStatsOf(String group, Collection<String> names) {
         Map<MessageQueueRef, Object> table = new HashMap<>();
         for (GroupProgress.QueueProgress p : progress.of(group, names)) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -97,7 +113,51 @@ public final class StatsProcessor {
             row.put("lastTimestamp", storeTimeBefore(p.topic(), p.queueId(), p.consumerOffset()));
             table.put(new MessageQueueRef(p.topic(), brokerName, p.queueId()), row);
         }
-        return ok(r, QueueKeyedJson.object(Map.of("consumeTps", 0.0), "offsetTable", table));
+        double tps = 0;
+        for (String topic : names) {
+            tps += stats.snapshot(KeyedStats.GROUP_GET_NUMS, topic + "@" + group).map(s -> s.statsMinute().tps()).orElse(0.0);
+        }
+        return QueueKeyedJson.object(Map.of("consumeTps", tps), "offsetTable", table);
+    }
+
+    /**
+     * Every consumer group's progress, one ConsumeStats per topic it reads ({@code isOrder}: ordered topics only), and
+     * the total lag: {@code {"brokerAddr":..,"consumeStatsList":[{"group":[..]},..],"totalDiff":n}}.
+     */
+    private CompletableFuture<RemotingCommand> allConsumeStats(RemotingChannel channel, RemotingCommand r) {
+        boolean orderOnly = Boolean.parseBoolean(r.ext("isOrder"));
+        Set<String> groups = new TreeSet<>(progress.groups());
+        groups.addAll(clients.consumerGroups());
+        groups.removeIf(SystemNames::isSystemGroup);
+        StringJoiner list = new StringJoiner(",", "[", "]");
+        long totalLag = 0;
+        for (String group : groups) {
+            StringJoiner perTopic = new StringJoiner(",", "[", "]");
+            for (String topic : progress.topicsOf(group)) {
+                if (topics.get(topic).filter(t -> t.order() || !orderOnly).isEmpty()) {
+                    continue;
+                }
+                perTopic.add(new String(consumeStatsOf(group, List.of(topic)), StandardCharsets.UTF_8));
+                totalLag += progress.lag(group, topic);
+            }
+            list.add("{" + json(group) + ":" + perTopic + "}");
+        }
+        String body = "{\"brokerAddr\":" + json(brokerAddress) + ",\"consumeStatsList\":" + list + ",\"totalDiff\":"
+                + totalLag + "}";
+        return ok(r, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One stats item's sums and rates over the last minute, hour and day, as BrokerStatsData. */
+    private CompletableFuture<RemotingCommand> viewStats(RemotingChannel channel, RemotingCommand r) {
+        String name = Headers.required(r, "statsName");
+        String key = Headers.required(r, "statsKey");
+        KeyedStats.Snapshot snapshot = stats.snapshot(name, key).orElseThrow(() -> new RequestException(
+                ResponseCode.SYSTEM_ERROR, "The stats <" + name + "> <" + key + "> not exist")); // (RocketMQ's words)
+        return ok(r, Json.encode(snapshot));
+    }
+
+    private static String json(String text) {
+        return new String(Json.encode(text), StandardCharsets.UTF_8);
     }
 
     private long storeTimeBefore(String topic, int queueId, long offset) {
