@@ -3,6 +3,7 @@ package dev.halfmoon.interop;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.halfmoon.testkit.HalfmoonFixture;
@@ -217,6 +218,46 @@ class AdminToolTest {
                 Exception gone = org.junit.jupiter.api.Assertions.assertThrows(
                         org.apache.rocketmq.client.exception.MQClientException.class, () -> admin.examineConsumeStats("CG-watched"));
                 assertTrue(gone.getMessage().contains("offset table is empty"), gone.getMessage());
+            } finally {
+                admin.shutdown();
+            }
+        }
+    }
+
+    /** mqadmin wipeWritePerm / addWritePerm: a broker being retired takes no new messages until given write back. */
+    @Test
+    void theOfficialAdminToolTakesABrokersWritePermissionAwayAndGivesItBack() throws Exception {
+        try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).set("registerNameServerPeriod", "200").start()) {
+            dev.halfmoon.testkit.Admin.createTopic(halfmoon, "Drained", 2);
+            DefaultMQAdminExt admin = new DefaultMQAdminExt();
+            admin.setNamesrvAddr(halfmoon.namesrv());
+            admin.setInstanceName(Clients.instance());
+            admin.start();
+            try {
+                assertTrue(admin.wipeWritePermOfBroker(halfmoon.namesrv(), "broker-a") >= 1);
+                // and the broker's own registrations (every 200 ms here) do not give it back
+                await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+                TopicRouteData wiped = admin.examineTopicRouteInfo("Drained");
+                assertEquals(4, wiped.getQueueDatas().get(0).getPerm(), "read only");
+                DefaultMQProducer refused = Clients.producer(halfmoon.namesrv(), "PG-drained");
+                refused.start();
+                try {
+                    assertThrows(org.apache.rocketmq.client.exception.MQClientException.class,
+                            () -> refused.send(new Message("Drained", "x".getBytes())));
+                } finally {
+                    refused.shutdown();
+                }
+
+                assertTrue(admin.addWritePermOfBroker(halfmoon.namesrv(), "broker-a") >= 1);
+                assertEquals(6, admin.examineTopicRouteInfo("Drained").getQueueDatas().get(0).getPerm());
+                DefaultMQProducer producer = Clients.producer(halfmoon.namesrv(), "PG-drained-2");
+                producer.start();
+                try {
+                    assertEquals(org.apache.rocketmq.client.producer.SendStatus.SEND_OK,
+                            producer.send(new Message("Drained", "y".getBytes())).getSendStatus());
+                } finally {
+                    producer.shutdown();
+                }
             } finally {
                 admin.shutdown();
             }

@@ -50,9 +50,15 @@ final class NamesrvProcessors {
                 ok(req, Json.encode(new TopicList(registry.topicsOfCluster(Headers.required(req, "cluster")), null))),
                 executor);
         server.register(RequestCode.DELETE_TOPIC_IN_NAMESRV, (ch, req) -> {
-            registry.deleteTopic(Headers.required(req, "topic"));
+            registry.deleteTopic(Headers.required(req, "topic"), req.ext("clusterName"));
             return ok(req, null);
         }, executor);
+        server.register(RequestCode.WIPE_WRITE_PERM_OF_BROKER, (ch, req) -> RequestProcessor.done(RemotingCommand.response(
+                req, ResponseCode.SUCCESS, null).withExt("wipeTopicCount", Integer.toString(
+                        registry.setWritable(Headers.required(req, "brokerName"), false)))), executor);
+        server.register(RequestCode.ADD_WRITE_PERM_OF_BROKER, (ch, req) -> RequestProcessor.done(RemotingCommand.response(
+                req, ResponseCode.SUCCESS, null).withExt("addTopicCount", Integer.toString(
+                        registry.setWritable(Headers.required(req, "brokerName"), true)))), executor);
         server.register(RequestCode.QUERY_DATA_VERSION, (ch, req) ->
                 RequestProcessor.done(RemotingCommand.response(req, ResponseCode.SUCCESS, null).withExt("changed", "true")),
                 executor);
@@ -81,20 +87,39 @@ final class NamesrvProcessors {
                 throw new RequestException(ResponseCode.SYSTEM_ERROR, "REGISTER_BROKER body CRC does not match bodyCrc32");
             }
         }
-        Map<String, TopicConfig> topics = new TreeMap<>();
-        if (body != null && body.length > 0) {
-            RegisterBrokerBody decoded = Json.decode(body, RegisterBrokerBody.class);
-            if (decoded.topicConfigSerializeWrapper() != null && decoded.topicConfigSerializeWrapper().topicConfigTable() != null) {
-                topics.putAll(decoded.topicConfigSerializeWrapper().topicConfigTable());
-            }
-        }
+        BrokerRegistration registration = new BrokerRegistration(Headers.required(request, "clusterName"),
+                Headers.required(request, "brokerName"), Headers.requiredLong(request, "brokerId"),
+                Headers.required(request, "brokerAddr"), topicTable(body));
         if (!channel.isActive()) { // closed while this waited its turn: registering it would route a gone broker for 120 s
             return ok(request, null);
         }
-        registry.register(new BrokerRegistration(Headers.required(request, "clusterName"),
-                Headers.required(request, "brokerName"), Headers.requiredLong(request, "brokerId"),
-                Headers.required(request, "brokerAddr"), topics), channel, clock.millis());
+        registry.register(registration, channel, clock.millis());
+        if (!channel.isActive()) { // closed while it registered: the close may have found nothing to remove
+            registry.connectionClosed(channel);
+        }
         return ok(request, null);
+    }
+
+    /**
+     * The topic table of a registration body. A body without one is refused, not read as "no topics" (a master's
+     * table replaces its routes: that would unroute every topic of a live broker).
+     */
+    private static Map<String, TopicConfig> topicTable(byte[] body) {
+        RegisterBrokerBody decoded = body == null || body.length == 0 ? null : Json.decode(body, RegisterBrokerBody.class);
+        if (decoded == null || decoded.topicConfigSerializeWrapper() == null
+                || decoded.topicConfigSerializeWrapper().topicConfigTable() == null) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "REGISTER_BROKER without a topic table "
+                    + "(topicConfigSerializeWrapper.topicConfigTable); routes unchanged");
+        }
+        Map<String, TopicConfig> topics = new TreeMap<>();
+        decoded.topicConfigSerializeWrapper().topicConfigTable().forEach((name, config) -> {
+            if (config == null || !name.equals(config.topicName())) {
+                throw new RequestException(ResponseCode.SYSTEM_ERROR, "REGISTER_BROKER topic table entry '" + name
+                        + "' is " + (config == null ? "null" : "for topic " + config.topicName()) + "; routes unchanged");
+            }
+            topics.put(name, config);
+        });
+        return topics;
     }
 
     private CompletableFuture<RemotingCommand> unregisterBroker(RemotingChannel channel, RemotingCommand request) {

@@ -38,6 +38,9 @@ public final class RouteRegistry {
     private final Map<String, BrokerData> brokers = new HashMap<>();
     private final Map<String, Set<String>> clusters = new HashMap<>();
     private final Map<String, Live> live = new HashMap<>();
+    /** Broker groups whose write permission an operator took away (mqadmin wipeWritePerm), until given back. */
+    private final Set<String> writeWiped = new TreeSet<>();
+    private static final int PERM_WRITE = 2;
 
     /**
      * Records a registration (first or periodic). Only a master's (id 0) topic table changes routes.
@@ -94,12 +97,21 @@ public final class RouteRegistry {
 
     /** Removes one broker address (UNREGISTER_BROKER, a closed connection, or expiry). */
     public void unregister(String brokerAddr, String why) {
+        unregisterIf(brokerAddr, l -> true, why);
+    }
+
+    /**
+     * Removes {@code brokerAddr} if its entry, looked at under the write lock, still passes {@code still}: an address
+     * found expired or on a closed connection may have registered again since.
+     */
+    private void unregisterIf(String brokerAddr, java.util.function.Predicate<Live> still, String why) {
         lock.writeLock().lock();
         try {
-            Live gone = live.remove(brokerAddr);
-            if (gone == null) {
+            Live gone = live.get(brokerAddr);
+            if (gone == null || !still.test(gone)) {
                 return;
             }
+            live.remove(brokerAddr);
             LOG.info("broker {} ({}) removed: {}", brokerAddr, gone.brokerName(), why);
             BrokerData data = brokers.get(gone.brokerName());
             if (data == null) {
@@ -117,6 +129,7 @@ public final class RouteRegistry {
             }
             brokers.remove(gone.brokerName());
             removeTopicsOf(gone.brokerName());
+            writeWiped.remove(gone.brokerName()); // (as in RocketMQ: a group that comes back registers its own perms)
             Set<String> names = clusters.get(gone.clusterName());
             if (names != null) {
                 names.remove(gone.brokerName());
@@ -147,7 +160,7 @@ public final class RouteRegistry {
         } finally {
             lock.readLock().unlock();
         }
-        addrs.forEach(a -> unregister(a, "its connection closed"));
+        addrs.forEach(a -> unregisterIf(a, l -> l.connection() == connection, "its connection closed"));
     }
 
     /** Drops brokers that have not registered for {@code timeoutMs}; returns how many. */
@@ -163,7 +176,8 @@ public final class RouteRegistry {
         } finally {
             lock.readLock().unlock();
         }
-        expired.forEach(a -> unregister(a, "no registration for over " + timeoutMs + " ms"));
+        expired.forEach(a -> unregisterIf(a, l -> nowMs - l.lastRegisteredMs() > timeoutMs,
+                "no registration for over " + timeoutMs + " ms"));
         return expired.size();
     }
 
@@ -183,7 +197,12 @@ public final class RouteRegistry {
                 }
             }
             brokerDatas.sort(Comparator.comparing(BrokerData::brokerName));
-            return Optional.of(new TopicRouteData(null, new ArrayList<>(queues.values()), brokerDatas, Map.of()));
+            List<QueueData> queueDatas = new ArrayList<>();
+            for (QueueData q : queues.values()) {
+                queueDatas.add(writeWiped.contains(q.brokerName()) ? new QueueData(q.brokerName(), q.readQueueNums(),
+                        q.writeQueueNums(), q.perm() & ~PERM_WRITE, q.topicSysFlag()) : q);
+            }
+            return Optional.of(new TopicRouteData(null, queueDatas, brokerDatas, Map.of()));
         } finally {
             lock.readLock().unlock();
         }
@@ -227,11 +246,48 @@ public final class RouteRegistry {
         }
     }
 
-    /** Forgets a topic everywhere (DELETE_TOPIC_IN_NAMESRV); its brokers' next registration may bring it back. */
-    public void deleteTopic(String topic) {
+    /**
+     * Forgets a topic on the brokers of {@code cluster}, or everywhere if it is null or empty (DELETE_TOPIC_IN_NAMESRV;
+     * mqadmin deleteTopic -c names the cluster); its brokers' next registration may bring it back.
+     */
+    public void deleteTopic(String topic, String cluster) {
         lock.writeLock().lock();
         try {
-            topicQueues.remove(topic);
+            Map<String, QueueData> queues = topicQueues.get(topic);
+            if (queues == null) {
+                return;
+            }
+            if (cluster == null || cluster.isEmpty()) {
+                topicQueues.remove(topic);
+                return;
+            }
+            queues.keySet().removeAll(clusters.getOrDefault(cluster, Set.of()));
+            if (queues.isEmpty()) {
+                topicQueues.remove(topic);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Takes away, or gives back, the write permission of every topic on broker group {@code brokerName} in the routes
+     * clients get (mqadmin wipeWritePerm / addWritePerm: a broker being retired takes no new messages and its
+     * consumers drain it). Its own registrations do not undo it; the group leaving does. Returns the topics it serves.
+     */
+    public int setWritable(String brokerName, boolean writable) {
+        lock.writeLock().lock();
+        try {
+            if (!brokers.containsKey(brokerName)) {
+                return 0;
+            }
+            if (writable) {
+                writeWiped.remove(brokerName);
+            } else {
+                writeWiped.add(brokerName);
+            }
+            LOG.info("broker {}: write permission {} by an operator", brokerName, writable ? "given back" : "taken away");
+            return (int) topicQueues.values().stream().filter(q -> q.containsKey(brokerName)).count();
         } finally {
             lock.writeLock().unlock();
         }

@@ -56,6 +56,10 @@ public final class RequestCode {
     public static final int GET_TOPIC_CONFIG = 351;
     public static final int INVOKE_BROKER_TO_RESET_OFFSET = 222;
     public static final int GET_TOPICS_BY_CLUSTER = 224;
+    /** Name server: take write permission away from a broker group's topics (mqadmin wipeWritePerm). */
+    public static final int WIPE_WRITE_PERM_OF_BROKER = 205;
+    /** Name server: give it back (mqadmin addWritePerm). */
+    public static final int ADD_WRITE_PERM_OF_BROKER = 327;
     public static final int GET_CONSUMER_RUNNING_INFO = 307;
     public static final int CONSUME_MESSAGE_DIRECTLY = 309;
     public static final int SEND_MESSAGE_V2 = 310;

@@ -1,0 +1,113 @@
+package dev.halfmoon.namesrv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.halfmoon.remoting.Json;
+import dev.halfmoon.remoting.NettyConfig;
+import dev.halfmoon.remoting.RemotingClient;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.remoting.body.QueueData;
+import dev.halfmoon.remoting.body.RegisterBrokerBody;
+import dev.halfmoon.remoting.body.TopicConfig;
+import dev.halfmoon.remoting.body.TopicConfigWrapper;
+import dev.halfmoon.remoting.body.TopicRouteData;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A name server on loopback, as brokers and RocketMQ's mqadmin talk to it. */
+@Timeout(30)
+class NameServerTest {
+    static final TopicConfig ORDERS = new TopicConfig("Orders", 4, 4, 6, "SINGLE_TAG", 0, false);
+    NameServer ns;
+    RemotingClient client;
+
+    @BeforeEach
+    void start() {
+        ns = new NameServer(new NamesrvConfig(NettyConfig.defaults("127.0.0.1", 0), 120_000, 5_000), Clock.systemUTC());
+        ns.start();
+        client = new RemotingClient("test");
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        ns.close();
+    }
+
+    RemotingCommand ask(int code, Map<String, String> header, byte[] body) {
+        return client.invokeSync(ns.address(), RemotingCommand.request(code, header, body), 5000);
+    }
+
+    RemotingCommand register(String cluster, String broker, String addr, byte[] body) {
+        return ask(RequestCode.REGISTER_BROKER, Map.of("clusterName", cluster, "brokerName", broker, "brokerAddr", addr,
+                "brokerId", "0", "compressed", "false"), body);
+    }
+
+    static byte[] table(TopicConfig... topics) {
+        return Json.encode(new RegisterBrokerBody(new TopicConfigWrapper(
+                java.util.Arrays.stream(topics).collect(Collectors.toMap(TopicConfig::topicName, t -> t)), null), List.of()));
+    }
+
+    TopicRouteData route(String topic) {
+        RemotingCommand r = ask(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", topic), null);
+        assertEquals(ResponseCode.SUCCESS, r.code(), r.remark());
+        return Json.decode(r.body(), TopicRouteData.class);
+    }
+
+    @Test
+    void aRegistrationWithoutATopicTableIsRefusedAndTheBrokersRoutesStay() {
+        assertEquals(ResponseCode.SUCCESS, register("c", "broker-a", "127.0.0.1:10911", table(ORDERS)).code());
+        for (byte[] bad : new byte[][] {null, "{}".getBytes(StandardCharsets.UTF_8),
+            "{\"topicConfigSerializeWrapper\":{\"topicConfigTable\":{\"Orders\":null}}}".getBytes(StandardCharsets.UTF_8)}) {
+            RemotingCommand r = register("c", "broker-a", "127.0.0.1:10911", bad);
+            assertEquals(ResponseCode.SYSTEM_ERROR, r.code(), r.remark());
+            assertTrue(r.remark().contains("routes unchanged"), r.remark());
+        }
+        assertEquals(4, route("Orders").queueDatas().get(0).writeQueueNums(), "still routed");
+    }
+
+    @Test
+    void deletingATopicInOneClusterLeavesItRoutedInTheOther() {
+        register("A", "broker-a", "127.0.0.1:10911", table(ORDERS));
+        register("B", "broker-b", "127.0.0.1:10912", table(ORDERS));
+        assertEquals(ResponseCode.SUCCESS, ask(RequestCode.DELETE_TOPIC_IN_NAMESRV, Map.of("topic", "Orders",
+                "clusterName", "A"), null).code());
+        assertEquals(List.of("broker-b"), route("Orders").queueDatas().stream().map(QueueData::brokerName).toList());
+
+        ask(RequestCode.DELETE_TOPIC_IN_NAMESRV, Map.of("topic", "Orders"), null); // no cluster: everywhere
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, ask(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "Orders"),
+                null).code());
+    }
+
+    @Test
+    void aBrokerWhoseWritePermissionWasWipedStaysReadOnlyUntilItIsGivenBack() {
+        register("c", "broker-a", "127.0.0.1:10911", table(ORDERS));
+        register("c", "broker-b", "127.0.0.1:10912", table(ORDERS));
+        RemotingCommand wiped = ask(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of("brokerName", "broker-a"), null);
+        assertEquals("1", wiped.ext("wipeTopicCount"));
+        assertEquals(Map.of("broker-a", 4, "broker-b", 6), perms(route("Orders")));
+
+        register("c", "broker-a", "127.0.0.1:10911", table(ORDERS)); // its periodic registration does not undo it
+        assertEquals(Map.of("broker-a", 4, "broker-b", 6), perms(route("Orders")));
+
+        RemotingCommand back = ask(RequestCode.ADD_WRITE_PERM_OF_BROKER, Map.of("brokerName", "broker-a"), null);
+        assertEquals("1", back.ext("addTopicCount"));
+        assertEquals(Map.of("broker-a", 6, "broker-b", 6), perms(route("Orders")));
+        assertEquals("0", ask(RequestCode.WIPE_WRITE_PERM_OF_BROKER, Map.of("brokerName", "broker-x"), null)
+                .ext("wipeTopicCount"), "no such broker: nothing wiped");
+    }
+
+    private static Map<String, Integer> perms(TopicRouteData route) {
+        return route.queueDatas().stream().collect(Collectors.toMap(QueueData::brokerName, QueueData::perm));
+    }
+}
