@@ -40,10 +40,31 @@ public final class AdminClient implements AutoCloseable {
             throw new AdminException(ExitCodes.USAGE, "say where the cluster is: --namesrv host:port (or NAMESRV_ADDR), "
                     + "or --broker host:port");
         }
+        namesrvs.forEach(a -> checkAddress("--namesrv", a));
+        if (broker != null) {
+            checkAddress("--broker", broker);
+        }
         this.namesrvs = List.copyOf(namesrvs);
         this.broker = broker;
         this.timeoutMs = timeoutMs;
         this.client = new RemotingClient("admin", 64 << 20, (int) Math.min(timeoutMs, 5000));
+    }
+
+    private static void checkAddress(String option, String address) {
+        int colon = address.lastIndexOf(':');
+        boolean ok = colon > 0 && colon < address.length() - 1;
+        if (ok) {
+            try {
+                int port = Integer.parseInt(address.substring(colon + 1));
+                ok = port > 0 && port < 65536;
+            } catch (NumberFormatException e) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            throw new AdminException(ExitCodes.USAGE, option + ": '" + address + "' is not HOST:PORT (port 1-65535"
+                    + (option.equals("--namesrv") ? "; several are separated by ';')" : ")"));
+        }
     }
 
     /** Signs requests with these ACL credentials. */
@@ -78,9 +99,60 @@ public final class AdminClient implements AutoCloseable {
     public List<BrokerRef> masters() {
         List<BrokerRef> masters = brokers().stream().filter(BrokerRef::master).toList();
         if (masters.isEmpty()) {
-            throw AdminException.failed("the name servers " + namesrvs + " know no broker");
+            throw noBroker();
         }
         return masters;
+    }
+
+    /** No broker registered: "unreachable" to scripts (exit 3), as when none answers. */
+    AdminException noBroker() {
+        return AdminException.unreachable("the name servers " + namesrvs + " know no live broker (a broker that has "
+                + "not registered for 2 minutes, or whose connection closed, is dropped)");
+    }
+
+    /** What the masters answered, in order, and those that could not be reached ("name (address)"). */
+    public record Reached<T>(List<Map.Entry<BrokerRef, T>> answers, List<String> unreachable) {
+    }
+
+    /**
+     * Asks every master; one that cannot be reached is left out and named, so that one broker down does not hide
+     * what the others say. Throws if none could be reached, or if one refused.
+     */
+    public <T> Reached<T> eachMaster(java.util.function.Function<BrokerRef, T> ask) {
+        List<Map.Entry<BrokerRef, T>> answers = new ArrayList<>();
+        List<String> unreachable = new ArrayList<>();
+        AdminException last = null;
+        for (BrokerRef b : masters()) {
+            try {
+                answers.add(Map.entry(b, ask.apply(b)));
+            } catch (AdminException e) {
+                if (e.exitCode() != ExitCodes.UNREACHABLE) {
+                    throw e;
+                }
+                unreachable.add(b.name() + " (" + b.address() + ")");
+                last = e;
+            }
+        }
+        if (answers.isEmpty() && last != null) {
+            throw last;
+        }
+        return new Reached<>(answers, unreachable);
+    }
+
+    /**
+     * A request that changes something. No answer in time means its outcome is unknown, and the message says so
+     * and how to find out ({@code checkWith}).
+     */
+    public RemotingCommand change(String address, int code, Map<String, String> headers, String checkWith) {
+        try {
+            return expect(address, client.invokeSync(address, RemotingCommand.request(code, headers, null), timeoutMs),
+                    ResponseCode.SUCCESS);
+        } catch (RemotingException.Timeout e) {
+            throw AdminException.unreachable("no answer from " + address + " within " + timeoutMs + " ms: the change may or "
+                    + "may not have been made; " + checkWith);
+        } catch (RemotingException e) {
+            throw AdminException.unreachable("cannot reach " + address + ": " + e.getMessage());
+        }
     }
 
     /** Asks the first name server that answers. */
@@ -91,7 +163,12 @@ public final class AdminClient implements AutoCloseable {
         AdminException last = null;
         for (String namesrv : namesrvs) {
             try {
-                return expect(namesrv, exchange(namesrv, code, headers, null), ResponseCode.SUCCESS);
+                RemotingCommand response = exchange(namesrv, code, headers, null);
+                if (response.code() == ResponseCode.REQUEST_CODE_NOT_SUPPORTED) {
+                    throw AdminException.failed(namesrv + " does not answer as a name server (" + response.remark()
+                            + "); if it is a broker, give it with --broker");
+                }
+                return expect(namesrv, response, ResponseCode.SUCCESS);
             } catch (AdminException e) {
                 if (e.exitCode() != ExitCodes.UNREACHABLE) {
                     throw e;

@@ -11,15 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import dev.halfmoon.remoting.TlsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code halfmoon-admin}: the operator's tool. Global options say where the cluster is and how
- * to print; subcommands do the work over the RocketMQ remoting protocol, so it needs nothing but
- * the name server (or one broker) to be reachable.
+ * to print, before or after the command ({@code topic list -n host:9876}, as with mqadmin);
+ * subcommands do the work over the RocketMQ remoting protocol, so it needs nothing but the name
+ * server (or one broker) to be reachable.
  */
 @Command(name = "halfmoon-admin", mixinStandardHelpOptions = true, version = "halfmoon-admin 0.1",
         description = "Operate a Halfmoon cluster: pending transactions, topics, consumer groups, brokers, messages.",
@@ -27,39 +28,39 @@ import picocli.CommandLine.Option;
         subcommands = {PendingCommand.class, TopicCommand.class, GroupCommand.class, ClusterCommand.class,
             MessageCommand.class, CommandLine.HelpCommand.class})
 public final class AdminMain implements Callable<Integer> {
-    @Option(names = "--namesrv", paramLabel = "HOST:PORT[;HOST:PORT]",
+    @Option(names = {"-n", "--namesrv"}, scope = ScopeType.INHERIT, paramLabel = "HOST:PORT[;HOST:PORT]",
             description = "Name servers (default: $NAMESRV_ADDR).")
     String namesrv;
 
-    @Option(names = "--broker", paramLabel = "HOST:PORT", description = "Talk to this one broker instead of the cluster.")
+    @Option(names = "--broker", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT", description = "Talk to this one broker instead of the cluster.")
     String broker;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "table|json", defaultValue = "table",
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "table|json", defaultValue = "table",
             description = "Output format: table (for people, default) or json (one document, for scripts).")
-    String output;
+    Output.Format output;
 
-    @Option(names = "--access-key", paramLabel = "KEY",
+    @Option(names = "--access-key", scope = ScopeType.INHERIT, paramLabel = "KEY",
             description = "ACL access key to sign requests with (default: $HALFMOON_ACCESS_KEY); admin commands need an admin account.")
     String accessKey;
 
-    @Option(names = "--secret-key", paramLabel = "KEY", description = "ACL secret key (default: $HALFMOON_SECRET_KEY).")
+    @Option(names = "--secret-key", scope = ScopeType.INHERIT, paramLabel = "KEY", description = "ACL secret key (default: $HALFMOON_SECRET_KEY).")
     String secretKey;
 
-    @Option(names = "--tls", description = "Connect with TLS.")
+    @Option(names = "--tls", scope = ScopeType.INHERIT, description = "Connect with TLS.")
     boolean tls;
 
-    @Option(names = "--tls-trust-cert", paramLabel = "FILE",
+    @Option(names = "--tls-trust-cert", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "CA certificates (PEM) to verify the servers with; without it any server certificate is accepted.")
     java.nio.file.Path trustCert;
 
-    @Option(names = "--tls-client-cert", paramLabel = "FILE",
+    @Option(names = "--tls-client-cert", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "Certificate (PEM) to present to servers that ask for client certificates; with --tls-client-key.")
     java.nio.file.Path clientCert;
 
-    @Option(names = "--tls-client-key", paramLabel = "FILE", description = "Private key (PEM, PKCS#8) of --tls-client-cert.")
+    @Option(names = "--tls-client-key", scope = ScopeType.INHERIT, paramLabel = "FILE", description = "Private key (PEM, PKCS#8) of --tls-client-cert.")
     java.nio.file.Path clientKey;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "5s",
             description = "How long to wait for each answer (default ${DEFAULT-VALUE}).")
     String timeout;
 
@@ -87,12 +88,16 @@ public final class AdminMain implements Callable<Integer> {
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, java.util.Map<String, String> env) {
         AdminMain main = new AdminMain(in, out, err, env);
-        CommandLine cmd = new CommandLine(main);
+        CommandLine cmd = new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true));
         cmd.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof AdminException a) {
                 err.println("halfmoon-admin: " + a.getMessage());
                 return a.exitCode();
+            }
+            if (e instanceof IllegalArgumentException) { // a value the command's own checks refused (--queues 100000)
+                err.println("halfmoon-admin: " + e.getMessage());
+                return ExitCodes.USAGE;
             }
             throw e;
         });
@@ -145,12 +150,21 @@ public final class AdminMain implements Callable<Integer> {
         }
     }
 
+    /** The output in the format asked for (checked while parsing, so a bad one refuses the command before it runs). */
     Output output() {
-        return switch (output.toLowerCase()) {
-            case "table" -> new Output(out, Output.Format.TABLE);
-            case "json" -> new Output(out, Output.Format.JSON);
-            default -> throw new AdminException(ExitCodes.USAGE, "--output must be table or json, was " + output);
-        };
+        return new Output(out, output);
+    }
+
+    /**
+     * The exit code of a command that asked every master: {@link ExitCodes#PARTIAL} after naming the brokers whose
+     * answers are missing, else {@link ExitCodes#OK}.
+     */
+    int finish(AdminClient.Reached<?> reached) {
+        if (reached.unreachable().isEmpty()) {
+            return ExitCodes.OK;
+        }
+        tell("not included, could not be reached: " + String.join(", ", reached.unreachable()));
+        return ExitCodes.PARTIAL;
     }
 
     /** Reports progress or outcomes to a person (standard error, so JSON output stays clean). */

@@ -22,7 +22,11 @@ final class ClusterCommand {
     @SuppressWarnings("unchecked")
     int list() {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (AdminClient.BrokerRef b : root.client().brokers()) {
+        List<AdminClient.BrokerRef> brokers = root.client().brokers();
+        if (brokers.isEmpty()) {
+            throw root.client().noBroker();
+        }
+        for (AdminClient.BrokerRef b : brokers) {
             Map<String, Object> row = row("cluster", b.cluster(), "broker", b.name(), "id", b.id(), "address", b.address());
             try {
                 Map<String, Object> info = Json.decode(root.client().call(b.address(), RequestCode.GET_BROKER_RUNTIME_INFO,
@@ -30,10 +34,13 @@ final class ClusterCommand {
                 Map<String, Object> table = (Map<String, Object>) info.get("table");
                 row.put("status", "up");
                 row.put("version", table.get("brokerVersionDesc"));
-                row.put("commitLogMaxOffset", table.get("commitLogMaxOffset"));
-                row.put("diskFull", table.getOrDefault("diskFull", "-"));
+                Object max = table.get("commitLogMaxOffset");
+                row.put("commitLogMaxOffset", max != null && String.valueOf(max).matches("\\d{1,18}")
+                        ? Long.valueOf(String.valueOf(max)) : max);
+                row.put("diskFull", Boolean.parseBoolean(String.valueOf(table.get("diskFull"))));
             } catch (AdminException e) {
-                row.put("status", "unreachable: " + e.getMessage());
+                row.put("status", e.exitCode() == ExitCodes.UNREACHABLE ? "unreachable" : "refused");
+                root.tell(b.name() + " " + b.address() + ": " + e.getMessage());
             }
             rows.add(row);
         }

@@ -12,12 +12,15 @@ public final class ExitCodes {
     public static final int UNREACHABLE = 3;
     /** A change was not confirmed (answered no, or no terminal and no --yes); nothing changed. */
     public static final int NOT_CONFIRMED = 4;
-    /** A change made on some brokers and refused or unreachable on others; the message names which. */
+    /**
+     * A change made on some brokers and refused or unreachable on others, or a listing some brokers could not
+     * answer; the message names which.
+     */
     public static final int PARTIAL = 5;
 
-    static final String HELP = "%nExit codes: 0 done; 1 refused or not found (nothing changed); 2 bad command line;"
-            + "%n3 name server or broker unreachable; 4 change not confirmed (nothing changed);"
-            + "%n5 done on some brokers only (the message says which).";
+    static final String HELP = "%nExit codes:%n  0  done%n  1  refused or not found (nothing changed)%n  2  bad command line%n"
+            + "  3  name server or broker unreachable%n  4  change not confirmed (nothing changed)%n"
+            + "  5  done on, or answered by, some brokers only (the message says which)";
 
     private ExitCodes() {
     }

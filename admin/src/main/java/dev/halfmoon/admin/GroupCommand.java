@@ -32,33 +32,40 @@ final class GroupCommand {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Consumer groups with online consumers and total lag.")
     int list() {
         Map<String, long[]> totals = new TreeMap<>();
-        for (AdminClient.BrokerRef b : root.client().masters()) {
-            SubscriptionGroupWrapper groups = Json.decode(root.client().call(b.address(),
-                    RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, Map.of()).body(), SubscriptionGroupWrapper.class);
-            for (String g : groups.subscriptionGroupTable().keySet()) {
-                if (SystemNames.isSystemGroup(g)) {
-                    continue;
+        AdminClient.Reached<Map<String, long[]>> reached = root.client().eachMaster(b -> {
+            Map<String, long[]> here = new TreeMap<>();
+            for (String g : groups(b)) {
+                if (!SystemNames.isSystemGroup(g)) {
+                    here.put(g, new long[] {connections(b, g).map(c -> c.connectionSet().size()).orElse(0),
+                        progress(b, g).stream().mapToLong(q -> ((Number) q.get("lag")).longValue()).sum()});
                 }
-                long[] t = totals.computeIfAbsent(g, k -> new long[2]);
-                t[0] = Math.max(t[0], connections(b, g).map(c -> c.connectionSet().size()).orElse(0));
-                t[1] += progress(b, g).stream().mapToLong(q -> ((Number) q.get("lag")).longValue()).sum();
             }
+            return here;
+        });
+        for (Map.Entry<AdminClient.BrokerRef, Map<String, long[]>> answer : reached.answers()) {
+            answer.getValue().forEach((g, here) -> {
+                long[] t = totals.computeIfAbsent(g, k -> new long[2]);
+                t[0] = Math.max(t[0], here[0]);
+                t[1] += here[1];
+            });
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         totals.forEach((g, t) -> rows.add(row("group", g, "consumers", t[0], "lag", t[1])));
         root.output().table(List.of("group", "consumers", "lag"), rows);
-        return ExitCodes.OK;
+        return root.finish(reached);
     }
 
     @Command(name = "describe", mixinStandardHelpOptions = true,
             description = "A group's online consumers and its progress on every queue.")
-    int describe(@Parameters(paramLabel = "GROUP") String group) {
+    int describe(@Parameters(paramLabel = "GROUP", description = "The consumer group.") String group) {
         List<Map<String, Object>> consumers = new ArrayList<>();
         List<Map<String, Object>> queues = new ArrayList<>();
         TreeSet<String> subscriptions = new TreeSet<>();
+        boolean configured = false;
         for (AdminClient.BrokerRef b : root.client().masters()) {
+            configured |= groups(b).contains(group);
             connections(b, group).ifPresent(c -> {
-                subscriptions.addAll(c.subscriptionTable().keySet());
+                c.subscriptionTable().keySet().stream().filter(t -> !t.startsWith("%RETRY%")).forEach(subscriptions::add);
                 for (ConsumerConnectionBody.Connection x : c.connectionSet()) {
                     Map<String, Object> r = row("clientId", x.clientId(), "address", x.clientAddr(), "language", x.language(),
                             "version", x.version());
@@ -69,8 +76,9 @@ final class GroupCommand {
             });
             queues.addAll(progress(b, group));
         }
-        if (consumers.isEmpty() && queues.isEmpty()) {
-            throw AdminException.failed("consumer group " + group + " is not online and has no progress on any broker");
+        if (consumers.isEmpty() && queues.isEmpty() && !configured) {
+            throw AdminException.failed("no consumer group " + group + ": none is configured, online or has progress on "
+                    + "any broker");
         }
         long lag = queues.stream().mapToLong(q -> ((Number) q.get("lag")).longValue()).sum();
         Output out = root.output();
@@ -84,7 +92,8 @@ final class GroupCommand {
             out.print(body);
             return ExitCodes.OK;
         }
-        out.line("group " + group + ": " + consumers.size() + " consumers online, lag " + lag
+        out.line("group " + group + ": " + consumers.size() + (consumers.size() == 1 ? " consumer" : " consumers")
+                + " online, lag " + lag
                 + (subscriptions.isEmpty() ? "" : ", subscribed to " + String.join(", ", subscriptions)));
         if (!consumers.isEmpty()) {
             out.line("");
@@ -93,6 +102,11 @@ final class GroupCommand {
         out.line("");
         out.printTable(List.of("topic", "broker", "queue", "brokerOffset", "consumerOffset", "lag"), queues);
         return ExitCodes.OK;
+    }
+
+    private java.util.Set<String> groups(AdminClient.BrokerRef b) {
+        return Json.decode(root.client().call(b.address(), RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, Map.of()).body(),
+                SubscriptionGroupWrapper.class).subscriptionGroupTable().keySet();
     }
 
     private Optional<ConsumerConnectionBody> connections(AdminClient.BrokerRef b, String group) {

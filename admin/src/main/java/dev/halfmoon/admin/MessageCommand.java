@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,7 +35,7 @@ final class MessageCommand {
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "One message: by its offset message id, or by its message id (UNIQ_KEY) with --topic.")
     int show(@Parameters(paramLabel = "ID") String id,
-             @Option(names = "--topic", description = "Topic to search when ID is a producer's message id.") String topic,
+             @Option(names = "--topic", paramLabel = "TOPIC", description = "Topic to search when ID is a producer's message id.") String topic,
              @Option(names = "--full-body", description = "Print the whole body (default: first 4 KiB).") boolean fullBody) {
         List<Map<String, Object>> found = byOffsetId(id);
         if (found.isEmpty()) {
@@ -42,7 +43,7 @@ final class MessageCommand {
                 throw AdminException.failed(id + " is not the offset message id of a known broker; give --topic to look it "
                         + "up as a producer's message id");
             }
-            found = query(topic, id, true, 1);
+            found = query(topic, id, true, 1).messages();
         }
         if (found.isEmpty()) {
             throw AdminException.failed("no message " + id + (topic == null ? "" : " in topic " + topic));
@@ -57,15 +58,16 @@ final class MessageCommand {
     }
 
     @Command(name = "find", mixinStandardHelpOptions = true, description = "Messages of a topic with a key (a word of KEYS).")
-    int find(@Option(names = "--topic", required = true) String topic,
-             @Option(names = "--key", required = true) String key,
-             @Option(names = "--max", defaultValue = "32", description = "At most this many per broker (default ${DEFAULT-VALUE}).")
+    int find(@Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "The topic to search.") String topic,
+             @Option(names = "--key", paramLabel = "KEY", required = true, description = "A key the producer set (one word of KEYS).") String key,
+             @Option(names = "--max", paramLabel = "N", defaultValue = "32", description = "At most this many per broker (default ${DEFAULT-VALUE}).")
              int max) {
-        List<Map<String, Object>> found = query(topic, key, false, max);
+        Found result = query(topic, key, false, max);
+        List<Map<String, Object>> found = result.messages();
         Output out = root.output();
         if (out.json()) {
             out.print(found);
-            return ExitCodes.OK;
+            return result.exitCode();
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Map<String, Object> m : found) {
@@ -76,7 +78,7 @@ final class MessageCommand {
         }
         out.table(List.of("offsetMsgId", "queue", "queueOffset", "stored", "keys", "tags", "body"), rows);
         root.tell(rows.size() + " found");
-        return ExitCodes.OK;
+        return result.exitCode();
     }
 
     /** The message if {@code id} decodes to an offset on a broker we know; empty otherwise. */
@@ -87,34 +89,68 @@ final class MessageCommand {
         } catch (IllegalArgumentException e) {
             return List.of();
         }
-        String host = parsed.storeHost().getAddress().getHostAddress() + ":" + parsed.storeHost().getPort();
-        if (root.client().brokers().stream().noneMatch(b -> b.address().equals(host))) {
+        AdminClient.BrokerRef broker = root.client().brokers().stream().filter(b -> sameAddress(b.address(),
+                parsed.storeHost())).findFirst().orElse(null);
+        if (broker == null) {
             return List.of();
         }
-        RemotingCommand r = AdminClient.expect(host, root.client().exchange(host, RequestCode.VIEW_MESSAGE_BY_ID,
-                Map.of("offset", Long.toString(parsed.commitLogOffset())), null), ResponseCode.SUCCESS, ResponseCode.SYSTEM_ERROR);
-        return r.code() == ResponseCode.SUCCESS ? decode(r.body()) : List.of();
+        RemotingCommand r = AdminClient.expect(broker.address(), root.client().exchange(broker.address(),
+                RequestCode.VIEW_MESSAGE_BY_ID, Map.of("offset", Long.toString(parsed.commitLogOffset())), null),
+                ResponseCode.SUCCESS, ResponseCode.SYSTEM_ERROR);
+        if (r.code() != ResponseCode.SUCCESS) { // the id names this broker: say what it found there, not that the id is bad
+            throw AdminException.failed("no message at commit-log offset " + parsed.commitLogOffset() + " on "
+                    + broker.name() + " (" + broker.address() + "): " + r.remark());
+        }
+        return decode(r.body());
     }
 
-    private List<Map<String, Object>> query(String topic, String key, boolean uniqueKey, int max) {
-        List<Map<String, Object>> found = new ArrayList<>();
-        for (AdminClient.BrokerRef b : root.client().masters()) {
-            Map<String, String> headers = new LinkedHashMap<>();
-            headers.put("topic", topic);
-            headers.put("key", key);
-            headers.put("maxNum", Integer.toString(max));
-            headers.put("beginTimestamp", "0");
-            headers.put("endTimestamp", Long.toString(Long.MAX_VALUE));
-            if (uniqueKey) {
-                headers.put("_UNIQUE_KEY_QUERY", "true");
-            }
-            RemotingCommand r = AdminClient.expect(b.address(), root.client().exchange(b.address(), RequestCode.QUERY_MESSAGE,
-                    headers, null), ResponseCode.SUCCESS, ResponseCode.QUERY_NOT_FOUND);
-            if (r.code() == ResponseCode.SUCCESS) {
-                found.addAll(decode(r.body()));
-            }
+    /** Whether {@code address} ({@code host:port}, a name or an IP) is {@code stored}, the broker an id names. */
+    private static boolean sameAddress(String address, java.net.InetSocketAddress stored) {
+        int colon = address.lastIndexOf(':');
+        try {
+            return Integer.parseInt(address.substring(colon + 1)) == stored.getPort() && java.util.Arrays.asList(
+                    java.net.InetAddress.getAllByName(address.substring(0, colon))).contains(stored.getAddress());
+        } catch (java.net.UnknownHostException | NumberFormatException e) {
+            return false;
         }
-        return found;
+    }
+
+    /** Messages found, and the command's exit code: {@link ExitCodes#PARTIAL} if some broker could not be asked. */
+    private record Found(List<Map<String, Object>> messages, int exitCode) {
+    }
+
+    private Found query(String topic, String key, boolean uniqueKey, int max) {
+        AdminClient.Reached<Optional<List<Map<String, Object>>>> reached = root.client().eachMaster(b -> queryOne(b, topic,
+                key, uniqueKey, max));
+        if (reached.answers().stream().allMatch(a -> a.getValue().isEmpty())) {
+            throw AdminException.failed("no topic " + topic + " on " + (reached.unreachable().isEmpty() ? "any broker"
+                    : "the brokers that answered; could not reach " + String.join(", ", reached.unreachable())));
+        }
+        List<Map<String, Object>> found = new ArrayList<>();
+        reached.answers().forEach(a -> a.getValue().ifPresent(found::addAll));
+        return new Found(found, root.finish(reached));
+    }
+
+    /** What one broker has of {@code topic} under {@code key}; empty if it does not have the topic. */
+    private Optional<List<Map<String, Object>>> queryOne(AdminClient.BrokerRef b, String topic, String key,
+                                                         boolean uniqueKey, int max) {
+        RemotingCommand exists = AdminClient.expect(b.address(), root.client().exchange(b.address(),
+                RequestCode.GET_TOPIC_CONFIG, Map.of("topic", topic), null), ResponseCode.SUCCESS, ResponseCode.TOPIC_NOT_EXIST);
+        if (exists.code() == ResponseCode.TOPIC_NOT_EXIST) {
+            return Optional.empty();
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("topic", topic);
+        headers.put("key", key);
+        headers.put("maxNum", Integer.toString(max));
+        headers.put("beginTimestamp", "0");
+        headers.put("endTimestamp", Long.toString(Long.MAX_VALUE));
+        if (uniqueKey) {
+            headers.put("_UNIQUE_KEY_QUERY", "true");
+        }
+        RemotingCommand r = AdminClient.expect(b.address(), root.client().exchange(b.address(), RequestCode.QUERY_MESSAGE,
+                headers, null), ResponseCode.SUCCESS, ResponseCode.QUERY_NOT_FOUND);
+        return Optional.of(r.code() == ResponseCode.SUCCESS ? decode(r.body()) : List.of());
     }
 
     /** Every record in a body of concatenated stored messages. */

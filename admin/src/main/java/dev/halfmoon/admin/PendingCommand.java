@@ -28,13 +28,17 @@ final class PendingCommand {
     AdminMain root;
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Pending transactions, oldest first.")
-    int list(@Option(names = "--topic", description = "Only this topic.") String topic,
-             @Option(names = "--group", description = "Only this producer group.") String group,
+    int list(@Option(names = "--topic", paramLabel = "TOPIC", description = "Only this topic.") String topic,
+             @Option(names = "--group", paramLabel = "GROUP", description = "Only this producer group.") String group,
              @Option(names = "--older-than", paramLabel = "DURATION", description = "Only those at least this old, e.g. 30s, 5m.")
              String olderThan,
-             @Option(names = "--limit", defaultValue = "100", description = "At most this many per broker (default ${DEFAULT-VALUE}).")
+             @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most this many per broker (default ${DEFAULT-VALUE}).")
              int limit,
-             @Option(names = "--offset", defaultValue = "0", description = "Skip this many per broker (paging).") int offset) {
+             @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip this many per broker (paging).") int offset) {
+        if (limit < 1 || limit > 10_000 || offset < 0) {
+            throw new AdminException(ExitCodes.USAGE, "--limit must be 1..10000 and --offset at least 0, were " + limit
+                    + " and " + offset);
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         put(headers, "topic", topic);
         put(headers, "producerGroup", group);
@@ -44,8 +48,11 @@ final class PendingCommand {
         List<Map<String, Object>> rows = new ArrayList<>();
         List<Map<String, Object>> raw = new ArrayList<>();
         long total = 0;
-        for (AdminClient.BrokerRef b : root.client().masters()) {
-            Map<String, Object> page = decode(root.client().call(b.address(), RequestCode.HM_LIST_PENDING_TRANSACTIONS, headers));
+        AdminClient.Reached<Map<String, Object>> reached = root.client().eachMaster(b -> decode(root.client().call(
+                b.address(), RequestCode.HM_LIST_PENDING_TRANSACTIONS, headers)));
+        for (Map.Entry<AdminClient.BrokerRef, Map<String, Object>> answer : reached.answers()) {
+            AdminClient.BrokerRef b = answer.getKey();
+            Map<String, Object> page = answer.getValue();
             total += ((Number) page.get("total")).longValue();
             for (Object t : (List<?>) page.get("transactions")) {
                 rows.add(view(b, asMap(t)));
@@ -61,7 +68,7 @@ final class PendingCommand {
             out.table(COLUMNS, rows);
             root.tell(total + " pending" + (total > rows.size() ? ", " + rows.size() + " shown" : ""));
         }
-        return ExitCodes.OK;
+        return root.finish(reached);
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
@@ -102,14 +109,14 @@ final class PendingCommand {
 
     @Command(name = "commit", mixinStandardHelpOptions = true,
             description = "Commit a pending transaction by hand: consumers will receive its message.")
-    int commit(@Parameters(paramLabel = "ID") String id,
+    int commit(@Parameters(paramLabel = "ID", description = "Transaction id, offset message id or half offset.") String id,
                @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes) {
         return resolve(id, "COMMIT", yes);
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
             description = "Roll a pending transaction back by hand: its message is never delivered.")
-    int rollback(@Parameters(paramLabel = "ID") String id,
+    int rollback(@Parameters(paramLabel = "ID", description = "Transaction id, offset message id or half offset.") String id,
                  @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes) {
         return resolve(id, "ROLLBACK", yes);
     }
@@ -129,8 +136,8 @@ final class PendingCommand {
         String broker = parsed.storeHost().getAddress().getHostAddress() + ":" + parsed.storeHost().getPort();
         root.confirm("Resume the given-up transaction stored at " + parsed.commitLogOffset() + " on " + broker
                 + "? Its producer group will be asked again, and its message delivered if it answers commit.", yes);
-        RemotingCommand response = AdminClient.expect(broker, root.client().exchange(broker,
-                RequestCode.RESUME_CHECK_HALF_MESSAGE, Map.of("msgId", offsetMsgId), null), ResponseCode.SUCCESS);
+        RemotingCommand response = root.client().change(broker, RequestCode.RESUME_CHECK_HALF_MESSAGE,
+                Map.of("msgId", offsetMsgId), "'halfmoon-admin pending list' shows it if it was resumed");
         Output out = root.output();
         if (out.json()) {
             out.print(Map.of("offsetMsgId", offsetMsgId, "broker", broker, "result", String.valueOf(response.remark())));
@@ -147,9 +154,10 @@ final class PendingCommand {
         root.confirm((decision.equals("COMMIT") ? "Commit" : "Roll back") + " transaction " + txId + " (topic " + t.get("topic")
                 + ", producer group " + t.get("producerGroup") + ", " + Output.age(((Number) t.get("ageMs")).longValue())
                 + " old, " + t.get("checkCount") + " check-backs) on " + found.broker().name() + "?", yes);
-        RemotingCommand response = root.client().exchange(found.broker().address(), RequestCode.HM_RESOLVE_TRANSACTION,
-                Map.of("id", txId, "decision", decision), null);
-        AdminClient.expect(found.broker().address(), response, ResponseCode.SUCCESS);
+        // by its half's offset, not its transaction id: copies of one message (a retried send) share that id
+        String halfOffset = String.valueOf(t.get("halfOffset"));
+        root.client().change(found.broker().address(), RequestCode.HM_RESOLVE_TRANSACTION, Map.of("id", halfOffset,
+                "decision", decision), "'halfmoon-admin pending show " + halfOffset + "' tells whether it is still pending");
         String done = (decision.equals("COMMIT") ? "committed" : "rolled back") + " transaction " + txId;
         Output out = root.output();
         if (out.json()) {
@@ -164,12 +172,17 @@ final class PendingCommand {
     }
 
     private Found find(String id) {
-        for (AdminClient.BrokerRef b : root.client().masters()) {
-            RemotingCommand r = AdminClient.expect(b.address(), root.client().exchange(b.address(),
-                    RequestCode.HM_DESCRIBE_TRANSACTION, Map.of("id", id), null), ResponseCode.SUCCESS, ResponseCode.QUERY_NOT_FOUND);
-            if (r.code() == ResponseCode.SUCCESS) {
-                return new Found(b, decode(r));
+        AdminClient.Reached<RemotingCommand> reached = root.client().eachMaster(b -> AdminClient.expect(b.address(),
+                root.client().exchange(b.address(), RequestCode.HM_DESCRIBE_TRANSACTION, Map.of("id", id), null),
+                ResponseCode.SUCCESS, ResponseCode.QUERY_NOT_FOUND));
+        for (Map.Entry<AdminClient.BrokerRef, RemotingCommand> answer : reached.answers()) {
+            if (answer.getValue().code() == ResponseCode.SUCCESS) {
+                return new Found(answer.getKey(), decode(answer.getValue()));
             }
+        }
+        if (!reached.unreachable().isEmpty()) {
+            throw AdminException.unreachable("no pending transaction " + id + " on the brokers that answered; could not "
+                    + "reach " + String.join(", ", reached.unreachable()));
         }
         throw AdminException.failed("no pending transaction " + id + " on any broker (it may be resolved already)");
     }

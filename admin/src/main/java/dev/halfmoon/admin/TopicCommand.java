@@ -28,12 +28,12 @@ final class TopicCommand {
     AdminMain root;
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a topic on every master broker.")
-    int create(@Parameters(paramLabel = "TOPIC") String topic,
-               @Option(names = "--queues", defaultValue = "8", description = "Read and write queues (default ${DEFAULT-VALUE}).")
+    int create(@Parameters(paramLabel = "TOPIC", description = "The topic.") String topic,
+               @Option(names = "--queues", paramLabel = "N", defaultValue = "8", description = "Read and write queues (default ${DEFAULT-VALUE}).")
                int queues,
-               @Option(names = "--perm", defaultValue = "RW", description = "RW, R or W (default ${DEFAULT-VALUE}).") String perm,
-               @Option(names = "--order", description = "Mark it as an ordered topic.") boolean order,
-               @Option(names = "--cluster", description = "Only brokers of this cluster.") String cluster) {
+               @Option(names = "--perm", paramLabel = "RW|R|W", defaultValue = "RW", description = "RW, R or W (default ${DEFAULT-VALUE}).") String perm,
+               @Option(names = "--order", arity = "0..1", paramLabel = "true|false", description = "Mark it as an ordered topic.") boolean order,
+               @Option(names = "--cluster", paramLabel = "CLUSTER", description = "Only brokers of this cluster.") String cluster) {
         List<AdminClient.BrokerRef> brokers = brokers(cluster);
         for (AdminClient.BrokerRef b : brokers) {
             if (configs(b).containsKey(topic)) {
@@ -47,31 +47,32 @@ final class TopicCommand {
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Change an existing topic's queues, permission or order flag.")
-    int update(@Parameters(paramLabel = "TOPIC") String topic,
-               @Option(names = "--queues", description = "New read and write queue count.") Integer queues,
-               @Option(names = "--perm", description = "RW, R or W.") String perm,
-               @Option(names = "--order", description = "true or false.") Boolean order,
-               @Option(names = "--cluster", description = "Only brokers of this cluster.") String cluster) {
-        List<AdminClient.BrokerRef> updated = new ArrayList<>();
+    int update(@Parameters(paramLabel = "TOPIC", description = "The topic.") String topic,
+               @Option(names = "--queues", paramLabel = "N", description = "New read and write queue count.") Integer queues,
+               @Option(names = "--perm", paramLabel = "RW|R|W", description = "RW, R or W.") String perm,
+               @Option(names = "--order", arity = "1", paramLabel = "true|false", description = "Ordered topic or not.") Boolean order,
+               @Option(names = "--cluster", paramLabel = "CLUSTER", description = "Only brokers of this cluster.") String cluster) {
+        Map<AdminClient.BrokerRef, TopicConfig> changes = new LinkedHashMap<>();
         for (AdminClient.BrokerRef b : brokers(cluster)) {
             TopicConfig now = configs(b).get(topic);
             if (now != null) {
-                apply(b, new TopicConfig(topic, queues != null ? queues : now.readQueueNums(),
+                changes.put(b, new TopicConfig(topic, queues != null ? queues : now.readQueueNums(),
                         queues != null ? queues : now.writeQueueNums(), perm != null ? perm(perm) : now.perm(),
                         now.topicFilterType(), now.topicSysFlag(), order != null ? order : now.order()));
-                updated.add(b);
             }
         }
-        if (updated.isEmpty()) {
+        if (changes.isEmpty()) {
             throw AdminException.failed("no topic " + topic + " on any broker; use 'topic create'");
         }
+        List<AdminClient.BrokerRef> updated = new ArrayList<>(changes.keySet());
+        onEach(updated, b -> apply(b, changes.get(b)), "updated topic " + topic);
         done("updated topic " + topic + " on " + names(updated), topic);
         return ExitCodes.OK;
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete a topic from every broker and the name servers. Its messages become unreachable.")
-    int delete(@Parameters(paramLabel = "TOPIC") String topic,
+    int delete(@Parameters(paramLabel = "TOPIC", description = "The topic.") String topic,
                @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes) {
         List<AdminClient.BrokerRef> holders = new ArrayList<>();
         for (AdminClient.BrokerRef b : root.client().masters()) {
@@ -83,10 +84,20 @@ final class TopicCommand {
             throw AdminException.failed("no topic " + topic + " on any broker");
         }
         root.confirm("Delete topic " + topic + " from " + names(holders) + "? Consumers will no longer read its messages.", yes);
-        onEach(holders, b -> root.client().call(b.address(), RequestCode.DELETE_TOPIC_IN_BROKER, Map.of("topic", topic)),
-                "deleted topic " + topic);
+        onEach(holders, b -> root.client().change(b.address(), RequestCode.DELETE_TOPIC_IN_BROKER, Map.of("topic", topic),
+                "'halfmoon-admin topic list --system' shows whether it is still there"), "deleted topic " + topic);
+        List<String> stale = new ArrayList<>();
         for (String namesrv : root.client().namesrvs()) {
-            root.client().call(namesrv, RequestCode.DELETE_TOPIC_IN_NAMESRV, Map.of("topic", topic));
+            try {
+                root.client().call(namesrv, RequestCode.DELETE_TOPIC_IN_NAMESRV, Map.of("topic", topic));
+            } catch (AdminException e) {
+                stale.add(namesrv + " (" + e.getMessage() + ")");
+            }
+        }
+        if (!stale.isEmpty()) { // (its brokers no longer register it: the route goes at their next registration)
+            throw new AdminException(ExitCodes.PARTIAL, "deleted topic " + topic + " from " + names(holders)
+                    + "; name servers still routing it until those brokers register again (within 30 s): "
+                    + String.join(", ", stale));
         }
         done("deleted topic " + topic + " from " + names(holders), topic);
         return ExitCodes.OK;
@@ -95,8 +106,10 @@ final class TopicCommand {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Topics on every master broker.")
     int list(@Option(names = "--system", description = "Include system, retry and dead-letter topics.") boolean system) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (AdminClient.BrokerRef b : root.client().masters()) {
-            for (TopicConfig t : configs(b).values()) {
+        AdminClient.Reached<Map<String, TopicConfig>> reached = root.client().eachMaster(this::configs);
+        for (Map.Entry<AdminClient.BrokerRef, Map<String, TopicConfig>> answer : reached.answers()) {
+            AdminClient.BrokerRef b = answer.getKey();
+            for (TopicConfig t : answer.getValue().values()) {
                 if (system || !SystemNames.isSystemTopic(t.topicName())) {
                     rows.add(row("topic", t.topicName(), "broker", b.name(), "readQueues", t.readQueueNums(),
                             "writeQueues", t.writeQueueNums(), "perm", Perm.text(t.perm()), "order", t.order()));
@@ -105,11 +118,11 @@ final class TopicCommand {
         }
         rows.sort((x, y) -> String.valueOf(x.get("topic")).compareTo(String.valueOf(y.get("topic"))));
         root.output().table(List.of("topic", "broker", "readQueues", "writeQueues", "perm", "order"), rows);
-        return ExitCodes.OK;
+        return root.finish(reached);
     }
 
     @Command(name = "describe", mixinStandardHelpOptions = true, description = "A topic's queues: offsets and last write, per broker.")
-    int describe(@Parameters(paramLabel = "TOPIC") String topic) {
+    int describe(@Parameters(paramLabel = "TOPIC", description = "The topic.") String topic) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (AdminClient.BrokerRef b : root.client().masters()) {
             if (!configs(b).containsKey(topic)) {
@@ -156,7 +169,8 @@ final class TopicCommand {
         headers.put("topicFilterType", t.topicFilterType());
         headers.put("topicSysFlag", Integer.toString(t.topicSysFlag()));
         headers.put("order", Boolean.toString(t.order()));
-        root.client().call(b.address(), RequestCode.UPDATE_AND_CREATE_TOPIC, headers);
+        root.client().change(b.address(), RequestCode.UPDATE_AND_CREATE_TOPIC, headers,
+                "'halfmoon-admin topic list' shows what the brokers have");
     }
 
     private static int perm(String text) {

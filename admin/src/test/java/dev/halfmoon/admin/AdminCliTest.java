@@ -266,9 +266,108 @@ class AdminCliTest extends LiveBrokerTest {
         assertEquals(ExitCodes.USAGE, admin("pending", "list", "--bogus").code());
         assertEquals(ExitCodes.USAGE, admin("pending", "list", "--older-than", "soon").code());
         assertEquals(ExitCodes.USAGE, admin("-o", "xml", "topic", "list").code());
+        dev.halfmoon.namesrv.NameServer empty = new dev.halfmoon.namesrv.NameServer(dev.halfmoon.namesrv.NamesrvConfig.defaults(
+                "127.0.0.1", 0), java.time.Clock.systemUTC());
+        empty.start();
+        try {
+            ByteArrayOutputStream why = new ByteArrayOutputStream();
+            assertEquals(ExitCodes.UNREACHABLE, AdminMain.run(new String[] {"--namesrv", empty.address(), "cluster", "list"},
+                    noInput, o, new PrintStream(why, true, StandardCharsets.UTF_8), Map.of()), "no broker at all is not 'all up'");
+            assertTrue(why.toString(StandardCharsets.UTF_8).contains("know no live broker"), why.toString(StandardCharsets.UTF_8));
+        } finally {
+            empty.close();
+        }
         Run help = admin("--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("pending") && help.out().contains("Exit codes"), help.out());
         assertEquals(0, admin("pending", "commit", "--help").code());
+    }
+
+    @Test
+    void mistakesAreRefusedBeforeAnythingChangesInOneLine() {
+        Run badFormat = admin("-o", "yaml", "topic", "create", "NotMade", "--queues", "2");
+        assertEquals(ExitCodes.USAGE, badFormat.code(), badFormat.err());
+        assertTrue(admin("-o", "json", "topic", "list").jsonList().stream().noneMatch(t -> "NotMade".equals(t.get("topic"))),
+                "a bad --output refuses the command before it runs");
+        for (String[] bad : new String[][] {{"topic", "create", "TooMany", "--queues", "100000"},
+            {"pending", "list", "--limit", "-1"}}) {
+            Run r = admin(bad);
+            assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", bad) + ": " + r.err());
+            assertTrue(!r.err().contains("\tat ") && r.err().lines().count() == 1, r.err());
+        }
+        for (String where : new String[] {"localhost", "127.0.0.1:abc", "127.0.0.1:99999"}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = AdminMain.run(new String[] {"--namesrv", where, "topic", "list"}, new ByteArrayInputStream(new byte[0]),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+            String text = err.toString(StandardCharsets.UTF_8);
+            assertEquals(ExitCodes.USAGE, code, text);
+            assertTrue(text.contains("is not HOST:PORT") && !text.contains("\tat "), text);
+        }
+        Run system = admin("topic", "delete", "TRANS_CHECK_MAX_TIME_TOPIC", "--yes");
+        assertEquals(ExitCodes.FAILED, system.code(), "given-up transactions live there: " + system.err());
+        Run noTopic = admin("message", "find", "--topic", "NoSuchTopic", "--key", "k");
+        assertEquals(ExitCodes.FAILED, noTopic.code());
+        assertTrue(noTopic.err().contains("no topic NoSuchTopic"), noTopic.err());
+    }
+
+    @Test
+    void rocketMqHabitsWorkOptionsAfterTheCommandAndDashN() {
+        Admin.createTopic(halfmoon, "Habits", 1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = AdminMain.run(new String[] {"topic", "list", "-n", halfmoon.namesrv(), "-o", "json"},
+                new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of());
+        assertEquals(ExitCodes.OK, code);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"Habits\""), out.toString(StandardCharsets.UTF_8));
+        assertTrue(admin("pending", "list", "--help").out().contains("--namesrv"), "the global options are in each help");
+        assertTrue(!admin("pending", "list", "--help").out().contains("<arg"), "options are labelled");
+
+        assertEquals(ExitCodes.OK, admin("topic", "update", "Habits", "--order", "true").code());
+        assertEquals(ExitCodes.OK, admin("topic", "update", "Habits", "--order", "false").code());
+        assertEquals(false, admin("-o", "json", "topic", "list").jsonList().stream().filter(t -> "Habits".equals(t.get("topic")))
+                .findFirst().orElseThrow().get("order"));
+
+        // a group made with updateSubGroup, no consumer yet: described, not "not found"
+        dev.halfmoon.remoting.RemotingClient raw = track(new dev.halfmoon.remoting.RemotingClient("test"));
+        raw.invokeSync(halfmoon.brokerAddress(), dev.halfmoon.remoting.RemotingCommand.request(
+                dev.halfmoon.remoting.RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, Map.of(), Json.encode(Map.of(
+                        "groupName", "cg-new", "consumeEnable", true, "retryQueueNums", 1, "retryMaxTimes", 16))), 5000);
+        Run described = admin("group", "describe", "cg-new");
+        assertEquals(ExitCodes.OK, described.code(), described.err());
+        assertTrue(described.out().contains("0 consumers online"), described.out());
+    }
+
+    /** Two halves with one transaction id (a retried send): the one the operator names is the one resolved. */
+    @Test
+    void aTransactionIsResolvedByTheCopyTheOperatorNamed() {
+        Admin.createTopic(halfmoon, "Copies", 1);
+        dev.halfmoon.remoting.RemotingClient raw = track(new dev.halfmoon.remoting.RemotingClient("test"));
+        for (int i = 0; i < 2; i++) {
+            Map<String, String> h = new java.util.HashMap<>(Map.of("a", "PG-raw", "b", "Copies", "c", "TBW102", "d", "4",
+                    "e", "0", "f", Integer.toString(dev.halfmoon.message.SysFlag.TRANSACTION_PREPARED_TYPE), "g",
+                    Long.toString(System.currentTimeMillis()), "h", "0", "j", "0", "k", "false"));
+            h.put("i", "TRAN_MSG\u0001true\u0002PGROUP\u0001PG-raw\u0002UNIQ_KEY\u0001C0FFEE0000000000000000000000000A\u0002");
+            assertEquals(0, raw.invokeSync(halfmoon.brokerAddress(), dev.halfmoon.remoting.RemotingCommand.request(
+                    dev.halfmoon.remoting.RequestCode.SEND_MESSAGE_V2, h, ("copy-" + i).getBytes(StandardCharsets.UTF_8)),
+                    5000).code());
+        }
+        List<Map<String, Object>> pending = pendingOf("Copies");
+        assertEquals(2, pending.size());
+        String first = String.valueOf(((Number) pending.get(0).get("halfOffset")).longValue());
+        String second = String.valueOf(((Number) pending.get(1).get("halfOffset")).longValue());
+        assertEquals(ExitCodes.OK, admin("pending", "rollback", first, "--yes").code());
+        List<Map<String, Object>> left = pendingOf("Copies");
+        assertEquals(List.of(second), left.stream().map(t -> String.valueOf(((Number) t.get("halfOffset")).longValue())).toList(),
+                "the copy named was rolled back, not the other");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> pendingOf(String topic) {
+        List<Map<String, Object>> all = (List<Map<String, Object>>) admin("-o", "json", "pending", "list", "--topic", topic)
+                .json().get("transactions");
+        List<Map<String, Object>> sorted = new ArrayList<>(all);
+        sorted.sort(java.util.Comparator.comparingLong(t -> ((Number) t.get("halfOffset")).longValue()));
+        return sorted;
     }
 }

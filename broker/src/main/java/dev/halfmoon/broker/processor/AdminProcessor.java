@@ -63,9 +63,13 @@ public final class AdminProcessor {
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
     }
 
-    /** The broker's own topics (transactions, schedule) and auto-creation's template are not the operator's to change. */
+    /**
+     * The broker's own topics (transactions, schedule), the given-up transactions' topic (what {@code resume} reads) and
+     * auto-creation's template are not the operator's to change.
+     */
     private static void refuseSystemTopic(String topic, String what) {
-        if (SystemTopics.isInternal(topic) || TopicRegistry.AUTO_CREATE_TOPIC_KEY.equals(topic)) {
+        if (SystemTopics.isInternal(topic) || SystemTopics.CHECK_MAX_TIME.equals(topic)
+                || TopicRegistry.AUTO_CREATE_TOPIC_KEY.equals(topic)) {
             throw new RequestException(ResponseCode.SYSTEM_ERROR, "the topic " + topic + " is a system topic and cannot be " + what);
         }
     }
