@@ -53,7 +53,8 @@ class BrokerConfFileTest {
     @Test
     void settingsThatWouldBreakTheBrokerAreRefusedWithTheirRange() {
         for (Map.Entry<String, String> bad : List.of(Map.entry("registerNameServerPeriod", "120000"),
-                Map.entry("destroyMapedFileIntervalForcibly", "0"), Map.entry("transactionCheckWindow", "0"))) {
+                Map.entry("destroyMapedFileIntervalForcibly", "0"), Map.entry("transactionCheckWindow", "0"),
+                Map.entry("brokerId", "1"))) { // (no replication: a "slave" would serve an empty store)
             Map<String, String> values = new HashMap<>(Map.of("storePathRootDir", "/tmp/x", "namesrvAddr", "127.0.0.1:9876"));
             values.put(bad.getKey(), bad.getValue());
             ConfigException e = assertThrows(ConfigException.class, () -> BrokerSettings.load(values), bad.getKey());

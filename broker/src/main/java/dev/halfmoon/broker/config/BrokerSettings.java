@@ -33,7 +33,7 @@ public final class BrokerSettings {
     public static final List<Setting> ALL = List.of(
             new Setting("brokerClusterName", "DefaultCluster", "cluster this broker belongs to"),
             new Setting("brokerName", "broker-a", "broker group name, unique in the cluster"),
-            new Setting("brokerId", "0", "0 for a master"),
+            new Setting("brokerId", "0", "0: every broker is a master (no replication between brokers yet; other values are refused)"),
             new Setting("brokerIP1", null, "address clients reach the broker on (default: this host's first non-loopback IPv4, else 127.0.0.1)"),
             new Setting("bindAddress", "0.0.0.0", "address to listen on"),
             new Setting("listenPort", "10911", "client port"),
@@ -160,8 +160,12 @@ public final class BrokerSettings {
         }
         Settings s = new Settings(ALL, given);
         String host = s.given("brokerIP1") && !s.string("brokerIP1").isBlank() ? s.string("brokerIP1") : localAddress();
-        BrokerIdentity identity = new BrokerIdentity(s.required("brokerClusterName"), s.required("brokerName"),
-                s.number("brokerId", 0, Long.MAX_VALUE), host);
+        long brokerId = s.number("brokerId", 0, Long.MAX_VALUE);
+        if (brokerId != 0) { // a "slave" would serve reads from a store nothing copies into
+            throw new ConfigException("brokerId must be 0, was " + brokerId + ": Halfmoon does not replicate between "
+                    + "brokers yet, so every broker is a master; give each its own brokerName");
+        }
+        BrokerIdentity identity = new BrokerIdentity(s.required("brokerClusterName"), s.required("brokerName"), brokerId, host);
         NettyConfig network = new NettyConfig(s.required("bindAddress"), s.integer("listenPort", 0, 65535),
                 s.integer("serverSelectorThreads", 1, 64), s.integer("frameMaxLength", 1024, 1 << 30), 120, true);
         int cqBytes = s.integer("mappedFileSizeConsumeQueue", 320, 200_000_000);
