@@ -180,7 +180,10 @@ public final class Broker implements AutoCloseable {
         if (acl != null) {
             server.guard(acl);
         }
-        registerProcessors(config, clock, server, port, s, clients, holds, pools, metrics, progress, window);
+        // the settings mqadmin getBrokerConfig shows, with the ports as bound (0 in the file picks a free one)
+        Map<String, String> effective = new java.util.concurrent.ConcurrentHashMap<>(config.settings());
+        effective.put("listenPort", Integer.toString(port));
+        registerProcessors(config, clock, server, port, s, clients, holds, pools, metrics, progress, window, effective);
         started.add(server);
         started.add(holds);
 
@@ -209,6 +212,7 @@ public final class Broker implements AutoCloseable {
             started.add(httpServer);
             TlsConfig httpTls = httpTls(config);
             InetSocketAddress bound = httpServer.start(config.http().bindAddress(), config.http().port(), httpTls);
+            effective.put("httpPort", Integer.toString(bound.getPort()));
             TlsConfig.Mode tls = httpTls.mode();
             if (!bound.getAddress().isLoopbackAddress() && tls == TlsConfig.Mode.DISABLED) {
                 LOG.warn("the HTTP console on {} is plain HTTP{}: put it behind a TLS proxy, or set tls.server.mode to serve"
@@ -274,7 +278,8 @@ public final class Broker implements AutoCloseable {
 
     private static void registerProcessors(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,
                                            ClientRegistry clients, PullHolds holds, WorkerPools pools,
-                                           BrokerMetrics metrics, GroupProgress progress, CheckWindow window) {
+                                           BrokerMetrics metrics, GroupProgress progress, CheckWindow window,
+                                           Map<String, String> settings) {
         ThreadPoolExecutor sendPool = pools.create("send", config.messaging().sendThreads(), 10_000);
         ThreadPoolExecutor pullPool = pools.create("pull", config.messaging().pullThreads(), 100_000);
         ThreadPoolExecutor txPool = pools.create("end-tx", 4, 100_000);
@@ -320,7 +325,7 @@ public final class Broker implements AutoCloseable {
                 s.offsets(), clients, config.identity().brokerName()), adminPool);
         new ClientProcessor(new ClientService(clients, s.topics(), s.groups(), clock)).registerWith(server, adminPool);
         new GroupAdminProcessor(s.groups(), s.offsets()).registerWith(server, adminPool);
-        new ToolingProcessor(s.topics(), progress, clients, config.settings()).registerWith(server, adminPool);
+        new ToolingProcessor(s.topics(), progress, clients, settings).registerWith(server, adminPool);
         new ClientRelayProcessor(clients, s.store(), config.identity().brokerName()).registerWith(server, adminPool);
         new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store()).registerWith(server, adminPool);
         new AdminProcessor(s.topics(), s.store()).registerWith(server, adminPool);

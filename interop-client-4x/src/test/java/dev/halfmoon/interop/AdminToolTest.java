@@ -159,6 +159,8 @@ class AdminToolTest {
                 assertEquals("SYNC_FLUSH", settings.getProperty("flushDiskType"), settings.toString());
                 assertEquals(halfmoon.namesrv(), settings.getProperty("namesrvAddr").split(";")[0]);
                 assertEquals("********", settings.getProperty("tls.server.keyPassword"), "passwords are not told");
+                assertEquals(halfmoon.brokerAddress().substring(halfmoon.brokerAddress().lastIndexOf(':') + 1),
+                        settings.getProperty("listenPort"), "the port as bound, not the 0 that asked for a free one");
                 java.util.Properties change = new java.util.Properties();
                 change.setProperty("flushDiskType", "ASYNC_FLUSH");
                 Exception update = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> admin.updateBrokerConfig(

@@ -35,13 +35,13 @@ public final class ToolingProcessor {
     private final ClientRegistry clients;
     private final Map<String, String> settings;
 
-    /** @param settings the broker's effective settings (passwords masked), for GET_BROKER_CONFIG */
+    /** @param settings the broker's effective settings (passwords masked), for GET_BROKER_CONFIG; read at each request */
     public ToolingProcessor(TopicRegistry topics, GroupProgress progress, ClientRegistry clients,
                             Map<String, String> settings) {
         this.topics = topics;
         this.progress = progress;
         this.clients = clients;
-        this.settings = new java.util.TreeMap<>(settings);
+        this.settings = settings;
     }
 
     public void registerWith(RemotingServer server, Executor executor) {
