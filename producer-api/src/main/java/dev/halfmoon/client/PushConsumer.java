@@ -1,8 +1,11 @@
 package dev.halfmoon.client;
 
+import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.body.ConsumerData;
 import dev.halfmoon.remoting.body.HeartbeatData;
+import dev.halfmoon.remoting.body.MessageQueueRef;
+import dev.halfmoon.remoting.body.QueueKeyedJson;
 import dev.halfmoon.remoting.body.SubscriptionData;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,6 +174,33 @@ public final class PushConsumer implements AutoCloseable {
             core.scheduler().execute(this::rebalance);
             return null;
         }, Runnable::run);
+        core.remoting.register(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, (ch, req) -> {
+            resetOffsets(req);
+            return null;
+        }, core.scheduler());
+    }
+
+    /**
+     * A broker reset this group's offsets (mqadmin resetOffsetByTime, halfmoon-admin group reset): each of its queues
+     * this member consumes starts again from the new offset, dropping what it pulled before.
+     */
+    private void resetOffsets(RemotingCommand request) {
+        if (!config.group.equals(request.ext("group")) || request.body() == null) {
+            return;
+        }
+        Map<MessageQueueRef, Long> offsets;
+        try {
+            offsets = QueueKeyedJson.parseOffsets(request.body(), "offsetTable");
+        } catch (RuntimeException e) {
+            LOG.warn("offset reset for group {} not applied: {}", config.group, e.getMessage());
+            return;
+        }
+        offsets.forEach((q, offset) -> {
+            QueueWorker w = workers.get(new QueueRef(q.topic(), q.brokerName(), q.queueId()));
+            if (w != null) {
+                w.reset(offset);
+            }
+        });
     }
 
     public static Builder builder(ClientOptions options, String group) {

@@ -31,6 +31,8 @@ final class QueueWorker {
     private volatile long committed = -1;
     private volatile boolean running = true;
     private volatile boolean paused;
+    /** Moves on at each reset of the offset: pulls and batches of an earlier epoch are dropped. */
+    private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
 
     QueueWorker(QueueRef queue, long startOffset, Settings settings) {
         this.queue = queue;
@@ -43,7 +45,31 @@ final class QueueWorker {
     }
 
     void start() {
-        pullLoop();
+        pullLoop(epoch.get());
+    }
+
+    /**
+     * The group's offset on this queue was reset (by an operator: mqadmin resetOffsetByTime, halfmoon-admin group
+     * reset). The batch in hand and the pull in flight are dropped, and pulling starts again from {@code offset}.
+     */
+    void reset(long offset) {
+        long e;
+        synchronized (this) {
+            e = epoch.incrementAndGet();
+            nextOffset = offset;
+            committed = -1; // committed again within a second, over any older commit still on its way
+        }
+        LOG.info("offset of {} reset to {}", queue, offset);
+        pullLoop(e);
+    }
+
+    /** Moves the offset to {@code offset} (or past it, {@code atLeast}) if no reset came since {@code e} began. */
+    private synchronized boolean advance(long e, long offset, boolean atLeast) {
+        if (e != epoch.get()) {
+            return false;
+        }
+        nextOffset = atLeast ? Math.max(nextOffset, offset) : offset;
+        return true;
     }
 
     /** Ordered queues stop pulling while their lock is not held. */
@@ -51,63 +77,66 @@ final class QueueWorker {
         paused = pause;
     }
 
-    private void pullLoop() {
-        if (!running) {
+    /** One pull and what follows, while {@code e} is the epoch; a reset starts a loop of its own. */
+    private void pullLoop(long e) {
+        if (!running || e != epoch.get()) {
             return;
         }
         if (paused) {
-            later(500);
+            later(e, 500);
             return;
         }
         CompletableFuture<RemotingCommand> pull;
         try {
             pull = s.wire().pull(queue, nextOffset, 32, committed, SUSPEND_MS, s.subscription());
-        } catch (RuntimeException e) {
-            LOG.debug("pull of {} failed: {}", queue, e.getMessage());
-            later(1000);
+        } catch (RuntimeException ex) {
+            LOG.debug("pull of {} failed: {}", queue, ex.getMessage());
+            later(e, 1000);
             return;
         }
         pull.whenCompleteAsync((r, error) -> {
-            if (error != null || !running) {
-                if (running) {
-                    LOG.debug("pull of {} failed: {}", queue, error == null ? "stopped" : error.getMessage());
-                    later(1000);
-                }
+            if (!running || e != epoch.get()) {
+                return; // stopped, or reset while this pull was out: what it brought is from before
+            }
+            if (error != null) {
+                LOG.debug("pull of {} failed: {}", queue, error.getMessage());
+                later(e, 1000);
                 return;
             }
             try {
-                handle(r);
+                handle(e, r);
             } catch (Throwable t) { // (a batch that cannot be decoded, a handler's Error): never end the loop silently
                 LOG.error("consuming {} at offset {} failed; pulling again in 1 s", queue, nextOffset, t);
-                later(1000);
+                later(e, 1000);
             }
         }, s.pool());
     }
 
-    private void handle(RemotingCommand r) {
+    private void handle(long e, RemotingCommand r) {
         long next = r.ext("nextBeginOffset") == null ? nextOffset : Long.parseLong(r.ext("nextBeginOffset"));
         switch (r.code()) {
             case ResponseCode.SUCCESS -> {
                 List<MessageView> messages = WireCodec.records(r.body(), queue.brokerName(), s.tags());
-                process(messages);
-                if (!running) { // stopped within the batch: what it skipped must not be committed past
-                    return;
+                process(e, messages);
+                // stopped within the batch: what it skipped must not be committed past
+                if (running && advance(e, next, false)) {
+                    pullLoop(e);
                 }
-                nextOffset = next;
-                pullLoop();
             }
             case ResponseCode.PULL_NOT_FOUND, ResponseCode.PULL_RETRY_IMMEDIATELY -> {
-                nextOffset = next;
-                pullLoop();
+                if (advance(e, next, false)) {
+                    pullLoop(e);
+                }
             }
             case ResponseCode.PULL_OFFSET_MOVED -> {
                 LOG.info("offset {} of {} moved to {}", nextOffset, queue, next);
-                nextOffset = next;
-                pullLoop();
+                if (advance(e, next, false)) {
+                    pullLoop(e);
+                }
             }
             default -> {
                 LOG.warn("pull of {} refused ({}): {}", queue, r.code(), r.remark());
-                later(1000);
+                later(e, 1000);
             }
         }
     }
@@ -117,13 +146,15 @@ final class QueueWorker {
      * moves past each message once it is done (committed within a second), so a member that stops or loses the queue
      * in the middle of a batch leaves only the message in hand to be delivered again, not the rest of the batch.
      */
-    private void process(List<MessageView> messages) {
+    private void process(long e, List<MessageView> messages) {
         for (MessageView m : messages) {
-            boolean done = s.ordered() ? consumeInOrder(m) : consumeOnce(m);
-            if (!done) {
-                return; // stopped: this one and the rest are delivered again
+            if (e != epoch.get()) {
+                return; // reset: the rest of the batch is from before it
             }
-            nextOffset = Math.max(nextOffset, m.queueOffset() + 1);
+            boolean done = s.ordered() ? consumeInOrder(m) : consumeOnce(m);
+            if (!done || !advance(e, m.queueOffset() + 1, true)) {
+                return; // stopped (this one and the rest are delivered again), or reset meanwhile
+            }
         }
     }
 
@@ -211,8 +242,8 @@ final class QueueWorker {
         return false;
     }
 
-    private void later(long ms) {
-        CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS).execute(this::pullLoop);
+    private void later(long e, long ms) {
+        CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS).execute(() -> pullLoop(e));
     }
 
     private static void sleep(long ms) {
@@ -224,7 +255,7 @@ final class QueueWorker {
     }
 
     /** The offset to commit, or -1 if unchanged since the last commit. */
-    long takeCommit() {
+    synchronized long takeCommit() {
         long next = nextOffset;
         if (next == committed) {
             return -1;

@@ -306,4 +306,40 @@ class ProducerConsumerTest extends ClientTestBase {
         }
         consumer.close();
     }
+
+    /**
+     * An operator resets a group's offsets while its consumer waits on a held pull: the consumer reads again from the
+     * reset at once (not when the held pull ends, 15 s later), and its own commits do not undo the reset.
+     */
+    @Test
+    void aConsumerFollowsAnOperatorsOffsetResetAtOnce() {
+        topic("Rewind", 2);
+        Producer producer = track(Producer.start(options, "PG"));
+        for (int i = 0; i < 10; i++) {
+            producer.send(message("Rewind", "r" + i));
+        }
+        Map<String, Integer> seen = consume("CG-rewind", "Rewind", "*");
+        await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 10);
+        try (dev.halfmoon.remoting.RemotingClient admin = new dev.halfmoon.remoting.RemotingClient("reset")) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> committed(admin, "CG-rewind", "Rewind", 2) == 10);
+            var reset = admin.invokeSync(halfmoon.brokerAddress(), dev.halfmoon.remoting.RemotingCommand.request(
+                    dev.halfmoon.remoting.RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, Map.of("topic", "Rewind", "group",
+                            "CG-rewind", "timestamp", "0", "isForce", "true"), null), 3000);
+            assertEquals(0, reset.code(), reset.remark());
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.values().stream().allMatch(n -> n == 2));
+            await().atMost(Duration.ofSeconds(10)).until(() -> committed(admin, "CG-rewind", "Rewind", 2) == 10);
+            assertTrue(seen.values().stream().allMatch(n -> n == 2), "read once more, not more: " + seen);
+        }
+    }
+
+    private long committed(dev.halfmoon.remoting.RemotingClient admin, String group, String topic, int queues) {
+        long sum = 0;
+        for (int q = 0; q < queues; q++) {
+            var r = admin.invokeSync(halfmoon.brokerAddress(), dev.halfmoon.remoting.RemotingCommand.request(
+                    dev.halfmoon.remoting.RequestCode.QUERY_CONSUMER_OFFSET, Map.of("consumerGroup", group, "topic", topic,
+                            "queueId", Integer.toString(q)), null), 3000);
+            sum += r.ext("offset") == null ? 0 : Long.parseLong(r.ext("offset"));
+        }
+        return sum;
+    }
 }

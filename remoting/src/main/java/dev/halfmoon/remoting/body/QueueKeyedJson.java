@@ -53,13 +53,41 @@ public final class QueueKeyedJson {
      */
     @SuppressWarnings("unchecked")
     public static Map<MessageQueueRef, Map<String, Object>> parse(byte[] body, String tableName) {
+        Map<MessageQueueRef, Map<String, Object>> table = new TreeMap<>(ORDER);
+        values(body, tableName).forEach((q, v) -> {
+            if (!(v instanceof Map)) {
+                throw new dev.halfmoon.remoting.RemotingDecodeException(tableName + " of " + q + " is not an object");
+            }
+            table.put(q, (Map<String, Object>) v);
+        });
+        return table;
+    }
+
+    /**
+     * Reads a queue-keyed map of offsets ({@code {"offsetTable":{{queue}:12,...}}}: ResetOffsetBody, what a broker
+     * sends consumers with RESET_CONSUMER_CLIENT_OFFSET), in queue order.
+     *
+     * @throws dev.halfmoon.remoting.RemotingDecodeException if the body has no such table or is malformed
+     */
+    public static Map<MessageQueueRef, Long> parseOffsets(byte[] body, String tableName) {
+        Map<MessageQueueRef, Long> table = new TreeMap<>(ORDER);
+        values(body, tableName).forEach((q, v) -> {
+            if (!(v instanceof Number n)) {
+                throw new dev.halfmoon.remoting.RemotingDecodeException(tableName + " of " + q + " is not a number");
+            }
+            table.put(q, n.longValue());
+        });
+        return table;
+    }
+
+    private static Map<MessageQueueRef, Object> values(byte[] body, String tableName) {
         String text = new String(body, StandardCharsets.UTF_8);
         String marker = "\"" + tableName + "\":";
         int at = text.indexOf(marker);
         if (at < 0) {
             throw new dev.halfmoon.remoting.RemotingDecodeException("body has no " + tableName);
         }
-        Map<MessageQueueRef, Map<String, Object>> table = new TreeMap<>(ORDER);
+        Map<MessageQueueRef, Object> table = new TreeMap<>(ORDER);
         int i = skipSpace(text, at + marker.length());
         expect(text, i, '{');
         i = skipSpace(text, i + 1);
@@ -69,14 +97,26 @@ public final class QueueKeyedJson {
             i = skipSpace(text, keyEnd);
             expect(text, i, ':');
             i = skipSpace(text, i + 1);
-            int valueEnd = objectEnd(text, i);
-            table.put(key, Json.decode(text.substring(i, valueEnd).getBytes(StandardCharsets.UTF_8), Map.class));
+            int valueEnd = text.charAt(i) == '{' ? objectEnd(text, i) : scalarEnd(text, i);
+            table.put(key, Json.decode(text.substring(i, valueEnd).getBytes(StandardCharsets.UTF_8), Object.class));
             i = skipSpace(text, valueEnd);
             if (text.charAt(i) == ',') {
                 i = skipSpace(text, i + 1);
             }
         }
         return table;
+    }
+
+    /** Index just past a number (or true, false, null) starting at {@code start}. */
+    private static int scalarEnd(String text, int start) {
+        int i = start;
+        while (i < text.length() && text.charAt(i) != ',' && text.charAt(i) != '}' && !Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        if (i == start) {
+            throw new dev.halfmoon.remoting.RemotingDecodeException("queue-keyed table: expected a value at " + start);
+        }
+        return i;
     }
 
     private static int skipSpace(String text, int i) {
