@@ -203,6 +203,33 @@ public final class AdminClient implements AutoCloseable {
         throw AdminException.failed(address + " refused (code " + response.code() + "): " + response.remark());
     }
 
+    /**
+     * Does {@code change} on each broker in turn. If one fails: nothing done yet, that failure as it is (nothing
+     * changed); else {@link ExitCodes#PARTIAL}, saying where it was {@code done} and where not, and why.
+     */
+    static void onEach(List<BrokerRef> brokers, java.util.function.Consumer<BrokerRef> change,
+                               String done) {
+        List<BrokerRef> changed = new ArrayList<>();
+        for (BrokerRef b : brokers) {
+            try {
+                change.accept(b);
+                changed.add(b);
+            } catch (AdminException e) {
+                if (changed.isEmpty()) {
+                    throw e;
+                }
+                List<BrokerRef> left = brokers.subList(brokers.indexOf(b), brokers.size());
+                throw new AdminException(ExitCodes.PARTIAL, done + " on " + names(changed) + " only: " + b.name() + " failed ("
+                        + e.getMessage() + "); not tried: " + (left.size() > 1 ? names(left.subList(1, left.size())) : "none") + ". Run the command again "
+                        + "for those brokers, or undo it on the others");
+            }
+        }
+    }
+
+    static String names(List<BrokerRef> brokers) {
+        return String.join(", ", brokers.stream().map(BrokerRef::name).toList());
+    }
+
     @Override
     public void close() {
         client.close();

@@ -9,6 +9,7 @@ import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.ConsumerConnectionBody;
 import dev.halfmoon.remoting.body.MessageQueueRef;
 import dev.halfmoon.remoting.body.QueueKeyedJson;
+import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
 import dev.halfmoon.remoting.body.SubscriptionGroupWrapper;
 import dev.halfmoon.remoting.body.SystemNames;
 import java.util.ArrayList;
@@ -19,11 +20,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code group list|describe}: consumer groups, who is online, and how far behind they are. */
-@Command(name = "group", description = "Consumer groups: list, describe (consumers and lag per queue).",
+@Command(name = "group", description = "Consumer groups: list, describe (consumers and lag per queue), create, delete, "
+        + "reset offsets.",
         mixinStandardHelpOptions = true, footer = ExitCodes.HELP)
 final class GroupCommand {
     @ParentCommand
@@ -102,6 +105,111 @@ final class GroupCommand {
         out.line("");
         out.printTable(List.of("topic", "broker", "queue", "brokerOffset", "consumerOffset", "lag"), queues);
         return ExitCodes.OK;
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a consumer group on every master broker (needed where autoCreateSubscriptionGroup=false).")
+    int create(@Parameters(paramLabel = "GROUP", description = "The consumer group.") String group,
+               @Option(names = "--retry-max", paramLabel = "N", defaultValue = "16",
+                       description = "Redeliveries before a message goes to the group's dead-letter topic (default ${DEFAULT-VALUE}).")
+               int retryMax,
+               @Option(names = "--cluster", paramLabel = "CLUSTER", description = "Only brokers of this cluster.") String cluster) {
+        if (retryMax < 0 || retryMax > 1000) {
+            throw new AdminException(ExitCodes.USAGE, "--retry-max must be 0..1000, was " + retryMax);
+        }
+        SubscriptionGroupConfig d = SubscriptionGroupConfig.of(group);
+        byte[] body = Json.encode(new SubscriptionGroupConfig(group, d.consumeEnable(), d.consumeFromMinEnable(),
+                d.consumeBroadcastEnable(), d.retryQueueNums(), retryMax, d.brokerId(), d.whichBrokerWhenConsumeSlowly(),
+                d.notifyConsumerIdsChangedEnable()));
+        List<AdminClient.BrokerRef> brokers = root.client().masters().stream()
+                .filter(b -> cluster == null || cluster.equals(b.cluster())).toList();
+        if (brokers.isEmpty()) {
+            throw AdminException.failed("no master broker in cluster " + cluster);
+        }
+        AdminClient.onEach(brokers, b -> AdminClient.expect(b.address(), root.client().exchange(b.address(),
+                RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, Map.of(), body), ResponseCode.SUCCESS), "created group " + group);
+        report("created group " + group + " on " + AdminClient.names(brokers), group);
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a consumer group from every master broker; --with-offsets forgets its progress too.")
+    int delete(@Parameters(paramLabel = "GROUP", description = "The consumer group.") String group,
+               @Option(names = "--with-offsets", description = "Also remove its committed offsets.") boolean withOffsets,
+               @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes) {
+        List<AdminClient.BrokerRef> holders = root.client().masters().stream().filter(b -> groups(b).contains(group)).toList();
+        if (holders.isEmpty()) {
+            throw AdminException.failed("no consumer group " + group + " on any broker");
+        }
+        root.confirm("Delete consumer group " + group + " from " + AdminClient.names(holders)
+                + (withOffsets ? ", with its offsets (its consumers start again from where new groups start)" : "") + "?", yes);
+        String flag = Boolean.toString(withOffsets);
+        AdminClient.onEach(holders, b -> root.client().change(b.address(), RequestCode.DELETE_SUBSCRIPTIONGROUP,
+                Map.of("groupName", group, "removeOffset", flag, "cleanOffset", flag),
+                "'halfmoon-admin group list' shows whether it is still there"), "deleted group " + group);
+        report("deleted group " + group + " from " + AdminClient.names(holders), group);
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "reset", mixinStandardHelpOptions = true,
+            description = {"Move a group's offsets on a topic, on every broker that has it: to the first message stored at "
+                    + "or after a time, to the earliest kept, or to the latest (skipping the backlog). Online consumers "
+                    + "are told at once (RocketMQ's resetOffsetByTime)."})
+    int reset(@Parameters(paramLabel = "GROUP", description = "The consumer group.") String group,
+              @Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "The topic.") String topic,
+              @Option(names = "--to", paramLabel = "TIME|earliest|latest", required = true,
+                      description = "An ISO-8601 time (2026-12-07T08:00:00Z), milliseconds since 1970, earliest or latest.")
+              String to,
+              @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes) {
+        long timestamp = resetTime(to);
+        root.confirm("Reset the offsets of group " + group + " on topic " + topic + " to " + to
+                + "? Its consumers will re-read or skip messages accordingly.", yes);
+        Map<String, String> headers = Map.of("topic", topic, "group", group, "timestamp", Long.toString(timestamp),
+                "isForce", "true");
+        List<AdminClient.BrokerRef> done = new ArrayList<>();
+        AdminClient.onEach(root.client().masters(), b -> {
+            RemotingCommand r = AdminClient.expect(b.address(), root.client().exchange(b.address(),
+                    RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, headers, null), ResponseCode.SUCCESS, ResponseCode.TOPIC_NOT_EXIST);
+            if (r.code() == ResponseCode.SUCCESS) {
+                done.add(b);
+            }
+        }, "reset group " + group + " on topic " + topic);
+        if (done.isEmpty()) {
+            throw AdminException.failed("no topic " + topic + " on any broker");
+        }
+        List<Map<String, Object>> queues = new ArrayList<>();
+        for (AdminClient.BrokerRef b : done) {
+            progress(b, group).stream().filter(q -> topic.equals(q.get("topic"))).forEach(queues::add);
+        }
+        root.output().table(List.of("topic", "broker", "queue", "brokerOffset", "consumerOffset", "lag"), queues);
+        root.tell("reset group " + group + " on topic " + topic + " to " + to + " on " + AdminClient.names(done));
+        return ExitCodes.OK;
+    }
+
+    private static long resetTime(String to) {
+        switch (to.trim().toLowerCase()) {
+            case "earliest":
+                return 0;
+            case "latest":
+                return -1;
+            default:
+                break;
+        }
+        try {
+            return to.trim().matches("\\d+") ? Long.parseLong(to.trim()) : java.time.Instant.parse(to.trim()).toEpochMilli();
+        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+            throw new AdminException(ExitCodes.USAGE, "--to must be an ISO-8601 time such as 2026-12-07T08:00:00Z, "
+                    + "milliseconds since 1970, earliest or latest; was " + to);
+        }
+    }
+
+    private void report(String message, String group) {
+        Output out = root.output();
+        if (out.json()) {
+            out.print(Map.of("group", group, "result", message));
+        } else {
+            out.line(message);
+        }
     }
 
     private java.util.Set<String> groups(AdminClient.BrokerRef b) {

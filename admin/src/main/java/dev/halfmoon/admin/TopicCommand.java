@@ -40,9 +40,9 @@ final class TopicCommand {
                 throw AdminException.failed("topic " + topic + " exists already on " + b.name() + "; use 'topic update'");
             }
         }
-        onEach(brokers, b -> apply(b, new TopicConfig(topic, queues, queues, perm(perm), null, 0, order)),
+        AdminClient.onEach(brokers, b -> apply(b, new TopicConfig(topic, queues, queues, perm(perm), null, 0, order)),
                 "created topic " + topic + " with " + queues + " queues");
-        done("created topic " + topic + " with " + queues + " queues on " + names(brokers), topic);
+        done("created topic " + topic + " with " + queues + " queues on " + AdminClient.names(brokers), topic);
         return ExitCodes.OK;
     }
 
@@ -65,8 +65,8 @@ final class TopicCommand {
             throw AdminException.failed("no topic " + topic + " on any broker; use 'topic create'");
         }
         List<AdminClient.BrokerRef> updated = new ArrayList<>(changes.keySet());
-        onEach(updated, b -> apply(b, changes.get(b)), "updated topic " + topic);
-        done("updated topic " + topic + " on " + names(updated), topic);
+        AdminClient.onEach(updated, b -> apply(b, changes.get(b)), "updated topic " + topic);
+        done("updated topic " + topic + " on " + AdminClient.names(updated), topic);
         return ExitCodes.OK;
     }
 
@@ -83,8 +83,8 @@ final class TopicCommand {
         if (holders.isEmpty()) {
             throw AdminException.failed("no topic " + topic + " on any broker");
         }
-        root.confirm("Delete topic " + topic + " from " + names(holders) + "? Consumers will no longer read its messages.", yes);
-        onEach(holders, b -> root.client().change(b.address(), RequestCode.DELETE_TOPIC_IN_BROKER, Map.of("topic", topic),
+        root.confirm("Delete topic " + topic + " from " + AdminClient.names(holders) + "? Consumers will no longer read its messages.", yes);
+        AdminClient.onEach(holders, b -> root.client().change(b.address(), RequestCode.DELETE_TOPIC_IN_BROKER, Map.of("topic", topic),
                 "'halfmoon-admin topic list --system' shows whether it is still there"), "deleted topic " + topic);
         List<String> stale = new ArrayList<>();
         for (String namesrv : root.client().namesrvs()) {
@@ -95,11 +95,11 @@ final class TopicCommand {
             }
         }
         if (!stale.isEmpty()) { // (its brokers no longer register it: the route goes at their next registration)
-            throw new AdminException(ExitCodes.PARTIAL, "deleted topic " + topic + " from " + names(holders)
+            throw new AdminException(ExitCodes.PARTIAL, "deleted topic " + topic + " from " + AdminClient.names(holders)
                     + "; name servers still routing it until those brokers register again (within 30 s): "
                     + String.join(", ", stale));
         }
-        done("deleted topic " + topic + " from " + names(holders), topic);
+        done("deleted topic " + topic + " from " + AdminClient.names(holders), topic);
         return ExitCodes.OK;
     }
 
@@ -180,33 +180,6 @@ final class TopicCommand {
             case "W", "2" -> Perm.WRITE;
             default -> throw new AdminException(ExitCodes.USAGE, "--perm must be RW, R or W, was " + text);
         };
-    }
-
-    /**
-     * Does {@code change} on each broker in turn. If one fails: nothing done yet, that failure as it is (nothing
-     * changed); else {@link ExitCodes#PARTIAL}, saying where it was {@code done} and where not, and why.
-     */
-    private static void onEach(List<AdminClient.BrokerRef> brokers, java.util.function.Consumer<AdminClient.BrokerRef> change,
-                               String done) {
-        List<AdminClient.BrokerRef> changed = new ArrayList<>();
-        for (AdminClient.BrokerRef b : brokers) {
-            try {
-                change.accept(b);
-                changed.add(b);
-            } catch (AdminException e) {
-                if (changed.isEmpty()) {
-                    throw e;
-                }
-                List<AdminClient.BrokerRef> left = brokers.subList(brokers.indexOf(b), brokers.size());
-                throw new AdminException(ExitCodes.PARTIAL, done + " on " + names(changed) + " only: " + b.name() + " failed ("
-                        + e.getMessage() + "); not tried: " + (left.size() > 1 ? names(left.subList(1, left.size())) : "none") + ". Run the command again "
-                        + "for those brokers, or undo it on the others");
-            }
-        }
-    }
-
-    private static String names(List<AdminClient.BrokerRef> brokers) {
-        return String.join(", ", brokers.stream().map(AdminClient.BrokerRef::name).toList());
     }
 
     private void done(String message, String topic) {

@@ -229,6 +229,32 @@ class AdminCliTest extends LiveBrokerTest {
     }
 
     @Test
+    void groupsAreCreatedDeletedAndTheirOffsetsResetWithoutRocketMqsTool() {
+        Admin.createTopic(halfmoon, "Replay", 1);
+        Producer producer = track(Producer.start(options, "PG-replay"));
+        for (int i = 0; i < 5; i++) {
+            producer.send(message("Replay", "r-" + i, "k"));
+        }
+        Map<String, Integer> seen = consume("CG-replay", "Replay");
+        await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 5);
+        assertEquals(ExitCodes.USAGE, admin("group", "reset", "CG-replay", "--topic", "Replay", "--to", "soon", "--yes").code());
+        assertEquals(ExitCodes.NOT_CONFIRMED, admin("group", "reset", "CG-replay", "--topic", "Replay", "--to", "earliest").code());
+
+        Run reset = admin("-o", "json", "group", "reset", "CG-replay", "--topic", "Replay", "--to", "earliest", "--yes");
+        assertEquals(ExitCodes.OK, reset.code(), reset.err());
+        assertEquals(0, ((Number) reset.jsonList().get(0).get("consumerOffset")).intValue(), reset.out());
+        await().atMost(Duration.ofSeconds(20)).until(() -> seen.values().stream().allMatch(n -> n >= 2)); // read again
+        assertEquals(ExitCodes.FAILED, admin("group", "reset", "CG-replay", "--topic", "NoSuchTopic", "--to", "latest",
+                "--yes").code());
+
+        assertEquals(ExitCodes.OK, admin("group", "create", "cg-made", "--retry-max", "3").code());
+        assertTrue(admin("group", "list").out().contains("cg-made"));
+        assertEquals(ExitCodes.OK, admin("group", "delete", "cg-made", "--yes").code());
+        assertTrue(!admin("group", "list").out().contains("cg-made"));
+        assertEquals(ExitCodes.FAILED, admin("group", "delete", "cg-made", "--yes").code(), "gone already");
+    }
+
+    @Test
     void clusterAndMessagesAreShown() {
         Run cluster = admin("cluster", "list");
         assertEquals(0, cluster.code(), cluster.err());
