@@ -167,6 +167,36 @@ public final class AdminMain implements Callable<Integer> {
         return ExitCodes.PARTIAL;
     }
 
+    /**
+     * Counts the steps of a command that may take long (one request per group and broker, say) and reports how far it
+     * is on standard error every 2 s, once it has taken that long; quick commands print nothing.
+     */
+    final class Progress {
+        private final String what;
+        private final long startedNs = System.nanoTime();
+        private long lastNs = startedNs;
+        private int done;
+        private int total;
+
+        Progress(String what) {
+            this.what = what;
+        }
+
+        /** More steps became known. */
+        void add(int steps) {
+            total += steps;
+        }
+
+        void step() {
+            done++;
+            long now = System.nanoTime();
+            if (now - lastNs >= 2_000_000_000L) {
+                lastNs = now;
+                tell(what + ": " + done + "/" + total + " after " + (now - startedNs) / 1_000_000_000L + " s");
+            }
+        }
+    }
+
     /** Reports progress or outcomes to a person (standard error, so JSON output stays clean). */
     void tell(String message) {
         err.println(message);

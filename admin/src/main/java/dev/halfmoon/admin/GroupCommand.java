@@ -35,13 +35,15 @@ final class GroupCommand {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Consumer groups with online consumers and total lag.")
     int list() {
         Map<String, long[]> totals = new TreeMap<>();
+        AdminMain.Progress steps = root.new Progress("group list: groups asked about");
         AdminClient.Reached<Map<String, long[]>> reached = root.client().eachMaster(b -> {
             Map<String, long[]> here = new TreeMap<>();
-            for (String g : groups(b)) {
-                if (!SystemNames.isSystemGroup(g)) {
-                    here.put(g, new long[] {connections(b, g).map(c -> c.connectionSet().size()).orElse(0),
-                        progress(b, g).stream().mapToLong(q -> ((Number) q.get("lag")).longValue()).sum()});
-                }
+            List<String> names = groups(b).stream().filter(g -> !SystemNames.isSystemGroup(g)).toList();
+            steps.add(names.size());
+            for (String g : names) {
+                here.put(g, new long[] {connections(b, g).map(c -> c.connectionSet().size()).orElse(0),
+                    progress(b, g).stream().mapToLong(q -> ((Number) q.get("lag")).longValue()).sum()});
+                steps.step();
             }
             return here;
         });
