@@ -97,13 +97,18 @@ public final class JdbcOutbox implements AutoCloseable {
     }
 
     private void createSchema() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + TABLE
-                    + " (txn_id VARCHAR(128) PRIMARY KEY, created_at TIMESTAMP NOT NULL, outcome CHAR(1) DEFAULT 'C' NOT NULL)");
-            s.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_created ON " + TABLE + " (created_at)");
-            if (!hasOutcomeColumn(c)) { // a table made before rolled-back rows existed
-                s.execute("ALTER TABLE " + TABLE + " ADD COLUMN outcome CHAR(1) DEFAULT 'C' NOT NULL");
-            }
+        try {
+            autoCommitted(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (txn_id VARCHAR(128) PRIMARY KEY, created_at "
+                            + "TIMESTAMP NOT NULL, outcome CHAR(1) DEFAULT 'C' NOT NULL)");
+                    s.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_created ON " + TABLE + " (created_at)");
+                    if (!hasOutcomeColumn(c)) { // a table made before rolled-back rows existed
+                        s.execute("ALTER TABLE " + TABLE + " ADD COLUMN outcome CHAR(1) DEFAULT 'C' NOT NULL");
+                    }
+                }
+                return null;
+            });
         } catch (SQLException e) {
             throw new ClientException("cannot create the outbox table " + TABLE + ": " + e.getMessage(), e);
         }
@@ -191,22 +196,27 @@ public final class JdbcOutbox implements AutoCloseable {
 
     /** The check-back answer for {@code transactionId} of a message born at {@code bornTimestamp}. */
     public TransactionOutcome check(String transactionId, long bornTimestamp) {
-        try (Connection c = dataSource.getConnection()) {
-            TransactionOutcome recorded = recorded(c, transactionId);
-            if (recorded != null) {
-                return recorded;
-            }
-            if (clock.millis() - bornTimestamp <= localDeadline.toMillis()) {
-                return TransactionOutcome.UNKNOWN; // it may still be running
-            }
-            try {
-                insert(c, transactionId, "R"); // (auto-commit) the local transaction's own insert now fails
-                LOG.info("transaction {} has no outbox row after the {} deadline: rolled back", transactionId, localDeadline);
-                return TransactionOutcome.ROLLBACK;
-            } catch (SQLException e) { // it committed (or another check answered) first: ask the row again
-                TransactionOutcome now = recorded(c, transactionId);
-                return now != null ? now : TransactionOutcome.UNKNOWN;
-            }
+        try {
+            return autoCommitted(c -> {
+                TransactionOutcome recorded = recorded(c, transactionId);
+                if (recorded != null) {
+                    return recorded;
+                }
+                if (clock.millis() - bornTimestamp <= localDeadline.toMillis()) {
+                    return TransactionOutcome.UNKNOWN; // it may still be running
+                }
+                try {
+                    // committed as it is written: the local transaction's own insert now fails. A pool handing out
+                    // connections with auto-commit off must not roll this row back after ROLLBACK was answered.
+                    insert(c, transactionId, "R");
+                    LOG.info("transaction {} has no outbox row after the {} deadline: rolled back", transactionId,
+                            localDeadline);
+                    return TransactionOutcome.ROLLBACK;
+                } catch (SQLException e) { // it committed (or another check answered) first: ask the row again
+                    TransactionOutcome now = recorded(c, transactionId);
+                    return now != null ? now : TransactionOutcome.UNKNOWN;
+                }
+            });
         } catch (SQLException e) {
             LOG.warn("cannot check transaction {}: {}", transactionId, e.getMessage());
             return TransactionOutcome.UNKNOWN;
@@ -236,10 +246,36 @@ public final class JdbcOutbox implements AutoCloseable {
 
     /** Deletes rows older than the retention; returns how many. */
     public int prune() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("DELETE FROM " + TABLE + " WHERE created_at < ?")) {
-            s.setTimestamp(1, new Timestamp(clock.millis() - retention.toMillis()));
-            return s.executeUpdate();
+        return autoCommitted(c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + TABLE + " WHERE created_at < ?")) {
+                s.setTimestamp(1, new Timestamp(clock.millis() - retention.toMillis()));
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    /** Statements against one connection. */
+    private interface Statements<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code statements} on a pooled connection in auto-commit mode, each committed as it runs, whatever mode the
+     * pool hands connections out in (HikariCP and Spring setups often turn it off); the mode is restored after.
+     */
+    private <T> T autoCommitted(Statements<T> statements) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            if (!autoCommit) {
+                c.setAutoCommit(true);
+            }
+            try {
+                return statements.run(c);
+            } finally {
+                if (!autoCommit) {
+                    c.setAutoCommit(false);
+                }
+            }
         }
     }
 

@@ -172,6 +172,32 @@ class TransactionProducerTest extends ClientTestBase {
         assertEquals(TransactionOutcome.ROLLBACK, outbox.check("tx-late", System.currentTimeMillis() - 1000), "and stay so");
     }
 
+    /** Pools set up with auto-commit off (HikariCP autoCommit=false, common with Spring): the ROLLBACK row still holds. */
+    @Test
+    void aCheckBacksRollbackHoldsOnAPoolWhoseConnectionsHaveAutoCommitOff() throws Exception {
+        JdbcDataSource h2 = h2("no-autocommit-" + System.nanoTime());
+        javax.sql.DataSource pool = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                javax.sql.DataSource.class.getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (ds, m, a) -> {
+                    if (m.getName().equals("getConnection")) {
+                        Connection c = h2.getConnection();
+                        c.setAutoCommit(false);
+                        return c;
+                    }
+                    return m.invoke(h2, a);
+                });
+        try (Connection c = h2.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE orders (id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0))");
+        }
+        JdbcOutbox outbox = track(JdbcOutbox.create(pool, Duration.ofMillis(100), Duration.ofDays(7)));
+        assertEquals(TransactionOutcome.ROLLBACK, outbox.check("tx-slow", System.currentTimeMillis() - 1000));
+        // the local transaction finishes after the answer: it must roll back, not commit an order the broker dropped
+        assertEquals(TransactionOutcome.ROLLBACK, outbox.run("tx-slow", c -> insertOrder(c, "order-slow", 10)));
+        assertEquals(0, orders(h2));
+        assertEquals(TransactionOutcome.ROLLBACK, outbox.check("tx-slow", System.currentTimeMillis() - 1000), "and stay so");
+        assertEquals(TransactionOutcome.COMMIT, outbox.run("tx-quick", c -> insertOrder(c, "order-quick", 10)));
+        assertEquals(TransactionOutcome.COMMIT, outbox.check("tx-quick", System.currentTimeMillis()));
+    }
+
     @Test
     void aConnectionFailingAfterTheCommitDoesNotTurnACommittedOutboxTransactionIntoARollback() throws Exception {
         JdbcDataSource h2 = h2("after-commit-" + System.nanoTime());
