@@ -9,9 +9,7 @@ import dev.halfmoon.broker.config.BrokerConfig;
 import dev.halfmoon.broker.config.BrokerSettings;
 import dev.halfmoon.broker.config.ConfigException;
 import dev.halfmoon.namesrv.NameServer;
-import dev.halfmoon.namesrv.NamesrvConfig;
 import dev.halfmoon.remoting.Json;
-import dev.halfmoon.remoting.NettyConfig;
 import dev.halfmoon.remoting.RemotingClient;
 import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestCode;
@@ -20,64 +18,13 @@ import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
 import dev.halfmoon.remoting.body.SubscriptionGroupWrapper;
 import dev.halfmoon.remoting.body.TopicConfigWrapper;
 import dev.halfmoon.remoting.body.TopicRouteData;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
-class BrokerAndNameServerTest {
-    @TempDir
-    Path dir;
-    final List<AutoCloseable> running = new ArrayList<>();
-    final RemotingClient client = new RemotingClient("test");
-
-    @AfterEach
-    void stop() throws Exception {
-        client.close();
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
-    }
-
-    NameServer nameServer(long brokerTimeoutMs) {
-        NameServer ns = new NameServer(new NamesrvConfig(NettyConfig.defaults("127.0.0.1", 0), brokerTimeoutMs, 50),
-                Clock.systemUTC());
-        ns.start();
-        running.add(ns);
-        return ns;
-    }
-
-    Broker broker(Path data, String namesrvs, Map<String, String> extra) {
-        Map<String, String> values = new HashMap<>(Map.of("brokerIP1", "127.0.0.1", "bindAddress", "127.0.0.1",
-                "listenPort", "0", "storePathRootDir", data.toString(), "namesrvAddr", namesrvs,
-                "mappedFileSizeCommitLog", Integer.toString(1 << 20), "registerNameServerPeriod", "200"));
-        values.putAll(extra);
-        Broker b = Broker.start(BrokerSettings.load(values), Clock.systemUTC());
-        running.add(b);
-        return b;
-    }
-
-    RemotingCommand ask(String address, int code, Map<String, String> header, byte[] body) {
-        return client.invokeSync(address, RemotingCommand.request(code, header, body), 5000);
-    }
-
-    int route(String namesrv, String topic) {
-        return ask(namesrv, RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", topic), null).code();
-    }
-
-    void createTopic(Broker b, String topic) {
-        assertEquals(ResponseCode.SUCCESS, ask(b.address(), RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", topic,
-                "readQueueNums", "3", "writeQueueNums", "3", "perm", "6"), null).code());
-    }
-
+class BrokerAndNameServerTest extends LiveBrokers {
     @Test
     void aBrokerRegistersWithEveryNameServerAndIsDroppedWhenItStopsHeartbeating() {
         NameServer a = nameServer(120_000);

@@ -65,7 +65,13 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
                     b.topic(topic, AclPerm.PUB);
                 }
             }
-            case RequestCode.CONSUMER_SEND_MSG_BACK -> b.group(r.ext("group"), AclPerm.SUB);
+            case RequestCode.CONSUMER_SEND_MSG_BACK -> {
+                b.group(r.ext("group"), AclPerm.SUB);
+                String origin = r.ext("originTopic"); // (the broker checks the message is on it, or the group's retries)
+                if (origin != null && !origin.isEmpty() && !origin.startsWith(SystemTopics.RETRY_PREFIX)) {
+                    b.topic(origin, AclPerm.SUB);
+                }
+            }
             case RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE, RequestCode.QUERY_CONSUMER_OFFSET,
                  RequestCode.UPDATE_CONSUMER_OFFSET -> {
                 String topic = r.ext("topic");

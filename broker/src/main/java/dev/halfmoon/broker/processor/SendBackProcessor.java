@@ -24,7 +24,7 @@ public final class SendBackProcessor implements RequestProcessor {
     public CompletableFuture<RemotingCommand> process(RemotingChannel channel, RemotingCommand r) {
         int max = r.version() >= V3_4_9 ? Headers.optionalInt(r, "maxReconsumeTimes", -1) : -1;
         SendBackRequest request = new SendBackRequest(Headers.requiredLong(r, "offset"), Headers.required(r, "group"),
-                Headers.optionalInt(r, "delayLevel", 0), max, r.ext("originMsgId"));
+                Headers.optionalInt(r, "delayLevel", 0), max, r.ext("originMsgId"), r.ext("originTopic"));
         return retries.sendBack(request).thenApply(v -> RemotingCommand.response(r, ResponseCode.SUCCESS, null));
     }
 }

@@ -48,6 +48,22 @@ public final class SendBackService {
     }
 
     /**
+     * Whether a stored message on {@code recordTopic} can be one {@code group} consumed from {@code originTopic}: never
+     * a half, op or schedule record or a given-up copy (nothing any consumer was given); its own retries; otherwise
+     * the topic the consumer names (clients before 4.x name none). Without this, any offset sent back would copy
+     * an uncommitted or rolled-back half, or a topic the caller may not read, to the group's retry topic.
+     */
+    static boolean consumedBy(String recordTopic, String originTopic, String group) {
+        if (SystemTopics.isInternal(recordTopic) || SystemTopics.CHECK_MAX_TIME.equals(recordTopic)) {
+            return false;
+        }
+        if (recordTopic.equals(SystemTopics.retryTopic(group))) {
+            return true;
+        }
+        return originTopic == null || originTopic.isEmpty() || recordTopic.equals(originTopic);
+    }
+
+    /**
      * Redelivers later, or dead-letters.
      *
      * @throws RequestException for an unknown group or a message that cannot be found
@@ -63,6 +79,11 @@ public final class SendBackService {
             throw new RequestException(ResponseCode.SYSTEM_ERROR, "look message by offset failed, " + r.commitLogOffset());
         }
         RecordView failed = RecordView.of(bytes);
+        if (!consumedBy(failed.topic(), r.originTopic(), r.group())) { // (RocketMQ 5's words, then why)
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "look message by offset failed to check the topic name: "
+                    + "the message at offset " + r.commitLogOffset() + " is not one group " + r.group() + " consumed"
+                    + (r.originTopic() == null ? "" : " from " + r.originTopic()));
+        }
         Map<String, String> props = failed.properties();
         props.keySet().removeIf(MessageProperties::isBrokerInternal); // a retry is a new message, not a delivery
         props.putIfAbsent(MessageProperty.RETRY_TOPIC, failed.topic());

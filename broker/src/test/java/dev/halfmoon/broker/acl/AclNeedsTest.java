@@ -1,0 +1,25 @@
+package dev.halfmoon.broker.acl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestCode;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** What each request needs of an account. */
+class AclNeedsTest {
+    private static AclNeeds of(int code, Map<String, String> header) {
+        return AclNeeds.of(RemotingCommand.request(code, header, null), (offset, id) -> Optional.empty());
+    }
+
+    @Test
+    void aSendBackNeedsTheRightToReadTheTopicTheMessageCameFrom() {
+        AclNeeds needs = of(RequestCode.CONSUMER_SEND_MSG_BACK, Map.of("group", "CG", "offset", "0", "originTopic", "Payroll"));
+        assertEquals(Map.of("Payroll", AclPerm.SUB), needs.topics());
+        assertEquals(Map.of("CG", AclPerm.SUB), needs.groups());
+        assertEquals(Map.of(), of(RequestCode.CONSUMER_SEND_MSG_BACK, Map.of("group", "CG", "offset", "0",
+                "originTopic", "%RETRY%CG")).topics(), "its own retries: the group's right is enough");
+    }
+}
