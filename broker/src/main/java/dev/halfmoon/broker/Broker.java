@@ -289,7 +289,7 @@ public final class Broker implements AutoCloseable {
         NetworkThreadRules inline = new NetworkThreadRules(s.store(), s.topics(), config.messaging(),
                 s.transactions().index()::isPending);
         SendProcessor send = new SendProcessor(new SendService(s.topics(), config.messaging(), s.store(), s.transactions(),
-                delays, storeHost, config.identity().clusterName()), metrics, inline);
+                delays, storeHost, config.identity().clusterName(), clock), metrics, inline);
         server.register(RequestCode.SEND_MESSAGE, send, sendPool)
                 .register(RequestCode.SEND_MESSAGE_V2, send, sendPool)
                 .register(RequestCode.SEND_BATCH_MESSAGE, send, sendPool);

@@ -135,6 +135,26 @@ class RetryAndDelayTest {
                 "level 2 (2 s) arrived after " + at.get("in-two-seconds") + " ms");
     }
 
+    /** RocketMQ 5's timer messages (setDeliverTimeMs sets TIMER_DELIVER_MS): never delivered before their time. */
+    @Test
+    void timerMessagesArriveNoEarlierThanTheirTime() throws Exception {
+        List<Delivery> seen = consume("CG-timer", "Jobs", 16, m -> false);
+        producer.send(new Message("Jobs", "ready".getBytes()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 1);
+        long at = System.currentTimeMillis() + 2_500;
+        Message timed = new Message("Jobs", "at-a-time".getBytes());
+        MessageAccessor.putProperty(timed, "TIMER_DELIVER_MS", Long.toString(at));
+        producer.send(timed);
+        Message tooLate = new Message("Jobs", "in-four-days".getBytes());
+        MessageAccessor.putProperty(tooLate, "TIMER_DELAY_SEC", Long.toString(4L * 24 * 3600));
+        Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> producer.send(tooLate));
+        assertTrue(String.valueOf(refused.getMessage()).contains("3 days"), refused.getMessage());
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
+        long arrived = seen.get(1).atMs();
+        assertEquals("at-a-time", seen.get(1).body());
+        assertTrue(arrived >= at && arrived - at < 2_000, "arrived " + (arrived - at) + " ms after its time");
+    }
+
     @Test
     void delayedAndRetriedMessagesSurviveABrokerRestart() throws Exception {
         List<Delivery> seen = consume("CG-restart", "Jobs", 16,

@@ -9,6 +9,12 @@ public final class MessageProperty {
     public static final String TAGS = "TAGS";
     public static final String WAIT_STORE_MSG_OK = "WAIT";
     public static final String DELAY_TIME_LEVEL = "DELAY";
+    /** RocketMQ 5 timer messages: deliver at this time (ms since 1970). */
+    public static final String TIMER_DELIVER_MS = "TIMER_DELIVER_MS";
+    /** RocketMQ 5 timer messages: deliver this many seconds after the send. */
+    public static final String TIMER_DELAY_SEC = "TIMER_DELAY_SEC";
+    /** RocketMQ 5 timer messages: deliver this many milliseconds after the send. */
+    public static final String TIMER_DELAY_MS = "TIMER_DELAY_MS";
     public static final String RETRY_TOPIC = "RETRY_TOPIC";
     public static final String REAL_TOPIC = "REAL_TOPIC";
     public static final String REAL_QUEUE_ID = "REAL_QID";

@@ -42,7 +42,7 @@ final class ScheduleRecovery {
         }
         int[] counted = {0};
         store.scan(from, end, (record, offset) -> {
-            if (!Scheduling.TOPIC.equals(record.topic()) && count(record)) {
+            if (count(record)) { // (a timer message's next hop, on the schedule topic, is marked too)
                 counted[0]++;
             }
         });
@@ -98,7 +98,9 @@ final class ScheduleRecovery {
             return false;
         }
         RecordView scheduled = RecordView.of(read.get(0).bytes());
-        return delivered.topic().equals(MessageProperties.find(scheduled.propertiesString(), MessageProperty.REAL_TOPIC))
-                && delivered.body().equals(scheduled.body());
+        String realTopic = Scheduling.TOPIC.equals(delivered.topic()) // a timer message's next hop
+                ? MessageProperties.find(delivered.propertiesString(), MessageProperty.REAL_TOPIC) : delivered.topic();
+        return realTopic != null && realTopic.equals(MessageProperties.find(scheduled.propertiesString(),
+                MessageProperty.REAL_TOPIC)) && delivered.body().equals(scheduled.body());
     }
 }

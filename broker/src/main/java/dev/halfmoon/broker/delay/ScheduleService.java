@@ -111,7 +111,7 @@ public final class ScheduleService implements AutoCloseable {
             if (due > now) {
                 return new long[] {delivered, due};
             }
-            AppendResult put = store.append(RecordEncoder.encode(backToRealTopic(view, level, record.queueOffset()))).join();
+            AppendResult put = store.append(RecordEncoder.encode(next(view, level, record.queueOffset(), now))).join();
             if (!put.ok()) {
                 // a refused append may still have written its bytes (a failed fsync): keep the scan position below it
                 deliveryUncommitted = true;
@@ -123,6 +123,25 @@ public final class ScheduleService implements AutoCloseable {
             delivered++;
         }
         return new long[] {delivered, delivered == BATCH ? now : Long.MAX_VALUE};
+    }
+
+    /**
+     * What a due schedule record becomes: the message on its real topic, or, for a timer message whose time has not
+     * come, its next hop (marked like a delivery, so a crash neither repeats nor loses it).
+     */
+    RecordDraft next(RecordView record, int level, long scheduleOffset, long now) {
+        RecordDraft back = backToRealTopic(record, level, scheduleOffset);
+        String at = MessageProperties.find(back.properties(), MessageProperty.TIMER_DELIVER_MS);
+        if (at == null) {
+            return back;
+        }
+        long left;
+        try {
+            left = Long.parseLong(at) - now;
+        } catch (NumberFormatException e) { // (checked when it was sent)
+            return back;
+        }
+        return Scheduling.hop(levels, left) == 0 ? back : Scheduling.route(back, levels, now);
     }
 
     static RecordDraft backToRealTopic(RecordView record, int level, long scheduleOffset) {

@@ -108,7 +108,7 @@ public final class SendBackService {
         }
         RecordDraft retry = new RecordDraft(topic, queueId, failed.flag(), failed.sysFlag(), failed.bornTimestamp(),
                 failed.bornHost(), storeHost, failed.reconsumeTimes() + 1, 0, failed.body(), MessageProperties.encode(props));
-        return store.append(RecordEncoder.encode(Scheduling.route(retry, delays))).thenAccept(result -> {
+        return store.append(RecordEncoder.encode(Scheduling.route(retry, delays, System.currentTimeMillis()))).thenAccept(result -> {
             if (!result.ok()) {
                 throw new RequestException(ResponseCode.SYSTEM_ERROR, AppendRefusal.remark(result.status()));
             }

@@ -40,12 +40,15 @@ public final class SendService {
     private final RecordAppender appender;
     private final TransactionCoordinator transactions;
     private final DelayLevels delays;
+    private final java.time.Clock clock;
     private final InetSocketAddress storeHost;
     private final String clusterName;
 
+    /** @param clock for timer messages' delivery times */
     public SendService(TopicRegistry topics, MessagingConfig config, RecordAppender appender,
                        TransactionCoordinator transactions, DelayLevels delays, InetSocketAddress storeHost,
-                       String clusterName) {
+                       String clusterName, java.time.Clock clock) {
+        this.clock = clock;
         this.topics = topics;
         this.config = config;
         this.appender = appender;
@@ -149,7 +152,12 @@ public final class SendService {
             throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "the message body is " + body.length
                     + " bytes, more than maxMessageSize " + config.maxMessageSize());
         }
-        return RecordEncoder.encode(Scheduling.route(draft(request, queueId, flag, body, properties), delays));
+        try {
+            return RecordEncoder.encode(Scheduling.route(draft(request, queueId, flag, body, properties), delays,
+                    clock.millis()));
+        } catch (IllegalArgumentException e) { // a timer message's bad time
+            throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, e.getMessage());
+        }
     }
 
     /** The most a client's properties may take: the stored limit less room for the broker's own. */
@@ -184,9 +192,9 @@ public final class SendService {
                     + " bytes (maxMessageSize)");
         }
         String delay = MessageProperties.find(request.properties(), MessageProperty.DELAY_TIME_LEVEL);
-        if (delay != null && !delay.equals("0")) {
-            throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "a transactional message cannot have a delay level ("
-                    + MessageProperty.DELAY_TIME_LEVEL + "=" + delay + "); send a delayed message after the commit instead");
+        if ((delay != null && !delay.equals("0")) || Scheduling.delayed(request.properties())) {
+            throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "a transactional message cannot be delayed (a delay level "
+                    + "or a timer property); send a delayed message after the commit instead");
         }
         if (MessageProperties.find(request.properties(), MessageProperty.PRODUCER_GROUP) == null) {
             throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "a transactional message must carry its producer group (PGROUP)");

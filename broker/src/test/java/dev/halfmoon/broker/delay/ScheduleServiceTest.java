@@ -3,6 +3,7 @@ package dev.halfmoon.broker.delay;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.halfmoon.broker.offset.ConsumerOffsets;
 import dev.halfmoon.log.CommitLogConfig;
@@ -77,7 +78,7 @@ class ScheduleServiceTest {
         RecordDraft draft = new RecordDraft("Later", 0, 0, 0, System.currentTimeMillis(), HOST, HOST, 0, 0,
                 ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)),
                 MessageProperties.encode(Map.of(MessageProperty.DELAY_TIME_LEVEL, "1")));
-        long offset = store.append(RecordEncoder.encode(Scheduling.route(draft, LEVELS))).join().first().commitLogOffset();
+        long offset = store.append(RecordEncoder.encode(Scheduling.route(draft, LEVELS, System.currentTimeMillis()))).join().first().commitLogOffset();
         return RecordView.of(store.readRecord(offset));
     }
 
@@ -108,6 +109,65 @@ class ScheduleServiceTest {
         service = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC()).start();
         assertEquals(1, offsets.get(ScheduleService.PROGRESS_GROUP, Scheduling.TOPIC, 0), "counted at start");
         await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(15)).until(() -> delivered() == 1);
+    }
+
+    /** A RocketMQ 5 timer message (TIMER_DELIVER_MS): delivered no earlier than asked, within a level's step after. */
+    @Test
+    void aTimerMessageHopsOverTheLevelsAndIsDeliveredAtItsTimeNotBefore() {
+        long at = System.currentTimeMillis() + 3_500; // hops of 2 s, 1 s, then 1 s for the half second left
+        RecordDraft draft = new RecordDraft("Later", 0, 0, 0, System.currentTimeMillis(), HOST, HOST, 0, 0,
+                ByteBuffer.wrap("at-time".getBytes(StandardCharsets.UTF_8)),
+                MessageProperties.encode(Map.of(MessageProperty.TIMER_DELIVER_MS, Long.toString(at))));
+        RecordDraft stored = Scheduling.route(draft, LEVELS, System.currentTimeMillis());
+        assertEquals(Scheduling.TOPIC, stored.topic());
+        assertEquals(1, stored.queueId(), "the 2 s level first");
+        store.append(RecordEncoder.encode(stored)).join();
+        service = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC()).start();
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> delivered() == 1);
+        long deliveredAt = System.currentTimeMillis();
+        RecordView real = RecordView.of(store.readQueue("Later", 0, 0, 1, 1 << 20, null).records().get(0).bytes());
+        assertTrue(real.storeTimestamp() >= at, "not before its time: stored " + (real.storeTimestamp() - at) + " ms after");
+        assertTrue(deliveredAt - at < 2_000, "within a step of it: " + (deliveredAt - at) + " ms after");
+        assertEquals("at-time", new String(real.bodyBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aTimerHopWhoseProgressACrashLostIsNotTakenAgain() {
+        long at = System.currentTimeMillis() + 60_000;
+        RecordDraft draft = new RecordDraft("Later", 0, 0, 0, System.currentTimeMillis(), HOST, HOST, 0, 0,
+                ByteBuffer.wrap("hop".getBytes(StandardCharsets.UTF_8)),
+                MessageProperties.encode(Map.of(MessageProperty.TIMER_DELIVER_MS, Long.toString(at))));
+        long offset = store.append(RecordEncoder.encode(Scheduling.route(draft, LEVELS, System.currentTimeMillis())))
+                .join().first().commitLogOffset();
+        RecordView first = RecordView.of(store.readRecord(offset));
+        offsets.commit(ScheduleService.PROGRESS_GROUP, ScheduleService.SCAN_FROM, 0, store.writtenOffset());
+        // the next hop stored, its progress commit lost in a crash
+        ScheduleService hopper = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC());
+        store.append(RecordEncoder.encode(hopper.next(first, 2, 0, System.currentTimeMillis()))).join();
+        restart();
+        service = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC()).start();
+        assertEquals(1, offsets.get(ScheduleService.PROGRESS_GROUP, Scheduling.TOPIC, 1), "the hop counted at start");
+    }
+
+    @Test
+    void timerPropertiesAreCheckedAndALevelWins() {
+        long now = System.currentTimeMillis();
+        RecordDraft base = new RecordDraft("Later", 0, 0, 0, now, HOST, HOST, 0, 0, ByteBuffer.wrap(new byte[] {1}), "");
+        java.util.function.Function<Map<String, String>, RecordDraft> route = props -> Scheduling.route(
+                base.withProperties(MessageProperties.encode(props)), LEVELS, now);
+        assertEquals(1, route.apply(Map.of(MessageProperty.TIMER_DELAY_SEC, "3")).queueId(), "3 s: the 2 s level first");
+        assertEquals(Long.toString(now + 3000), MessageProperties.decode(route.apply(Map.of(MessageProperty.TIMER_DELAY_SEC,
+                "3")).properties()).get(MessageProperty.TIMER_DELIVER_MS), "a relative time becomes an absolute one");
+        assertEquals("Later", route.apply(Map.of(MessageProperty.TIMER_DELIVER_MS, Long.toString(now - 5))).topic(),
+                "a time passed: delivered at once");
+        assertEquals(0, route.apply(Map.of(MessageProperty.TIMER_DELAY_MS, "300")).queueId(), "less than a level: the shortest");
+        RecordDraft both = route.apply(Map.of(MessageProperty.DELAY_TIME_LEVEL, "1", MessageProperty.TIMER_DELAY_SEC, "60"));
+        assertEquals(0, both.queueId(), "the level wins");
+        assertNull(MessageProperties.decode(both.properties()).get(MessageProperty.TIMER_DELAY_SEC));
+        for (Map<String, String> bad : List.of(Map.of(MessageProperty.TIMER_DELIVER_MS, "soon"),
+                Map.of(MessageProperty.TIMER_DELAY_SEC, Long.toString(4L * 24 * 3600)))) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> route.apply(bad), bad.toString());
+        }
     }
 
     @Test
