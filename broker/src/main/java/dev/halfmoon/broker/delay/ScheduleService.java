@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class ScheduleService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduleService.class);
     /** The group under which each level's progress is committed. */
-    static final String PROGRESS_GROUP = "HALFMOON_SCHEDULE";
+    static final String PROGRESS_GROUP = dev.halfmoon.remoting.body.SystemNames.SCHEDULE_GROUP;
     /** Under {@link #PROGRESS_GROUP}: the log position from which start-up looks for uncounted deliveries. */
     static final String SCAN_FROM = "SCAN_FROM";
     /** On a delivered message: level ":" schedule queue offset of the record it came from. */

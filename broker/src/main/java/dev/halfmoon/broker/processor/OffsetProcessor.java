@@ -59,7 +59,12 @@ public final class OffsetProcessor {
     }
 
     private CompletableFuture<RemotingCommand> update(RemotingChannel channel, RemotingCommand r) {
-        offsets.commit(Headers.required(r, "consumerGroup"), Headers.required(r, "topic"), Headers.requiredInt(r, "queueId"),
+        String group = Headers.required(r, "consumerGroup");
+        if (dev.halfmoon.remoting.body.SystemNames.isBrokerGroup(group)) {
+            throw new dev.halfmoon.remoting.RequestException(ResponseCode.SYSTEM_ERROR, "the offsets of group " + group
+                    + " are the broker's own (its delay schedule's progress); clients cannot commit them");
+        }
+        offsets.commit(group, Headers.required(r, "topic"), Headers.requiredInt(r, "queueId"),
                 Headers.requiredLong(r, "commitOffset"));
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
     }

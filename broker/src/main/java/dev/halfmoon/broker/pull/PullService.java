@@ -4,6 +4,7 @@ import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.config.MessagingConfig;
 import dev.halfmoon.broker.group.SubscriptionGroups;
 import dev.halfmoon.broker.offset.ConsumerOffsets;
+import dev.halfmoon.broker.send.SystemTopics;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.log.LogStore;
 import dev.halfmoon.log.QueueReadResult;
@@ -53,7 +54,7 @@ public final class PullService {
         if (topic == null) {
             return done(refusal(ResponseCode.TOPIC_NOT_EXIST, "topic[" + request.topic() + "] not exist, apply first please!"));
         }
-        if (!Perm.readable(topic.perm())) {
+        if (!Perm.readable(topic.perm()) || SystemTopics.isInternal(request.topic())) { // (delayed messages before their time)
             return done(refusal(ResponseCode.NO_PERMISSION, "the topic[" + request.topic() + "] pulling is forbidden"));
         }
         PullOutcome refused = groupRefusal(request.group());
@@ -76,6 +77,9 @@ public final class PullService {
 
     /** Why {@code group} may not pull, with RocketMQ's codes and remarks, or null: unknown without auto-creation, consumeEnable off. */
     private PullOutcome groupRefusal(String group) {
+        if (dev.halfmoon.remoting.body.SystemNames.isBrokerGroup(group)) {
+            return refusal(ResponseCode.NO_PERMISSION, "subscription group " + group + " is the broker's own");
+        }
         Optional<SubscriptionGroupConfig> config = groups.get(group);
         if (config.isEmpty()) {
             return groups.autoCreate() ? null : refusal(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group ["

@@ -13,7 +13,15 @@ public final class SystemNames {
             "CID_ONSAPI_OWNER", "CID_ONSAPI_PERMISSION", "CID_ONSAPI_PULL", "CID_ONS-HTTP-PROXY",
             "HALFMOON_SCHEDULE"); // (the delay scheduler keeps its scan position as an offset of this group)
 
+    /** The group whose offsets are the delay schedule's progress: the broker's alone. */
+    public static final String SCHEDULE_GROUP = "HALFMOON_SCHEDULE";
+
     private SystemNames() {
+    }
+
+    /** Groups whose offsets only the broker itself may move (clients committing them would lose or repeat messages). */
+    public static boolean isBrokerGroup(String group) {
+        return SCHEDULE_GROUP.equals(group);
     }
 
     /** The transaction, schedule, retry and dead-letter topics and RocketMQ's own. */
