@@ -171,6 +171,12 @@ class BadInputTest {
         String topics = new String(ask(RequestCode.GET_ALL_TOPIC_CONFIG, null, null).body(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(!topics.contains("%DLQ%bad group"), "no dead-letter topic made from a refused name");
 
+        Map<String, String> pastTheQueues = sendHeader("Good");
+        pastTheQueues.put("e", "99"); // a stale route: not quietly stored on another queue
+        RemotingCommand badQueue = ask(RequestCode.SEND_MESSAGE_V2, pastTheQueues, "x".getBytes());
+        assertEquals(ResponseCode.SYSTEM_ERROR, badQueue.code());
+        assertTrue(badQueue.remark().contains("queueId[99] is illegal"), badQueue.remark());
+
         RemotingCommand tooLarge = ask(RequestCode.SEND_MESSAGE_V2, sendHeader("Good"), new byte[5000]);
         assertEquals(ResponseCode.MESSAGE_ILLEGAL, tooLarge.code());
         assertTrue(tooLarge.remark().contains("maxMessageSize"), tooLarge.remark());

@@ -40,7 +40,7 @@ class RetryAndDelayTest {
     static final String LEVELS = "1s 2s 2s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 4s";
 
     /** One delivery as the consumer saw it. */
-    record Delivery(String body, long atMs, int reconsumeTimes, String topic) {
+    record Delivery(String body, long atMs, int reconsumeTimes, String topic, String offsetMsgId, String originMsgId) {
     }
 
     @TempDir
@@ -74,7 +74,8 @@ class RetryAndDelayTest {
         c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             MessageExt m = msgs.get(0);
             deliveries.add(new Delivery(new String(m.getBody(), StandardCharsets.UTF_8), System.currentTimeMillis(),
-                    m.getReconsumeTimes(), m.getTopic()));
+                    m.getReconsumeTimes(), m.getTopic(), ((org.apache.rocketmq.common.message.MessageClientExt) m)
+                            .getOffsetMsgId(), m.getProperty("ORIGIN_MESSAGE_ID")));
             return fail.test(m) ? ConsumeConcurrentlyStatus.RECONSUME_LATER : ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
         });
         c.start();
@@ -89,6 +90,9 @@ class RetryAndDelayTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() >= 3);
         assertEquals(List.of(0, 1, 2), seen.stream().map(Delivery::reconsumeTimes).toList());
         assertTrue(seen.stream().allMatch(d -> d.topic().equals("Jobs")), "the consumer sees the original topic");
+        assertEquals(seen.get(0).offsetMsgId(), seen.get(1).originMsgId(), "ORIGIN_MESSAGE_ID: the first delivery's "
+                + "offset message id, as RocketMQ's broker sets it");
+        assertEquals(seen.get(0).offsetMsgId(), seen.get(2).originMsgId(), "and kept across redeliveries");
         long firstRetryDelay = seen.get(1).atMs() - seen.get(0).atMs();
         assertTrue(firstRetryDelay >= 2000 && firstRetryDelay < 3500, "level 3 (2 s) took " + firstRetryDelay + " ms");
         long secondRetryDelay = seen.get(2).atMs() - seen.get(1).atMs();

@@ -108,6 +108,9 @@ public final class ScheduleService implements AutoCloseable {
         for (StoredRecord record : read.records()) {
             RecordView view = RecordView.of(record.bytes());
             long due = view.storeTimestamp() + levels.delayMs(level);
+            if (due > now + levels.delayMs(level)) { // stored "in the future": the clock was stepped back since
+                due = now; // (waiting out the step would hold this level's every message behind it)
+            }
             if (due > now) {
                 return new long[] {delivered, due};
             }

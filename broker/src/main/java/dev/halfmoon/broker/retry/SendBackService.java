@@ -87,8 +87,9 @@ public final class SendBackService {
         Map<String, String> props = failed.properties();
         props.keySet().removeIf(MessageProperties::isBrokerInternal); // a retry is a new message, not a delivery
         props.putIfAbsent(MessageProperty.RETRY_TOPIC, failed.topic());
-        props.putIfAbsent(MessageProperty.ORIGIN_MESSAGE_ID, r.originMsgId() != null ? r.originMsgId()
-                : OffsetMessageId.encode(failed.storeHostBytes(), r.commitLogOffset()));
+        // the first delivery's offset message id, as RocketMQ's broker keeps it (tools look it up with viewMessage)
+        props.putIfAbsent(MessageProperty.ORIGIN_MESSAGE_ID, OffsetMessageId.encode(failed.storeHostBytes(),
+                r.commitLogOffset()));
         int max = r.maxReconsumeTimes() >= 0 ? r.maxReconsumeTimes() : group.retryMaxTimes();
         String topic;
         int queueId;
@@ -108,7 +109,8 @@ public final class SendBackService {
         }
         RecordDraft retry = new RecordDraft(topic, queueId, failed.flag(), failed.sysFlag(), failed.bornTimestamp(),
                 failed.bornHost(), storeHost, failed.reconsumeTimes() + 1, 0, failed.body(), MessageProperties.encode(props));
-        return store.append(RecordEncoder.encode(Scheduling.route(retry, delays, System.currentTimeMillis()))).thenAccept(result -> {
+        RecordDraft stored = Scheduling.route(retry, delays, System.currentTimeMillis());
+        return store.append(RecordEncoder.encode(stored)).thenAccept(result -> {
             if (!result.ok()) {
                 throw new RequestException(ResponseCode.SYSTEM_ERROR, AppendRefusal.remark(result.status()));
             }

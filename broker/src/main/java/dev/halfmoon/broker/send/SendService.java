@@ -89,8 +89,12 @@ public final class SendService {
         if (topic.writeQueueNums() == 0) {
             return done(SendResult.refused(ResponseCode.SYSTEM_ERROR, "the topic " + request.topic() + " has no write queue"));
         }
-        int queueId = request.queueId() < 0 ? ThreadLocalRandom.current().nextInt(topic.writeQueueNums())
-                : request.queueId() % topic.writeQueueNums();
+        if (request.queueId() >= Math.max(topic.writeQueueNums(), topic.readQueueNums())) { // (RocketMQ's words)
+            return done(SendResult.refused(ResponseCode.SYSTEM_ERROR, "request queueId[" + request.queueId()
+                    + "] is illegal, topic " + request.topic() + " has " + topic.writeQueueNums() + " write and "
+                    + topic.readQueueNums() + " read queues"));
+        }
+        int queueId = request.queueId() < 0 ? ThreadLocalRandom.current().nextInt(topic.writeQueueNums()) : request.queueId();
         List<ByteBuffer> records = new ArrayList<>();
         try {
             // (the topic as sent: a retry redirected to the dead-letter queue is no half either)

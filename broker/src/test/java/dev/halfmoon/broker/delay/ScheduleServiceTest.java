@@ -111,6 +111,14 @@ class ScheduleServiceTest {
         await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(15)).until(() -> delivered() == 1);
     }
 
+    /** The clock stepped back an hour after a message was delayed (NTP, a restored VM): it is not held an hour more. */
+    @Test
+    void aClockSteppedBackDoesNotHoldALevel() {
+        scheduled("before-the-step");
+        service = new ScheduleService(store, offsets, LEVELS, Clock.offset(Clock.systemUTC(), Duration.ofHours(-1))).start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered() == 1);
+    }
+
     /** A RocketMQ 5 timer message (TIMER_DELIVER_MS): delivered no earlier than asked, within a level's step after. */
     @Test
     void aTimerMessageHopsOverTheLevelsAndIsDeliveredAtItsTimeNotBefore() {
