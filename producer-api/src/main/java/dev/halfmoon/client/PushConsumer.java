@@ -144,6 +144,10 @@ public final class PushConsumer implements AutoCloseable {
     private final ExecutorService pool;
     private final Map<String, SubscriptionData> subscriptions = new LinkedHashMap<>();
     private final Map<QueueRef, QueueWorker> workers = new ConcurrentHashMap<>();
+    /** Ordered queues given up whose handler still has a message: locked and not started again until it is done. */
+    private final Map<QueueRef, QueueWorker> stopping = new ConcurrentHashMap<>();
+    /** How long close waits for handlers to finish the messages they have before interrupting them. */
+    private static final long CLOSE_WAIT_MS = 10_000;
     private final LocalOffsetStore localOffsets;
     private final Object rebalanceLock = new Object();
     private volatile boolean closed;
@@ -252,7 +256,7 @@ public final class PushConsumer implements AutoCloseable {
                 relock(target);
             }
             for (QueueRef q : target) {
-                if (!workers.containsKey(q)) {
+                if (!workers.containsKey(q) && !stopping.containsKey(q)) {
                     startWorker(q);
                 }
             }
@@ -328,10 +332,30 @@ public final class PushConsumer implements AutoCloseable {
             return;
         }
         w.stop();
-        commit(w, true);
-        if (config.ordered) {
-            wire.unlock(q);
+        if (!config.ordered) {
+            commit(w, true);
+            return;
         }
+        stopping.put(q, w);
+        release(w);
+    }
+
+    /**
+     * An ordered queue is unlocked, letting another member start on it, only once the handler is done with the message
+     * it has (RocketMQ waits likewise): until then this member holds the lock and does not start the queue again.
+     */
+    private void release(QueueWorker w) {
+        if (!w.idle()) {
+            core.scheduler().schedule(() -> release(w), 50, TimeUnit.MILLISECONDS);
+            return;
+        }
+        commit(w, true);
+        try {
+            wire.unlock(w.queue());
+        } catch (RuntimeException e) {
+            LOG.debug("unlock of {} failed: {}", w.queue(), e.getMessage()); // (the broker's lock expires by itself)
+        }
+        stopping.remove(w.queue(), w);
     }
 
     private void commitAll(boolean sync) {
@@ -368,9 +392,35 @@ public final class PushConsumer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        List<QueueWorker> stopped = new ArrayList<>();
         synchronized (rebalanceLock) {
-            for (QueueRef q : new ArrayList<>(workers.keySet())) {
-                stopWorker(q);
+            stopped.addAll(workers.values());
+            stopped.addAll(stopping.values());
+            workers.clear();
+            stopping.clear();
+            stopped.forEach(QueueWorker::stop);
+        }
+        // the messages handlers have are finished (up to CLOSE_WAIT_MS) before offsets are committed and ordered
+        // queues unlocked: no other member starts on one of them while it is still being handled here
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("consumer {}: handlers still busy after {} ms; interrupting them (their messages will be "
+                        + "delivered again)", config.group, CLOSE_WAIT_MS);
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        for (QueueWorker w : stopped) {
+            commit(w, true);
+            if (config.ordered) {
+                try {
+                    wire.unlock(w.queue());
+                } catch (RuntimeException e) {
+                    LOG.debug("unlock of {} failed: {}", w.queue(), e.getMessage());
+                }
             }
         }
         core.unregister(null, config.group);

@@ -31,6 +31,8 @@ final class QueueWorker {
     private volatile long committed = -1;
     private volatile boolean running = true;
     private volatile boolean paused;
+    /** Held while the handler has a message of this queue: one at a time, also across a reset, and stop waits for it. */
+    private final java.util.concurrent.locks.ReentrantLock consuming = new java.util.concurrent.locks.ReentrantLock();
     /** Moves on at each reset of the offset: pulls and batches of an earlier epoch are dropped. */
     private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
 
@@ -72,9 +74,22 @@ final class QueueWorker {
         return true;
     }
 
-    /** Ordered queues stop pulling while their lock is not held. */
+    /** Ordered queues stop pulling, and consuming, while their lock is not held. */
     void pause(boolean pause) {
         paused = pause;
+    }
+
+    /** Whether the handler has none of this queue's messages now. */
+    boolean idle() {
+        return !consuming.isLocked();
+    }
+
+    /**
+     * Whether work begun in epoch {@code e} may go on: not stopped, not reset since, and, for an ordered queue, its lock
+     * still held (another member may have it now).
+     */
+    private boolean live(long e) {
+        return running && e == epoch.get() && !(s.ordered() && paused);
     }
 
     /** One pull and what follows, while {@code e} is the epoch; a reset starts a loop of its own. */
@@ -117,9 +132,10 @@ final class QueueWorker {
         switch (r.code()) {
             case ResponseCode.SUCCESS -> {
                 List<MessageView> messages = WireCodec.records(r.body(), queue.brokerName(), s.tags());
-                process(e, messages);
-                // stopped within the batch: what it skipped must not be committed past
-                if (running && advance(e, next, false)) {
+                boolean whole = process(e, messages);
+                // stopped within the batch: what it skipped must not be committed past; an ordered queue that lost its
+                // lock goes on from the message it stopped at once it holds the lock again
+                if (running && (whole ? advance(e, next, false) : e == epoch.get())) {
                     pullLoop(e);
                 }
             }
@@ -146,19 +162,22 @@ final class QueueWorker {
      * moves past each message once it is done (committed within a second), so a member that stops or loses the queue
      * in the middle of a batch leaves only the message in hand to be delivered again, not the rest of the batch.
      */
-    private void process(long e, List<MessageView> messages) {
+    /** @return whether every message of the batch was done with */
+    private boolean process(long e, List<MessageView> messages) {
         for (MessageView m : messages) {
-            if (e != epoch.get()) {
-                return; // reset: the rest of the batch is from before it
+            if (!live(e)) {
+                return false; // reset (the rest of the batch is from before it), stopped, or an ordered queue's lock lost
             }
-            boolean done = s.ordered() ? consumeInOrder(m) : consumeOnce(m);
+            boolean done = s.ordered() ? consumeInOrder(e, m) : consumeOnce(e, m);
             if (!done || !advance(e, m.queueOffset() + 1, true)) {
-                return; // stopped (this one and the rest are delivered again), or reset meanwhile
+                return false; // stopped (this one and the rest are delivered again), or reset meanwhile
             }
         }
+        return true;
     }
 
     private boolean succeeded(MessageView m) {
+        consuming.lock();
         try {
             return s.handler().handle(m) == ConsumeResult.SUCCESS;
         } catch (VirtualMachineError e) {
@@ -172,6 +191,7 @@ final class QueueWorker {
             if (running && Thread.interrupted()) {
                 LOG.debug("the handler left its thread interrupted on {}; cleared", m.messageId());
             }
+            consuming.unlock();
         }
     }
 
@@ -179,19 +199,27 @@ final class QueueWorker {
      * Concurrent mode: on failure hand the message back; if that fails too, retry here until one works. A
      * broadcasting member retries in place instead: the group's retry topic is read by no broadcasting member.
      */
-    private boolean consumeOnce(MessageView m) {
+    private boolean consumeOnce(long e, MessageView m) {
         if (s.broadcasting()) {
-            return consumeInPlace(m);
+            return consumeInPlace(e, m);
         }
-        while (running) {
-            if (succeeded(m)) {
-                return true;
+        // the handler runs again here while the hand-back fails, at most as often as the message would be redelivered;
+        // after that only the hand-back is tried (a failing message's side effects are not repeated without bound)
+        int runs = s.maxReconsumeTimes() >= 0 ? s.maxReconsumeTimes() + 1 : 17;
+        boolean failed = false;
+        for (int attempt = 0; live(e); attempt++) {
+            if (!failed || attempt < runs) {
+                if (succeeded(m)) {
+                    return true;
+                }
+                failed = true;
             }
             try {
                 s.wire().sendBack(m, 0, s.maxReconsumeTimes());
                 return true;
-            } catch (RuntimeException e) {
-                LOG.warn("cannot hand {} back for redelivery ({}); retrying it here in 1 s", m.messageId(), e.getMessage());
+            } catch (RuntimeException ex) {
+                LOG.warn("cannot hand {} back for redelivery ({}); {} in 1 s", m.messageId(), ex.getMessage(),
+                        attempt + 1 < runs ? "retrying it here" : "trying the hand-back again");
                 sleep(1000);
             }
         }
@@ -199,8 +227,8 @@ final class QueueWorker {
     }
 
     /** Ordered mode: retry in place (keeping order); after the maximum, dead-letter it and move on. */
-    private boolean consumeInOrder(MessageView m) {
-        return retryInPlace(m, s.maxReconsumeTimes(), this::deadLetter);
+    private boolean consumeInOrder(long e, MessageView m) {
+        return retryInPlace(e, m, s.maxReconsumeTimes(), this::deadLetter);
     }
 
     private boolean deadLetter(MessageView m) {
@@ -214,9 +242,9 @@ final class QueueWorker {
     }
 
     /** Broadcasting mode: retry in place up to the maximum reconsume times, then give up on it. */
-    private boolean consumeInPlace(MessageView m) {
+    private boolean consumeInPlace(long e, MessageView m) {
         int max = s.maxReconsumeTimes() >= 0 ? s.maxReconsumeTimes() : 16;
-        return retryInPlace(m, max, failed -> {
+        return retryInPlace(e, m, max, failed -> {
             LOG.error("broadcast message {} of {} failed {} times; this member skips it (a broadcasting group has no "
                     + "retry or dead-letter topic)", failed.messageId(), queue, max + 1);
             return true;
@@ -227,10 +255,11 @@ final class QueueWorker {
      * Retries {@code m} here, a second apart, keeping the queue's order; once it has failed {@code max} times
      * (never if negative) each further failure asks {@code exhausted} whether to stop trying.
      *
-     * @return whether the message is done with (consumed, or given up on); false if the worker stopped first
+     * @return whether the message is done with (consumed, or given up on); false if the worker stopped, was reset
+     *         or lost its queue's lock first
      */
-    private boolean retryInPlace(MessageView m, int max, java.util.function.Predicate<MessageView> exhausted) {
-        for (int attempt = 0; running; attempt++) {
+    private boolean retryInPlace(long e, MessageView m, int max, java.util.function.Predicate<MessageView> exhausted) {
+        for (int attempt = 0; live(e); attempt++) {
             if (succeeded(m)) {
                 return true;
             }
