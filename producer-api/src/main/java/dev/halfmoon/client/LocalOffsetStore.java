@@ -89,12 +89,13 @@ final class LocalOffsetStore implements AutoCloseable {
         return offsets.get(key(q));
     }
 
-    /** Records a queue's progress; never backwards (a late commit from another thread changes nothing). */
+    /**
+     * Records a queue's progress, backwards too (an operator's reset, a queue moved back); callers put one queue's
+     * offsets in the order they took them.
+     */
     void put(QueueRef q, long offset) {
-        String k = key(q);
-        Long before = offsets.get(k);
-        long now = offsets.merge(k, offset, Math::max);
-        if (before == null || before != now) {
+        Long before = offsets.put(key(q), offset);
+        if (before == null || before != offset) {
             changed = true;
         }
     }

@@ -368,12 +368,17 @@ public final class PushConsumer implements AutoCloseable {
     }
 
     private void commit(QueueWorker w, boolean sync) {
-        long offset = w.takeCommit();
-        if (offset < 0) {
+        if (config.broadcasting) {
+            synchronized (w) { // taken and put in one step: two threads' commits cannot land in the wrong order
+                long offset = w.takeCommit();
+                if (offset >= 0) {
+                    localOffsets.put(w.queue(), offset);
+                }
+            }
             return;
         }
-        if (config.broadcasting) {
-            localOffsets.put(w.queue(), offset);
+        long offset = w.takeCommit();
+        if (offset < 0) {
             return;
         }
         try {
@@ -427,7 +432,7 @@ public final class PushConsumer implements AutoCloseable {
         pool.shutdownNow();
         core.close();
         if (localOffsets != null) {
-            localOffsets.close(); // offsets only move forward, so a commit racing the scheduler's stop loses nothing
+            localOffsets.close();
         }
     }
 }

@@ -201,6 +201,37 @@ class ProducerConsumerTest extends ClientTestBase {
         assertEquals(Map.of("n-5", 1, "n-6", 1, "n-7", 1), after, "only what came while it was down");
     }
 
+    /** An operator's reset moves a broadcasting member's saved offsets back too, so a restart does not skip the rest. */
+    @Test
+    void aResetMovesABroadcastingMembersSavedOffsetsBack() throws Exception {
+        topic("Bulletin", 1);
+        Producer producer = track(Producer.start(options, "PG"));
+        java.nio.file.Path offsets = dir.resolve("bulletin").resolve("offsets.json");
+        Map<String, Integer> seen = new ConcurrentHashMap<>();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        track(PushConsumer.builder(options, "CG-bulletin").subscribe("Bulletin", "*").broadcasting(offsets)
+                .rebalanceInterval(Duration.ofMillis(300)).handler(m -> {
+                    if (seen.merge(body(m), 1, Integer::sum) == 2 && body(m).equals("b2")) {
+                        release.await(30, java.util.concurrent.TimeUnit.SECONDS); // the second pass stops here
+                    }
+                    return ConsumeResult.SUCCESS;
+                }).start());
+        for (int i = 0; i < 5; i++) {
+            producer.send(message("Bulletin", "b" + i));
+        }
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 5 && storedTotal(offsets, "Bulletin") == 5);
+            try (dev.halfmoon.remoting.RemotingClient admin = new dev.halfmoon.remoting.RemotingClient("reset")) {
+                assertEquals(0, admin.invokeSync(halfmoon.brokerAddress(), dev.halfmoon.remoting.RemotingCommand.request(
+                        dev.halfmoon.remoting.RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, Map.of("topic", "Bulletin", "group",
+                                "CG-bulletin", "timestamp", "0", "isForce", "true"), null), 3000).code());
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> storedTotal(offsets, "Bulletin") == 2);
+        } finally {
+            release.countDown();
+        }
+    }
+
     @Test
     void propertiesOnlyTheBrokerMayWriteAreDroppedFromWhatClientsSend() {
         topic("Marked", 1);
@@ -221,11 +252,16 @@ class ProducerConsumerTest extends ClientTestBase {
     /** Sum of the offsets in a broadcasting member's offset file, 0 while it has none. */
     @SuppressWarnings("unchecked")
     private static long storedTotal(java.nio.file.Path file) throws java.io.IOException {
+        return storedTotal(file, "Notices");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long storedTotal(java.nio.file.Path file, String topic) throws java.io.IOException {
         if (!java.nio.file.Files.exists(file)) {
             return 0;
         }
         Map<String, Number> m = dev.halfmoon.remoting.Json.decode(java.nio.file.Files.readAllBytes(file), Map.class);
-        return m.entrySet().stream().filter(e -> e.getKey().startsWith("Notices@")).mapToLong(e -> e.getValue().longValue()).sum();
+        return m.entrySet().stream().filter(e -> e.getKey().startsWith(topic + "@")).mapToLong(e -> e.getValue().longValue()).sum();
     }
 
     private static long topicQueues(PushConsumer c) {
