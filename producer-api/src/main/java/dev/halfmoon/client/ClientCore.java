@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,6 +37,9 @@ final class ClientCore implements AutoCloseable {
     final RemotingClient remoting;
     private final Map<String, TopicRoute> routes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
+    /** Runs what the application chained on the futures it was given (sendAsync). */
+    private final java.util.concurrent.ExecutorService callbacks;
+    private static final int CALLBACK_THREADS = 4;
     private final AtomicInteger nameServerTurn = new AtomicInteger();
     private final Supplier<HeartbeatData> heartbeat;
     private final Set<String> clusterBrokers = ConcurrentHashMap.newKeySet();
@@ -53,6 +58,12 @@ final class ClientCore implements AutoCloseable {
             remoting.withTls(options.security().trustCertPath(), options.security().certificate());
         }
         this.heartbeat = heartbeat;
+        AtomicInteger callbackThreads = new AtomicInteger();
+        this.callbacks = Executors.newFixedThreadPool(CALLBACK_THREADS, r -> {
+            Thread t = new Thread(r, "halfmoon-callback-" + role + "-" + callbackThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "halfmoon-client-" + role);
             t.setDaemon(true);
@@ -62,6 +73,19 @@ final class ClientCore implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::refreshRoutes, routeMs, routeMs, TimeUnit.MILLISECONDS);
         long beatMs = options.heartbeatInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::heartbeatAll, beatMs, beatMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * {@code future} as handed to the application: completed on a callback thread, never on the client's one network
+     * thread (a callback that blocks there, on a send say, would stall every request of this client).
+     */
+    <T> CompletableFuture<T> toApplication(CompletableFuture<T> future) {
+        return future.handleAsync((result, error) -> {
+            if (error != null) {
+                throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+            }
+            return result;
+        }, callbacks);
     }
 
     void checkOpen() {
@@ -222,6 +246,7 @@ final class ClientCore implements AutoCloseable {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
+        callbacks.shutdown(); // (callbacks already queued still run)
         remoting.close();
     }
 }

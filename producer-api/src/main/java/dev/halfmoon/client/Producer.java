@@ -55,6 +55,10 @@ public class Producer implements AutoCloseable {
     }
 
     /** Starts a producer of {@code group}. */
+    /** The most async sends one producer has in flight (RocketMQ's client allows 65 535 requests). */
+    public static final int MAX_ASYNC_IN_FLIGHT = 10_000;
+    private final java.util.concurrent.Semaphore asyncSends = new java.util.concurrent.Semaphore(MAX_ASYNC_IN_FLIGHT);
+
     public static Producer start(ClientOptions options, String group) {
         return new Producer(options, group);
     }
@@ -75,9 +79,33 @@ public class Producer implements AutoCloseable {
         return join(send(message, orderKey, Map.of(), 0, true));
     }
 
-    /** Sends without waiting; the future completes when the broker stored it (or fails like {@link #send}). */
+    /**
+     * Sends without waiting; the future completes when the broker stored it (or fails like {@link #send}), on one of
+     * the client's callback threads, so what is chained on it may block (a sync send, a database call). At most
+     * {@value #MAX_ASYNC_IN_FLIGHT} sends are in flight: one more waits up to the request timeout for room, then fails
+     * with {@link ClientException.Unavailable} (the broker is not keeping up).
+     */
     public CompletableFuture<SendReceipt> sendAsync(Message message) {
-        return send(message, null, Map.of(), 0, true);
+        core.checkOpen();
+        try {
+            if (!asyncSends.tryAcquire(core.options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                return CompletableFuture.failedFuture(new ClientException.Unavailable(MAX_ASYNC_IN_FLIGHT
+                        + " async sends in flight and none finished within the request timeout: the broker is not keeping up",
+                        null));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new ClientException.Unavailable("interrupted waiting to send", e));
+        }
+        CompletableFuture<SendReceipt> sent;
+        try {
+            sent = send(message, null, Map.of(), 0, true);
+        } catch (RuntimeException e) {
+            asyncSends.release();
+            throw e;
+        }
+        sent.whenComplete((r, e) -> asyncSends.release());
+        return core.toApplication(sent);
     }
 
     /** Sends and does not wait for any answer (no retry, no receipt). */

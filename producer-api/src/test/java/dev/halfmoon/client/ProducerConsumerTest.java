@@ -201,6 +201,20 @@ class ProducerConsumerTest extends ClientTestBase {
         assertEquals(Map.of("n-5", 1, "n-6", 1, "n-7", 1), after, "only what came while it was down");
     }
 
+    /** What an application chains on sendAsync runs off the client's network thread: it may send, synchronously. */
+    @Test
+    void aSyncSendInsideAnAsyncSendsCallbackCompletes() throws Exception {
+        topic("Chained", 1);
+        Producer producer = track(Producer.start(options, "PG"));
+        SendReceipt second = producer.sendAsync(message("Chained", "first"))
+                .thenApply(r -> producer.send(message("Chained", "second"))).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("Chained", second.topic());
+        String[] thread = new String[1];
+        producer.sendAsync(message("Chained", "third")).thenAccept(r -> thread[0] = Thread.currentThread().getName())
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(!thread[0].contains("-client-"), "not the network thread: " + thread[0]);
+    }
+
     /** An operator's reset moves a broadcasting member's saved offsets back too, so a restart does not skip the rest. */
     @Test
     void aResetMovesABroadcastingMembersSavedOffsetsBack() throws Exception {
