@@ -40,7 +40,8 @@ final class ClientCore implements AutoCloseable {
     /** Runs what the application chained on the futures it was given (sendAsync). */
     private final java.util.concurrent.ExecutorService callbacks;
     private static final int CALLBACK_THREADS = 4;
-    private final AtomicInteger nameServerTurn = new AtomicInteger();
+    /** The name server asked first: the last one that answered (RocketMQ's client sticks to one likewise). */
+    private final AtomicInteger preferredNameServer = new AtomicInteger();
     private final Supplier<HeartbeatData> heartbeat;
     private final Set<String> clusterBrokers = ConcurrentHashMap.newKeySet();
     private volatile boolean heartbeatEverywhere;
@@ -101,6 +102,22 @@ final class ClientCore implements AutoCloseable {
     }
 
     /**
+     * The route fresh from a name server, or, if none answers, the one known: a send retried after a broker failed
+     * can still go to another broker while the name servers are down or slow.
+     */
+    TopicRoute freshRoute(String topic) {
+        try {
+            return fetchRoute(topic);
+        } catch (ClientException.Unavailable e) {
+            TopicRoute known = routes.get(topic);
+            if (known == null) {
+                throw e;
+            }
+            return known;
+        }
+    }
+
+    /**
      * Asks the name servers (each in turn until one answers) for the route of {@code topic}.
      *
      * @throws ClientException.NoRoute if the topic has no route
@@ -109,8 +126,10 @@ final class ClientCore implements AutoCloseable {
     TopicRoute fetchRoute(String topic) {
         List<String> servers = options.nameServers();
         RuntimeException last = null;
+        int first = preferredNameServer.get();
         for (int i = 0; i < servers.size(); i++) {
-            String ns = servers.get(Math.floorMod(nameServerTurn.getAndIncrement(), servers.size()));
+            int turn = Math.floorMod(first + i, servers.size());
+            String ns = servers.get(turn);
             try {
                 RemotingCommand r = remoting.invokeSync(ns, RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC,
                         Map.of("topic", topic), null), options.requestTimeout().toMillis());
@@ -122,6 +141,7 @@ final class ClientCore implements AutoCloseable {
                     throw new ClientException.Rejected(r.code(), "name server " + ns + " refused the route of " + topic
                             + ": " + r.remark());
                 }
+                preferredNameServer.set(turn); // a silent one costs one timeout, not one in every few requests
                 TopicRoute route = TopicRoute.of(topic, Json.decode(r.body(), TopicRouteData.class));
                 Set<String> before = brokers();
                 routes.put(topic, route);

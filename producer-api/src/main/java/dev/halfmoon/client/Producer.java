@@ -170,7 +170,7 @@ public class Producer implements AutoCloseable {
                                                    int attempt, String avoidBroker, boolean mayRetry) {
         TopicRoute route;
         try {
-            route = attempt == 0 ? core.route(message.topic()) : core.fetchRoute(message.topic());
+            route = attempt == 0 ? core.route(message.topic()) : core.freshRoute(message.topic());
         } catch (ClientException e) {
             return CompletableFuture.failedFuture(e);
         }

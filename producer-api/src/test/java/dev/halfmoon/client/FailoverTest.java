@@ -57,4 +57,22 @@ class FailoverTest extends ClientTestBase {
             second.close();
         }
     }
+
+    /** A name server that accepts connections and never answers costs one request's timeout, not one in every few. */
+    @Test
+    void aSilentNameServerIsAskedOnceNotInTurn() throws Exception {
+        topic("Sticky", 1);
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            ClientOptions twoServers = ClientOptions.of("127.0.0.1:" + silent.getLocalPort() + ";" + halfmoon.namesrv())
+                    .withRequestTimeout(Duration.ofMillis(500));
+            Producer producer = track(Producer.start(twoServers, "PG-sticky"));
+            producer.core.fetchRoute("Sticky"); // the silent one first: one timeout, then the live one answers
+            for (int i = 0; i < 4; i++) {
+                long started = System.nanoTime();
+                producer.core.fetchRoute("Sticky");
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                org.junit.jupiter.api.Assertions.assertTrue(ms < 400, "route " + i + " took " + ms + " ms");
+            }
+        }
+    }
 }
