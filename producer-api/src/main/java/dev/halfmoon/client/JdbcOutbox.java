@@ -130,12 +130,17 @@ public final class JdbcOutbox implements AutoCloseable {
     public TransactionListener listener() {
         return new TransactionListener() {
             @Override
-            public TransactionOutcome executeLocal(Message message, Object arg) {
-                if (!(arg instanceof Work work)) {
+            public void checkArgument(Object arg) {
+                if (!(arg instanceof Work)) {
                     throw new IllegalArgumentException("with the JDBC outbox, pass a JdbcOutbox.Work as the argument of "
                             + "sendInTransaction (it was " + (arg == null ? "null" : arg.getClass().getName()) + ")");
                 }
-                return run(message.transactionId(), work);
+            }
+
+            @Override
+            public TransactionOutcome executeLocal(Message message, Object arg) {
+                checkArgument(arg);
+                return run(message.transactionId(), (Work) arg);
             }
 
             @Override

@@ -118,6 +118,20 @@ public final class PushConsumer implements AutoCloseable {
             return this;
         }
 
+        private Builder copy() {
+            Builder c = new Builder(options, group);
+            c.subscriptions.putAll(subscriptions);
+            c.handler = handler;
+            c.ordered = ordered;
+            c.broadcasting = broadcasting;
+            c.offsetFile = offsetFile;
+            c.fromFirst = fromFirst;
+            c.threads = threads;
+            c.maxReconsumeTimes = maxReconsumeTimes;
+            c.rebalanceInterval = rebalanceInterval;
+            return c;
+        }
+
         /**
          * Starts consuming.
          *
@@ -127,7 +141,10 @@ public final class PushConsumer implements AutoCloseable {
             if (handler == null || subscriptions.isEmpty()) {
                 throw new IllegalStateException("a push consumer needs a handler and at least one subscription");
             }
-            PushConsumer c = new PushConsumer(this);
+            if (threads < 1 || threads > 1000) { // (checked before a client, with its threads, is made)
+                throw new IllegalArgumentException("threads must be 1..1000, was " + threads);
+            }
+            PushConsumer c = new PushConsumer(copy()); // the builder may be changed and started again: not this one
             try {
                 c.startRebalancing();
             } catch (RuntimeException e) {
@@ -138,7 +155,7 @@ public final class PushConsumer implements AutoCloseable {
         }
     }
 
-    private final Builder config;
+    private final Builder config; // (a copy, made at start)
     private final ClientCore core;
     private final ConsumerWire wire;
     private final ExecutorService pool;

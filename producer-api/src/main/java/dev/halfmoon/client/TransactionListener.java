@@ -19,4 +19,13 @@ public interface TransactionListener {
      * pool, never on a sending thread. An exception counts as UNKNOWN.
      */
     TransactionOutcome check(MessageView message);
+
+    /**
+     * Refuses, before anything is sent, an {@code arg} that {@link #executeLocal} could not run with (it would
+     * otherwise fail after the half message is stored, and the message would be rolled back by a check-back).
+     *
+     * @throws IllegalArgumentException if {@code arg} is not what this listener takes
+     */
+    default void checkArgument(Object arg) {
+    }
 }

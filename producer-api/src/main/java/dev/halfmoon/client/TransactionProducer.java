@@ -59,6 +59,7 @@ public final class TransactionProducer extends Producer {
 
     /** Starts a transaction producer of {@code group}; check-backs run on 2 threads with room for 2 000 waiting. */
     public static TransactionProducer start(ClientOptions options, String group, TransactionListener listener) {
+        Objects.requireNonNull(listener, "listener"); // (before a client, with its threads, is made)
         return new TransactionProducer(options, group, listener, 2, 2000);
     }
 
@@ -67,18 +68,21 @@ public final class TransactionProducer extends Producer {
      *
      * @param arg passed to {@link TransactionListener#executeLocal}
      * @throws ClientException if the half message could not be stored (the local transaction did not run)
+     * @throws IllegalArgumentException if the message is delayed, or the listener cannot run with {@code arg}
+     *                                  (nothing sent)
      */
     public TransactionReceipt sendInTransaction(Message message, Object arg) {
         if (message.properties().containsKey(MessageProperty.DELAY_TIME_LEVEL)) {
             throw new IllegalArgumentException("a transactional message cannot be delayed; delay a message sent after the commit");
         }
+        listener.checkArgument(arg);
         Map<String, String> extra = Map.of(MessageProperty.TRANSACTION_PREPARED, "true", MessageProperty.PRODUCER_GROUP, group);
         Message withId = message.withProperty(MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX, UniqueIds.next());
         SendReceipt half = join(send(withId, null, extra, SysFlag.TRANSACTION_PREPARED_TYPE, false));
         TransactionOutcome outcome;
         try {
             outcome = Objects.requireNonNullElse(listener.executeLocal(withId, arg), TransactionOutcome.UNKNOWN);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // (a checked one thrown sneakily too: END is sent whatever happened)
             LOG.warn("local transaction of {} failed; outcome UNKNOWN, the broker will check back", half.messageId(), e);
             outcome = TransactionOutcome.UNKNOWN;
         }

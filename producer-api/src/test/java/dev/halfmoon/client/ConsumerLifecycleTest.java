@@ -116,4 +116,35 @@ class ConsumerLifecycleTest extends ClientTestBase {
         assertTrue(finished.get(), "the handler finished before close returned");
         assertFalse(interrupted.get(), "and was not interrupted");
     }
+
+    /** A builder changed after start does not change the consumer it started. */
+    @Test
+    void aBuilderChangedAfterStartLeavesItsConsumerAsItWas() {
+        List<String> first = new CopyOnWriteArrayList<>();
+        List<String> second = new CopyOnWriteArrayList<>();
+        PushConsumer.Builder builder = PushConsumer.builder(options, "CG-later").subscribe("Later", "*")
+                .rebalanceInterval(Duration.ofMillis(300)).handler(m -> {
+                    first.add(body(m));
+                    return ConsumeResult.SUCCESS;
+                });
+        track(builder.start()); // its topic does not exist yet: its queues come later
+        builder.handler(m -> {
+            second.add(body(m));
+            return ConsumeResult.SUCCESS;
+        });
+        topic("Later", 1);
+        track(Producer.start(options, "PG")).send(message("Later", "x"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> first.contains("x"));
+        assertTrue(second.isEmpty());
+    }
+
+    /** A consumer refused for a bad setting holds nothing: the same offsets file can be used at once. */
+    @Test
+    void aRefusedConsumerHoldsNoOffsetsFile() {
+        java.nio.file.Path file = dir.resolve("refused").resolve("offsets.json");
+        PushConsumer.Builder builder = PushConsumer.builder(options, "CG-refused").subscribe("Anything", "*")
+                .broadcasting(file).handler(m -> ConsumeResult.SUCCESS);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> builder.threads(0).start());
+        track(builder.threads(2).start());
+    }
 }

@@ -172,6 +172,19 @@ class TransactionProducerTest extends ClientTestBase {
         assertEquals(TransactionOutcome.ROLLBACK, outbox.check("tx-late", System.currentTimeMillis() - 1000), "and stay so");
     }
 
+    /** The outbox listener takes a Work: anything else is refused before the half is sent, not rolled back later. */
+    @Test
+    void aWrongArgumentForTheOutboxIsRefusedBeforeAnythingIsSent() {
+        topic("Outboxed", 1);
+        JdbcOutbox outbox = track(JdbcOutbox.create(h2("wrong-arg-" + System.nanoTime()), Duration.ofSeconds(2),
+                Duration.ofDays(7)));
+        TransactionProducer producer = track(TransactionProducer.start(options, "PG-outboxed", outbox.listener()));
+        IllegalArgumentException wrong = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> producer.sendInTransaction(message("Outboxed", "x"), "not a Work"));
+        assertTrue(wrong.getMessage().contains("JdbcOutbox.Work"), wrong.getMessage());
+        assertEquals(0, halfmoon.running.broker().transactions().index().size(), "no half stored");
+    }
+
     /** Pools set up with auto-commit off (HikariCP autoCommit=false, common with Spring): the ROLLBACK row still holds. */
     @Test
     void aCheckBacksRollbackHoldsOnAPoolWhoseConnectionsHaveAutoCommitOff() throws Exception {
