@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes one queue: pulls (long polling), hands each message of a batch to the handler in queue
- * order, and only then moves its offset past the batch, so a crash redelivers rather than loses. Failed messages go back to
- * the broker for redelivery; an ordered queue, and a broadcasting member, retry in place instead.
+ * order, and moves its offset past each once it is done, so a crash redelivers rather than loses. Failed messages go back
+ * to the broker for redelivery; an ordered queue, and a broadcasting member, try them again here instead, a second
+ * apart, without holding a pool thread meanwhile.
  * Confined to one chain of futures at a time; {@link #stop} is thread-safe.
  */
 final class QueueWorker {
@@ -130,15 +131,7 @@ final class QueueWorker {
     private void handle(long e, RemotingCommand r) {
         long next = r.ext("nextBeginOffset") == null ? nextOffset : Long.parseLong(r.ext("nextBeginOffset"));
         switch (r.code()) {
-            case ResponseCode.SUCCESS -> {
-                List<MessageView> messages = WireCodec.records(r.body(), queue.brokerName(), s.tags());
-                boolean whole = process(e, messages);
-                // stopped within the batch: what it skipped must not be committed past; an ordered queue that lost its
-                // lock goes on from the message it stopped at once it holds the lock again
-                if (running && (whole ? advance(e, next, false) : e == epoch.get())) {
-                    pullLoop(e);
-                }
-            }
+            case ResponseCode.SUCCESS -> consume(e, WireCodec.records(r.body(), queue.brokerName(), s.tags()), 0, 0, next);
             case ResponseCode.PULL_NOT_FOUND, ResponseCode.PULL_RETRY_IMMEDIATELY -> {
                 if (advance(e, next, false)) {
                     pullLoop(e);
@@ -157,23 +150,93 @@ final class QueueWorker {
         }
     }
 
+    /** What became of one try at a message. */
+    private enum Try { DONE, AGAIN_LATER }
+
     /**
-     * One batch, message by message on this pool thread; queues are consumed in parallel with each other. The offset
-     * moves past each message once it is done (committed within a second), so a member that stops or loses the queue
-     * in the middle of a batch leaves only the message in hand to be delivered again, not the rest of the batch.
+     * Consumes a batch from {@code index} on, message by message on a pool thread; queues are consumed in parallel with
+     * each other. The offset moves past each message once it is done (committed within a second), so a member that
+     * stops or loses the queue mid-batch leaves only the message in hand to be delivered again. A message to be tried
+     * again a second later frees the thread meanwhile ({@code failures}: its failed tries so far), so queues stuck on
+     * failing messages do not hold the pool from the others. Past the batch, {@code next} is where pulling goes on.
      */
-    /** @return whether every message of the batch was done with */
-    private boolean process(long e, List<MessageView> messages) {
-        for (MessageView m : messages) {
+    private void consume(long e, List<MessageView> messages, int index, int failures, long next) {
+        int failed = failures;
+        for (int i = index; i < messages.size(); i++) {
             if (!live(e)) {
-                return false; // reset (the rest of the batch is from before it), stopped, or an ordered queue's lock lost
+                // stopped or reset: nothing further; an ordered queue that lost its lock goes on from this message
+                // (what it skipped is not committed past) once it holds the lock again
+                if (running && e == epoch.get()) {
+                    pullLoop(e);
+                }
+                return;
             }
-            boolean done = s.ordered() ? consumeInOrder(e, m) : consumeOnce(e, m);
-            if (!done || !advance(e, m.queueOffset() + 1, true)) {
-                return false; // stopped (this one and the rest are delivered again), or reset meanwhile
+            MessageView m = messages.get(i);
+            if (tryOnce(m, failed) == Try.AGAIN_LATER) {
+                int from = i;
+                int tries = failed + 1;
+                CompletableFuture.delayedExecutor(1000, TimeUnit.MILLISECONDS, s.pool()).execute(() -> resume(e, messages,
+                        from, tries, next));
+                return;
             }
+            if (!advance(e, m.queueOffset() + 1, true)) {
+                return; // reset meanwhile: the new position's own loop goes on
+            }
+            failed = 0;
         }
-        return true;
+        if (running && advance(e, next, false)) {
+            pullLoop(e);
+        }
+    }
+
+    private void resume(long e, List<MessageView> messages, int index, int failures, long next) {
+        try {
+            consume(e, messages, index, failures, next);
+        } catch (Throwable t) { // (a handler's Error): never end the loop silently
+            LOG.error("consuming {} at offset {} failed; pulling again in 1 s", queue, nextOffset, t);
+            later(e, 1000);
+        }
+    }
+
+    /**
+     * One try at {@code m}, which failed {@code failures} times here before. Concurrent mode: on failure hand it back to
+     * the broker for redelivery; if that fails, try again later, running the handler again at most as often as the
+     * message would be redelivered, then only the hand-back (its side effects are not repeated without bound).
+     * Ordered mode: again later here (keeping order); after the maximum, dead-letter it and move on. Broadcasting: again
+     * later here up to the maximum, then skip it (a broadcasting group has no retry or dead-letter topic).
+     */
+    private Try tryOnce(MessageView m, int failures) {
+        int max = s.maxReconsumeTimes();
+        if (s.ordered()) {
+            if (succeeded(m) || (max >= 0 && failures >= max && deadLetter(m))) {
+                return Try.DONE;
+            }
+            return Try.AGAIN_LATER;
+        }
+        if (s.broadcasting()) {
+            int limit = max >= 0 ? max : 16;
+            if (succeeded(m)) {
+                return Try.DONE;
+            }
+            if (failures >= limit) {
+                LOG.error("broadcast message {} of {} failed {} times; this member skips it (a broadcasting group has no "
+                        + "retry or dead-letter topic)", m.messageId(), queue, failures + 1);
+                return Try.DONE;
+            }
+            return Try.AGAIN_LATER;
+        }
+        int runs = max >= 0 ? max + 1 : 17;
+        if (failures < runs && succeeded(m)) {
+            return Try.DONE;
+        }
+        try {
+            s.wire().sendBack(m, 0, max);
+            return Try.DONE;
+        } catch (RuntimeException ex) {
+            LOG.warn("cannot hand {} back for redelivery ({}); {} in 1 s", m.messageId(), ex.getMessage(),
+                    failures + 1 < runs ? "trying it here again" : "trying the hand-back again");
+            return Try.AGAIN_LATER;
+        }
     }
 
     private boolean succeeded(MessageView m) {
@@ -186,49 +249,13 @@ final class QueueWorker {
             LOG.warn("handler failed on {} of {}; it will be redelivered", m.messageId(), queue, e);
             return false;
         } finally {
-            // a handler that restored an interrupt leaves it to this pool thread, whose waits would all end at once
-            // (retries a second apart would spin); the pool interrupts its threads only when the consumer stops
+            // a handler that restored an interrupt leaves it to this pool thread; the pool interrupts its threads only
+            // when the consumer stops
             if (running && Thread.interrupted()) {
                 LOG.debug("the handler left its thread interrupted on {}; cleared", m.messageId());
             }
             consuming.unlock();
         }
-    }
-
-    /**
-     * Concurrent mode: on failure hand the message back; if that fails too, retry here until one works. A
-     * broadcasting member retries in place instead: the group's retry topic is read by no broadcasting member.
-     */
-    private boolean consumeOnce(long e, MessageView m) {
-        if (s.broadcasting()) {
-            return consumeInPlace(e, m);
-        }
-        // the handler runs again here while the hand-back fails, at most as often as the message would be redelivered;
-        // after that only the hand-back is tried (a failing message's side effects are not repeated without bound)
-        int runs = s.maxReconsumeTimes() >= 0 ? s.maxReconsumeTimes() + 1 : 17;
-        boolean failed = false;
-        for (int attempt = 0; live(e); attempt++) {
-            if (!failed || attempt < runs) {
-                if (succeeded(m)) {
-                    return true;
-                }
-                failed = true;
-            }
-            try {
-                s.wire().sendBack(m, 0, s.maxReconsumeTimes());
-                return true;
-            } catch (RuntimeException ex) {
-                LOG.warn("cannot hand {} back for redelivery ({}); {} in 1 s", m.messageId(), ex.getMessage(),
-                        attempt + 1 < runs ? "retrying it here" : "trying the hand-back again");
-                sleep(1000);
-            }
-        }
-        return false;
-    }
-
-    /** Ordered mode: retry in place (keeping order); after the maximum, dead-letter it and move on. */
-    private boolean consumeInOrder(long e, MessageView m) {
-        return retryInPlace(e, m, s.maxReconsumeTimes(), this::deadLetter);
     }
 
     private boolean deadLetter(MessageView m) {
@@ -241,46 +268,8 @@ final class QueueWorker {
         }
     }
 
-    /** Broadcasting mode: retry in place up to the maximum reconsume times, then give up on it. */
-    private boolean consumeInPlace(long e, MessageView m) {
-        int max = s.maxReconsumeTimes() >= 0 ? s.maxReconsumeTimes() : 16;
-        return retryInPlace(e, m, max, failed -> {
-            LOG.error("broadcast message {} of {} failed {} times; this member skips it (a broadcasting group has no "
-                    + "retry or dead-letter topic)", failed.messageId(), queue, max + 1);
-            return true;
-        });
-    }
-
-    /**
-     * Retries {@code m} here, a second apart, keeping the queue's order; once it has failed {@code max} times
-     * (never if negative) each further failure asks {@code exhausted} whether to stop trying.
-     *
-     * @return whether the message is done with (consumed, or given up on); false if the worker stopped, was reset
-     *         or lost its queue's lock first
-     */
-    private boolean retryInPlace(long e, MessageView m, int max, java.util.function.Predicate<MessageView> exhausted) {
-        for (int attempt = 0; live(e); attempt++) {
-            if (succeeded(m)) {
-                return true;
-            }
-            if (max >= 0 && attempt >= max && exhausted.test(m)) {
-                return true;
-            }
-            sleep(1000);
-        }
-        return false;
-    }
-
     private void later(long e, long ms) {
         CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS).execute(() -> pullLoop(e));
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The offset to commit, or -1 if unchanged since the last commit. */

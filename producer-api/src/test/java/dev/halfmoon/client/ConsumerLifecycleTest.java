@@ -147,4 +147,29 @@ class ConsumerLifecycleTest extends ClientTestBase {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> builder.threads(0).start());
         track(builder.threads(2).start());
     }
+
+    /** A queue stuck on a message retried for ever does not hold the pool's threads from the other queues. */
+    @Test
+    void aQueueRetryingAPoisonMessageLeavesThePoolToTheOthers() {
+        topic("Stuck", 2);
+        Producer producer = track(Producer.start(options, "PG"));
+        List<String> done = new CopyOnWriteArrayList<>();
+        track(PushConsumer.builder(options, "CG-stuck").subscribe("Stuck", "*").ordered().maxReconsumeTimes(-1).threads(1)
+                .rebalanceInterval(Duration.ofMillis(300)).handler(m -> {
+                    if (body(m).equals("poison")) {
+                        return ConsumeResult.RETRY_LATER;
+                    }
+                    done.add(body(m));
+                    return ConsumeResult.SUCCESS;
+                }).start());
+        int stuck = producer.send(message("Stuck", "poison"), "p").queueId();
+        String other = null;
+        for (int i = 0; other == null && i < 100; i++) {
+            if (producer.send(message("Stuck", "ok-" + i), "k" + i).queueId() != stuck) {
+                other = "ok-" + i;
+            }
+        }
+        String expected = other;
+        await().atMost(Duration.ofSeconds(15)).until(() -> done.contains(expected));
+    }
 }
