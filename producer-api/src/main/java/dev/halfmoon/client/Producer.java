@@ -141,7 +141,13 @@ public class Producer implements AutoCloseable {
         }
         RemotingCommand request = RemotingCommand.request(RequestCode.SEND_BATCH_MESSAGE,
                 WireCodec.sendHeader(group, topic, q.queueId(), 0, "", true), WireCodec.batchBody(batch, props));
-        RemotingCommand r = core.remoting.invokeSync(route.masters().get(q.brokerName()), request, core.options.requestTimeout().toMillis());
+        String broker = route.masters().get(q.brokerName());
+        RemotingCommand r;
+        try {
+            r = core.remoting.invokeSync(broker, request, core.options.requestTimeout().toMillis());
+        } catch (RemotingException e) { // (typed, as every other send failure)
+            throw new ClientException.Unavailable("batch to " + topic + " via " + broker + " failed: " + e.getMessage(), e);
+        }
         if (r.code() != ResponseCode.SUCCESS) {
             throw new ClientException.Rejected(r.code(), "batch to " + topic + " refused: " + r.remark());
         }

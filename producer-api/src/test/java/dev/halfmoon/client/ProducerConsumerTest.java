@@ -201,6 +201,18 @@ class ProducerConsumerTest extends ClientTestBase {
         assertEquals(Map.of("n-5", 1, "n-6", 1, "n-7", 1), after, "only what came while it was down");
     }
 
+    /** A batch is sent as is or not at all: a delayed message in it is refused (the official client refuses it too). */
+    @Test
+    void aBatchWithADelayedMessageIsRefusedWhole() {
+        topic("Batched", 1);
+        Producer producer = track(Producer.start(options, "PG"));
+        ClientException.Rejected refused = assertThrows(ClientException.Rejected.class, () -> producer.send(List.of(
+                message("Batched", "plain"), Message.builder("Batched").body(new byte[] {1}).property("DELAY", "2").build())));
+        assertTrue(refused.getMessage().contains("cannot be delayed"), refused.getMessage());
+        assertEquals(2, producer.send(List.of(message("Batched", "a"), message("Batched", "b"))).size());
+        await().atMost(Duration.ofSeconds(5)).until(() -> halfmoon.running.broker().store().maxQueueOffset("Batched", 0) == 2);
+    }
+
     /** What an application chains on sendAsync runs off the client's network thread: it may send, synchronously. */
     @Test
     void aSyncSendInsideAnAsyncSendsCallbackCompletes() throws Exception {

@@ -12,6 +12,7 @@ import dev.halfmoon.message.OffsetMessageId;
 import dev.halfmoon.message.RecordDraft;
 import dev.halfmoon.message.RecordEncoder;
 import dev.halfmoon.message.RecordLayout;
+import dev.halfmoon.message.SysFlag;
 import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
@@ -65,6 +66,13 @@ public final class SendService {
         if (problem == null && sent.topic().equals(SystemTopics.RETRY_PREFIX)) {
             problem = "a retry topic names its consumer group: " + SystemTopics.RETRY_PREFIX + "<group>";
         }
+        if (problem == null && sent.batch()) { // (RocketMQ's rules for batches)
+            if (sent.topic().startsWith(SystemTopics.RETRY_PREFIX)) {
+                problem = "batch request does not support retry group";
+            } else if ((sent.sysFlag() & SysFlag.TRANSACTION_MASK) != 0) {
+                problem = "a batch cannot hold transactional messages (sysFlag " + sent.sysFlag() + ")";
+            }
+        }
         if (problem != null) {
             return done(SendResult.refused(ResponseCode.MESSAGE_ILLEGAL, problem));
         }
@@ -103,6 +111,10 @@ public final class SendService {
             }
             if (request.batch()) {
                 for (BatchBody.Item item : BatchBody.split(request.body())) {
+                    if (Scheduling.delayed(item.properties())) { // (the official client refuses it too)
+                        throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "a message in a batch cannot be delayed "
+                                + "(a delay level or a timer property); send delayed messages one by one");
+                    }
                     records.add(encode(request, queueId, item.flag(), item.body(), item.properties()));
                 }
             } else {
