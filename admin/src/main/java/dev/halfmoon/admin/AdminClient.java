@@ -51,6 +51,10 @@ public final class AdminClient implements AutoCloseable {
     }
 
     private static void checkAddress(String option, String address) {
+        if (address.contains(",")) {
+            throw new AdminException(ExitCodes.USAGE, option + ": '" + address + "': separate name servers with ';', as "
+                    + "RocketMQ does (quote it in a shell: \"host1:9876;host2:9876\")");
+        }
         int colon = address.lastIndexOf(':');
         boolean ok = colon > 0 && colon < address.length() - 1;
         if (ok) {

@@ -321,14 +321,15 @@ class AdminCliTest extends LiveBrokerTest {
             assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", bad) + ": " + r.err());
             assertTrue(!r.err().contains("\tat ") && r.err().lines().count() == 1, r.err());
         }
-        for (String where : new String[] {"localhost", "127.0.0.1:abc", "127.0.0.1:99999"}) {
+        for (String where : new String[] {"localhost", "127.0.0.1:abc", "127.0.0.1:99999", "127.0.0.1:1,127.0.0.1:2"}) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int code = AdminMain.run(new String[] {"--namesrv", where, "topic", "list"}, new ByteArrayInputStream(new byte[0]),
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
             String text = err.toString(StandardCharsets.UTF_8);
             assertEquals(ExitCodes.USAGE, code, text);
-            assertTrue(text.contains("is not HOST:PORT") && !text.contains("\tat "), text);
+            assertTrue((text.contains("is not HOST:PORT") || text.contains("separate name servers with ';'"))
+                    && !text.contains("\tat "), text);
         }
         Run system = admin("topic", "delete", "TRANS_CHECK_MAX_TIME_TOPIC", "--yes");
         assertEquals(ExitCodes.FAILED, system.code(), "given-up transactions live there: " + system.err());

@@ -67,8 +67,13 @@ public final class StandaloneMain {
                         + "server: the broker registers with it over TLS and needs a certificate of its own "
                         + "(tls.client.certPath and tls.client.keyPath)");
             }
-            NameServer ns = new NameServer(NamesrvConfig.defaults(config.network().bindAddress(), namesrvPort), clock)
-                    .tls(config.security().tls());
+            NameServer ns;
+            try { // the KV config (mqadmin updateKvConfig) lives with the data
+                ns = new NameServer(NamesrvConfig.defaults(config.network().bindAddress(), namesrvPort).withKvConfigPath(
+                        config.store().rootDir().resolve("namesrv").resolve("kvConfig.json")), clock).tls(config.security().tls());
+            } catch (IllegalStateException e) {
+                throw new ConfigException(e.getMessage());
+            }
             int bound = ns.start().getPort();
             String address = config.identity().advertisedHost() + ":" + bound;
             namesrvListening.accept(address);

@@ -27,7 +27,9 @@ public final class NameServer implements AutoCloseable {
     private final Clock clock;
     private InetSocketAddress address;
 
+    /** @throws IllegalStateException if the KV config file cannot be read */
     public NameServer(NamesrvConfig config, Clock clock) {
+        KvConfig kv = KvConfig.open(config.kvConfigPath()); // (first: a bad file stops it before anything starts)
         this.config = config;
         this.clock = clock;
         this.server = new RemotingServer("namesrv", config.network());
@@ -36,7 +38,7 @@ public final class NameServer implements AutoCloseable {
         this.brokers = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000),
                 r -> daemon(r, "halfmoon-namesrv-brokers"));
         this.scanner = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "halfmoon-namesrv-scan"));
-        new NamesrvProcessors(registry, clock).registerWith(server, executor, brokers);
+        new NamesrvProcessors(registry, kv, clock).registerWith(server, executor, brokers);
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -16,21 +16,21 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.zip.CRC32;
 
 /**
- * Turns name-server requests into calls on the {@link RouteRegistry} (and a small in-memory KV
- * config store) and the answers into responses. Thread-safe.
+ * Turns name-server requests into calls on the {@link RouteRegistry} and the {@link KvConfig}, and
+ * the answers into responses. Thread-safe.
  */
 final class NamesrvProcessors {
     private final RouteRegistry registry;
     private final Clock clock;
-    private final Map<String, Map<String, String>> kvConfig = new ConcurrentHashMap<>();
+    private final KvConfig kvConfig;
 
-    NamesrvProcessors(RouteRegistry registry, Clock clock) {
+    NamesrvProcessors(RouteRegistry registry, KvConfig kvConfig, Clock clock) {
         this.registry = registry;
+        this.kvConfig = kvConfig;
         this.clock = clock;
     }
 
@@ -65,6 +65,7 @@ final class NamesrvProcessors {
         server.register(RequestCode.PUT_KV_CONFIG, this::putKv, executor);
         server.register(RequestCode.GET_KV_CONFIG, this::getKv, executor);
         server.register(RequestCode.DELETE_KV_CONFIG, this::deleteKv, executor);
+        server.register(RequestCode.GET_KVLIST_BY_NAMESPACE, this::listKv, executor);
         server.addListener(registry::connectionClosed);
     }
 
@@ -136,25 +137,37 @@ final class NamesrvProcessors {
     }
 
     private CompletableFuture<RemotingCommand> putKv(RemotingChannel channel, RemotingCommand request) {
-        kvConfig.computeIfAbsent(Headers.required(request, "namespace"), n -> new ConcurrentHashMap<>())
-                .put(Headers.required(request, "key"), Headers.required(request, "value"));
+        String value = request.ext("value"); // (an empty value is a value)
+        if (value == null) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "missing header field 'value'");
+        }
+        kvConfig.put(Headers.required(request, "namespace"), Headers.required(request, "key"), value);
         return ok(request, null);
     }
 
     private CompletableFuture<RemotingCommand> getKv(RemotingChannel channel, RemotingCommand request) {
         String namespace = Headers.required(request, "namespace");
         String key = Headers.required(request, "key");
-        String value = kvConfig.getOrDefault(namespace, Map.of()).get(key);
-        if (value == null) {
-            return RequestProcessor.done(RemotingCommand.response(request, ResponseCode.QUERY_NOT_FOUND,
-                    "No config item, Namespace: " + namespace + " Key: " + key));
-        }
-        return RequestProcessor.done(RemotingCommand.response(request, ResponseCode.SUCCESS, null).withExt("value", value));
+        return kvConfig.get(namespace, key)
+                .map(value -> RequestProcessor.done(RemotingCommand.response(request, ResponseCode.SUCCESS, null)
+                        .withExt("value", value)))
+                .orElseGet(() -> RequestProcessor.done(RemotingCommand.response(request, ResponseCode.QUERY_NOT_FOUND,
+                        "No config item, Namespace: " + namespace + " Key: " + key)));
     }
 
     private CompletableFuture<RemotingCommand> deleteKv(RemotingChannel channel, RemotingCommand request) {
-        kvConfig.getOrDefault(Headers.required(request, "namespace"), new ConcurrentHashMap<>())
-                .remove(Headers.required(request, "key"));
+        kvConfig.delete(Headers.required(request, "namespace"), Headers.required(request, "key"));
         return ok(request, null);
+    }
+
+    /** GET_KVLIST_BY_NAMESPACE: {@code {"table":{key:value}}} (RocketMQ's KVTable). */
+    private CompletableFuture<RemotingCommand> listKv(RemotingChannel channel, RemotingCommand request) {
+        String namespace = Headers.required(request, "namespace");
+        Map<String, String> values = kvConfig.list(namespace);
+        if (values.isEmpty()) {
+            return RequestProcessor.done(RemotingCommand.response(request, ResponseCode.QUERY_NOT_FOUND,
+                    "No config item, Namespace: " + namespace));
+        }
+        return ok(request, Json.encode(Map.of("table", values)));
     }
 }

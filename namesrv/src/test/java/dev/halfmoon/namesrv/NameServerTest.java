@@ -110,4 +110,45 @@ class NameServerTest {
     private static Map<String, Integer> perms(TopicRouteData route) {
         return route.queueDatas().stream().collect(Collectors.toMap(QueueData::brokerName, QueueData::perm));
     }
+
+    /** mqadmin updateKvConfig / getKvConfig / deleteKvConfig: values survive a restart of the name server. */
+    @Test
+    void kvConfigIsKeptAcrossARestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path file = dir.resolve("namesrv").resolve("kvConfig.json");
+        ns.close();
+        ns = new NameServer(new NamesrvConfig(NettyConfig.defaults("127.0.0.1", 0), 120_000, 5_000).withKvConfigPath(file),
+                Clock.systemUTC());
+        ns.start();
+        assertEquals(ResponseCode.SUCCESS, ask(RequestCode.PUT_KV_CONFIG, Map.of("namespace", "ORDER_TOPIC_CONFIG",
+                "key", "Orders", "value", "broker-a:4"), null).code());
+        assertEquals(ResponseCode.SUCCESS, ask(RequestCode.PUT_KV_CONFIG, Map.of("namespace", "app", "key", "blank",
+                "value", ""), null).code(), "an empty value is a value");
+        assertEquals(ResponseCode.SUCCESS, ask(RequestCode.PUT_KV_CONFIG, Map.of("namespace", "app", "key", "gone",
+                "value", "x"), null).code());
+        assertEquals(ResponseCode.SUCCESS, ask(RequestCode.DELETE_KV_CONFIG, Map.of("namespace", "app", "key", "gone"),
+                null).code());
+
+        ns.close();
+        ns = new NameServer(new NamesrvConfig(NettyConfig.defaults("127.0.0.1", 0), 120_000, 5_000).withKvConfigPath(file),
+                Clock.systemUTC());
+        ns.start();
+        assertEquals("broker-a:4", ask(RequestCode.GET_KV_CONFIG, Map.of("namespace", "ORDER_TOPIC_CONFIG", "key", "Orders"),
+                null).ext("value"));
+        assertEquals(ResponseCode.QUERY_NOT_FOUND, ask(RequestCode.GET_KV_CONFIG, Map.of("namespace", "app", "key", "gone"),
+                null).code());
+        RemotingCommand list = ask(RequestCode.GET_KVLIST_BY_NAMESPACE, Map.of("namespace", "app"), null);
+        assertEquals(ResponseCode.SUCCESS, list.code());
+        assertEquals(Map.of("table", Map.of("blank", "")), Json.decode(list.body(), Map.class));
+    }
+
+    @Test
+    void aKvConfigFileThatCannotBeReadStopsTheStartInsteadOfBeingOverwritten(@org.junit.jupiter.api.io.TempDir
+                                                                             java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("kvConfig.json");
+        java.nio.file.Files.writeString(file, "{not json");
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> new NameServer(
+                new NamesrvConfig(NettyConfig.defaults("127.0.0.1", 0), 120_000, 5_000).withKvConfigPath(file), Clock.systemUTC()));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertEquals("{not json", java.nio.file.Files.readString(file));
+    }
 }
