@@ -130,7 +130,7 @@ final class GroupCommand {
         }
         AdminClient.onEach(brokers, b -> AdminClient.expect(b.address(), root.client().exchange(b.address(),
                 RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, Map.of(), body), ResponseCode.SUCCESS), "created group " + group);
-        report("created group " + group + " on " + AdminClient.names(brokers), group);
+        root.output().result("group", group, "created group " + group + " on " + AdminClient.names(brokers));
         return ExitCodes.OK;
     }
 
@@ -149,7 +149,7 @@ final class GroupCommand {
         AdminClient.onEach(holders, b -> root.client().change(b.address(), RequestCode.DELETE_SUBSCRIPTIONGROUP,
                 Map.of("groupName", group, "removeOffset", flag, "cleanOffset", flag),
                 "'halfmoon-admin group list' shows whether it is still there"), "deleted group " + group);
-        report("deleted group " + group + " from " + AdminClient.names(holders), group);
+        root.output().result("group", group, "deleted group " + group + " from " + AdminClient.names(holders));
         return ExitCodes.OK;
     }
 
@@ -202,15 +202,6 @@ final class GroupCommand {
         } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
             throw new AdminException(ExitCodes.USAGE, "--to must be an ISO-8601 time such as 2026-12-07T08:00:00Z, "
                     + "milliseconds since 1970, earliest or latest; was " + to);
-        }
-    }
-
-    private void report(String message, String group) {
-        Output out = root.output();
-        if (out.json()) {
-            out.print(Map.of("group", group, "result", message));
-        } else {
-            out.line(message);
         }
     }
 

@@ -29,6 +29,15 @@ public final class Output {
         return format == Format.JSON;
     }
 
+    /** The outcome of a change: {@code message} as a line for people, {@code {key: name, "result": message}} for scripts. */
+    void result(String key, String name, String message) {
+        if (json()) {
+            print(Map.of(key, name, "result", message));
+        } else {
+            line(message);
+        }
+    }
+
     /** Rows under {@code columns} (keys of each row), or a JSON array of the rows. */
     void table(List<String> columns, List<Map<String, Object>> rows) {
         if (json()) {

@@ -183,11 +183,6 @@ final class TopicCommand {
     }
 
     private void done(String message, String topic) {
-        Output out = root.output();
-        if (out.json()) {
-            out.print(Map.of("topic", topic, "result", message));
-        } else {
-            out.line(message);
-        }
+        root.output().result("topic", topic, message);
     }
 }
