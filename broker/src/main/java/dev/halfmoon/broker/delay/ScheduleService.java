@@ -41,6 +41,8 @@ public final class ScheduleService implements AutoCloseable {
     static final String SCAN_FROM = "SCAN_FROM";
     /** On a delivered message: level ":" schedule queue offset of the record it came from. */
     static final String DELAY_FROM = "HM_DELAY_FROM";
+    /** A record stored at most this far ahead of the clock is not taken for a clock stepped back. */
+    private static final long STEP_TOLERANCE_MS = 1000;
     private static final int BATCH = 64;
 
     private final LogStore store;
@@ -108,8 +110,12 @@ public final class ScheduleService implements AutoCloseable {
         for (StoredRecord record : read.records()) {
             RecordView view = RecordView.of(record.bytes());
             long due = view.storeTimestamp() + levels.delayMs(level);
-            if (due > now + levels.delayMs(level)) { // stored "in the future": the clock was stepped back since
-                due = now; // (waiting out the step would hold this level's every message behind it)
+            // stored "in the future": the clock was stepped back since, and waiting out the step would hold this level's
+            // every message behind it; due at once, as RocketMQ's correctDeliverTimestamp. The clock is read afresh
+            // (a record stored while this turn runs is after its now) and a step under a second is waited out.
+            long current = clock.millis();
+            if (view.storeTimestamp() > current + STEP_TOLERANCE_MS) {
+                due = current;
             }
             if (due > now) {
                 return new long[] {delivered, due};
@@ -144,7 +150,15 @@ public final class ScheduleService implements AutoCloseable {
         } catch (NumberFormatException e) { // (checked when it was sent)
             return back;
         }
-        return Scheduling.hop(levels, left) == 0 ? back : Scheduling.route(back, levels, now);
+        if (Scheduling.hop(levels, left) == 0) {
+            return back;
+        }
+        try {
+            return Scheduling.route(back, levels, now);
+        } catch (IllegalArgumentException e) { // (more than 3 days left: the clock was stepped back a long way)
+            LOG.warn("timer message {} on {}: {}; delivered now", scheduleOffset, back.topic(), e.getMessage());
+            return back;
+        }
     }
 
     static RecordDraft backToRealTopic(RecordView record, int level, long scheduleOffset) {

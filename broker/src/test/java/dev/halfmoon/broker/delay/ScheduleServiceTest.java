@@ -119,6 +119,17 @@ class ScheduleServiceTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered() == 1);
     }
 
+    /** A record stored after the turn read its clock (a busy turn) still waits its whole delay. */
+    @Test
+    void aMessageStoredDuringATurnIsNotDeliveredEarly() {
+        scheduled("during-a-turn");
+        // a service whose every turn sees a clock 300 ms behind the store's: each record looks stored "after now"
+        service = new ScheduleService(store, offsets, DelayLevels.parse("2s"), Clock.offset(Clock.systemUTC(),
+                Duration.ofMillis(-300))).start();
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> delivered() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered() == 1);
+    }
+
     /** A RocketMQ 5 timer message (TIMER_DELIVER_MS): delivered no earlier than asked, within a level's step after. */
     @Test
     void aTimerMessageHopsOverTheLevelsAndIsDeliveredAtItsTimeNotBefore() {
