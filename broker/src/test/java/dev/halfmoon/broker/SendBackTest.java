@@ -55,6 +55,17 @@ class SendBackTest extends LiveBrokers {
         assertEquals(1, countSchedule(b), "one copy made, waiting for its retry's delay");
     }
 
+    @Test
+    void aRedeliveryAndADeadLetterReadByAnotherGroupGoBackAsTheirConsumersSay() {
+        Broker b = broker(dir, nameServer(120_000).address(), Map.of());
+        createTopic(b, "%RETRY%CG-x");
+        createTopic(b, "%DLQ%CG-y");
+        long retried = send(b, "%RETRY%CG-x", false); // a redelivery: its consumer names the original topic
+        assertEquals(ResponseCode.SUCCESS, sendBack(b, retried, "Jobs").code());
+        long dead = send(b, "%DLQ%CG-y", false); // a dead letter CG-x reads by subscribing to %DLQ%CG-y
+        assertEquals(ResponseCode.SUCCESS, sendBack(b, dead, "%DLQ%CG-y").code());
+    }
+
     private static long countSchedule(Broker b) {
         long n = 0;
         for (int q = 0; q < 18; q++) {

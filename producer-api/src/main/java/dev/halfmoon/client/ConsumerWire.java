@@ -1,5 +1,7 @@
 package dev.halfmoon.client;
 
+import dev.halfmoon.message.MessageProperties;
+import dev.halfmoon.message.MessageProperty;
 import dev.halfmoon.remoting.Json;
 import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestCode;
@@ -112,6 +114,27 @@ final class ConsumerWire {
                 core.options.requestTimeout().toMillis());
         if (r.code() != ResponseCode.SUCCESS) {
             throw new ClientException.Rejected(r.code(), "send-back of " + m.messageId() + " refused: " + r.remark());
+        }
+    }
+
+    /**
+     * A failed message's copy sent to the group's retry topic, for when the broker will not take it back (as RocketMQ's
+     * client does): the original topic kept in RETRY_TOPIC, one more reconsume time, delay level 3 + times; the broker
+     * dead-letters it once it was delivered {@code maxReconsumeTimes} times.
+     */
+    void resend(MessageView m, int maxReconsumeTimes) {
+        Map<String, String> props = new java.util.LinkedHashMap<>(m.properties());
+        props.putIfAbsent(MessageProperty.RETRY_TOPIC, m.topic());
+        props.remove(MessageProperty.TRANSACTION_PREPARED);
+        props.put(MessageProperty.DELAY_TIME_LEVEL, Integer.toString(3 + m.reconsumeTimes()));
+        Map<String, String> h = WireCodec.sendHeader(group, "%RETRY%" + group, -1, 0, MessageProperties.encode(props), false);
+        h.put("j", Integer.toString(m.reconsumeTimes() + 1));
+        h.put("l", Integer.toString(maxReconsumeTimes >= 0 ? maxReconsumeTimes : 16));
+        RemotingCommand r = core.remoting.invokeSync(core.brokerAddress(m.brokerName()), RemotingCommand.request(
+                RequestCode.SEND_MESSAGE_V2, h, m.body()), core.options.requestTimeout().toMillis());
+        if (r.code() != ResponseCode.SUCCESS) {
+            throw new ClientException.Rejected(r.code(), "re-send of " + m.messageId() + " to the retry topic refused: "
+                    + r.remark());
         }
     }
 

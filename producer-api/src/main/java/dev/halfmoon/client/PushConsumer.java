@@ -163,6 +163,8 @@ public final class PushConsumer implements AutoCloseable {
     private final Map<QueueRef, QueueWorker> workers = new ConcurrentHashMap<>();
     /** Ordered queues given up whose handler still has a message: locked and not started again until it is done. */
     private final Map<QueueRef, QueueWorker> stopping = new ConcurrentHashMap<>();
+    /** Set on the consume pools' threads: a close from a handler does not wait for the pool it runs on. */
+    private static final ThreadLocal<Boolean> IN_POOL = ThreadLocal.withInitial(() -> false);
     /** How long close waits for handlers to finish the messages they have before interrupting them. */
     private static final long CLOSE_WAIT_MS = 10_000;
     private final LocalOffsetStore localOffsets;
@@ -187,7 +189,10 @@ public final class PushConsumer implements AutoCloseable {
         this.wire = new ConsumerWire(core, b.group);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(b.threads, r -> {
-            Thread t = new Thread(r, "halfmoon-consume-" + b.group + "-" + n.incrementAndGet());
+            Thread t = new Thread(() -> {
+                IN_POOL.set(true);
+                r.run();
+            }, "halfmoon-consume-" + b.group + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -217,7 +222,11 @@ public final class PushConsumer implements AutoCloseable {
             return;
         }
         offsets.forEach((q, offset) -> {
-            QueueWorker w = workers.get(new QueueRef(q.topic(), q.brokerName(), q.queueId()));
+            QueueRef ref = new QueueRef(q.topic(), q.brokerName(), q.queueId());
+            QueueWorker w = workers.get(ref);
+            if (w == null) {
+                w = stopping.get(ref); // (handed over, its handler finishing: its commit must carry the reset too)
+            }
             if (w != null) {
                 w.reset(offset);
             }
@@ -299,6 +308,8 @@ public final class PushConsumer implements AutoCloseable {
     private void relock(Set<QueueRef> target) {
         Map<String, Set<QueueRef>> byBroker = new HashMap<>();
         target.forEach(q -> byBroker.computeIfAbsent(q.brokerName(), b -> new HashSet<>()).add(q));
+        // queues handed over whose handler is still busy stay locked too, until release() unlocks them
+        stopping.keySet().forEach(q -> byBroker.computeIfAbsent(q.brokerName(), b -> new HashSet<>()).add(q));
         Set<QueueRef> locked = new HashSet<>();
         byBroker.forEach((broker, queues) -> {
             try {
@@ -426,7 +437,9 @@ public final class PushConsumer implements AutoCloseable {
         // queues unlocked: no other member starts on one of them while it is still being handled here
         pool.shutdown();
         try {
-            if (!pool.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+            if (IN_POOL.get()) { // closed by a handler: it cannot wait for the pool it runs on
+                LOG.debug("consumer {} closed from its own handler", config.group);
+            } else if (!pool.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
                 LOG.warn("consumer {}: handlers still busy after {} ms; interrupting them (their messages will be "
                         + "delivered again)", config.group, CLOSE_WAIT_MS);
                 pool.shutdownNow();
@@ -446,7 +459,9 @@ public final class PushConsumer implements AutoCloseable {
             }
         }
         core.unregister(null, config.group);
-        pool.shutdownNow();
+        if (!IN_POOL.get()) { // (a handler closing its consumer is not interrupted by it)
+            pool.shutdownNow();
+        }
         core.close();
         if (localOffsets != null) {
             localOffsets.close();

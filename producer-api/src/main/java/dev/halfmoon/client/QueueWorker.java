@@ -151,7 +151,7 @@ final class QueueWorker {
     }
 
     /** What became of one try at a message. */
-    private enum Try { DONE, AGAIN_LATER }
+    private enum Try { DONE, AGAIN_LATER, STOPPED }
 
     /**
      * Consumes a batch from {@code index} on, message by message on a pool thread; queues are consumed in parallel with
@@ -172,15 +172,31 @@ final class QueueWorker {
                 return;
             }
             MessageView m = messages.get(i);
-            if (tryOnce(m, failed) == Try.AGAIN_LATER) {
+            Try outcome;
+            // the message is tried and the offset moved past it under the consume lock, whose holder is checked live
+            // inside it: once stop() or reset() has returned and the lock is seen free, no thread of the old run
+            // handles a message of this queue any more (an ordered queue can then be unlocked for another member)
+            consuming.lock();
+            try {
+                outcome = !live(e) ? Try.STOPPED : tryOnce(m, failed);
+                if (outcome == Try.DONE && !advance(e, m.queueOffset() + 1, true)) {
+                    return; // reset meanwhile: the new position's own loop goes on
+                }
+            } finally {
+                consuming.unlock();
+            }
+            if (outcome == Try.STOPPED) {
+                if (running && e == epoch.get()) {
+                    pullLoop(e);
+                }
+                return;
+            }
+            if (outcome == Try.AGAIN_LATER) {
                 int from = i;
                 int tries = failed + 1;
                 CompletableFuture.delayedExecutor(1000, TimeUnit.MILLISECONDS, s.pool()).execute(() -> resume(e, messages,
                         from, tries, next));
                 return;
-            }
-            if (!advance(e, m.queueOffset() + 1, true)) {
-                return; // reset meanwhile: the new position's own loop goes on
             }
             failed = 0;
         }
@@ -232,6 +248,16 @@ final class QueueWorker {
         try {
             s.wire().sendBack(m, 0, max);
             return Try.DONE;
+        } catch (ClientException.Rejected refused) {
+            // the broker will not take it back (as RocketMQ's client does then: a copy to the retry topic instead)
+            try {
+                s.wire().resend(m, max);
+                return Try.DONE;
+            } catch (RuntimeException ex) {
+                LOG.warn("cannot hand {} back ({}) nor re-send it for redelivery ({}); again in 1 s", m.messageId(),
+                        refused.getMessage(), ex.getMessage());
+                return Try.AGAIN_LATER;
+            }
         } catch (RuntimeException ex) {
             LOG.warn("cannot hand {} back for redelivery ({}); {} in 1 s", m.messageId(), ex.getMessage(),
                     failures + 1 < runs ? "trying it here again" : "trying the hand-back again");
@@ -240,7 +266,6 @@ final class QueueWorker {
     }
 
     private boolean succeeded(MessageView m) {
-        consuming.lock();
         try {
             return s.handler().handle(m) == ConsumeResult.SUCCESS;
         } catch (VirtualMachineError e) {
@@ -254,7 +279,6 @@ final class QueueWorker {
             if (running && Thread.interrupted()) {
                 LOG.debug("the handler left its thread interrupted on {}; cleared", m.messageId());
             }
-            consuming.unlock();
         }
     }
 

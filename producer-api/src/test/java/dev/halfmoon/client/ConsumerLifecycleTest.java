@@ -172,4 +172,64 @@ class ConsumerLifecycleTest extends ClientTestBase {
         String expected = other;
         await().atMost(Duration.ofSeconds(15)).until(() -> done.contains(expected));
     }
+
+    /** A handler may close its own consumer (on a "stop" message, say): close returns at once, uninterrupted. */
+    @Test
+    void aHandlerClosingItsConsumerIsNotKeptWaitingNorInterrupted() throws Exception {
+        topic("Stop", 1);
+        track(Producer.start(options, "PG")).send(message("Stop", "stop"));
+        java.util.concurrent.atomic.AtomicReference<PushConsumer> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong closeMs = new java.util.concurrent.atomic.AtomicLong(-1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        CountDownLatch ready = new CountDownLatch(1);
+        self.set(track(PushConsumer.builder(options, "CG-stop").subscribe("Stop", "*").rebalanceInterval(Duration.ofMillis(300))
+                .handler(m -> {
+                    ready.await(10, TimeUnit.SECONDS);
+                    long started = System.nanoTime();
+                    self.get().close();
+                    closeMs.set((System.nanoTime() - started) / 1_000_000);
+                    interrupted.set(Thread.currentThread().isInterrupted());
+                    return ConsumeResult.SUCCESS;
+                }).start()));
+        ready.countDown();
+        await().atMost(Duration.ofSeconds(20)).until(() -> closeMs.get() >= 0);
+        assertTrue(closeMs.get() < 3000, "close took " + closeMs.get() + " ms");
+        assertFalse(interrupted.get());
+    }
+
+    /** An operator's reset while an ordered queue is being handed over is kept: the new owner starts from it. */
+    @Test
+    void aResetDuringAnOrderedHandOverIsNotUndoneByTheOldOwnersCommit() throws Exception {
+        topic("Handed", 1);
+        Producer producer = track(Producer.start(options, "PG"));
+        for (int i = 0; i < 3; i++) {
+            producer.send(message("Handed", "h" + i));
+        }
+        List<String> handled = new CopyOnWriteArrayList<>();
+        CountDownLatch inH0 = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        MessageHandler handler = m -> {
+            if (body(m).equals("h0") && inH0.getCount() > 0) {
+                inH0.countDown();
+                release.await(30, TimeUnit.SECONDS);
+            }
+            handled.add(body(m));
+            return ConsumeResult.SUCCESS;
+        };
+        PushConsumer old = track(PushConsumer.builder(options.withInstanceName("z-old"), "CG-handed")
+                .subscribe("Handed", "*").ordered().rebalanceInterval(Duration.ofMillis(300)).handler(handler).start());
+        assertTrue(inH0.await(30, TimeUnit.SECONDS));
+        track(PushConsumer.builder(options.withInstanceName("a-new"), "CG-handed").subscribe("Handed", "*").ordered()
+                .rebalanceInterval(Duration.ofMillis(300)).handler(handler).start());
+        // the old member gives the queue up (to the newcomer, who sorts first) while its handler still has h0
+        await().atMost(Duration.ofSeconds(15)).until(() -> old.assignedQueues().stream().noneMatch(q -> q.topic().equals("Handed")));
+        try (RemotingClient admin = new RemotingClient("reset")) {
+            assertEquals(0, admin.invokeSync(halfmoon.brokerAddress(), RemotingCommand.request(
+                    RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, Map.of("topic", "Handed", "group", "CG-handed",
+                            "timestamp", "0", "isForce", "true"), null), 3000).code());
+        }
+        release.countDown();
+        await().atMost(Duration.ofSeconds(30)).until(() -> handled.stream().filter("h0"::equals).count() >= 2
+                && handled.contains("h2"));
+    }
 }

@@ -49,12 +49,12 @@ public final class SendBackService {
 
     /**
      * Whether a stored message on {@code recordTopic} can be one {@code group} consumed from {@code originTopic}: never
-     * a half, op or schedule record or a given-up copy (nothing any consumer was given); its own retries; otherwise
+     * a half, op or schedule record (nothing any consumer is given); its own retries; otherwise
      * the topic the consumer names (clients before 4.x name none). Without this, any offset sent back would copy
      * an uncommitted or rolled-back half, or a topic the caller may not read, to the group's retry topic.
      */
     static boolean consumedBy(String recordTopic, String originTopic, String group) {
-        if (SystemTopics.isInternal(recordTopic) || SystemTopics.CHECK_MAX_TIME.equals(recordTopic)) {
+        if (SystemTopics.isInternal(recordTopic)) {
             return false;
         }
         if (recordTopic.equals(SystemTopics.retryTopic(group))) {
