@@ -128,6 +128,11 @@ final class GroupCommand {
         if (brokers.isEmpty()) {
             throw AdminException.failed("no master broker in cluster " + cluster);
         }
+        for (AdminClient.BrokerRef b : brokers) { // (UPDATE_AND_CREATE would reset an existing group's settings)
+            if (groups(b).contains(group)) {
+                throw AdminException.failed("consumer group " + group + " exists already on " + b.name());
+            }
+        }
         AdminClient.onEach(brokers, b -> AdminClient.expect(b.address(), root.client().exchange(b.address(),
                 RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, Map.of(), body), ResponseCode.SUCCESS), "created group " + group);
         root.output().result("group", group, "created group " + group + " on " + AdminClient.names(brokers));

@@ -248,6 +248,7 @@ class AdminCliTest extends LiveBrokerTest {
                 "--yes").code());
 
         assertEquals(ExitCodes.OK, admin("group", "create", "cg-made", "--retry-max", "3").code());
+        assertEquals(ExitCodes.FAILED, admin("group", "create", "cg-made").code(), "an existing group's settings are kept");
         assertTrue(admin("group", "list").out().contains("cg-made"));
         assertEquals(ExitCodes.OK, admin("group", "delete", "cg-made", "--yes").code());
         assertTrue(!admin("group", "list").out().contains("cg-made"));

@@ -84,7 +84,8 @@ final class KvConfig {
         if (file != null) {
             try {
                 Files.createDirectories(file.toAbsolutePath().getParent());
-                Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+                // (a name of its own: two name servers on one host may share the file, as RocketMQ's default path does)
+                Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
                 Files.write(temp, Json.encode(new Stored(next)));
                 try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(temp,
                         java.nio.file.StandardOpenOption.WRITE)) {

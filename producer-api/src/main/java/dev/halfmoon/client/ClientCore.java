@@ -41,7 +41,8 @@ final class ClientCore implements AutoCloseable {
     private final java.util.concurrent.ExecutorService callbacks;
     private static final int CALLBACK_THREADS = 4;
     /** The name server asked first: the last one that answered (RocketMQ's client sticks to one likewise). */
-    private final AtomicInteger preferredNameServer = new AtomicInteger();
+    private final AtomicInteger preferredNameServer = new AtomicInteger( // (clients start at different ones)
+            java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
     private final Supplier<HeartbeatData> heartbeat;
     private final Set<String> clusterBrokers = ConcurrentHashMap.newKeySet();
     private volatile boolean heartbeatEverywhere;
@@ -86,7 +87,13 @@ final class ClientCore implements AutoCloseable {
                 throw error instanceof CompletionException ce ? ce : new CompletionException(error);
             }
             return result;
-        }, callbacks);
+        }, task -> {
+            try {
+                callbacks.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException closed) { // (the client closed meanwhile)
+                task.run();
+            }
+        });
     }
 
     void checkOpen() {
@@ -266,7 +273,7 @@ final class ClientCore implements AutoCloseable {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
+        remoting.close(); // (fails what is in flight; those failures reach the application through the callbacks)
         callbacks.shutdown(); // (callbacks already queued still run)
-        remoting.close();
     }
 }
