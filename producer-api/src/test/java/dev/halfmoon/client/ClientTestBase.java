@@ -41,6 +41,16 @@ abstract class ClientTestBase {
         Admin.createTopic(halfmoon, name, queues);
     }
 
+    /** Creates {@code topic} with {@code queues} queues and sends it {@code prefix}0 .. {@code prefix}(n-1); the producer. */
+    Producer sent(String topic, int queues, String prefix, int n) {
+        topic(topic, queues);
+        Producer producer = track(Producer.start(options, "PG"));
+        for (int i = 0; i < n; i++) {
+            producer.send(message(topic, prefix + i));
+        }
+        return producer;
+    }
+
     static Message message(String topic, String body) {
         return Message.builder(topic).body(body.getBytes(StandardCharsets.UTF_8)).build();
     }

@@ -25,11 +25,7 @@ class ConsumerLifecycleTest extends ClientTestBase {
     /** An ordered queue moving to a new member stays with the old one until its handler is done with the message. */
     @Test
     void anOrderedQueueIsNotHandedOverWhileItsMessageIsBeingHandled() throws Exception {
-        topic("Ord", 1);
-        Producer producer = track(Producer.start(options, "PG"));
-        for (int i = 0; i < 4; i++) {
-            producer.send(message("Ord", "m" + i));
-        }
+        sent("Ord", 1, "m", 4);
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
         List<String> handled = new CopyOnWriteArrayList<>();
@@ -200,11 +196,7 @@ class ConsumerLifecycleTest extends ClientTestBase {
     /** An operator's reset while an ordered queue is being handed over is kept: the new owner starts from it. */
     @Test
     void aResetDuringAnOrderedHandOverIsNotUndoneByTheOldOwnersCommit() throws Exception {
-        topic("Handed", 1);
-        Producer producer = track(Producer.start(options, "PG"));
-        for (int i = 0; i < 3; i++) {
-            producer.send(message("Handed", "h" + i));
-        }
+        sent("Handed", 1, "h", 3);
         List<String> handled = new CopyOnWriteArrayList<>();
         CountDownLatch inH0 = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -341,11 +341,7 @@ class ProducerConsumerTest extends ClientTestBase {
 
     @Test
     void offsetsMovePastEachMessageSoAMemberStoppingMidBatchLeavesOnlyTheMessageInHand() throws Exception {
-        topic("Batch", 1);
-        Producer producer = track(Producer.start(options, "PG"));
-        for (int i = 0; i < 10; i++) {
-            producer.send(message("Batch", "b" + i));
-        }
+        sent("Batch", 1, "b", 10);
         java.util.concurrent.CountDownLatch inHand = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         PushConsumer consumer = track(PushConsumer.builder(options, "CG-batch").subscribe("Batch", "*").handler(m -> {
