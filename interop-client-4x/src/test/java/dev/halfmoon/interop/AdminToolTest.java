@@ -251,6 +251,17 @@ class AdminToolTest {
                 }
 
                 assertTrue(admin.addWritePermOfBroker(halfmoon.namesrv(), "broker-a") >= 1);
+
+                // getNamesrvConfig / updateNamesrvConfig
+                java.util.Properties namesrvSettings = admin.getNameServerConfig(java.util.List.of(halfmoon.namesrv()))
+                        .get(halfmoon.namesrv());
+                assertEquals(halfmoon.namesrv().substring(halfmoon.namesrv().lastIndexOf(':') + 1),
+                        namesrvSettings.getProperty("listenPort"), namesrvSettings.toString());
+                java.util.Properties change = new java.util.Properties();
+                change.setProperty("scanNotActiveBrokerInterval", "1000");
+                Exception readOnly = assertThrows(Exception.class, () -> admin.updateNameServerConfig(change,
+                        java.util.List.of(halfmoon.namesrv())));
+                assertTrue(String.valueOf(readOnly.getMessage()).contains("restart"), readOnly.getMessage());
                 assertEquals(6, admin.examineTopicRouteInfo("Drained").getQueueDatas().get(0).getPerm());
                 DefaultMQProducer producer = Clients.producer(halfmoon.namesrv(), "PG-drained-2");
                 producer.start();

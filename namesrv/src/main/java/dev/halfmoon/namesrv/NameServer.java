@@ -3,6 +3,7 @@ package dev.halfmoon.namesrv;
 import dev.halfmoon.remoting.RemotingServer;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,7 +26,7 @@ public final class NameServer implements AutoCloseable {
     private final ThreadPoolExecutor brokers;
     private final ScheduledExecutorService scanner;
     private final Clock clock;
-    private InetSocketAddress address;
+    private volatile InetSocketAddress address;
 
     /** @throws IllegalStateException if the KV config file cannot be read */
     public NameServer(NamesrvConfig config, Clock clock) {
@@ -38,7 +39,7 @@ public final class NameServer implements AutoCloseable {
         this.brokers = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000),
                 r -> daemon(r, "halfmoon-namesrv-brokers"));
         this.scanner = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "halfmoon-namesrv-scan"));
-        new NamesrvProcessors(registry, kv, clock).registerWith(server, executor, brokers);
+        new NamesrvProcessors(registry, kv, clock, this::settings).registerWith(server, executor, brokers);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -68,6 +69,17 @@ public final class NameServer implements AutoCloseable {
             }
         }, config.scanIntervalMs(), config.scanIntervalMs(), TimeUnit.MILLISECONDS);
         return address;
+    }
+
+    /** What it runs with, in RocketMQ's key names where it has them (mqadmin getNamesrvConfig). */
+    private Map<String, String> settings() {
+        Map<String, String> values = new java.util.TreeMap<>();
+        values.put("listenPort", Integer.toString(address != null ? address.getPort() : config.network().listenPort()));
+        values.put("bindAddress", config.network().bindAddress());
+        values.put("scanNotActiveBrokerInterval", Long.toString(config.scanIntervalMs()));
+        values.put("brokerTimeoutMillis", Long.toString(config.brokerTimeoutMs()));
+        values.put("kvConfigPath", config.kvConfigPath() == null ? "" : config.kvConfigPath().toString());
+        return values;
     }
 
     /** {@code host:port} clients and brokers use. */

@@ -60,6 +60,10 @@ public final class RequestCode {
     public static final int WIPE_WRITE_PERM_OF_BROKER = 205;
     /** Name server: give it back (mqadmin addWritePerm). */
     public static final int ADD_WRITE_PERM_OF_BROKER = 327;
+    /** Name server: change its settings (mqadmin updateNamesrvConfig); refused, they are read at start. */
+    public static final int UPDATE_NAMESRV_CONFIG = 318;
+    /** Name server: its settings as properties text (mqadmin getNamesrvConfig). */
+    public static final int GET_NAMESRV_CONFIG = 319;
     public static final int GET_CONSUMER_RUNNING_INFO = 307;
     public static final int CONSUME_MESSAGE_DIRECTLY = 309;
     public static final int SEND_MESSAGE_V2 = 310;
