@@ -421,7 +421,11 @@ public final class PushConsumer implements AutoCloseable {
         return Set.copyOf(workers.keySet());
     }
 
-    /** Stops consuming, commits offsets, leaves the group and closes connections. */
+    /**
+     * Stops consuming, lets the handlers finish the messages they have (up to 10 s, then interrupts them; their messages
+     * are delivered again), commits offsets, unlocks ordered queues, leaves the group and closes connections. May be
+     * called from a handler (it then does not wait for its own message).
+     */
     @Override
     public void close() {
         closed = true;
