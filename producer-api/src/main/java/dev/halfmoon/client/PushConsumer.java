@@ -4,8 +4,6 @@ import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.body.ConsumerData;
 import dev.halfmoon.remoting.body.HeartbeatData;
-import dev.halfmoon.remoting.body.MessageQueueRef;
-import dev.halfmoon.remoting.body.QueueKeyedJson;
 import dev.halfmoon.remoting.body.SubscriptionData;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,10 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,22 +153,20 @@ public final class PushConsumer implements AutoCloseable {
     private final Builder config; // (a copy, made at start)
     private final ClientCore core;
     private final ConsumerWire wire;
-    private final ExecutorService pool;
+    private final HandlerPool pool;
     private final Map<String, SubscriptionData> subscriptions = new LinkedHashMap<>();
     private final Map<QueueRef, QueueWorker> workers = new ConcurrentHashMap<>();
     /** Ordered queues given up whose handler still has a message: locked and not started again until it is done. */
     private final Map<QueueRef, QueueWorker> stopping = new ConcurrentHashMap<>();
-    /** Set on the consume pools' threads: a close from a handler does not wait for the pool it runs on. */
-    private static final ThreadLocal<Boolean> IN_POOL = ThreadLocal.withInitial(() -> false);
     /** How long close waits for handlers to finish the messages they have before interrupting them. */
     private static final long CLOSE_WAIT_MS = 10_000;
-    private final LocalOffsetStore localOffsets;
+    private final GroupOffsets offsets;
     private final Object rebalanceLock = new Object();
     private volatile boolean closed;
 
     private PushConsumer(Builder b) {
         this.config = b;
-        this.localOffsets = b.broadcasting ? new LocalOffsetStore(b.offsetFile) : null;
+        LocalOffsetStore localOffsets = b.broadcasting ? new LocalOffsetStore(b.offsetFile) : null;
         b.subscriptions.forEach((topic, expr) -> subscriptions.put(topic, SubscriptionData.ofTags(topic, expr)));
         if (!b.broadcasting) {
             subscriptions.put("%RETRY%" + b.group, SubscriptionData.ofTags("%RETRY%" + b.group, "*"));
@@ -187,15 +180,8 @@ public final class PushConsumer implements AutoCloseable {
             throw e;
         }
         this.wire = new ConsumerWire(core, b.group);
-        AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(b.threads, r -> {
-            Thread t = new Thread(() -> {
-                IN_POOL.set(true);
-                r.run();
-            }, "halfmoon-consume-" + b.group + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.offsets = new GroupOffsets(wire, localOffsets, b.fromFirst);
+        this.pool = new HandlerPool(b.group, b.threads);
         core.remoting.register(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (ch, req) -> {
             core.scheduler().execute(this::rebalance);
             return null;
@@ -211,21 +197,10 @@ public final class PushConsumer implements AutoCloseable {
      * this member consumes starts again from the new offset, dropping what it pulled before.
      */
     private void resetOffsets(RemotingCommand request) {
-        if (!config.group.equals(request.ext("group")) || request.body() == null) {
-            return;
-        }
-        Map<MessageQueueRef, Long> offsets;
-        try {
-            offsets = QueueKeyedJson.parseOffsets(request.body(), "offsetTable");
-        } catch (RuntimeException e) {
-            LOG.warn("offset reset for group {} not applied: {}", config.group, e.getMessage());
-            return;
-        }
-        offsets.forEach((q, offset) -> {
-            QueueRef ref = new QueueRef(q.topic(), q.brokerName(), q.queueId());
-            QueueWorker w = workers.get(ref);
+        GroupOffsets.resetTable(request, config.group).forEach((q, offset) -> {
+            QueueWorker w = workers.get(q);
             if (w == null) {
-                w = stopping.get(ref); // (handed over, its handler finishing: its commit must carry the reset too)
+                w = stopping.get(q); // (handed over, its handler finishing: its commit must carry the reset too)
             }
             if (w != null) {
                 w.reset(offset);
@@ -327,31 +302,16 @@ public final class PushConsumer implements AutoCloseable {
     private void startWorker(QueueRef q) {
         long start;
         try {
-            start = startOffset(q);
+            start = offsets.start(q);
         } catch (RuntimeException e) {
             LOG.debug("no start offset for {} yet: {}", q, e.getMessage());
             return;
         }
         SubscriptionData sub = subscriptions.get(q.topic());
-        QueueWorker w = new QueueWorker(q, start, new QueueWorker.Settings(wire, config.handler, pool, config.ordered,
+        QueueWorker w = new QueueWorker(q, start, new QueueWorker.Settings(wire, config.handler, pool.executor(), config.ordered,
                 config.maxReconsumeTimes, sub.subString(), sub.matchesAll() ? Set.of() : sub.tagsSet(), config.broadcasting));
         workers.put(q, w);
         w.start();
-    }
-
-    private long startOffset(QueueRef q) {
-        if (config.broadcasting) {
-            Long local = localOffsets.get(q);
-            if (local != null) {
-                return local;
-            }
-            return config.fromFirst ? 0 : wire.maxOffset(q);
-        }
-        long committed = wire.committedOffset(q);
-        if (committed >= 0) {
-            return committed;
-        }
-        return config.fromFirst || q.topic().startsWith("%RETRY%") ? 0 : wire.maxOffset(q);
     }
 
     private void stopWorker(QueueRef q) {
@@ -361,7 +321,7 @@ public final class PushConsumer implements AutoCloseable {
         }
         w.stop();
         if (!config.ordered) {
-            commit(w, true);
+            offsets.commit(w, true);
             return;
         }
         stopping.put(q, w);
@@ -377,43 +337,24 @@ public final class PushConsumer implements AutoCloseable {
             core.scheduler().schedule(() -> release(w), 50, TimeUnit.MILLISECONDS);
             return;
         }
-        commit(w, true);
-        try {
-            wire.unlock(w.queue());
-        } catch (RuntimeException e) {
-            LOG.debug("unlock of {} failed: {}", w.queue(), e.getMessage()); // (the broker's lock expires by itself)
-        }
+        offsets.commit(w, true);
+        unlock(w.queue());
         stopping.remove(w.queue(), w);
+    }
+
+    private void unlock(QueueRef q) {
+        try {
+            wire.unlock(q);
+        } catch (RuntimeException e) {
+            LOG.debug("unlock of {} failed: {}", q, e.getMessage()); // (the broker's lock expires by itself)
+        }
     }
 
     private void commitAll(boolean sync) {
         for (QueueWorker w : workers.values()) {
-            commit(w, sync);
+            offsets.commit(w, sync);
         }
-        if (localOffsets != null) {
-            localOffsets.persist();
-        }
-    }
-
-    private void commit(QueueWorker w, boolean sync) {
-        if (config.broadcasting) {
-            synchronized (w) { // taken and put in one step: two threads' commits cannot land in the wrong order
-                long offset = w.takeCommit();
-                if (offset >= 0) {
-                    localOffsets.put(w.queue(), offset);
-                }
-            }
-            return;
-        }
-        long offset = w.takeCommit();
-        if (offset < 0) {
-            return;
-        }
-        try {
-            wire.commit(w.queue(), offset, sync);
-        } catch (RuntimeException e) {
-            LOG.debug("commit of {} failed: {}", w.queue(), e.getMessage());
-        }
+        offsets.persist();
     }
 
     /** The queues this member consumes now. */
@@ -439,36 +380,16 @@ public final class PushConsumer implements AutoCloseable {
         }
         // the messages handlers have are finished (up to CLOSE_WAIT_MS) before offsets are committed and ordered
         // queues unlocked: no other member starts on one of them while it is still being handled here
-        pool.shutdown();
-        try {
-            if (IN_POOL.get()) { // closed by a handler: it cannot wait for the pool it runs on
-                LOG.debug("consumer {} closed from its own handler", config.group);
-            } else if (!pool.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                LOG.warn("consumer {}: handlers still busy after {} ms; interrupting them (their messages will be "
-                        + "delivered again)", config.group, CLOSE_WAIT_MS);
-                pool.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            pool.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        pool.finish(CLOSE_WAIT_MS);
         for (QueueWorker w : stopped) {
-            commit(w, true);
+            offsets.commit(w, true);
             if (config.ordered) {
-                try {
-                    wire.unlock(w.queue());
-                } catch (RuntimeException e) {
-                    LOG.debug("unlock of {} failed: {}", w.queue(), e.getMessage());
-                }
+                unlock(w.queue());
             }
         }
         core.unregister(null, config.group);
-        if (!IN_POOL.get()) { // (a handler closing its consumer is not interrupted by it)
-            pool.shutdownNow();
-        }
+        pool.close();
         core.close();
-        if (localOffsets != null) {
-            localOffsets.close();
-        }
+        offsets.close();
     }
 }
