@@ -100,13 +100,13 @@ public final class StatsProcessor {
         String group = Headers.required(r, "consumerGroup");
         String only = r.ext("topic");
         Set<String> names = only != null && !only.isEmpty() ? Set.of(only) : progress.topicsOf(group);
-        return ok(r, consumeStatsOf(group, names));
+        return ok(r, consumeStatsOf(group, names, progress.of(group, names)));
     }
 
-    /** A ConsumeStats body: the group's progress on each queue of {@code names} and its messages per second. */
-    private byte[] consumeStatsOf(String group, Collection<String> names) {
+    /** A ConsumeStats body: the group's progress on each queue ({@code queues}, of {@code names}) and its messages per second. */
+    private byte[] consumeStatsOf(String group, Collection<String> names, List<GroupProgress.QueueProgress> queues) {
         Map<MessageQueueRef, Object> table = new HashMap<>();
-        for (GroupProgress.QueueProgress p : progress.of(group, names)) {
+        for (GroupProgress.QueueProgress p : queues) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("brokerOffset", p.brokerOffset());
             row.put("consumerOffset", p.consumerOffset());
@@ -137,8 +137,9 @@ public final class StatsProcessor {
                 if (topics.get(topic).filter(t -> t.order() || !orderOnly).isEmpty()) {
                     continue;
                 }
-                perTopic.add(new String(consumeStatsOf(group, List.of(topic)), StandardCharsets.UTF_8));
-                totalLag += progress.lag(group, topic);
+                List<GroupProgress.QueueProgress> queues = progress.of(group, List.of(topic));
+                perTopic.add(new String(consumeStatsOf(group, List.of(topic), queues), StandardCharsets.UTF_8));
+                totalLag += queues.stream().mapToLong(GroupProgress.QueueProgress::lag).sum();
             }
             list.add("{" + json(group) + ":" + perTopic + "}");
         }
