@@ -70,7 +70,7 @@ final class NamesrvProcessors {
         server.register(RequestCode.GET_KV_CONFIG, this::getKv, executor);
         server.register(RequestCode.DELETE_KV_CONFIG, this::deleteKv, executor);
         server.register(RequestCode.GET_KVLIST_BY_NAMESPACE, this::listKv, executor);
-        server.register(RequestCode.GET_NAMESRV_CONFIG, (ch, req) -> ok(req, propertiesText(settings.get())), executor);
+        server.register(RequestCode.GET_NAMESRV_CONFIG, (ch, req) -> ok(req, dev.halfmoon.remoting.body.PropertiesText.encode(settings.get())), executor);
         server.register(RequestCode.UPDATE_NAMESRV_CONFIG, (ch, req) -> {
             throw new RequestException(ResponseCode.SYSTEM_ERROR, "Halfmoon's name server reads its settings at start: "
                     + "restart it with the new options (bin/halfmoon-namesrv --help lists them)");
@@ -178,18 +178,5 @@ final class NamesrvProcessors {
                     "No config item, Namespace: " + namespace));
         }
         return ok(request, Json.encode(Map.of("table", values)));
-    }
-
-    /** Properties text, as RocketMQ's tools parse it. */
-    private static byte[] propertiesText(Map<String, String> values) {
-        java.util.Properties properties = new java.util.Properties();
-        properties.putAll(values);
-        java.io.StringWriter text = new java.io.StringWriter();
-        try {
-            properties.store(text, null);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // (a StringWriter does not fail)
-        }
-        return text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -84,15 +84,7 @@ public final class ToolingProcessor {
 
     /** Every setting with its effective value, as a properties text (mqadmin getBrokerConfig prints it). */
     private CompletableFuture<RemotingCommand> brokerConfig(RemotingChannel channel, RemotingCommand r) {
-        java.util.Properties properties = new java.util.Properties();
-        properties.putAll(settings);
-        java.io.StringWriter text = new java.io.StringWriter();
-        try {
-            properties.store(text, null); // (escapes as the tool's parser expects)
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // (a StringWriter does not fail)
-        }
-        return ok(r, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return ok(r, dev.halfmoon.remoting.body.PropertiesText.encode(settings));
     }
 
     private static CompletableFuture<RemotingCommand> ok(RemotingCommand r, byte[] body) {
