@@ -2,6 +2,7 @@ package dev.halfmoon.admin;
 
 import static dev.halfmoon.admin.Output.row;
 
+import dev.halfmoon.message.Compression;
 import dev.halfmoon.message.MessageProperty;
 import dev.halfmoon.message.OffsetMessageId;
 import dev.halfmoon.message.RecordView;
@@ -186,7 +187,18 @@ final class MessageCommand {
         m.put("reconsumeTimes", v.reconsumeTimes());
         m.put("properties", props);
         m.put("bodyBytes", v.bodyLength());
-        m.put("body", text(v.bodyBytes()));
+        int compression = Compression.kind(v.sysFlag());
+        if (compression == 0) {
+            m.put("body", text(v.bodyBytes()));
+            return m;
+        }
+        m.put("compression", Compression.name(compression));
+        try {
+            m.put("body", text(Compression.decompress(v.sysFlag(), v.bodyBytes())));
+        } catch (java.io.IOException e) {
+            m.put("body", text(v.bodyBytes()));
+            m.put("bodyProblem", "does not decompress: " + e.getMessage());
+        }
         return m;
     }
 

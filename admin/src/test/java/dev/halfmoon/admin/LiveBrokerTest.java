@@ -4,11 +4,15 @@ import dev.halfmoon.client.ClientOptions;
 import dev.halfmoon.client.ConsumeResult;
 import dev.halfmoon.client.Message;
 import dev.halfmoon.client.PushConsumer;
+import dev.halfmoon.remoting.RemotingClient;
+import dev.halfmoon.remoting.RemotingCommand;
+import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.testkit.Closer;
 import dev.halfmoon.testkit.HalfmoonFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +45,20 @@ abstract class LiveBrokerTest {
 
     static Message message(String topic, String body, String key) {
         return Message.builder(topic).body(body.getBytes(StandardCharsets.UTF_8)).keys(key).tag("t").build();
+    }
+
+    /**
+     * Sends {@code body} to {@code topic}'s queue 0 as a producer can on the wire but Halfmoon's client does not: with
+     * {@code sysFlag} and {@code properties} as given ({@code KEY\u0001VALUE\u0002...}); the response code.
+     */
+    int rawSend(String topic, int sysFlag, String properties, byte[] body) {
+        RemotingClient raw = track(new RemotingClient("test"));
+        Map<String, String> h = new HashMap<>(Map.of("a", "PG-raw", "b", topic, "c", "TBW102", "d", "4", "e", "0",
+                "f", Integer.toString(sysFlag), "g", Long.toString(System.currentTimeMillis()), "h", "0", "j", "0",
+                "k", "false"));
+        h.put("i", properties);
+        return raw.invokeSync(halfmoon.brokerAddress(), RemotingCommand.request(RequestCode.SEND_MESSAGE_V2, h, body), 5000)
+                .code();
     }
 
     /** A push consumer counting deliveries per body. */

@@ -222,6 +222,9 @@ final class QueueWorker {
      * later here up to the maximum, then skip it (a broadcasting group has no retry or dead-letter topic).
      */
     private Try tryOnce(MessageView m, int failures) {
+        if (m.bodyProblem() != null) {
+            return unreadable(m);
+        }
         int max = s.maxReconsumeTimes();
         if (s.ordered()) {
             if (succeeded(m) || (max >= 0 && failures >= max && deadLetter(m))) {
@@ -263,6 +266,25 @@ final class QueueWorker {
                     failures + 1 < runs ? "trying it here again" : "trying the hand-back again");
             return Try.AGAIN_LATER;
         }
+    }
+
+    /**
+     * A message whose body this client cannot read: no handler could do better on a redelivery, so it goes straight to
+     * the group's dead-letter queue, stored as it was (a broadcasting member, which has none, skips it), and the queue
+     * goes on.
+     */
+    private Try unreadable(MessageView m) {
+        if (s.broadcasting()) {
+            LOG.error("message {} of {} at offset {}: {}; this broadcasting member skips it", m.messageId(), queue,
+                    m.queueOffset(), m.bodyProblem());
+            return Try.DONE;
+        }
+        if (!deadLetter(m)) {
+            return Try.AGAIN_LATER;
+        }
+        LOG.error("message {} of {} at offset {}: {}; sent to the group's dead-letter queue as stored", m.messageId(),
+                queue, m.queueOffset(), m.bodyProblem());
+        return Try.DONE;
     }
 
     private boolean succeeded(MessageView m) {

@@ -1,5 +1,6 @@
 package dev.halfmoon.client;
 
+import dev.halfmoon.message.Compression;
 import dev.halfmoon.message.MessageProperties;
 import dev.halfmoon.message.MessageProperty;
 import dev.halfmoon.message.OffsetMessageId;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.InflaterInputStream;
 
 /**
  * The client's side of the wire format: SEND_MESSAGE_V2 headers, batch bodies, and the stored
@@ -91,7 +91,10 @@ final class WireCodec {
         return views;
     }
 
-    /** A record as a message view: the original topic restored for a redelivery, the body decompressed. */
+    /**
+     * A record as a message view: the original topic restored for a redelivery, the body decompressed; a body that
+     * cannot be decompressed is kept as stored, with the reason in {@link MessageView#bodyProblem()}.
+     */
     static MessageView view(RecordView record, String brokerName) {
         Map<String, String> props = record.properties();
         String topic = record.topic();
@@ -100,24 +103,15 @@ final class WireCodec {
         }
         String offsetId = OffsetMessageId.encode(record.storeHostBytes(), record.physicalOffset());
         String id = props.getOrDefault(MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX, offsetId);
-        return new MessageView(topic, body(record), props, id, offsetId, brokerName, record.queueId(), record.queueOffset(),
-                record.reconsumeTimes(), record.bornTimestamp(), record.storeTimestamp());
-    }
-
-    private static byte[] body(RecordView record) {
-        byte[] bytes = record.bodyBytes();
-        if ((record.sysFlag() & SysFlag.COMPRESSED) == 0) {
-            return bytes;
-        }
-        int type = (record.sysFlag() & SysFlag.COMPRESSION_TYPE_MASK) >>> 8;
-        if (type != 0 && type != 3) {
-            throw new ClientException("message " + record.physicalOffset() + " is compressed with type " + type
-                    + " (LZ4/ZSTD); only ZLIB bodies are supported");
-        }
-        try (InflaterInputStream in = new InflaterInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            return in.readAllBytes();
+        byte[] body = record.bodyBytes();
+        String problem = null;
+        try {
+            body = Compression.decompress(record.sysFlag(), body);
         } catch (java.io.IOException e) {
-            throw new ClientException("cannot decompress message body at " + record.physicalOffset(), e);
+            problem = "compressed with " + Compression.name(Compression.kind(record.sysFlag())) + " and not decompressible ("
+                    + e.getMessage() + ")";
         }
+        return new MessageView(topic, body, props, id, offsetId, brokerName, record.queueId(), record.queueOffset(),
+                record.reconsumeTimes(), record.bornTimestamp(), record.storeTimestamp(), problem);
     }
 }
