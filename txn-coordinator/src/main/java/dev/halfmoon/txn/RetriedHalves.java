@@ -1,7 +1,10 @@
 package dev.halfmoon.txn;
 
 import dev.halfmoon.log.LogStore;
+import dev.halfmoon.message.MessageProperties;
+import dev.halfmoon.message.MessageProperty;
 import dev.halfmoon.message.RecordView;
+import dev.halfmoon.message.SysFlag;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,9 +17,11 @@ import java.util.Objects;
  * about that transaction id, answers COMMIT again: RocketMQ then delivers the message twice. Here the first commit of
  * such a message wins and every other copy is rolled back as a duplicate.
  *
- * <p>Only halves pending at the same time are paired (at store time, and again at recovery), so the memory is that of
- * the duplicates pending now, usually none. Not remembered across a restart: a copy still pending after its twin was
- * committed before a crash is committed too (the behaviour without this class). Thread-safe.
+ * <p>Halves pending at the same time are paired (at store time, and again at recovery), so the memory is that of the
+ * duplicates pending now, usually none. A copy with no pair that may still have a committed twin (stored before this
+ * start, whose twin may have been committed before it; or stored after a transaction with its id was committed) is
+ * looked up before it commits: a committed message with its unique key, producer group and body, from another half,
+ * makes it a duplicate. That look-up uses the key index; with the index disabled it finds nothing. Thread-safe.
  */
 final class RetriedHalves {
     /** The copies of one message: the half offsets of those not known resolved, and the one committed, or -1. */
@@ -26,13 +31,21 @@ final class RetriedHalves {
         long committed = -1;
     }
 
+    /** How long before a half its committed twin may have been stored (a retried send comes seconds later). */
+    static final long TWIN_WINDOW_MS = 3_600_000;
+    private static final int TWINS_LOOKED_AT = 16;
+    private static final long UNPAIRED = -2;
+
     private final Map<String, Copies> byTransactionId = new HashMap<>();
     private final LogStore store;
     private final PendingIndex index;
+    private final long startedMs;
 
-    RetriedHalves(LogStore store, PendingIndex index) {
+    /** @param startedMs when this start began: halves stored before it may have twins committed before a restart */
+    RetriedHalves(LogStore store, PendingIndex index, long startedMs) {
         this.store = store;
         this.index = index;
+        this.startedMs = startedMs;
     }
 
     /**
@@ -67,12 +80,22 @@ final class RetriedHalves {
      * Before committing {@code t}: the half offset of an earlier committed copy of its message (commit this one as a
      * rollback instead), or -1, in which case {@code t} is recorded as the committed copy until {@link #resolved} or
      * {@link #commitFailed}. A copy committed while the pair was being made is found in the index's memory of
-     * resolved transactions.
+     * resolved transactions; one committed before this start or before {@code t} was stored, in the log.
      */
-    synchronized long claimCommit(PendingTransaction t) {
+    long claimCommit(PendingTransaction t) {
+        long paired = claimPaired(t);
+        if (paired != UNPAIRED) {
+            return paired;
+        }
+        boolean mayHaveTwin = t.storeTimestamp() < startedMs
+                || index.resolvedState(-1, t.transactionId()).orElse(null) == TransactionState.COMMITTED;
+        return mayHaveTwin ? committedTwin(t) : -1;
+    }
+
+    private synchronized long claimPaired(PendingTransaction t) {
         Copies copies = t.transactionId() == null ? null : byTransactionId.get(t.transactionId());
         if (copies == null) {
-            return -1;
+            return UNPAIRED;
         }
         if (copies.committed < 0) {
             for (long other : copies.all) {
@@ -111,6 +134,28 @@ final class RetriedHalves {
 
     synchronized int size() {
         return byTransactionId.size();
+    }
+
+    /** The half offset of a committed message that is {@code t}'s message committed from another half, or -1. */
+    private long committedTwin(PendingTransaction t) {
+        ByteBuffer mine = store.readRecord(t.halfOffset());
+        if (mine == null) {
+            return -1;
+        }
+        ByteBuffer body = RecordView.of(mine).body();
+        for (ByteBuffer found : store.findByKey(t.topic(), t.transactionId(), t.storeTimestamp() - TWIN_WINDOW_MS,
+                Long.MAX_VALUE, TWINS_LOOKED_AT)) {
+            RecordView c = RecordView.of(found);
+            if (SysFlag.transactionType(c.sysFlag()) == SysFlag.TRANSACTION_COMMIT_TYPE
+                    && c.preparedTransactionOffset() != t.halfOffset()
+                    && t.transactionId().equals(MessageProperties.find(c.propertiesString(),
+                    MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
+                    && t.producerGroup().equals(MessageProperties.find(c.propertiesString(), MessageProperty.PRODUCER_GROUP))
+                    && c.body().equals(body)) {
+                return c.preparedTransactionOffset();
+            }
+        }
+        return -1;
     }
 
     private boolean sameMessage(PendingTransaction a, PendingTransaction b) {

@@ -60,7 +60,7 @@ public final class TransactionCoordinator {
         this.storeHost = storeHost;
         this.defaultTimeoutMs = defaultTimeoutMs;
         this.resumer = new GivenUpResumer(store, index, snapshots, this::storeHalf);
-        this.retried = new RetriedHalves(store, index);
+        this.retried = new RetriedHalves(store, index, clock.millis());
         retried.recovered(index.view());
     }
 
@@ -129,11 +129,22 @@ public final class TransactionCoordinator {
     }
 
     /**
-     * The pending transaction an END names: by its half's offset, else by its transaction id (null: none).
-     * Whoever checks an END before it is applied must look it up the same way.
+     * The pending transaction an END names: by its half's offset, else by its transaction id if the pending half with
+     * that id was carried forward from the one named (or no offset is named). Another half with the same id is a
+     * retried send's copy, which an END for the named one must not resolve. Whoever checks an END before it is
+     * applied must look it up the same way.
      */
     public Optional<PendingTransaction> find(long halfOffset, String transactionId) {
-        return index.get(halfOffset).or(() -> transactionId == null ? Optional.empty() : index.byTransactionId(transactionId));
+        Optional<PendingTransaction> named = index.get(halfOffset);
+        if (named.isPresent() || transactionId == null) {
+            return named;
+        }
+        return index.byTransactionId(transactionId).filter(t -> halfOffset < 0 || carriedFrom(t, halfOffset));
+    }
+
+    private boolean carriedFrom(PendingTransaction t, long halfOffset) {
+        ByteBuffer record = store.readRecord(t.halfOffset());
+        return record != null && TransactionRecords.carriedFrom(RecordView.of(record), halfOffset);
     }
 
     /** Applies an answer, at most once per transaction; see {@link EndStatus} for what can happen. */

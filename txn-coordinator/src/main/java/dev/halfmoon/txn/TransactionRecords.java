@@ -29,6 +29,8 @@ public final class TransactionRecords {
     static final String NEXT = "HM_NEXT";
     /** On a carried-forward half: the offset of the half it copies. */
     static final String ORIGIN = "HM_ORIGIN";
+    /** On a carried-forward half: the offset of the half the producer sent, before the first carry. */
+    static final String FIRST = "HM_FIRST";
     /** On a resumed half: the offset of the given-up copy it was made from. */
     static final String RESUMED_FROM = "HM_RESUMED_FROM";
 
@@ -103,9 +105,17 @@ public final class TransactionRecords {
     /** A copy of {@code half} (at {@code halfOffset}) for carrying it forward before its segment is deleted. */
     static ByteBuffer copy(RecordView half, long halfOffset) {
         Map<String, String> props = half.properties();
+        props.putIfAbsent(FIRST, props.getOrDefault(ORIGIN, Long.toString(halfOffset))); // (a copy made before FIRST: its origin)
         props.put(ORIGIN, Long.toString(halfOffset));
         return RecordEncoder.encode(new RecordDraft(TxnTopics.HALF, 0, half.flag(), half.sysFlag(), half.bornTimestamp(),
                 half.bornHost(), half.storeHost(), half.reconsumeTimes(), 0, half.body(), MessageProperties.encode(props)));
+    }
+
+    /** Whether {@code half} was carried forward from the half at {@code offset}, directly or through other copies. */
+    static boolean carriedFrom(RecordView half, long offset) {
+        String props = half.propertiesString();
+        String value = Long.toString(offset);
+        return value.equals(MessageProperties.find(props, ORIGIN)) || value.equals(MessageProperties.find(props, FIRST));
     }
 
     /**
@@ -116,6 +126,7 @@ public final class TransactionRecords {
         Map<String, String> props = copy.properties();
         props.remove(MessageProperty.TRANSACTION_CHECK_TIMES);
         props.remove(ORIGIN); // a new transaction's half, not a carried-forward one (recovery would drop it)
+        props.remove(FIRST);
         props.put(RESUMED_FROM, Long.toString(copyOffset));
         return RecordEncoder.encode(new RecordDraft(TxnTopics.HALF, 0, copy.flag(),
                 SysFlag.withTransactionType(copy.sysFlag(), SysFlag.TRANSACTION_PREPARED_TYPE), copy.bornTimestamp(),

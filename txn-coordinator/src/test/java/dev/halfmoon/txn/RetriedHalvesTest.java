@@ -105,6 +105,40 @@ class RetriedHalvesTest {
         assertEquals(List.of("order 46"), delivered());
     }
 
+    /** The twin was committed, then the broker restarted: nothing in memory pairs the copy left pending. */
+    @Test
+    void aCopyLeftPendingByARestartAfterItsTwinCommittedIsRolledBack() {
+        PrepareResult first = half("TX-committed-then-restart", 1, "order 48");
+        PrepareResult retry = half("TX-committed-then-restart", 2, "order 48");
+        assertEquals(TransactionState.COMMITTED, end(retry, Decision.COMMIT, Resolver.PRODUCER).state());
+        fx.reopen();
+        EndResult checked = end(first, Decision.COMMIT, Resolver.CHECK);
+        assertEquals(TransactionState.ROLLED_BACK, checked.state(), checked.message());
+        assertEquals(List.of("order 48"), delivered());
+    }
+
+    /** The retried send is stored only after the first copy was committed (it waited in the send pool). */
+    @Test
+    void aCopyStoredAfterItsTwinCommittedIsRolledBack() {
+        PrepareResult first = half("TX-late-copy", 1, "order 49");
+        assertEquals(TransactionState.COMMITTED, end(first, Decision.COMMIT, Resolver.PRODUCER).state());
+        PrepareResult retry = half("TX-late-copy", 2, "order 49");
+        assertEquals(TransactionState.ROLLED_BACK, end(retry, Decision.COMMIT, Resolver.CHECK).state());
+        assertEquals(List.of("order 49"), delivered());
+    }
+
+    /** A duplicate END for the committed copy (the client sent it twice) is not applied to the other copy. */
+    @Test
+    void anEndForAResolvedCopyIsNotAppliedToTheOtherCopy() {
+        PrepareResult first = half("TX-double-end", 1, "order 50");
+        PrepareResult retry = half("TX-double-end", 2, "order 50");
+        assertEquals(TransactionState.COMMITTED, end(retry, Decision.COMMIT, Resolver.PRODUCER).state());
+        fx.reopen();
+        assertEquals(EndStatus.ALREADY_RESOLVED, end(retry, Decision.COMMIT, Resolver.PRODUCER).status());
+        assertTrue(fx.coordinator.index().get(first.half().commitLogOffset()).isPresent(), "the other copy is untouched");
+        assertEquals(List.of("order 50"), delivered());
+    }
+
     /** The retried copy is stored while the first is being committed: the pair is made with the first still in the index. */
     @Test
     void aCopyPairedWhileTheFirstWasBeingCommittedIsStillRolledBack() {
@@ -112,7 +146,7 @@ class RetriedHalvesTest {
         PendingTransaction firstAsSeen = fx.coordinator.index().get(first.half().commitLogOffset()).orElseThrow();
         PrepareResult retry = half("TX-racing-other-id", 1, "order 47"); // (a copy, stored without pairing)
         assertEquals(TransactionState.COMMITTED, end(first, Decision.COMMIT, Resolver.PRODUCER).state());
-        RetriedHalves pairs = new RetriedHalves(fx.store, fx.coordinator.index());
+        RetriedHalves pairs = new RetriedHalves(fx.store, fx.coordinator.index(), 0);
         PendingTransaction copy = fx.coordinator.index().get(retry.half().commitLogOffset()).orElseThrow();
         PendingTransaction sameId = new PendingTransaction(copy.halfOffset(), firstAsSeen.transactionId(), copy.producerGroup(),
                 copy.topic(), copy.queueId(), copy.bornHost(), copy.storeTimestamp(), copy.timeoutMs(), copy.checkCount(),
