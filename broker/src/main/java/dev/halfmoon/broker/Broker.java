@@ -57,6 +57,7 @@ import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.TlsConfig;
 import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
+import dev.halfmoon.remoting.body.SystemNames;
 import dev.halfmoon.remoting.body.TopicConfig;
 import dev.halfmoon.txn.PendingTransaction;
 import dev.halfmoon.txn.TransactionCoordinator;
@@ -67,6 +68,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -156,6 +158,7 @@ public final class Broker implements AutoCloseable {
                 Codec.STRING, new JsonCodec<>(SubscriptionGroupConfig.class)), clock), config.messaging().autoCreateSubscriptionGroup());
         ConsumerOffsets offsets = ConsumerOffsets.load(metadata);
         started.add(offsets);
+        offsets.clampToQueueEnds(store::maxQueueOffset, Set.of(SystemNames.SCHEDULE_GROUP));
         return new Storage(metadata, store, transactions, topics, groups, offsets);
     }
 

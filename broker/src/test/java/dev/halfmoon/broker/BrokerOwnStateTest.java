@@ -2,14 +2,21 @@ package dev.halfmoon.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.halfmoon.log.meta.Codec;
+import dev.halfmoon.log.meta.MetadataStore;
+import dev.halfmoon.log.meta.MetadataTable;
 import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.ResponseCode;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What the broker keeps for itself: clients can neither move the delay schedule's progress nor read its queues. */
+/**
+ * What the broker keeps for itself: clients can neither move the delay schedule's progress nor read its queues; consumer
+ * offsets never stay past what the log holds.
+ */
 class BrokerOwnStateTest extends LiveBrokers {
     @Test
     void theScheduleGroupsOffsetsAndTheScheduleTopicAreNotTheClients() {
@@ -29,5 +36,31 @@ class BrokerOwnStateTest extends LiveBrokers {
         RemotingCommand offset = ask(b.address(), RequestCode.QUERY_CONSUMER_OFFSET, Map.of("consumerGroup",
                 "HALFMOON_SCHEDULE", "topic", "Jobs", "queueId", "0"), null);
         assertEquals("0", offset.ext("offset"), "the pull's commit of 5 was not applied");
+    }
+
+    /**
+     * A power loss under ASYNC_FLUSH can keep consumer offsets (synced with each checkpoint) past the log's recovered
+     * end. New messages then take the offsets in between: the group must get them, so its offset goes back to the end.
+     */
+    @Test
+    void anOffsetBeyondItsQueuesEndAfterTheLogLostATailIsSetBackToTheEnd() throws Exception {
+        Path data = dir.resolve("data");
+        Broker b = broker(data, "127.0.0.1:9", Map.of());
+        createTopic(b, "Kept");
+        Map<String, String> send = Map.of("a", "PG", "b", "Kept", "c", "TBW102", "d", "3", "e", "0", "f", "0", "g", "1",
+                "h", "0");
+        for (int i = 0; i < 5; i++) {
+            assertEquals(ResponseCode.SUCCESS, ask(b.address(), RequestCode.SEND_MESSAGE_V2, send, "x".getBytes()).code());
+        }
+        running.remove(b);
+        b.close();
+        try (MetadataStore metadata = MetadataStore.open(data.resolve("metadata"))) { // as the power loss left it
+            metadata.table(MetadataTable.CONSUMER_OFFSETS, Codec.STRING, Codec.LONG).put("Kept@CG-kept@0", 8L);
+        }
+
+        Broker again = broker(data, "127.0.0.1:9", Map.of());
+        RemotingCommand offset = ask(again.address(), RequestCode.QUERY_CONSUMER_OFFSET, Map.of("consumerGroup", "CG-kept",
+                "topic", "Kept", "queueId", "0"), null);
+        assertEquals("5", offset.ext("offset"), "back to the queue's end, where the next message goes");
     }
 }

@@ -62,6 +62,39 @@ public final class ConsumerOffsets implements AutoCloseable {
         return o;
     }
 
+    /**
+     * Sets back every offset beyond its queue's end ({@code queueEnd}: topic, queue id → max offset): the log lost a
+     * tail the metadata kept (ASYNC_FLUSH and a power loss; a data dir restored from a backup). New messages take the
+     * offsets in between, and a group whose offset stayed past them would never get them. Offsets of groups in
+     * {@code skipped} (a broker service keeping its own kind of progress) are left alone.
+     *
+     * @return how many were set back
+     */
+    public int clampToQueueEnds(java.util.function.ToLongBiFunction<String, Integer> queueEnd, Set<String> skipped) {
+        int moved = 0;
+        for (Map.Entry<String, Long> e : offsets.entrySet()) {
+            String k = e.getKey();
+            int first = k.indexOf('@');
+            int last = k.lastIndexOf('@');
+            if (first <= 0 || last <= first || skipped.contains(k.substring(first + 1, last))) {
+                continue;
+            }
+            String topic = k.substring(0, first);
+            long end = queueEnd.applyAsLong(topic, Integer.parseInt(k.substring(last + 1)));
+            if (e.getValue() > end) {
+                if (moved++ < 20) {
+                    LOG.warn("consumer offset {} of {} is beyond its queue's end {}: the log lost a tail the offsets kept "
+                            + "(a power loss under ASYNC_FLUSH?); set back to {}", e.getValue(), k, end, end);
+                }
+                set(k, end, true);
+            }
+        }
+        if (moved > 20) {
+            LOG.warn("{} consumer offsets in all were beyond their queue's end and set back to it", moved);
+        }
+        return moved;
+    }
+
     /** Sets {@code key}, marking it for the writer; part of the next cut unless a cut is being taken. */
     private void set(String key, long offset, boolean force) {
         boolean changed;
