@@ -46,7 +46,9 @@ final class QueueFile {
     /**
      * Creates the file of {@code entries} empty slots starting at {@code startIndex}. It is filled under a temporary
      * name ({@link #CREATING}) and renamed into place, so a process killed while filling it leaves no short file under
-     * the real name, which the next start would refuse; {@link ConsumeQueue#open} deletes such leftovers.
+     * the real name, which the next start would refuse; {@link ConsumeQueue#open} deletes such leftovers. The zeros
+     * reach the disk before the rename, and the rename before this returns: otherwise a power loss could keep the
+     * name with a short file.
      */
     static QueueFile create(Path dir, long startIndex, int entries) {
         Path file = dir.resolve(String.format("%020d", startIndex));
@@ -64,8 +66,10 @@ final class QueueFile {
                     at += n;
                     left -= n;
                 }
+                channel.force(true);
             }
             Files.move(creating, file, StandardCopyOption.ATOMIC_MOVE);
+            Uninterruptible.syncDirectory(dir);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(creating);

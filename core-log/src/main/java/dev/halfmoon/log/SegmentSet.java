@@ -1,10 +1,8 @@
 package dev.halfmoon.log;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -207,12 +205,7 @@ final class SegmentSet implements AutoCloseable {
 
     private void syncDirectory() {
         try {
-            Uninterruptible.run(() -> {
-                try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-                    channel.force(true);
-                }
-                return null;
-            });
+            Uninterruptible.syncDirectory(dir);
         } catch (IOException e) {
             throw new LogIOException("sync directory", dir, -1, e);
         }

@@ -2,6 +2,9 @@ package dev.halfmoon.log;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Runs file-channel work so that the calling thread's interrupt cannot fail it. A
@@ -42,5 +45,15 @@ final class Uninterruptible {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Makes the entries of {@code dir} (files created, renamed or deleted in it) durable, as an fsync of it does. */
+    static void syncDirectory(Path dir) throws IOException {
+        run(() -> {
+            try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+                channel.force(true);
+            }
+            return null;
+        });
     }
 }
