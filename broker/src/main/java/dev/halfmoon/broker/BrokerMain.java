@@ -3,10 +3,13 @@ package dev.halfmoon.broker;
 import dev.halfmoon.broker.config.BrokerConfig;
 import dev.halfmoon.broker.config.ConfigException;
 import dev.halfmoon.namesrv.StartupCommand;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /** {@code bin/halfmoon-broker}: runs one broker until SIGTERM, then flushes and checkpoints. */
 public final class BrokerMain {
@@ -16,6 +19,20 @@ public final class BrokerMain {
 
     private String namesrv;
     private final StartupOptions options = new StartupOptions();
+
+    /**
+     * {@code start}'s result; null, with one line on standard error, if the settings or the data directory refuse the
+     * start (a clear reason, not a stack trace: that goes to the log at DEBUG).
+     */
+    static <T> T startOrSay(String command, Supplier<T> start) {
+        try {
+            return start.get();
+        } catch (ConfigException | IllegalStateException | UncheckedIOException e) {
+            LoggerFactory.getLogger(BrokerMain.class).debug("{} cannot start", command, e);
+            System.err.println(command + ": cannot start: " + e.getMessage());
+            return null;
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         warmUpInBackground();
@@ -44,7 +61,10 @@ public final class BrokerMain {
             System.err.println("halfmoon-broker: no name server; give --namesrv HOST:PORT or namesrvAddr");
             return 2;
         }
-        Broker broker = Broker.start(config, Clock.systemUTC());
+        Broker broker = startOrSay("halfmoon-broker", () -> Broker.start(config, Clock.systemUTC()));
+        if (broker == null) {
+            return 1;
+        }
         System.out.println("Halfmoon broker listening on " + broker.address() + ", registered with "
                 + String.join(";", config.namesrv().addresses()));
         broker.httpAddress().ifPresent(http -> System.out.println("Halfmoon console and /metrics at " + http));

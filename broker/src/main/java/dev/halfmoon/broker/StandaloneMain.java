@@ -41,8 +41,11 @@ public final class StandaloneMain {
             System.err.println("halfmoon-standalone: " + e.getMessage());
             return 2;
         }
-        Standalone standalone = Standalone.start(config, namesrvPort, Clock.systemUTC(),
-                address -> System.out.println("Halfmoon name server listening on " + address));
+        Standalone standalone = BrokerMain.startOrSay("halfmoon-standalone", () -> Standalone.start(config, namesrvPort,
+                Clock.systemUTC(), address -> System.out.println("Halfmoon name server listening on " + address)));
+        if (standalone == null) {
+            return 1;
+        }
         System.out.println("Halfmoon broker listening on " + standalone.broker().address());
         standalone.broker().httpAddress().ifPresent(http -> System.out.println("Halfmoon console and /metrics at " + http));
         StartupCommand.served();

@@ -10,9 +10,16 @@ import org.slf4j.LoggerFactory;
  * the first torn, corrupt or garbage frame and everything after it, and zero-fills the cut so no old
  * bytes can be mistaken for records later. Runs on the opening thread before anything else touches
  * the segments.
+ *
+ * <p>It refuses, changing nothing, where a cut would destroy what is not a torn tail: a log whose first frame is not a
+ * Halfmoon frame (another program's store, RocketMQ's among them, given as the data directory), and damage followed
+ * by records in later segments (media damage, or a checkpoint lost with the metadata), unless the operator accepts
+ * that loss with the system property {@value #DROP_DAMAGED}.
  */
 final class CommitLogRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(CommitLogRecovery.class);
+    /** System property: true cuts a damaged log even where later segments hold records (they are dropped). */
+    static final String DROP_DAMAGED = "halfmoon.recovery.dropDamaged";
 
     private CommitLogRecovery() {
     }
@@ -49,9 +56,31 @@ final class CommitLogRecovery {
                 break;
             }
         }
+        if (check == Frame.Check.CORRUPT) {
+            refuseToDestroy(segments, segment, position);
+        }
         cut(segments, segment, position, check);
         LOG.info("commit log recovered: verified {} bytes from offset {}, ends at {}", position - start, start, position);
         return position;
+    }
+
+    private static void refuseToDestroy(SegmentSet segments, Segment segment, long position) {
+        ByteBuffer view = segment.view();
+        int at = (int) (position - segment.startOffset());
+        int magic = view.limit() - at >= 8 ? view.getInt(at + 4) : 0;
+        if (position == segments.first().startOffset() && magic != Frame.MAGIC && magic != 0) {
+            throw new IllegalStateException("the commit log in " + segment.file().getParent() + " does not begin with a "
+                    + "Halfmoon record (magic 0x" + Integer.toHexString(magic) + "): the data directory (storePathRootDir) "
+                    + "holds another program's store (RocketMQ's cannot be taken over: give Halfmoon a directory of its "
+                    + "own), or its first segment is damaged. Nothing was changed.");
+        }
+        Segment next = segments.next(segment);
+        if (next != null && Frame.check(next.view(), 0, false) == Frame.Check.FRAME && !Boolean.getBoolean(DROP_DAMAGED)) {
+            throw new IllegalStateException("the commit log is damaged at offset " + position + " in " + segment.file()
+                    + ", and records follow in later segments (from " + next.file() + "): cutting it there, as after a "
+                    + "torn write, would drop them. Nothing was changed. Restore the data directory from a copy, or "
+                    + "accept the loss by starting once with -D" + DROP_DAMAGED + "=true (HALFMOON_OPTS)");
+        }
     }
 
     private static void cut(SegmentSet segments, Segment segment, long position, Frame.Check check) {

@@ -3,7 +3,9 @@ package dev.halfmoon.log;
 import static dev.halfmoon.log.TestRecords.body;
 import static dev.halfmoon.log.TestRecords.record;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -295,18 +297,30 @@ class RecoveryTest {
     }
 
     @Test
-    void cuttingTheLogInAnEarlierSegmentDropsTheLaterOnes() throws IOException {
+    void damageFollowedByRecordsInLaterSegmentsStopsTheStartUntilTheOperatorAcceptsTheLoss() throws IOException {
         List<AppendedRecord> placed = new ArrayList<>();
         String body = "y".repeat(2000);
         for (int i = 0; i < 80; i++) {
             placed.add(store.append(record("t", 0, body)).join().first());
         }
-        fixture.closeAndForgetCheckpoint();
+        fixture.closeAndForgetCheckpoint(); // (with the checkpoint, recovery would not read this far back)
         AppendedRecord victim = placed.get(10);
         byte[] b = readAt(victim.commitLogOffset() + 100, 1);
         b[0] ^= 0x55;
         writeAt(victim.commitLogOffset() + 100, b);
-        store = fixture.open();
+        byte[] before = Files.readAllBytes(segmentHolding(placed.get(79).commitLogOffset()));
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, fixture::open);
+        assertTrue(refused.getMessage().contains("damaged at offset " + (victim.commitLogOffset() - Frame.HEADER_SIZE))
+                && refused.getMessage().contains(CommitLogRecovery.DROP_DAMAGED), refused.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(segmentHolding(placed.get(79).commitLogOffset())), "nothing changed");
+
+        System.setProperty(CommitLogRecovery.DROP_DAMAGED, "true");
+        try {
+            store = fixture.open();
+        } finally {
+            System.clearProperty(CommitLogRecovery.DROP_DAMAGED);
+        }
         assertEquals(victim.commitLogOffset() - Frame.HEADER_SIZE, store.writtenOffset());
         assertEquals(10, store.maxQueueOffset("t", 0));
         try (Stream<Path> files = Files.list(dir.resolve("commitlog"))) {
@@ -318,6 +332,23 @@ class RecoveryTest {
                 assertTrue(IntStream.range(0, bytes.length).allMatch(i -> bytes[i] == 0), file + " holds no data");
             }
         }
+    }
+
+    @Test
+    void aDirectoryHoldingRocketMqsCommitLogIsRefusedAndLeftAlone() throws IOException {
+        fixture.close();
+        Path other = dir.resolve("rocketmq-store");
+        Path commitLog = other.resolve("commitlog").resolve(String.format("%020d", 0));
+        Files.createDirectories(commitLog.getParent());
+        ByteBuffer message = ByteBuffer.allocate(StoreFixture.SEGMENT_BYTES);
+        message.putInt(0, 220).putInt(4, 0xDAA320A7); // a RocketMQ message's TOTALSIZE and MAGICCODE
+        Files.write(commitLog, message.array());
+
+        StoreFixture foreign = new StoreFixture(other);
+        IllegalStateException refused = assertThrows(IllegalStateException.class, foreign::open);
+        assertTrue(refused.getMessage().contains("does not begin with a Halfmoon record"), refused.getMessage());
+        assertArrayEquals(message.array(), Files.readAllBytes(commitLog), "nothing changed");
+        fixture = foreign; // (closed by tearDown, whatever it opened)
     }
 
     private void zeroQueueEntries(String topic, int from, int to) throws IOException {

@@ -30,7 +30,13 @@ final class StoreFixture implements AutoCloseable {
 
     LogStore open() {
         metadata = MetadataStore.open(config.metadataDir());
-        store = LogStore.open(config, metadata, hooks);
+        try {
+            store = LogStore.open(config, metadata, hooks);
+        } catch (RuntimeException e) { // (a refused start leaves nothing open)
+            metadata.close();
+            metadata = null;
+            throw e;
+        }
         return store.start(List.of());
     }
 

@@ -1,6 +1,7 @@
 package dev.halfmoon.interop;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -10,6 +11,7 @@ import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.testkit.ScriptProcess;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,5 +135,22 @@ class StartupScriptTest {
         assertTrue(adminHelp.contains("pending") && adminHelp.contains("Exit codes"), adminHelp);
         String unreachable = run(3, "halfmoon-admin", "--namesrv", "127.0.0.1:9", "--timeout", "1s", "cluster", "list").output();
         assertTrue(unreachable.contains("cannot reach 127.0.0.1:9"), unreachable);
+    }
+
+    /** storePathRootDir pointed at a RocketMQ store: refused in one line, the store left as it was. */
+    @Test
+    void aDataDirectoryHoldingAnotherStoreIsRefusedAndLeftAlone() throws Exception {
+        assumePackaged();
+        Path segment = dir.resolve("rocketmq/commitlog/00000000000000000000");
+        Files.createDirectories(segment.getParent());
+        byte[] rocketmq = new byte[1 << 20];
+        ByteBuffer.wrap(rocketmq).putInt(220).putInt(0xDAA320A7);
+        Files.write(segment, rocketmq);
+        String refused = run(1, "halfmoon-standalone", "--namesrv-port", "0", "--port", "0", "--data",
+                dir.resolve("rocketmq").toString(), "--set", "mappedFileSizeCommitLog=1048576", "--set", "brokerIP1=127.0.0.1",
+                "--set", "bindAddress=127.0.0.1").output();
+        assertTrue(refused.contains("halfmoon-standalone: cannot start: the commit log in") && !refused.contains("\tat "),
+                refused);
+        assertArrayEquals(rocketmq, Files.readAllBytes(segment));
     }
 }
