@@ -108,7 +108,7 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             countUnanswered(t);
         }
         if (t.checkCount() >= policy.checkMax()) {
-            giveUp(t);
+            giveUp(t, "after " + t.checkCount() + " check-backs without an answer");
             return;
         }
         String unreachable = unreachableGroups.get(t.producerGroup());
@@ -123,7 +123,11 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             return;
         }
         Optional<CheckRequest> request = coordinator.checkRequest(halfOffset);
-        if (request.isEmpty()) {
+        if (request.isEmpty()) { // resolved meanwhile (nothing to do), or its half cannot be read: no producer can be asked
+            if (coordinator.index().get(halfOffset).filter(p -> p.state() == TransactionState.PENDING).isPresent()) {
+                giveUp(t, "as its half message at " + halfOffset + " cannot be read (the log is damaged there; the "
+                        + "message is lost)");
+            }
             return;
         }
         long next = now + policy.delayAfter(t.checkCount() + 1, t.timeoutMs());
@@ -155,13 +159,12 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
         }
     }
 
-    private void giveUp(PendingTransaction t) {
+    private void giveUp(PendingTransaction t, String why) {
         coordinator.giveUp(t.halfOffset()).whenComplete((EndResult r, Throwable error) -> {
             if (error == null && r.applied()) {
                 givenUp.incrementAndGet();
-                LOG.warn("transaction {} of producer group {} given up after {} check-backs without an answer: "
-                        + "rolled back, half copied to TRANS_CHECK_MAX_TIME_TOPIC", t.transactionId(), t.producerGroup(),
-                        t.checkCount());
+                LOG.warn("transaction {} of producer group {} given up {}: rolled back, half copied to "
+                        + "TRANS_CHECK_MAX_TIME_TOPIC if readable", t.transactionId(), t.producerGroup(), why);
             } else if (error != null || r.status() == dev.halfmoon.txn.EndStatus.STORE_REFUSED) {
                 failures.incrementAndGet();
                 coordinator.deferCheck(t.halfOffset(), "give-up failed: " + (error != null ? error : r.message()),

@@ -29,7 +29,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -256,5 +258,28 @@ class CheckBackServiceTest {
         await().until(() -> service.failureCount() >= 1);
         transport.failFor = -1;
         await().atMost(Duration.ofSeconds(5)).until(() -> transport.callsFor(broken.half().commitLogOffset()) >= 1);
+    }
+
+    /** A half the log can no longer read (a damaged disk) cannot be checked back: given up at once, not spun on. */
+    @Test
+    void aHalfThatCannotBeReadIsGivenUpInsteadOfCheckedForEver() throws Exception {
+        open();
+        PrepareResult damaged = prepare("damaged", Map.of());
+        long at = damaged.half().commitLogOffset();
+        try (FileChannel segment = FileChannel.open(dir.resolve("commitlog").resolve(String.format("%020d", 0)),
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            segment.read(b, at + 20);
+            b.put(0, (byte) (b.get(0) ^ 0x5A));
+            segment.write(b.flip(), at + 20);
+        }
+        PrepareResult fine = prepare("fine", Map.of());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> coordinator.index().get(at).isEmpty());
+        assertEquals(1, service.givenUpCount());
+        assertEquals(0, transport.callsFor(at));
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.callsFor(fine.half().commitLogOffset()) >= 1);
+        EndResult late = coordinator.end(new EndRequest("PG", at, "TX-damaged", Decision.COMMIT, Resolver.PRODUCER)).join();
+        assertEquals(EndStatus.ALREADY_RESOLVED, late.status(), late.message());
     }
 }

@@ -193,20 +193,19 @@ public final class TransactionCoordinator {
         OpKind kind = committedCopy >= 0 ? OpKind.ROLLBACK : asked; // one message, delivered once
         String by = committedCopy >= 0 ? askedBy + ", duplicate of the committed half at " + committedCopy : askedBy;
         ByteBuffer halfBytes = store.readRecord(t.halfOffset());
-        if (halfBytes == null) {
-            if (asked == OpKind.COMMIT && committedCopy < 0) {
-                retried.commitFailed(t);
-            }
+        if (halfBytes == null && kind == OpKind.COMMIT) { // (a rollback or give-up needs only its op record)
+            retried.commitFailed(t);
             index.release(t.halfOffset());
             return done(new EndResult(EndStatus.NOT_FOUND, TransactionState.PENDING,
-                    "the half message of transaction " + t.transactionId() + " is not readable at " + t.halfOffset()));
+                    "the half message of transaction " + t.transactionId() + " is not readable at " + t.halfOffset()
+                            + " (the log is damaged there): it cannot be committed"));
         }
-        RecordView half = RecordView.of(halfBytes);
         long now = clock.millis();
-        ByteBuffer op = TransactionRecords.op(kind, t.halfOffset(), by, t.checkCount(), 0, storeHost, now);
+        String note = halfBytes == null ? by + ", half unreadable (damaged log)" : by;
+        ByteBuffer op = TransactionRecords.op(kind, t.halfOffset(), note, t.checkCount(), 0, storeHost, now);
         List<ByteBuffer> records = switch (kind) {
-            case COMMIT -> List.of(TransactionRecords.committed(half, t.halfOffset()), op);
-            case GIVE_UP -> List.of(op, TransactionRecords.giveUpCopy(half));
+            case COMMIT -> List.of(TransactionRecords.committed(RecordView.of(halfBytes), t.halfOffset()), op);
+            case GIVE_UP -> halfBytes == null ? List.of(op) : List.of(op, TransactionRecords.giveUpCopy(RecordView.of(halfBytes)));
             default -> List.of(op);
         };
         TransactionState outcome = kind == OpKind.COMMIT ? TransactionState.COMMITTED
