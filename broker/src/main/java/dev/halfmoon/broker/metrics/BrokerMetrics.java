@@ -42,6 +42,7 @@ public final class BrokerMetrics {
     private final java.util.concurrent.atomic.AtomicBoolean seriesCapped = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<TransactionState, Counter> resolved = new java.util.EnumMap<>(TransactionState.class);
     private final Map<String, Counter> answered = new ConcurrentHashMap<>();
+    private final Map<TransactionState, Counter> lateCommits = new ConcurrentHashMap<>();
     private final Throughput throughput;
     private final KeyedStats keyed;
     private final Timer sendLatency;
@@ -184,6 +185,17 @@ public final class BrokerMetrics {
             Gauge.builder("halfmoon_consumer_lag", () -> progress.lag(group, topic)).tag("topic", topic).tag("group", group)
                     .description("messages stored but not yet committed by the group").register(registry);
         }
+    }
+
+    /**
+     * A producer's COMMIT came after its transaction was rolled back ({@code outcome}: rolled back, or given up after
+     * its check-backs): the producer committed locally, the broker delivers nothing. Operators alert on this.
+     */
+    public void lateCommit(TransactionState outcome) {
+        lateCommits.computeIfAbsent(outcome, o -> Counter.builder("halfmoon_transactions_late_commits")
+                .tag("outcome", o.name().toLowerCase()).description("COMMITs that came after the transaction was rolled "
+                        + "back or given up: the producer committed, the message is not delivered").register(registry))
+                .increment();
     }
 
     /** An END_TRANSACTION took {@code nanos}; {@code checkAnswer} is the decision if it answered a check-back. */

@@ -15,6 +15,7 @@ import dev.halfmoon.txn.EndResult;
 import dev.halfmoon.txn.EndStatus;
 import dev.halfmoon.txn.Resolver;
 import dev.halfmoon.txn.TransactionCoordinator;
+import dev.halfmoon.txn.TransactionState;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ public final class EndTransactionProcessor implements RequestProcessor {
     private final CheckWindow window;
     private final LogLimiter ignoredLogs = new LogLimiter(LOG, "ignored transaction ends", 20, 60, TimeUnit.SECONDS);
     private final LogLimiter refusedLogs = new LogLimiter(LOG, "refused transaction ends", 20, 60, TimeUnit.SECONDS);
+    private final LogLimiter lateCommitLogs = new LogLimiter(LOG, "late commits", 20, 60, TimeUnit.SECONDS);
 
     /** @param window told of every END, which answers the check-back of its half on that connection, if any */
     public EndTransactionProcessor(TransactionCoordinator coordinator, BrokerMetrics metrics, NetworkThreadRules inline,
@@ -76,7 +78,14 @@ public final class EndTransactionProcessor implements RequestProcessor {
         switch (result.status()) {
             case APPLIED, IGNORED_UNKNOWN -> LOG.debug("{} from {}: {}", request.decision(), channel.remoteAddress(), result.message());
             case ALREADY_RESOLVED, IN_PROGRESS -> {
-                if (ignoredLogs.allow()) {
+                if (lateCommit(request, result)) {
+                    metrics.lateCommit(result.state());
+                    if (lateCommitLogs.allow()) { // END is oneway: the producer is told nothing, the operator must be
+                        LOG.warn("COMMIT from {} came too late: {}. The producer's local transaction committed but its "
+                                + "message is not delivered (a given-up one can be checked again with mqadmin "
+                                + "resumeCheckHalfMessage)", channel.remoteAddress(), result.message());
+                    }
+                } else if (ignoredLogs.allow()) {
                     LOG.info("{} from {} ignored: {}", request.decision(), channel.remoteAddress(), result.message());
                 }
             }
@@ -86,6 +95,11 @@ public final class EndTransactionProcessor implements RequestProcessor {
                 }
             }
         }
+    }
+
+    private static boolean lateCommit(EndRequest request, EndResult result) {
+        return request.decision() == Decision.COMMIT && result.status() == EndStatus.ALREADY_RESOLVED
+                && (result.state() == TransactionState.ROLLED_BACK || result.state() == TransactionState.GIVEN_UP);
     }
 
     static int code(EndStatus status) {
