@@ -120,11 +120,22 @@ final class ConsumeQueue {
      * Writes the entry for {@code queueOffset}. Overwriting an existing entry (a replay) is allowed;
      * skipping ahead is not.
      *
+     * <p>A queue with no file at all takes its first entry at any offset: its files were lost (deleted by hand, or
+     * never made durable) and the records of it still in the log rebuild it from the first one; otherwise the queue
+     * offsets of new records would start again at 0 below those of the records still held.
+     *
      * @return false if {@code queueOffset} is beyond the end (entries are missing in between)
      */
     boolean put(long queueOffset, long commitLogOffset, int size, long tagsCode) {
         if (queueOffset > maxOffset) {
-            return false;
+            if (!files.isEmpty()) {
+                return false;
+            }
+            LOG.warn("consume queue {} has no file; rebuilt from the log from queue offset {} on (entries below it left "
+                    + "with the log's deleted segments)", id, queueOffset);
+            minOffset = queueOffset;
+            maxOffset = queueOffset;
+            flushedOffset = queueOffset;
         }
         QueueFile file = fileFor(queueOffset);
         if (file == null) {

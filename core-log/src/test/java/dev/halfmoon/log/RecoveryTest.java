@@ -334,6 +334,33 @@ class RecoveryTest {
         }
     }
 
+    /** Consume-queue files deleted by hand after retention took the log's head: offsets go on, not again from 0. */
+    @Test
+    void aQueueWhoseFilesWereLostIsRebuiltFromTheRecordsTheLogStillHolds() throws IOException {
+        List<AppendedRecord> placed = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            placed.add(store.append(record("t", 0, "z".repeat(2000))).join().first());
+        }
+        await().until(() -> store.dispatchedOffset() == store.writtenOffset());
+        fixture.close();
+        Files.delete(dir.resolve("commitlog").resolve(String.format("%020d", 0))); // as retention deletes it
+        try (Stream<Path> files = Files.walk(dir.resolve("consumequeue").resolve("t"))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+
+        store = fixture.open();
+        long firstHeld = placed.stream().filter(r -> r.commitLogOffset() >= StoreFixture.SEGMENT_BYTES).findFirst()
+                .orElseThrow().queueOffset();
+        assertTrue(firstHeld > 0);
+        assertEquals(firstHeld, store.minQueueOffset("t", 0));
+        assertEquals(80, store.maxQueueOffset("t", 0));
+        assertEquals(placed.get(79).commitLogOffset(),
+                store.readQueue("t", 0, 79, 1, 1 << 20, null).records().get(0).commitLogOffset());
+        assertEquals(80, store.append(record("t", 0, "after")).join().first().queueOffset(), "offsets go on");
+    }
+
     @Test
     void aDirectoryHoldingRocketMqsCommitLogIsRefusedAndLeftAlone() throws IOException {
         fixture.close();
