@@ -253,13 +253,21 @@ public final class LogStore implements RecordAppender, AutoCloseable {
      * is disabled.
      */
     public List<ByteBuffer> findByKey(String topic, String key, long beginMs, long endMs, int max) {
+        return findByKey(topic, key, beginMs, endMs, max, true);
+    }
+
+    /**
+     * As {@link #findByKey(String, String, long, long, int)}; without {@code waitForIndex} it answers at once with what
+     * is indexed (records written in the last moments may be missing), for callers that must not block.
+     */
+    public List<ByteBuffer> findByKey(String topic, String key, long beginMs, long endMs, int max, boolean waitForIndex) {
         List<ByteBuffer> found = new ArrayList<>();
         if (index == null) {
             return found;
         }
         // what was written before the query is found (the dispatcher batches index writes); bounded, and a
         // store that cannot dispatch (failed) just answers with what is indexed
-        if (!dispatcher.awaitIndexed(commitLog.writtenOffset(), INDEX_WAIT_MS)) {
+        if (waitForIndex && !dispatcher.awaitIndexed(commitLog.writtenOffset(), INDEX_WAIT_MS)) {
             LOG.warn("query {}#{}: the index has not caught up with the log after {} ms; answering with what it holds",
                     topic, key, INDEX_WAIT_MS);
         }

@@ -87,9 +87,11 @@ final class RetriedHalves {
         if (paired != UNPAIRED) {
             return paired;
         }
-        boolean mayHaveTwin = t.storeTimestamp() < startedMs
-                || index.resolvedState(-1, t.transactionId()).orElse(null) == TransactionState.COMMITTED;
-        return mayHaveTwin ? committedTwin(t) : -1;
+        if (t.storeTimestamp() < startedMs) { // a twin committed before this start was indexed when the store opened
+            return committedTwin(t, false);
+        }
+        boolean twinCommitted = index.resolvedState(-1, t.transactionId()).orElse(null) == TransactionState.COMMITTED;
+        return twinCommitted ? committedTwin(t, true) : -1;
     }
 
     private synchronized long claimPaired(PendingTransaction t) {
@@ -137,14 +139,14 @@ final class RetriedHalves {
     }
 
     /** The half offset of a committed message that is {@code t}'s message committed from another half, or -1. */
-    private long committedTwin(PendingTransaction t) {
+    private long committedTwin(PendingTransaction t, boolean waitForIndex) {
         ByteBuffer mine = store.readRecord(t.halfOffset());
         if (mine == null) {
             return -1;
         }
         ByteBuffer body = RecordView.of(mine).body();
         for (ByteBuffer found : store.findByKey(t.topic(), t.transactionId(), t.storeTimestamp() - TWIN_WINDOW_MS,
-                Long.MAX_VALUE, TWINS_LOOKED_AT)) {
+                Long.MAX_VALUE, TWINS_LOOKED_AT, waitForIndex)) {
             RecordView c = RecordView.of(found);
             if (SysFlag.transactionType(c.sysFlag()) == SysFlag.TRANSACTION_COMMIT_TYPE
                     && c.preparedTransactionOffset() != t.halfOffset()
