@@ -162,6 +162,12 @@ public final class Broker implements AutoCloseable {
         return new Storage(metadata, store, transactions, topics, groups, offsets);
     }
 
+    /** How long a transaction may stay pending: {@code fileReservedTime} (RocketMQ drops older halves); 0 is no limit. */
+    private static long maxPendingMs(BrokerConfig config) {
+        long reserved = config.store().retention().fileReservedTimeMs();
+        return reserved > 0 ? reserved : Long.MAX_VALUE;
+    }
+
     private static Broker serve(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,
                                 List<AutoCloseable> started) {
         ClientRegistry clients = new ClientRegistry();
@@ -173,7 +179,7 @@ public final class Broker implements AutoCloseable {
         TransactionConfig tx = config.transactions();
         CheckWindow window = new CheckWindow(tx.checkWindow(), clock);
         CheckBackService checks = new CheckBackService(s.transactions(), new BrokerCheckTransport(clients, s.transactions(), window),
-                new CheckPolicy(tx.checkMax(), tx.checkIntervalMs(), 1000, 5000), clock);
+                new CheckPolicy(tx.checkMax(), tx.checkIntervalMs(), 1000, 5000, maxPendingMs(config)), clock);
         GroupProgress progress = new GroupProgress(s.store(), s.topics(), s.offsets(), clients);
         BrokerMetrics metrics = new BrokerMetrics(s.store(), progress, s.transactions(), checks,
                 config.store().rootDir(), clock);

@@ -111,6 +111,11 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             giveUp(t, "after " + t.checkCount() + " check-backs without an answer");
             return;
         }
+        if (now - t.storeTimestamp() >= policy.maxPendingMs()) {
+            giveUp(t, "after " + (now - t.storeTimestamp()) / 60_000 + " minutes pending (at most fileReservedTime; "
+                    + t.checkCount() + " check-backs were sent)");
+            return;
+        }
         String unreachable = unreachableGroups.get(t.producerGroup());
         if (unreachable == null) {
             unreachable = transport.unreachable(t.producerGroup());

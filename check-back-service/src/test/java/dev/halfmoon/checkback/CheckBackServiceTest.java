@@ -282,4 +282,17 @@ class CheckBackServiceTest {
         EndResult late = coordinator.end(new EndRequest("PG", at, "TX-damaged", Decision.COMMIT, Resolver.PRODUCER)).join();
         assertEquals(EndStatus.ALREADY_RESOLVED, late.status(), late.message());
     }
+
+    /** A producer group that never comes back: its transactions do not stay pending for ever. */
+    @Test
+    void aTransactionWhoseGroupNeverComesBackIsGivenUpOnceItReachesTheLongestPendingTime() {
+        policy = new CheckPolicy(15, 1200, 50, 200, 1_500);
+        transport.producerOnline.set(false);
+        open();
+        long at = prepare("orphan", Map.of()).half().commitLogOffset();
+        await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.index().get(at).isEmpty());
+        assertEquals(1, service.givenUpCount());
+        assertEquals(0, transport.callsFor(at), "never sent: nobody to send it to");
+        assertTrue(coordinator.index().resolvedState(at, null).isPresent());
+    }
 }

@@ -49,7 +49,7 @@ public final class BrokerSettings {
             new Setting("flushIntervalCommitLog", "500", "background flush period under ASYNC_FLUSH, ms"),
             new Setting("checkCRCOnRecover", "true", "verify body CRCs when recovering the log tail"),
             new Setting("messageIndexEnable", "true", "index message keys and unique ids"),
-            new Setting("fileReservedTime", "72", "keep commit-log segments at least this many hours"),
+            new Setting("fileReservedTime", "72", "keep commit-log segments at least this many hours; a transaction still pending after this long is given up (none if 0)"),
             new Setting("diskMaxUsedSpaceRatio", "75", "above this disk usage (percent) delete old segments early"),
             new Setting("diskSpaceWarningLevelRatio", "0.90", "above this disk usage (0..1) refuse writes"),
             new Setting("cleanResourceInterval", "10000", "retention pass period, ms"),
