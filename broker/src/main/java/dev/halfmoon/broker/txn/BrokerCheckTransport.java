@@ -52,7 +52,12 @@ public final class BrokerCheckTransport implements CheckTransport {
         ByteBuffer body = request.body();
         byte[] bytes = new byte[body.remaining()];
         body.duplicate().get(bytes);
-        target.channel().oneway(RemotingCommand.request(RequestCode.CHECK_TRANSACTION_STATE, header, bytes));
+        target.channel().oneway(RemotingCommand.request(RequestCode.CHECK_TRANSACTION_STATE, header, bytes))
+                .whenComplete((ok, failed) -> {
+                    if (failed != null) { // (the connection broke): the slot is free for a check that can get there
+                        window.answered(target.channel(), t.halfOffset());
+                    }
+                });
         return Delivery.sentTo(target.clientId() + "@" + target.channel().remoteAddress());
     }
 
@@ -62,7 +67,15 @@ public final class BrokerCheckTransport implements CheckTransport {
         if (producers.isEmpty()) {
             return noProducer(producerGroup);
         }
-        return producers.stream().anyMatch(p -> window.hasRoom(p.channel())) ? null : busy(producerGroup);
+        return producers.stream().anyMatch(p -> writable(p) && window.hasRoom(p.channel())) ? null : busy(producerGroup);
+    }
+
+    /**
+     * Whether a check written to {@code p} now would leave soon: not if the connection's outbound buffer is over its
+     * high-water mark (a producer not reading), where it would count as sent while it waits, or never goes.
+     */
+    private static boolean writable(ClientChannel p) {
+        return p.channel().isWritable();
     }
 
     private static String noProducer(String group) {
@@ -71,20 +84,20 @@ public final class BrokerCheckTransport implements CheckTransport {
 
     private String busy(String group) {
         return "every producer of group " + group + " has " + window.size()
-                + " check-backs unanswered (transactionCheckWindow); will ask again";
+                + " check-backs unanswered (transactionCheckWindow) or is not reading what is sent; will ask again";
     }
 
     /** The sender of the half if it is connected and has room, else the next in turn with room, or null. */
     private ClientChannel target(List<ClientChannel> producers, PendingTransaction t) {
         for (ClientChannel p : producers) {
-            if (p.channel().remoteAddress().equals(t.bornHost()) && window.take(p.channel(), t.halfOffset())) {
+            if (p.channel().remoteAddress().equals(t.bornHost()) && writable(p) && window.take(p.channel(), t.halfOffset())) {
                 return p;
             }
         }
         int first = Math.floorMod(turn.getAndIncrement(), producers.size());
         for (int i = 0; i < producers.size(); i++) {
             ClientChannel p = producers.get((first + i) % producers.size());
-            if (window.take(p.channel(), t.halfOffset())) {
+            if (writable(p) && window.take(p.channel(), t.halfOffset())) {
                 return p;
             }
         }
