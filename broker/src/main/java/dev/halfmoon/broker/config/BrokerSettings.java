@@ -78,8 +78,8 @@ public final class BrokerSettings {
             new Setting("transactionTimeOut", "6000", "first check-back after this long without an end, ms"),
             new Setting("transactionCheckMax", "15", "check-backs before a transaction is given up"),
             new Setting("transactionCheckInterval", "60000", "longest wait between two check-backs, ms"),
-            new Setting("transactionCheckWindow", "1000",
-                    "most check-backs a producer connection has unanswered at once (its client queues 2000, drops the rest)"),
+            new Setting("transactionCheckWindow", "500", "most check-backs a producer connection has unanswered at once "
+                    + "(its client queues 2000 from all brokers together and drops the rest: keep brokers x window below)"),
             new Setting("httpEnable", "true", "serve /metrics, /health, the operator API and the web console over HTTP"),
             new Setting("httpPort", "8080", "HTTP port (default 8080; a free port when listenPort is 0)"),
             new Setting("httpBindAddress", "127.0.0.1",

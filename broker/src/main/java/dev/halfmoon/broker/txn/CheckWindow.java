@@ -16,8 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * are taken by the check-back thread only.
  */
 public final class CheckWindow {
-    /** Default size: half the official client's queue. */
-    public static final int DEFAULT_SIZE = 1_000;
+    /**
+     * Default size: a quarter of the official client's queue, which is one per producer instance for all the brokers
+     * it talks to, so that four brokers sending their whole windows at once still fit.
+     */
+    public static final int DEFAULT_SIZE = 500;
     static final long EXPIRE_MS = 60_000;
 
     private final int size;
