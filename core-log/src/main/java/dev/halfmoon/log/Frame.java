@@ -62,6 +62,20 @@ final class Frame {
                 && view.getInt(start + 12) == 1;
     }
 
+    /**
+     * Whether the {@code recordSize}-byte record at {@code recordPosition} of a segment {@code view} is the first record
+     * of its frame (every single send, a committed transactional message ahead of its op record, a batch's first),
+     * i.e. the bytes before it are a frame header whose frame holds it within the view.
+     */
+    static boolean heads(ByteBuffer view, int recordPosition, int recordSize) {
+        int start = recordPosition - HEADER_SIZE;
+        if (start < 0 || view.getInt(start + 4) != MAGIC || view.getInt(start + 12) < 1) {
+            return false;
+        }
+        int size = view.getInt(start);
+        return size >= HEADER_SIZE + recordSize && size <= view.limit() - start;
+    }
+
     /** Whether the frame at {@code start} of {@code view} (its size field trusted) matches its checksum. */
     static boolean crcMatches(ByteBuffer view, int start) {
         return crc(view, start, view.getInt(start)) == view.getInt(start + 8);

@@ -60,16 +60,17 @@ final class LogReads {
 
     /**
      * What is wrong with {@code record}, the view of the record at {@code commitLogOffset}, or null if it is
-     * whole. A record that is the only one of its frame (every single send) is checked against the frame's
-     * CRC32C, which covers each of its bytes: header, topic, properties and body. A record of a batch has its
-     * frame's header elsewhere and gets RocketMQ's own checks (magic, lengths, body CRC).
+     * whole. A record that is the first of its frame (every single send, every committed transactional message) is
+     * checked against the frame's CRC32C, which covers each of its bytes: header, topic, properties and body. A
+     * later record of a batch has its frame's header elsewhere and gets RocketMQ's own checks (magic, lengths, body
+     * CRC).
      */
     String damage(long commitLogOffset, ByteBuffer record) {
         RecordView.Check check;
         Segment segment = segments.find(commitLogOffset);
         int position = segment == null ? -1 : (int) (commitLogOffset - segment.startOffset());
         ByteBuffer view = segment == null ? null : segment.sharedView();
-        if (view != null && Frame.holdsOnly(view, position, record.remaining())) {
+        if (view != null && Frame.heads(view, position, record.remaining())) {
             if (!Frame.crcMatches(view, position - Frame.HEADER_SIZE)) {
                 return "frame checksum does not match";
             }

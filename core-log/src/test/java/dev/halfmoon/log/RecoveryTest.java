@@ -227,6 +227,20 @@ class RecoveryTest {
         assertEquals(1, store.health().corruptRecords(), "reported once");
     }
 
+    /** A committed transactional message is written with its op record in one frame: its whole frame is checked. */
+    @Test
+    void aFlippedPropertyOfTheFirstRecordOfAFrameOfSeveralIsDetected() throws IOException {
+        AppendedRecord first = store.append(List.of(record("t", 0, "committed", null, "key-a"), record("t", 0, "op")))
+                .join().first();
+        await().until(() -> store.dispatchedOffset() == store.writtenOffset());
+        fixture.close();
+        byte[] bytes = readAt(first.commitLogOffset(), first.size());
+        writeAt(first.commitLogOffset() + new String(bytes, StandardCharsets.ISO_8859_1).indexOf("key-a"), new byte[] {'K'});
+        store = fixture.open();
+        assertNull(store.readRecord(first.commitLogOffset()), "not served");
+        assertEquals(ReadStatus.CORRUPT_RECORD, store.readQueue("t", 0, 0, 32, 1 << 20, null).status());
+    }
+
     @Test
     void aQueryByKeyDoesNotServeARecordWithACorruptBody() throws IOException {
         AppendedRecord r = store.append(record("t", 0, "body", null, "the-key")).join().first();
