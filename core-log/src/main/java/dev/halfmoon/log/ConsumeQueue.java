@@ -150,16 +150,23 @@ final class ConsumeQueue {
         return true;
     }
 
+    /**
+     * The commit-log offset of the entry at {@code queueOffset}; -1 (below any log's start: expired) if retention
+     * removed its file since the caller read the minimum.
+     */
     long commitLogOffset(long queueOffset) {
-        return fileFor(queueOffset).commitLogOffset(queueOffset);
+        QueueFile file = fileFor(queueOffset);
+        return file == null ? -1 : file.commitLogOffset(queueOffset);
     }
 
     int size(long queueOffset) {
-        return fileFor(queueOffset).size(queueOffset);
+        QueueFile file = fileFor(queueOffset);
+        return file == null ? 0 : file.size(queueOffset);
     }
 
     long tagsCode(long queueOffset) {
-        return fileFor(queueOffset).tagsCode(queueOffset);
+        QueueFile file = fileFor(queueOffset);
+        return file == null ? 0 : file.tagsCode(queueOffset);
     }
 
     /** Recovery: removes every entry whose record ends past {@code logEnd}. */
