@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A named background loop ({@code halfmoon-<role>}) that does a bounded unit of work per turn and
  * waits on a {@link Signal} (or for {@code idleMs}) when a turn did nothing. An exception in a turn
- * is logged once with the role, counted, and the loop goes on after a short pause. Thread-safe
+ * is counted and logged with the role (the same failure again only once a minute, with how often it came: a full
+ * disk must not fill the log with stack traces), and the loop goes on after a pause that grows from 100 ms to 1 s
+ * while turns keep failing. Thread-safe
  * start and close; the work itself runs only on the loop's thread.
  */
 public final class ServiceThread implements AutoCloseable {
@@ -33,6 +35,11 @@ public final class ServiceThread implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong errors = new AtomicLong();
     private volatile boolean running;
+    /** The loop thread's: the last failure logged, when, how often it came again since, failed turns in a row. */
+    private String lastFailure;
+    private long lastLoggedNanos;
+    private long repeats;
+    private int failedInARow;
 
     /**
      * @param role   short name; the thread is called {@code halfmoon-<role>}
@@ -80,7 +87,9 @@ public final class ServiceThread implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                if (work.doWork() == 0 && running) {
+                int done = work.doWork();
+                failedInARow = 0;
+                if (done == 0 && running) {
                     signal.await(TimeUnit.MILLISECONDS.toNanos(Math.max(0, idleMs.getAsLong())));
                 }
             } catch (InterruptedException e) {
@@ -88,15 +97,33 @@ public final class ServiceThread implements AutoCloseable {
                 return;
             } catch (Throwable t) {
                 errors.incrementAndGet();
-                LOG.error("halfmoon-{}: a turn failed; continuing", role, t);
-                pause();
+                report(t);
+                pause(Math.min(1000, 100L << Math.min(failedInARow++, 4)));
             }
         }
     }
 
-    private void pause() {
+    private void report(Throwable t) {
+        String failure = t.toString();
+        long now = System.nanoTime();
+        if (!failure.equals(lastFailure)) {
+            LOG.error("halfmoon-{}: a turn failed; continuing", role, t);
+            lastFailure = failure;
+            lastLoggedNanos = now;
+            repeats = 0;
+            return;
+        }
+        repeats++;
+        if (now - lastLoggedNanos >= TimeUnit.MINUTES.toNanos(1)) {
+            LOG.error("halfmoon-{}: the same failure {} more times since it was last logged: {}", role, repeats, failure);
+            lastLoggedNanos = now;
+            repeats = 0;
+        }
+    }
+
+    private void pause(long ms) {
         try {
-            signal.await(TimeUnit.MILLISECONDS.toNanos(100));
+            signal.await(TimeUnit.MILLISECONDS.toNanos(ms));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
