@@ -186,7 +186,7 @@ class OperatorHttpTest extends LiveBrokerTest {
         assertEquals(404, post("/api/transactions/nope/commit", true).status());
         assertEquals(200, post("/api/transactions/" + id + "/commit", true).status());
         assertEquals(404, get("/api/transactions/" + id).status());
-        assertEquals(404, post("/api/transactions/" + id + "/rollback", true).status(), "resolved already");
+        assertEquals(409, post("/api/transactions/" + id + "/rollback", true).status(), "resolved already: a conflict");
         await().atMost(Duration.ofSeconds(20)).until(() -> traffic.seen().containsKey("tx-pending-0"));
 
         List<Map<String, Object>> topics = get("/api/topics").list();

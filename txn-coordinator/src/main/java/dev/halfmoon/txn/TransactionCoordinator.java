@@ -307,7 +307,9 @@ public final class TransactionCoordinator {
     public CompletableFuture<EndResult> resolveByAdmin(String id, Decision decision) {
         Optional<PendingTransaction> t = find(id);
         if (t.isEmpty()) {
-            return done(new EndResult(EndStatus.NOT_FOUND, null, "no pending transaction " + id));
+            Optional<TransactionState> state = TransactionIds.resolvedState(index, id);
+            return done(state.isPresent() ? alreadyResolved(new EndRequest(null, -1, id, decision, Resolver.ADMIN),
+                    state.get()) : new EndResult(EndStatus.NOT_FOUND, null, "no pending transaction " + id));
         }
         return end(new EndRequest(null, t.get().halfOffset(), t.get().transactionId(), decision, Resolver.ADMIN));
     }

@@ -17,13 +17,27 @@ final class TransactionIds {
         if (byTxId.isPresent()) {
             return byTxId;
         }
-        if (trimmed.chars().allMatch(Character::isDigit) && trimmed.length() < 19) {
-            return index.get(Long.parseLong(trimmed));
+        long offset = offset(trimmed);
+        return offset < 0 ? Optional.empty() : index.get(offset);
+    }
+
+    /** How a transaction {@code id} names was resolved, while the index remembers it; empty if unknown. */
+    static Optional<TransactionState> resolvedState(PendingIndex index, String id) {
+        if (id == null || id.isBlank()) {
+            return Optional.empty();
+        }
+        return index.resolvedState(offset(id.trim()), id.trim());
+    }
+
+    /** The half offset {@code id} names (decimal, or an offset message id), or -1. */
+    private static long offset(String id) {
+        if (id.chars().allMatch(Character::isDigit) && id.length() < 19) {
+            return Long.parseLong(id);
         }
         try {
-            return index.get(OffsetMessageId.parse(trimmed).commitLogOffset());
+            return OffsetMessageId.parse(id).commitLogOffset();
         } catch (IllegalArgumentException e) {
-            return Optional.empty();
+            return -1;
         }
     }
 }

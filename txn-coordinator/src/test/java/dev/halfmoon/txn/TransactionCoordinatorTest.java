@@ -318,6 +318,11 @@ class TransactionCoordinatorTest {
         assertTrue(fx.coordinator.find(fx.coordinator.offsetMessageId(a.half().commitLogOffset())).isPresent());
         assertEquals(EndStatus.APPLIED, fx.coordinator.resolveByAdmin(b.transactionId(), Decision.COMMIT).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join().status());
         await().until(() -> fx.store.maxQueueOffset("payments", 1) == 1);
+        for (String id : List.of(b.transactionId(), Long.toString(b.half().commitLogOffset()))) { // done already: said so
+            EndResult again = fx.coordinator.resolveByAdmin(id, Decision.ROLLBACK).join();
+            assertEquals(EndStatus.ALREADY_RESOLVED, again.status(), id);
+            assertEquals(TransactionState.COMMITTED, again.state(), id);
+        }
     }
 
     @Test
