@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
  * the segments.
  *
  * <p>It refuses, changing nothing, where a cut would destroy what is not a torn tail: a log whose first frame is not a
- * Halfmoon frame (another program's store, RocketMQ's among them, given as the data directory), and damage followed
- * by records in later segments (media damage, or a checkpoint lost with the metadata), unless the operator accepts
- * that loss with the system property {@value #DROP_DAMAGED}.
+ * Halfmoon frame (another program's store, RocketMQ's among them, given as the data directory), and, when there is
+ * no checkpoint to start from (the metadata lost or restored from elsewhere), damage followed by records in later
+ * segments, unless the operator accepts that loss with the system property {@value #DROP_DAMAGED}. Past a checkpoint
+ * the log may hold pages written back out of order before a power loss (a torn frame, then a whole one in the next
+ * segment), all of them never flushed: that is a torn tail, cut as such.
  */
 final class CommitLogRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(CommitLogRecovery.class);
@@ -26,12 +28,14 @@ final class CommitLogRecovery {
 
     /**
      * @param checkpointOffset a frame boundary known to be on disk (0 without a checkpoint)
+     * @param hasCheckpoint    whether there is a checkpoint (false: the metadata has none, the whole log is read)
      * @return the offset where the next frame goes
      */
-    static long recover(SegmentSet segments, long checkpointOffset, boolean checkBodyCrc) {
+    static long recover(SegmentSet segments, long checkpointOffset, boolean hasCheckpoint, boolean checkBodyCrc) {
         if (segments.isEmpty()) {
             return 0;
         }
+        boolean fromCheckpoint = hasCheckpoint && segments.find(checkpointOffset) != null;
         long start = segments.find(checkpointOffset) != null ? checkpointOffset : segments.first().startOffset();
         if (checkpointOffset == segments.last().endOffset()) {
             return checkpointOffset;
@@ -57,14 +61,14 @@ final class CommitLogRecovery {
             }
         }
         if (check == Frame.Check.CORRUPT) {
-            refuseToDestroy(segments, segment, position);
+            refuseToDestroy(segments, segment, position, fromCheckpoint);
         }
         cut(segments, segment, position, check);
         LOG.info("commit log recovered: verified {} bytes from offset {}, ends at {}", position - start, start, position);
         return position;
     }
 
-    private static void refuseToDestroy(SegmentSet segments, Segment segment, long position) {
+    private static void refuseToDestroy(SegmentSet segments, Segment segment, long position, boolean fromCheckpoint) {
         ByteBuffer view = segment.view();
         int at = (int) (position - segment.startOffset());
         int magic = view.limit() - at >= 8 ? view.getInt(at + 4) : 0;
@@ -74,7 +78,7 @@ final class CommitLogRecovery {
                     + "holds another program's store (RocketMQ's cannot be taken over: give Halfmoon a directory of its "
                     + "own), or its first segment is damaged. Nothing was changed.");
         }
-        Segment next = segments.next(segment);
+        Segment next = fromCheckpoint ? null : segments.next(segment);
         if (next != null && Frame.check(next.view(), 0, false) == Frame.Check.FRAME && !Boolean.getBoolean(DROP_DAMAGED)) {
             throw new IllegalStateException("the commit log is damaged at offset " + position + " in " + segment.file()
                     + ", and records follow in later segments (from " + next.file() + "): cutting it there, as after a "

@@ -82,7 +82,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         SegmentSet segments = SegmentSet.open(config.commitLogDir(), config.commitLog().segmentSizeBytes());
         ConsumeQueues queues = null;
         try {
-            long end = CommitLogRecovery.recover(segments, checkpoint.flushedOffset(),
+            long end = CommitLogRecovery.recover(segments, checkpoint.flushedOffset(), checkpoint != Checkpoint.NONE,
                     config.commitLog().checkBodyCrcOnRecover());
             // The checkpoint written below says the whole recovered log is on disk: a killed process may have left
             // unflushed pages in any segment past the last checkpoint, not only in the newest.

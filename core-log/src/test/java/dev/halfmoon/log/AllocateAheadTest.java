@@ -112,7 +112,7 @@ class AllocateAheadTest {
         // no close: the process dies with the prepared file on disk
 
         try (SegmentSet reopened = SegmentSet.open(dir, 4 << 20)) {
-            assertEquals(end, CommitLogRecovery.recover(reopened, 0, true));
+            assertEquals(end, CommitLogRecovery.recover(reopened, 0, false, true));
             assertEquals(1, fileCount(), "the prepared, never written file is gone");
             assertEquals(0, reopened.last().startOffset());
         }

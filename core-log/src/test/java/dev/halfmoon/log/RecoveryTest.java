@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.halfmoon.log.meta.Codec;
+import dev.halfmoon.log.meta.MetadataStore;
+import dev.halfmoon.log.meta.MetadataTable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -19,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -373,6 +378,41 @@ class RecoveryTest {
         assertEquals(placed.get(79).commitLogOffset(),
                 store.readQueue("t", 0, 79, 1, 1 << 20, null).records().get(0).commitLogOffset());
         assertEquals(80, store.append(record("t", 0, "after")).join().first().queueOffset(), "offsets go on");
+    }
+
+    /**
+     * Past the last checkpoint nothing was flushed, and write-back may have saved the next segment's first pages but
+     * not the end of this one before a power loss: a torn tail, cut as such, not refused as damage.
+     */
+    @Test
+    void aTornFrameAfterTheCheckpointFollowedByRecordsInTheNextSegmentIsCutNotRefused() throws IOException {
+        for (int i = 0; i < 3; i++) {
+            store.append(record("t", 0, "y".repeat(2000))).join();
+        }
+        store.checkpoint();
+        Map<String, byte[]> saved = new HashMap<>();
+        var checkpoints = fixture.metadata.table(MetadataTable.CHECKPOINTS,
+                Codec.STRING, Codec.BYTES);
+        checkpoints.forEach(saved::put);
+        List<AppendedRecord> placed = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            placed.add(store.append(record("t", 0, "y".repeat(2000))).join().first());
+        }
+        assertTrue(placed.get(59).commitLogOffset() >= StoreFixture.SEGMENT_BYTES, "the writes went on in the next segment");
+        fixture.close();
+        try (MetadataStore meta = MetadataStore.open(fixture.config.metadataDir())) {
+            var table = meta.table(MetadataTable.CHECKPOINTS, Codec.STRING,
+                    Codec.BYTES);
+            saved.forEach(table::put); // the last checkpoint before the power loss
+        }
+        AppendedRecord torn = placed.get(5);
+        byte[] b = readAt(torn.commitLogOffset() + 100, 1);
+        b[0] ^= 0x55;
+        writeAt(torn.commitLogOffset() + 100, b);
+
+        store = fixture.open();
+        assertEquals(torn.commitLogOffset() - Frame.HEADER_SIZE, store.writtenOffset());
+        assertEquals(8, store.maxQueueOffset("t", 0));
     }
 
     @Test
