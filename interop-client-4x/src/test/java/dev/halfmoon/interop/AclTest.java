@@ -2,6 +2,7 @@ package dev.halfmoon.interop;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -300,10 +301,11 @@ class AclTest {
                     RequestCode.END_TRANSACTION, end, null), PAYMENT_AK, PAYMENT_SK), 5000);
             assertEquals(ResponseCode.NO_PERMISSION, byPayment.code(), "payment-service may not publish to Orders");
             Map<String, String> byIdOnly = new HashMap<>(end);
-            byIdOnly.put("commitLogOffset", "0"); // no half there: the broker finds the transaction by its id
+            byIdOnly.put("commitLogOffset", "0"); // no half there: the id alone names no transaction (nor a way around ACL)
             RemotingCommand byPaymentById = raw.invokeSync(halfmoon.brokerAddress(), AclSignature.sign(RemotingCommand.request(
                     RequestCode.END_TRANSACTION, byIdOnly, null), PAYMENT_AK, PAYMENT_SK), 5000);
-            assertEquals(ResponseCode.NO_PERMISSION, byPaymentById.code(), "naming the transaction by id needs PUB too");
+            assertNotEquals(ResponseCode.SUCCESS, byPaymentById.code(), "an END naming another half resolves nothing");
+            assertEquals(id, onlyPending(raw).get("transactionId"), "still pending");
             RemotingCommand resolveByOrder = raw.invokeSync(halfmoon.brokerAddress(), AclSignature.sign(RemotingCommand.request(
                     RequestCode.HM_RESOLVE_TRANSACTION, Map.of("id", id, "decision", "COMMIT"), null), ORDER_AK, ORDER_SK), 5000);
             assertEquals(ResponseCode.NO_PERMISSION, resolveByOrder.code());
