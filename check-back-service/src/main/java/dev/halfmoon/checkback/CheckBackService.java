@@ -129,7 +129,8 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
         }
         Optional<CheckRequest> request = coordinator.checkRequest(halfOffset);
         if (request.isEmpty()) { // resolved meanwhile (nothing to do), or its half cannot be read: no producer can be asked
-            if (coordinator.index().get(halfOffset).filter(p -> p.state() == TransactionState.PENDING).isPresent()) {
+            if (coordinator.index().get(halfOffset).filter(p -> p.state() == TransactionState.PENDING).isPresent()
+                    && !coordinator.halfReadable(halfOffset)) {
                 giveUp(t, "as its half message at " + halfOffset + " cannot be read (the log is damaged there; the "
                         + "message is lost)");
             }

@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One message stored as two (or more) halves: a producer whose half send timed out after the broker stored it sends
@@ -24,6 +26,7 @@ import java.util.Objects;
  * makes it a duplicate. That look-up uses the key index; with the index disabled it finds nothing. Thread-safe.
  */
 final class RetriedHalves {
+    private static final Logger LOG = LoggerFactory.getLogger(RetriedHalves.class);
     /** The copies of one message: the half offsets of those not known resolved, and the one committed, or -1. */
     private static final class Copies {
         final java.util.Set<Long> unresolved = new java.util.HashSet<>();
@@ -78,8 +81,8 @@ final class RetriedHalves {
 
     /**
      * Before committing {@code t}: the half offset of an earlier committed copy of its message (commit this one as a
-     * rollback instead), or -1, in which case {@code t} is recorded as the committed copy until {@link #resolved} or
-     * {@link #commitFailed}. A copy committed while the pair was being made is found in the index's memory of
+     * rollback instead), or -1, in which case {@code t}, if paired, is recorded as the committed copy until
+     * {@link #resolved} or {@link #commitFailed}. A copy committed while the pair was being made is found in the index's memory of
      * resolved transactions; one committed before this start or before {@code t} was stored, in the log.
      */
     long claimCommit(PendingTransaction t) {
@@ -90,6 +93,7 @@ final class RetriedHalves {
         if (t.storeTimestamp() < startedMs) { // a twin committed before this start was indexed when the store opened
             return committedTwin(t, false);
         }
+        // one committed since, moments ago, may still be on its way into the index: wait for it (rare, and short)
         boolean twinCommitted = index.resolvedState(-1, t.transactionId()).orElse(null) == TransactionState.COMMITTED;
         return twinCommitted ? committedTwin(t, true) : -1;
     }
@@ -138,26 +142,36 @@ final class RetriedHalves {
         return byTransactionId.size();
     }
 
-    /** The half offset of a committed message that is {@code t}'s message committed from another half, or -1. */
+    /**
+     * The half offset of a committed message that is {@code t}'s message committed from another half, or -1; with
+     * {@code waitForIndex}, after the key index has caught up with the log (at most a second). A look-up that fails
+     * finds nothing (logged): the transaction must not stay claimed.
+     */
     private long committedTwin(PendingTransaction t, boolean waitForIndex) {
-        ByteBuffer mine = store.readRecord(t.halfOffset());
-        if (mine == null) {
+        try {
+            ByteBuffer mine = store.readRecord(t.halfOffset());
+            if (mine == null) {
+                return -1;
+            }
+            ByteBuffer body = RecordView.of(mine).body();
+            for (ByteBuffer found : store.findByKey(t.topic(), t.transactionId(), t.storeTimestamp() - TWIN_WINDOW_MS,
+                    Long.MAX_VALUE, TWINS_LOOKED_AT, waitForIndex)) {
+                RecordView c = RecordView.of(found);
+                if (SysFlag.transactionType(c.sysFlag()) == SysFlag.TRANSACTION_COMMIT_TYPE
+                        && c.preparedTransactionOffset() != t.halfOffset()
+                        && t.transactionId().equals(MessageProperties.find(c.propertiesString(),
+                        MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
+                        && t.producerGroup().equals(MessageProperties.find(c.propertiesString(),
+                        MessageProperty.PRODUCER_GROUP))
+                        && c.body().equals(body)) {
+                    return c.preparedTransactionOffset();
+                }
+            }
+            return -1;
+        } catch (RuntimeException e) {
+            LOG.warn("transaction {}: looking for a committed copy of its message failed; committing it", t.transactionId(), e);
             return -1;
         }
-        ByteBuffer body = RecordView.of(mine).body();
-        for (ByteBuffer found : store.findByKey(t.topic(), t.transactionId(), t.storeTimestamp() - TWIN_WINDOW_MS,
-                Long.MAX_VALUE, TWINS_LOOKED_AT, waitForIndex)) {
-            RecordView c = RecordView.of(found);
-            if (SysFlag.transactionType(c.sysFlag()) == SysFlag.TRANSACTION_COMMIT_TYPE
-                    && c.preparedTransactionOffset() != t.halfOffset()
-                    && t.transactionId().equals(MessageProperties.find(c.propertiesString(),
-                    MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
-                    && t.producerGroup().equals(MessageProperties.find(c.propertiesString(), MessageProperty.PRODUCER_GROUP))
-                    && c.body().equals(body)) {
-                return c.preparedTransactionOffset();
-            }
-        }
-        return -1;
     }
 
     private boolean sameMessage(PendingTransaction a, PendingTransaction b) {

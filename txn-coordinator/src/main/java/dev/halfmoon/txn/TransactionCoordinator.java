@@ -243,10 +243,15 @@ public final class TransactionCoordinator {
 
     private static EndResult alreadyResolved(EndRequest request, TransactionState state) {
         String what = state == null ? "resolved" : state == TransactionState.GIVEN_UP
-                ? "given up after its last check-back and rolled back" : state.name().toLowerCase().replace('_', ' ');
+                ? "given up and rolled back (no final answer in time)" : state.name().toLowerCase().replace('_', ' ');
         return new EndResult(EndStatus.ALREADY_RESOLVED, state, "transaction "
                 + (request.transactionId() != null ? request.transactionId() : "at " + request.halfOffset())
                 + " was already " + what + "; this " + request.decision() + " changes nothing");
+    }
+
+    /** Whether the half at {@code halfOffset} can be read (false: the log is damaged there, or it is gone). */
+    public boolean halfReadable(long halfOffset) {
+        return store.readRecord(halfOffset) != null;
     }
 
     /** The transaction and the body of its next check-back, if it is still pending. */
