@@ -54,9 +54,16 @@ final class ConsumeQueue {
     static Opened open(TopicQueue id, Path dir, int entriesPerFile, long endHint) {
         ConsumeQueue queue = new ConsumeQueue(id, dir, entriesPerFile);
         try (Stream<Path> list = Files.list(dir)) {
-            for (Path file : list.sorted().toList()) {
+            List<Path> files = list.sorted().toList();
+            for (Path file : files) {
                 if (file.getFileName().toString().endsWith(QueueFile.CREATING)) {
                     LOG.info("deleting {}, a consume-queue file whose creation a crash interrupted", file);
+                    Files.delete(file);
+                    continue;
+                }
+                if (file.equals(files.get(files.size() - 1)) && QueueFile.isShortAndEmpty(file, entriesPerFile)) {
+                    LOG.warn("deleting {}, a consume-queue file a power loss left short and empty; its entries are "
+                            + "rebuilt from the log", file);
                     Files.delete(file);
                     continue;
                 }

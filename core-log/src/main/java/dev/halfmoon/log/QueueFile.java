@@ -46,9 +46,9 @@ final class QueueFile {
     /**
      * Creates the file of {@code entries} empty slots starting at {@code startIndex}. It is filled under a temporary
      * name ({@link #CREATING}) and renamed into place, so a process killed while filling it leaves no short file under
-     * the real name, which the next start would refuse; {@link ConsumeQueue#open} deletes such leftovers. The zeros
-     * reach the disk before the rename, and the rename before this returns: otherwise a power loss could keep the
-     * name with a short file.
+     * the real name; {@link ConsumeQueue#open} deletes such leftovers. Nothing is forced to disk here (this runs on
+     * the dispatch thread, and a file is 6 MB of zeros): a power loss can keep the name with a short file of zeros,
+     * which {@link #isShortAndEmpty} recognises and the queue's open deletes, the entries being rebuilt from the log.
      */
     static QueueFile create(Path dir, long startIndex, int entries) {
         Path file = dir.resolve(String.format("%020d", startIndex));
@@ -66,10 +66,8 @@ final class QueueFile {
                     at += n;
                     left -= n;
                 }
-                channel.force(true);
             }
             Files.move(creating, file, StandardCopyOption.ATOMIC_MOVE);
-            Uninterruptible.syncDirectory(dir);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(creating);
@@ -79,6 +77,28 @@ final class QueueFile {
             throw new LogIOException("create consume-queue file", file, 0, e);
         }
         return open(file, startIndex, entries);
+    }
+
+    /**
+     * Whether {@code file} is shorter than a file of {@code entries} and holds only zeros: a creation whose data a
+     * power loss did not keep (no entry was in it that reached the disk).
+     */
+    static boolean isShortAndEmpty(Path file, int entries) throws IOException {
+        long size = Files.size(file);
+        if (size >= (long) entries * ENTRY_SIZE) {
+            return false;
+        }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] chunk = new byte[64 * 1024];
+            for (int n; (n = in.read(chunk)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] != 0) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     static QueueFile open(Path file, long startIndex, int entries) {

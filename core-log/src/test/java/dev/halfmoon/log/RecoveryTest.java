@@ -415,6 +415,21 @@ class RecoveryTest {
         assertEquals(8, store.maxQueueOffset("t", 0));
     }
 
+    /** A new queue file is not forced to disk: a power loss may keep its name and lose its zeros. */
+    @Test
+    void aQueueFileAPowerLossLeftShortAndEmptyIsRebuiltFromTheLog() throws IOException {
+        appendMany("t", 70); // entries 64 on are in a second file
+        fixture.close();
+        Path second = dir.resolve("consumequeue").resolve("t").resolve("0").resolve(String.format("%020d", 64));
+        try (FileChannel ch = FileChannel.open(second, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        store = fixture.open();
+        assertEquals(70, store.maxQueueOffset("t", 0));
+        assertEquals(List.of("m64", "m65", "m66", "m67", "m68", "m69"), store.readQueue("t", 0, 64, 32, 1 << 20, null)
+                .records().stream().map(r -> body(r.bytes())).toList());
+    }
+
     @Test
     void aDirectoryHoldingRocketMqsCommitLogIsRefusedAndLeftAlone() throws IOException {
         fixture.close();
