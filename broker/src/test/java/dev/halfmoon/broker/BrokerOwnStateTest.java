@@ -62,5 +62,11 @@ class BrokerOwnStateTest extends LiveBrokers {
         RemotingCommand offset = ask(again.address(), RequestCode.QUERY_CONSUMER_OFFSET, Map.of("consumerGroup", "CG-kept",
                 "topic", "Kept", "queueId", "0"), null);
         assertEquals("5", offset.ext("offset"), "back to the queue's end, where the next message goes");
+
+        // a consumer that stayed connected across that restart still holds 8 and commits it: taken as the end
+        assertEquals(ResponseCode.SUCCESS, ask(again.address(), RequestCode.UPDATE_CONSUMER_OFFSET, Map.of("consumerGroup",
+                "CG-kept", "topic", "Kept", "queueId", "0", "commitOffset", "8"), null).code());
+        assertEquals("5", ask(again.address(), RequestCode.QUERY_CONSUMER_OFFSET, Map.of("consumerGroup", "CG-kept",
+                "topic", "Kept", "queueId", "0"), null).ext("offset"));
     }
 }

@@ -88,7 +88,15 @@ public final class ServiceThread implements AutoCloseable {
         while (running) {
             try {
                 int done = work.doWork();
-                failedInARow = 0;
+                if (failedInARow > 0) { // recovered: a failure that comes back is news again
+                    if (repeats > 0) {
+                        LOG.error("halfmoon-{}: the same failure {} more times before a turn succeeded: {}", role, repeats,
+                                lastFailure);
+                    }
+                    failedInARow = 0;
+                    lastFailure = null;
+                    repeats = 0;
+                }
                 if (done == 0 && running) {
                     signal.await(TimeUnit.MILLISECONDS.toNanos(Math.max(0, idleMs.getAsLong())));
                 }

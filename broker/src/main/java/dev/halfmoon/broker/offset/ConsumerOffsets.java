@@ -191,6 +191,15 @@ public final class ConsumerOffsets implements AutoCloseable {
         }
     }
 
+    /**
+     * Commits a consumer's {@code offset}, at most {@code queueEnd}: no consumer can have read past the queue's end,
+     * and one that says so kept its position across a broker restart that lost the log's tail (ASYNC_FLUSH and a
+     * power loss); kept there, the offset would skip the new messages that take the offsets in between.
+     */
+    public void commitAtMost(String group, String topic, int queueId, long offset, long queueEnd) {
+        commit(group, topic, queueId, Math.min(offset, queueEnd));
+    }
+
     /** Sets an offset even backwards (an operator's reset). */
     public void reset(String group, String topic, int queueId, long offset) {
         set(key(group, topic, queueId), offset, true);

@@ -64,8 +64,10 @@ public final class OffsetProcessor {
             throw new dev.halfmoon.remoting.RequestException(ResponseCode.SYSTEM_ERROR, "the offsets of group " + group
                     + " are the broker's own (its delay schedule's progress); clients cannot commit them");
         }
-        offsets.commit(group, Headers.required(r, "topic"), Headers.requiredInt(r, "queueId"),
-                Headers.requiredLong(r, "commitOffset"));
+        String topic = Headers.required(r, "topic");
+        int queueId = Headers.requiredInt(r, "queueId");
+        offsets.commitAtMost(group, topic, queueId, Headers.requiredLong(r, "commitOffset"),
+                store.maxQueueOffset(topic, queueId));
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
     }
 

@@ -70,7 +70,8 @@ public final class PullService {
                     "SQL92 filtering is not supported by Halfmoon; subscribe by tag"));
         }
         if (request.commitsOffset()) {
-            offsets.commit(request.group(), request.topic(), request.queueId(), request.commitOffset());
+            offsets.commitAtMost(request.group(), request.topic(), request.queueId(), request.commitOffset(),
+                    store.maxQueueOffset(request.topic(), request.queueId()));
         }
         return readOrHold(request, tagFilter(request));
     }
