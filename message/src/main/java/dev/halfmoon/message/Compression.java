@@ -37,6 +37,9 @@ public final class Compression {
         return SysFlag.COMPRESSED | (kind << 8);
     }
 
+    /** The most a body may decompress to: more is refused (a small body that would fill the heap). */
+    public static final int MAX_DECOMPRESSED_BYTES = 256 << 20;
+
     /** {@code stored} decompressed as {@code sysFlag} says; an IOException if it cannot be. */
     public static byte[] decompress(int sysFlag, byte[] stored) throws IOException {
         int kind = kind(sysFlag);
@@ -45,14 +48,32 @@ public final class Compression {
         }
         ByteArrayInputStream raw = new ByteArrayInputStream(stored);
         try (InputStream in = switch (kind) {
-            case LZ4 -> new LZ4FrameInputStream(raw);
-            case ZSTD -> new ZstdInputStream(raw);
+            case LZ4 -> Frames.lz4(raw);
+            case ZSTD -> Frames.zstd(raw);
             case ZLIB -> new InflaterInputStream(raw);
             default -> throw new IOException("unknown compression type " + kind + " in sysFlag " + sysFlag);
         }) {
-            return in.readAllBytes();
-        } catch (LinkageError e) { // ZSTD's native library could not be loaded on this platform
+            byte[] body = in.readNBytes(MAX_DECOMPRESSED_BYTES + 1);
+            if (body.length > MAX_DECOMPRESSED_BYTES) {
+                throw new IOException("it decompresses to more than " + (MAX_DECOMPRESSED_BYTES >> 20) + " MiB");
+            }
+            return body;
+        } catch (LinkageError e) { // lz4-java or zstd-jni missing, or ZSTD's native library not loadable here
             throw new IOException("cannot load the decompressor for compression type " + kind + ": " + e, e);
+        }
+    }
+
+    /**
+     * The LZ4 and ZSTD streams, in a class of their own: linked only when first used, so that without lz4-java or
+     * zstd-jni (optional dependencies) the rest of this class works and those two fail with a LinkageError.
+     */
+    private static final class Frames {
+        static InputStream lz4(InputStream raw) throws IOException {
+            return new LZ4FrameInputStream(raw);
+        }
+
+        static InputStream zstd(InputStream raw) throws IOException {
+            return new ZstdInputStream(raw);
         }
     }
 

@@ -73,7 +73,9 @@ public final class PullConsumer implements AutoCloseable {
 
     /**
      * Returns messages from the assigned queues: whatever is there now, else waits up to
-     * {@code timeout} on one queue. Empty if nothing arrived.
+     * {@code timeout} on one queue. Empty if nothing arrived. A message whose body cannot be read (compressed in a
+     * way that does not decompress) is returned all the same: its {@link MessageView#body()} throws and
+     * {@link MessageView#bodyProblem()} says why.
      */
     public List<MessageView> poll(Duration timeout) {
         List<QueueRef> queues = new ArrayList<>(next.keySet());
