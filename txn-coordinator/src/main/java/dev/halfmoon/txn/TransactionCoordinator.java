@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +46,9 @@ public final class TransactionCoordinator {
     private final long defaultTimeoutMs;
     private final GivenUpResumer resumer;
     private final RetriedHalves retried;
+    private final HalfCarrier carrier;
     /** Halves being carried forward by retention (claimed meanwhile), completed when moved or released. */
-    final Map<Long, CompletableFuture<Void>> carrying = new ConcurrentHashMap<>();
+    final Map<Long, CompletableFuture<Void>> carrying;
 
     private TransactionCoordinator(LogStore store, PendingIndex index, CoordinatorSnapshots snapshots, Clock clock,
                                    InetSocketAddress storeHost, long defaultTimeoutMs) {
@@ -61,6 +61,8 @@ public final class TransactionCoordinator {
         this.defaultTimeoutMs = defaultTimeoutMs;
         this.resumer = new GivenUpResumer(store, index, snapshots, this::storeHalf);
         this.retried = new RetriedHalves(store, index, clock.millis());
+        this.carrier = new HalfCarrier(store, index, appends);
+        this.carrying = carrier.carrying;
         retried.recovered(index.view());
     }
 
@@ -325,58 +327,11 @@ public final class TransactionCoordinator {
     }
 
     /**
-     * Retention hook: copies every pending half in [{@code start}, {@code end}) forward, so the
-     * transaction outlives the segment. Each is claimed while it is copied, so no answer can resolve
-     * it at the old offset meanwhile; an answer arriving then is applied once the copy has taken its
-     * place. Throws (postponing the deletion) if one is being resolved.
+     * Retention hook: copies every pending half in [{@code start}, {@code end}) forward, so the transaction outlives
+     * the segment; see {@link HalfCarrier#carryForward}.
      */
     public void carryForward(long start, long end) {
-        for (PendingTransaction t : index.snapshot()) {
-            if (t.halfOffset() < start || t.halfOffset() >= end) {
-                continue;
-            }
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            carrying.put(t.halfOffset(), done);
-            try {
-                if (index.claim(t.halfOffset()).isEmpty()) {
-                    if (index.get(t.halfOffset()).isPresent()) {
-                        throw new IllegalStateException("transaction " + t.transactionId() + " is being resolved; retry later");
-                    }
-                    continue; // resolved meanwhile
-                }
-                carry(t);
-            } finally {
-                carrying.remove(t.halfOffset());
-                done.complete(null);
-            }
-        }
-    }
-
-    private void carry(PendingTransaction t) {
-        AppendResult r = null;
-        try {
-            ByteBuffer half = store.readRecord(t.halfOffset());
-            if (half == null) {
-                return;
-            }
-            r = appends.append(List.of(TransactionRecords.copy(RecordView.of(half), t.halfOffset())),
-                    (AppendResult result) -> {
-                        if (result.ok()) {
-                            index.move(t.halfOffset(), result.first().commitLogOffset());
-                        }
-                        return result;
-                    }).join();
-        } finally {
-            if (r == null || !r.ok()) { // not moved: the claim ends here
-                index.release(t.halfOffset());
-            }
-        }
-        if (!r.ok()) {
-            throw new IllegalStateException("cannot carry transaction " + t.transactionId() + " forward: "
-                    + r.status().description());
-        }
-        LOG.info("carried pending transaction {} forward from {} to {} before retention", t.transactionId(),
-                t.halfOffset(), r.first().commitLogOffset());
+        carrier.carryForward(start, end);
     }
 
     /**
