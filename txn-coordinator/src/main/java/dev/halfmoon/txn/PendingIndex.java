@@ -138,6 +138,14 @@ public final class PendingIndex {
 
     /** A claimed (or, during recovery, pending) transaction is resolved for good. */
     void resolve(long halfOffset, TransactionState outcome) {
+        resolve(halfOffset, outcome, outcome);
+    }
+
+    /**
+     * As {@link #resolve(long, TransactionState)}, remembering {@code remembered} as the outcome later answers name:
+     * a retried send's second copy is rolled back ({@code outcome}), but its message is committed (through its twin).
+     */
+    void resolve(long halfOffset, TransactionState outcome, TransactionState remembered) {
         PendingTransaction removed;
         synchronized (this) {
             removed = byOffset.remove(halfOffset);
@@ -148,8 +156,8 @@ public final class PendingIndex {
                     ? TransactionState.PENDING.to(TransactionState.RESOLVING) : removed.state();
             current.to(outcome);
             byTransactionId.remove(removed.transactionId(), halfOffset);
-            resolved.put(halfOffset, outcome);
-            resolved.put(removed.transactionId(), outcome);
+            resolved.put(halfOffset, remembered);
+            resolved.put(removed.transactionId(), remembered);
             forget(halfOffset);
         }
         PendingTransaction gone = removed;

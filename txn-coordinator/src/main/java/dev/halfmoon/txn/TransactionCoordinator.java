@@ -221,7 +221,8 @@ public final class TransactionCoordinator {
                 return new EndResult(EndStatus.STORE_REFUSED, TransactionState.PENDING,
                         "transaction " + t.transactionId() + " stays pending: " + result.status().description());
             }
-            index.resolve(t.halfOffset(), outcome);
+            // a duplicate's message is committed: later answers are told so (not that it was rolled back)
+            index.resolve(t.halfOffset(), outcome, committedCopy >= 0 ? TransactionState.COMMITTED : outcome);
             retried.resolved(t);
             LOG.debug("transaction {} {} by {}", t.transactionId(), outcome, by);
             return new EndResult(EndStatus.APPLIED, outcome, "transaction " + t.transactionId() + " " + outcome

@@ -73,6 +73,9 @@ class RetriedHalvesTest {
         assertEquals(EndStatus.APPLIED, checked.status());
         assertEquals(TransactionState.ROLLED_BACK, checked.state());
         assertTrue(checked.message().contains("stored it twice"), checked.message());
+        EndResult again = end(first, Decision.COMMIT, Resolver.CHECK); // a second check answered: not a late commit
+        assertEquals(EndStatus.ALREADY_RESOLVED, again.status());
+        assertEquals(TransactionState.COMMITTED, again.state(), "its message is committed");
         assertEquals(List.of("order 42"), delivered());
         assertEquals(0, fx.coordinator.index().size());
     }
