@@ -76,20 +76,37 @@ final class ConsumeQueue {
             throw new IllegalStateException("unexpected file in consume-queue directory " + dir, e);
         }
         if (queue.files.isEmpty()) {
-            return new Opened(queue, endHint > 0);
+            return new Opened(queue, endHint > 0, 0);
         }
         long first = queue.files.firstKey();
         long from = Math.max(first, endHint);
         boolean behind = endHint > first && queue.sizeAt(endHint - 1) == 0;
-        long end = queue.scanEnd(behind ? first : from);
+        long start = behind ? queue.firstEntry(first) : first;
+        long end = queue.scanEnd(behind ? start : from);
         queue.minOffset = first;
         queue.maxOffset = end;
         queue.flushedOffset = end;
-        return new Opened(queue, behind);
+        // the log is replayed from this queue's last entry that survived (entries after it follow it in the log)
+        long replayFrom = !behind ? Long.MAX_VALUE : end > start ? queue.commitLogOffset(end - 1) : 0;
+        return new Opened(queue, behind, replayFrom);
     }
 
-    /** A queue just opened, and whether it held fewer entries than its checkpoint said. */
-    record Opened(ConsumeQueue queue, boolean wasBehind) {
+    /**
+     * A queue just opened, whether it held fewer entries than its checkpoint said, and if so the commit-log offset
+     * from which a replay of the log rebuilds it (0: all of the log; {@code Long.MAX_VALUE} when not behind).
+     */
+    record Opened(ConsumeQueue queue, boolean wasBehind, long replayFrom) {
+    }
+
+    /** The first entry at or after {@code from} in its file (a queue rebuilt from the middle of a file), or {@code from}. */
+    private long firstEntry(long from) {
+        QueueFile file = fileFor(from);
+        for (long index = from; file != null && index < file.endIndex(); index++) {
+            if (file.size(index) != 0) {
+                return index;
+            }
+        }
+        return from;
     }
 
     private long scanEnd(long from) {

@@ -32,8 +32,11 @@ final class ConsumeQueues implements AutoCloseable {
         this.entriesPerFile = entriesPerFile;
     }
 
-    /** Result of {@link #load}: the queues and the ones holding fewer entries than the checkpoint said. */
-    record Loaded(ConsumeQueues queues, List<TopicQueue> behind) {
+    /**
+     * Result of {@link #load}: the queues, the ones holding fewer entries than the checkpoint said, and the commit-log
+     * offset from which replaying the log rebuilds them all (0: all of it; {@code Long.MAX_VALUE}: none behind).
+     */
+    record Loaded(ConsumeQueues queues, List<TopicQueue> behind, long replayFrom) {
     }
 
     /**
@@ -44,6 +47,7 @@ final class ConsumeQueues implements AutoCloseable {
     static Loaded load(Path dir, int entriesPerFile, Map<TopicQueue, Long> endHints) {
         ConsumeQueues set = new ConsumeQueues(dir, entriesPerFile);
         List<TopicQueue> behind = new ArrayList<>();
+        long replayFrom = Long.MAX_VALUE;
         try {
             Files.createDirectories(dir);
             try (Stream<Path> topics = Files.list(dir)) {
@@ -57,6 +61,7 @@ final class ConsumeQueues implements AutoCloseable {
                             set.queues.put(id, opened.queue());
                             if (opened.wasBehind()) {
                                 behind.add(id);
+                                replayFrom = Math.min(replayFrom, opened.replayFrom());
                             }
                         }
                     }
@@ -69,9 +74,10 @@ final class ConsumeQueues implements AutoCloseable {
         for (Map.Entry<TopicQueue, Long> hint : endHints.entrySet()) {
             if (hint.getValue() > 0 && !set.queues.containsKey(hint.getKey())) {
                 behind.add(hint.getKey());
+                replayFrom = 0; // (its directory is gone: all of the log)
             }
         }
-        return new Loaded(set, behind);
+        return new Loaded(set, behind, replayFrom);
     }
 
     /** The queue, or null if it never had an entry. */

@@ -183,17 +183,8 @@ final class Dispatcher implements ServiceThread.Work {
 
     private static void indexKeys(String topic, String properties, long storeTimestamp, long offset,
                                   MessageIndex.Batch batch) {
-        String uniq = MessageProperties.find(properties, MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
-        if (uniq != null) {
-            batch.add(topic, uniq, storeTimestamp, offset);
-        }
-        String keys = MessageProperties.find(properties, MessageProperty.KEYS);
-        if (keys != null) {
-            for (String key : keys.split(MessageProperty.KEY_SEPARATOR)) {
-                if (!key.isEmpty()) {
-                    batch.add(topic, key, storeTimestamp, offset);
-                }
-            }
+        for (String key : IndexKeys.of(properties)) {
+            batch.add(topic, key, storeTimestamp, offset);
         }
     }
 }

@@ -4,12 +4,9 @@ import dev.halfmoon.log.meta.Checkpoint;
 import dev.halfmoon.log.meta.CheckpointStore;
 import dev.halfmoon.log.meta.MessageIndex;
 import dev.halfmoon.log.meta.MetadataStore;
-import dev.halfmoon.message.MessageProperties;
-import dev.halfmoon.message.MessageProperty;
 import dev.halfmoon.message.RecordView;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongPredicate;
@@ -106,8 +103,10 @@ public final class LogStore implements RecordAppender, AutoCloseable {
                     groupCommit, sync ? flushSignal : dispatchSignal, allocateSignal, q::end);
             MessageIndex index = config.consumeQueue().messageIndexEnable() ? new MessageIndex(metadata) : null;
             long min = segments.minOffset(end);
-            long replayFrom = checkpoint == Checkpoint.NONE || !loaded.behind().isEmpty()
-                    ? min : Math.max(min, Math.min(checkpoint.dispatchedOffset(), end));
+            Segment holding = segments.find(loaded.replayFrom()); // (a frame boundary: a segment's start, not a record)
+            long behindFrom = loaded.behind().isEmpty() ? Long.MAX_VALUE : holding == null ? min : holding.startOffset();
+            long replayFrom = checkpoint == Checkpoint.NONE ? min
+                    : Math.max(min, Math.min(Math.min(checkpoint.dispatchedOffset(), end), behindFrom));
             if (!loaded.behind().isEmpty()) {
                 LOG.warn("consume queues {} hold fewer entries than the last checkpoint; rebuilding from the log",
                         loaded.behind());
@@ -281,15 +280,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
     }
 
     private static boolean carriesKey(RecordView record, String topic, String key) {
-        if (!record.topic().equals(topic)) {
-            return false;
-        }
-        String properties = record.propertiesString();
-        if (key.equals(MessageProperties.find(properties, MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))) {
-            return true;
-        }
-        String keys = MessageProperties.find(properties, MessageProperty.KEYS);
-        return keys != null && Arrays.asList(keys.split(MessageProperty.KEY_SEPARATOR)).contains(key);
+        return record.topic().equals(topic) && IndexKeys.of(record.propertiesString()).contains(key);
     }
 
     /** The first commit-log offset still held. */
