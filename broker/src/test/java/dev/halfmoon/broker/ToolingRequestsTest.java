@@ -85,4 +85,29 @@ class ToolingRequestsTest {
             assertEquals(ResponseCode.SYSTEM_ERROR, reset.code(), reset.remark());
         }
     }
+
+    /** mqadmin consumerStatus: the broker asks the consumer, and the operator's credentials are not passed on to it. */
+    @Test
+    void whatTheBrokerRelaysToAConsumerCarriesNoCredentials() throws Exception {
+        try (Broker broker = TestBrokers.start(dir); RemotingClient consumer = new RemotingClient("consumer");
+             RemotingClient admin = new RemotingClient("admin")) {
+            java.util.concurrent.CompletableFuture<Map<String, String>> relayed = new java.util.concurrent.CompletableFuture<>();
+            consumer.register(RequestCode.GET_CONSUMER_RUNNING_INFO, (ch, req) -> {
+                relayed.complete(req.extFields());
+                return java.util.concurrent.CompletableFuture.completedFuture(RemotingCommand.response(req, 0, null)
+                        .withBody("{}".getBytes(StandardCharsets.UTF_8)));
+            }, Runnable::run);
+            dev.halfmoon.remoting.body.ConsumerData data = new dev.halfmoon.remoting.body.ConsumerData("CG-seen",
+                    "CONSUME_PASSIVELY", "CLUSTERING", "CONSUME_FROM_LAST_OFFSET", java.util.Set.of(), false);
+            assertEquals(ResponseCode.SUCCESS, ask(consumer, broker, RequestCode.HEART_BEAT, Map.of(), Json.encode(
+                    new dev.halfmoon.remoting.body.HeartbeatData("client-1", java.util.Set.of(), java.util.Set.of(data)))).code());
+            RemotingCommand status = ask(admin, broker, RequestCode.GET_CONSUMER_RUNNING_INFO, Map.of("consumerGroup",
+                    "CG-seen", "clientId", "client-1", "jstackEnable", "false", "AccessKey", "operator",
+                    "Signature", "c2lnbmVk"), null);
+            assertEquals(ResponseCode.SUCCESS, status.code(), status.remark());
+            Map<String, String> seen = relayed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("CG-seen", seen.get("consumerGroup"));
+            assertTrue(!seen.containsKey("AccessKey") && !seen.containsKey("Signature"), seen.toString());
+        }
+    }
 }

@@ -75,7 +75,7 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, RemotingCommand cmd) {
         if (cmd.isResponse()) {
-            if (!responses.complete(cmd)) {
+            if (!responses.complete(cmd, ctx.channel())) {
                 LOG.debug("{}: response with opaque {} from {} matches no request", role, cmd.opaque(),
                         ctx.channel().remoteAddress());
             }

@@ -44,10 +44,17 @@ final class ResponseTable {
         });
     }
 
-    /** Completes the wait for {@code response}'s opaque; false if nobody waits (late or unknown). */
-    boolean complete(RemotingCommand response) {
-        Pending p = pending.remove(response.opaque());
-        return p != null && p.future().complete(response);
+    /**
+     * Completes the wait for {@code response}'s opaque, if its request went out on {@code connection}, the one the
+     * response came in on; false if nobody waits there (late, unknown, or another connection's answer: a peer cannot
+     * answer what was asked of another).
+     */
+    boolean complete(RemotingCommand response, Object connection) {
+        Pending p = pending.get(response.opaque());
+        if (p == null || p.connection() != connection || !pending.remove(response.opaque(), p)) {
+            return false;
+        }
+        return p.future().complete(response);
     }
 
     /** Fails the wait for {@code opaque} (the write failed). */

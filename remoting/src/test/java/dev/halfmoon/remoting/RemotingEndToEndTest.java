@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -74,6 +76,8 @@ class RemotingEndToEndTest {
             ch.close();
             return new CompletableFuture<>();
         }, executor);
+        server.register(1008, (ch, req) -> ch.request(RemotingCommand.request(2001, null, null), 5000)
+                .thenApply(answer -> RemotingCommand.response(req, 0, null).withExt("client", answer.ext("a"))), executor);
         address = "127.0.0.1:" + server.start().getPort();
         client = new RemotingClient("test-client");
         client.register(2000, (ch, req) -> RequestProcessor.done(RemotingCommand.response(req, 0, null)
@@ -187,6 +191,36 @@ class RemotingEndToEndTest {
     void theServerCanAskTheClientOverTheSameConnection() {
         RemotingCommand r = client.invokeSync(address, RemotingCommand.request(1005, null, null), 5000);
         assertEquals("ping-pong", r.ext("client"));
+    }
+
+    /** What the server asks one client only that client can answer: another connection's made-up answers are dropped. */
+    @Test
+    void anotherConnectionCannotAnswerWhatTheServerAskedAClient() throws Exception {
+        CountDownLatch asking = new CountDownLatch(1);
+        CountDownLatch forged = new CountDownLatch(1);
+        client.register(2001, (ch, req) -> CompletableFuture.supplyAsync(() -> {
+            asking.countDown();
+            try {
+                forged.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return RemotingCommand.response(req, 0, null).withExt("a", "real");
+        }), executor);
+        CompletableFuture<RemotingCommand> asked = client.invokeAsync(address, RemotingCommand.request(1008, null, null), 10_000);
+        assertTrue(asking.await(5, TimeUnit.SECONDS), "the server asked the client");
+        try (Socket intruder = new Socket("127.0.0.1", Integer.parseInt(address.split(":")[1]))) {
+            OutputStream out = intruder.getOutputStream();
+            for (int opaque = 0; opaque < 32; opaque++) { // every opaque the server may have used so far
+                out.write(ByteBufUtil.getBytes(FrameEncoder.encode(Unpooled.buffer(),
+                        RemotingCommand.response(opaque, 0, null).withExt("a", "forged"))));
+            }
+            out.flush();
+            RemotingCommand ping = client.invokeSync(address, RemotingCommand.request(1000, Map.of("value", "x"), null), 3000);
+            assertEquals("x", ping.ext("echo")); // (the intruder's frames were read by now: they came first)
+        }
+        forged.countDown();
+        assertEquals("real", asked.get(10, TimeUnit.SECONDS).ext("client"));
     }
 
     @Test

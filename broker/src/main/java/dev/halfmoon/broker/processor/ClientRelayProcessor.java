@@ -4,6 +4,7 @@ import dev.halfmoon.broker.client.ClientChannel;
 import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.log.LogStore;
 import dev.halfmoon.message.OffsetMessageId;
+import dev.halfmoon.remoting.AclSignature;
 import dev.halfmoon.remoting.Headers;
 import dev.halfmoon.remoting.RemotingChannel;
 import dev.halfmoon.remoting.RemotingCommand;
@@ -14,6 +15,7 @@ import dev.halfmoon.remoting.ResponseCode;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -59,6 +61,9 @@ public final class ClientRelayProcessor {
         return relay(r, bytes);
     }
 
+    private static final Set<String> CREDENTIALS = Set.of(AclSignature.ACCESS_KEY, AclSignature.SIGNATURE,
+            AclSignature.SECURITY_TOKEN);
+
     private CompletableFuture<RemotingCommand> relay(RemotingCommand r, byte[] body) {
         String group = Headers.required(r, "consumerGroup");
         String clientId = Headers.required(r, "clientId");
@@ -66,6 +71,8 @@ public final class ClientRelayProcessor {
                 .filter(c -> c.clientId().equals(clientId)).findFirst()).orElseThrow(() -> new RequestException(
                 ResponseCode.SYSTEM_ERROR, "The Consumer <" + group + "> <" + clientId + "> not online"));
         Map<String, String> headers = new HashMap<>(r.extFields());
+        // the operator's credentials stay here: with them, the consumer could sign other admin requests as the operator
+        headers.keySet().removeAll(CREDENTIALS);
         headers.put("brokerName", brokerName);
         RemotingCommand forwarded = RemotingCommand.request(r.code(), headers, body);
         return member.channel().request(forwarded, CLIENT_TIMEOUT_MS).handle((answer, failure) -> {
