@@ -63,10 +63,19 @@ class BrokerOwnStateTest extends LiveBrokers {
                 "topic", "Kept", "queueId", "0"), null);
         assertEquals("5", offset.ext("offset"), "back to the queue's end, where the next message goes");
 
-        // a consumer that stayed connected across that restart still holds 8 and commits it: taken as the end
+        // a consumer that stayed connected across that restart still holds 8; producers write two messages (5 and 6)
+        for (int i = 0; i < 2; i++) {
+            assertEquals(ResponseCode.SUCCESS, ask(again.address(), RequestCode.SEND_MESSAGE_V2, send, "y".getBytes()).code());
+        }
         assertEquals(ResponseCode.SUCCESS, ask(again.address(), RequestCode.UPDATE_CONSUMER_OFFSET, Map.of("consumerGroup",
                 "CG-kept", "topic", "Kept", "queueId", "0", "commitOffset", "8"), null).code());
         assertEquals("5", ask(again.address(), RequestCode.QUERY_CONSUMER_OFFSET, Map.of("consumerGroup", "CG-kept",
-                "topic", "Kept", "queueId", "0"), null).ext("offset"));
+                "topic", "Kept", "queueId", "0"), null).ext("offset"), "a commit past the end is not taken");
+        Map<String, String> pull = new HashMap<>(Map.of("consumerGroup", "CG-kept", "topic", "Kept", "queueId", "0",
+                "queueOffset", "8", "maxMsgNums", "32", "sysFlag", "1", "commitOffset", "8", "suspendTimeoutMillis", "0",
+                "subVersion", "0"));
+        RemotingCommand moved = ask(again.address(), RequestCode.PULL_MESSAGE, pull, null);
+        assertEquals(ResponseCode.PULL_OFFSET_MOVED, moved.code(), moved.remark());
+        assertEquals("5", moved.ext("nextBeginOffset"), "back where the group's progress is: the two new ones come next");
     }
 }

@@ -192,12 +192,17 @@ public final class ConsumerOffsets implements AutoCloseable {
     }
 
     /**
-     * Commits a consumer's {@code offset}, at most {@code queueEnd}: no consumer can have read past the queue's end,
-     * and one that says so kept its position across a broker restart that lost the log's tail (ASYNC_FLUSH and a
-     * power loss); kept there, the offset would skip the new messages that take the offsets in between.
+     * Commits a consumer's {@code offset} unless it is past {@code queueEnd}: no consumer can have read past the
+     * queue's end, and one that says so kept its position across a broker restart that lost the log's tail
+     * (ASYNC_FLUSH and a power loss). Its offset stays where it was (set back to the end at start), below the new
+     * messages that took the offsets in between, so they are delivered. False if ignored.
      */
-    public void commitAtMost(String group, String topic, int queueId, long offset, long queueEnd) {
-        commit(group, topic, queueId, Math.min(offset, queueEnd));
+    public boolean commitWithin(String group, String topic, int queueId, long offset, long queueEnd) {
+        if (offset > queueEnd) {
+            return false;
+        }
+        commit(group, topic, queueId, offset);
+        return true;
     }
 
     /** Sets an offset even backwards (an operator's reset). */

@@ -66,7 +66,7 @@ public final class OffsetProcessor {
         }
         String topic = Headers.required(r, "topic");
         int queueId = Headers.requiredInt(r, "queueId");
-        offsets.commitAtMost(group, topic, queueId, Headers.requiredLong(r, "commitOffset"),
+        offsets.commitWithin(group, topic, queueId, Headers.requiredLong(r, "commitOffset"),
                 store.maxQueueOffset(topic, queueId));
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
     }

@@ -8,6 +8,7 @@ import dev.halfmoon.broker.send.SystemTopics;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.log.LogStore;
 import dev.halfmoon.log.QueueReadResult;
+import dev.halfmoon.log.ReadStatus;
 import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.SubscriptionData;
@@ -70,7 +71,7 @@ public final class PullService {
                     "SQL92 filtering is not supported by Halfmoon; subscribe by tag"));
         }
         if (request.commitsOffset()) {
-            offsets.commitAtMost(request.group(), request.topic(), request.queueId(), request.commitOffset(),
+            offsets.commitWithin(request.group(), request.topic(), request.queueId(), request.commitOffset(),
                     store.maxQueueOffset(request.topic(), request.queueId()));
         }
         return readOrHold(request, tagFilter(request));
@@ -136,8 +137,21 @@ public final class PullService {
                     r.nextOffset(), r.minOffset(), r.maxOffset(), List.of());
             case OFFSET_TOO_SMALL, OFFSET_OVERFLOW_BADLY -> new PullOutcome(ResponseCode.PULL_OFFSET_MOVED,
                     "offset " + request.queueOffset() + " is outside the queue [" + r.minOffset() + ", " + r.maxOffset() + ")",
-                    r.nextOffset(), r.minOffset(), r.maxOffset(), List.of());
+                    movedTo(request, r), r.minOffset(), r.maxOffset(), List.of());
         };
+    }
+
+    /**
+     * Where a pull outside the queue goes on: before its start, the start; past its end, the group's committed
+     * offset if it is within the queue (a consumer that kept its position across a restart that lost the log's tail
+     * goes back to where the group's progress was set back to, and gets the messages written since), else the end.
+     */
+    private long movedTo(PullRequest request, QueueReadResult r) {
+        if (r.status() == ReadStatus.OFFSET_TOO_SMALL) {
+            return r.nextOffset();
+        }
+        long committed = offsets.get(request.group(), request.topic(), request.queueId());
+        return committed >= r.minOffset() && committed <= r.maxOffset() ? committed : r.nextOffset();
     }
 
     private static PullOutcome refusal(int code, String remark) {
