@@ -4,10 +4,13 @@ import dev.halfmoon.broker.group.SubscriptionGroups;
 import dev.halfmoon.broker.send.SystemTopics;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.remoting.RemotingChannel;
+import dev.halfmoon.remoting.RequestException;
+import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.HeartbeatData;
 import dev.halfmoon.remoting.body.Perm;
-import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a heartbeat means beyond membership: every consumer group gets its configuration (when
@@ -17,6 +20,12 @@ import java.time.Clock;
 public final class ClientService {
     private final ClientRegistry registry;
     private final TopicRegistry topics;
+    /** As RocketMQ's clients check group names (Validators.checkGroup). */
+    private static final int MAX_GROUP_LENGTH = 255;
+    private static final java.util.regex.Pattern LEGAL_GROUP = java.util.regex.Pattern.compile("^[%|a-zA-Z0-9_-]+$");
+    /** Far more than a client has (one per producer and consumer it runs): a bound on what one heartbeat can create. */
+    private static final int MAX_GROUPS_PER_HEARTBEAT = 1_000;
+
     private final SubscriptionGroups groups;
     private final Clock clock;
 
@@ -27,10 +36,33 @@ public final class ClientService {
         this.clock = clock;
     }
 
+    /**
+     * A client's heartbeat: its groups are registered, and each consumer group's retry topic made if its group exists
+     * (or is made now, with {@code autoCreateSubscriptionGroup}). A heartbeat naming an illegal group, or more groups
+     * than any client has, is refused whole before anything changes.
+     */
     public void heartbeat(HeartbeatData data, RemotingChannel channel, String language, int version) {
+        refuseBadGroups(data);
         for (String group : registry.heartbeat(data, channel, language, version, clock.millis())) {
-            int retryQueues = groups.findOrCreate(group).map(SubscriptionGroupConfig::retryQueueNums).orElse(1);
-            topics.ensure(SystemTopics.retryTopic(group), Math.max(1, retryQueues), Perm.READ_WRITE);
+            groups.findOrCreate(group).ifPresent(config -> topics.ensure(SystemTopics.retryTopic(group),
+                    Math.max(1, config.retryQueueNums()), Perm.READ_WRITE));
+        }
+    }
+
+    private static void refuseBadGroups(HeartbeatData data) {
+        List<String> names = new ArrayList<>();
+        data.consumerDataSet().forEach(c -> names.add(c.groupName()));
+        data.producerDataSet().forEach(p -> names.add(p.groupName()));
+        if (names.size() > MAX_GROUPS_PER_HEARTBEAT) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "a heartbeat names at most " + MAX_GROUPS_PER_HEARTBEAT
+                    + " groups; this one names " + names.size());
+        }
+        for (String name : names) {
+            if (name.length() > MAX_GROUP_LENGTH || !LEGAL_GROUP.matcher(name).matches()) {
+                throw new RequestException(ResponseCode.SYSTEM_ERROR, "the group name '"
+                        + (name.length() > 64 ? name.substring(0, 64) + "..." : name) + "' is not legal: at most "
+                        + MAX_GROUP_LENGTH + " characters of [%|a-zA-Z0-9_-]");
+            }
         }
     }
 
