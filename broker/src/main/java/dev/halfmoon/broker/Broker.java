@@ -336,7 +336,8 @@ public final class Broker implements AutoCloseable {
         new GroupAdminProcessor(s.groups(), s.offsets()).registerWith(server, adminPool);
         new ToolingProcessor(s.topics(), progress, clients, settings).registerWith(server, adminPool);
         new ClientRelayProcessor(clients, s.store(), config.identity().brokerName()).registerWith(server, adminPool);
-        new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store()).registerWith(server, adminPool);
+        new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store(), s.topics())
+                .registerWith(server, adminPool);
         new AdminProcessor(s.topics(), s.store()).registerWith(server, adminPool);
         new TransactionAdminProcessor(s.transactions(), clock).registerWith(server, adminPool);
     }

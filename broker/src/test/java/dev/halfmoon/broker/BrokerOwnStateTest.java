@@ -36,6 +36,12 @@ class BrokerOwnStateTest extends LiveBrokers {
         RemotingCommand offset = ask(b.address(), RequestCode.QUERY_CONSUMER_OFFSET, Map.of("consumerGroup",
                 "HALFMOON_SCHEDULE", "topic", "Jobs", "queueId", "0"), null);
         assertEquals("0", offset.ext("offset"), "the pull's commit of 5 was not applied");
+
+        // offsets are kept for queues that exist: a client cannot fill the broker's metadata with made-up names
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, ask(b.address(), RequestCode.UPDATE_CONSUMER_OFFSET, Map.of(
+                "consumerGroup", "CG-any", "topic", "Made-up", "queueId", "0", "commitOffset", "0"), null).code());
+        assertEquals(ResponseCode.SYSTEM_ERROR, ask(b.address(), RequestCode.UPDATE_CONSUMER_OFFSET, Map.of(
+                "consumerGroup", "CG-any", "topic", "Jobs", "queueId", "99", "commitOffset", "0"), null).code());
     }
 
     /**

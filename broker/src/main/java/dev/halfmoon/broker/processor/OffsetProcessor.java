@@ -2,6 +2,7 @@ package dev.halfmoon.broker.processor;
 
 import dev.halfmoon.broker.offset.ConsumerOffsets;
 import dev.halfmoon.broker.offset.OffsetQueries;
+import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.log.LogStore;
 import dev.halfmoon.message.RecordView;
 import dev.halfmoon.remoting.Headers;
@@ -9,8 +10,10 @@ import dev.halfmoon.remoting.RemotingChannel;
 import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RemotingServer;
 import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.RequestException;
 import dev.halfmoon.remoting.RequestProcessor;
 import dev.halfmoon.remoting.ResponseCode;
+import dev.halfmoon.remoting.body.TopicConfig;
 import java.nio.ByteBuffer;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -24,11 +27,13 @@ public final class OffsetProcessor {
     private final ConsumerOffsets offsets;
     private final OffsetQueries queries;
     private final LogStore store;
+    private final TopicRegistry topics;
 
-    public OffsetProcessor(ConsumerOffsets offsets, OffsetQueries queries, LogStore store) {
+    public OffsetProcessor(ConsumerOffsets offsets, OffsetQueries queries, LogStore store, TopicRegistry topics) {
         this.offsets = offsets;
         this.queries = queries;
         this.store = store;
+        this.topics = topics;
     }
 
     public void registerWith(RemotingServer server, Executor executor) {
@@ -61,11 +66,18 @@ public final class OffsetProcessor {
     private CompletableFuture<RemotingCommand> update(RemotingChannel channel, RemotingCommand r) {
         String group = Headers.required(r, "consumerGroup");
         if (dev.halfmoon.remoting.body.SystemNames.isBrokerGroup(group)) {
-            throw new dev.halfmoon.remoting.RequestException(ResponseCode.SYSTEM_ERROR, "the offsets of group " + group
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "the offsets of group " + group
                     + " are the broker's own (its delay schedule's progress); clients cannot commit them");
         }
         String topic = Headers.required(r, "topic");
         int queueId = Headers.requiredInt(r, "queueId");
+        // an offset is kept for a queue that exists only (no stored state for names a client makes up)
+        int queues = topics.get(topic).map(TopicConfig::queueCount).orElseThrow(() -> new RequestException(
+                ResponseCode.TOPIC_NOT_EXIST, "topic " + topic + " does not exist"));
+        if (queueId < 0 || queueId >= queues) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "queueId[" + queueId
+                    + "] is illegal, topic:[" + topic + "] queueNums:[" + queues + "]");
+        }
         offsets.commitWithin(group, topic, queueId, Headers.requiredLong(r, "commitOffset"),
                 store.maxQueueOffset(topic, queueId));
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
