@@ -8,8 +8,10 @@ import dev.halfmoon.message.RecordView;
 import dev.halfmoon.remoting.ResponseCode;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
@@ -47,7 +49,10 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
     /** When the pull-hold thread's current wait ends, System.nanoTime(). */
     private volatile long pullHoldWakesAtNanos;
 
-    /** One consumer group's pulls on one queue. */
+    /**
+     * One consumer group's pulls on one queue. Broadcasting members of a group all pull every queue: the pulls of a
+     * stream held when it is answered are all answered in that pass, not one per window.
+     */
     private record Stream(String group, String topic, int queueId) {
     }
 
@@ -101,6 +106,7 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
         long now = clock.millis();
         long nowNanos = System.nanoTime();
         long nextWindowEnd = Long.MAX_VALUE;
+        Set<Stream> answeredNow = null; // (every held pull of a stream answered in this pass: broadcasting members)
         for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
             Held h = it.next();
             PullRequest r = h.request();
@@ -111,11 +117,16 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
             if (grown && now < h.deadlineMs() && batchWindowNanos > 0) {
                 Stream stream = new Stream(r.group(), r.topic(), r.queueId());
                 Long last = lastAnswered.get(stream);
-                if (last != null && nowNanos - last < batchWindowNanos) {
+                if (last != null && nowNanos - last < batchWindowNanos
+                        && (answeredNow == null || !answeredNow.contains(stream))) {
                     nextWindowEnd = Math.min(nextWindowEnd, batchWindowNanos - (nowNanos - last));
                     continue;
                 }
                 lastAnswered.put(stream, nowNanos);
+                if (answeredNow == null) {
+                    answeredNow = new HashSet<>();
+                }
+                answeredNow.add(stream);
             }
             it.remove();
             answer(h);
