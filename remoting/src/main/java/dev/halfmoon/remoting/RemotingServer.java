@@ -83,6 +83,7 @@ public final class RemotingServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true).childOption(ChannelOption.SO_KEEPALIVE, false)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ReadsWhileWritable.MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -93,7 +94,7 @@ public final class RemotingServer implements AutoCloseable {
                             ch.pipeline().addLast("tls-sniffer", new io.netty.handler.ssl.OptionalSslHandler(ssl));
                         }
                         ch.pipeline().addLast(new IdleStateHandler(0, 0, config.idleSeconds(), TimeUnit.SECONDS),
-                                ENCODER, new FrameDecoder(config.maxFrameBytes()), dispatcher);
+                                ReadsWhileWritable.INSTANCE, ENCODER, new FrameDecoder(config.maxFrameBytes()), dispatcher);
                     }
                 });
         try {
