@@ -45,6 +45,8 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
     private final long batchWindowNanos;
     /** When each group's pull on each queue was last answered because the queue grew (under this object's lock). */
     private final Map<Stream, Long> lastAnswered = new HashMap<>();
+    /** The streams answered in the current check (under this object's lock). */
+    private final Set<Stream> answeredNow = new HashSet<>();
     private volatile long nextWindowEndsInNanos = Long.MAX_VALUE;
     /** When the pull-hold thread's current wait ends, System.nanoTime(). */
     private volatile long pullHoldWakesAtNanos;
@@ -106,7 +108,7 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
         long now = clock.millis();
         long nowNanos = System.nanoTime();
         long nextWindowEnd = Long.MAX_VALUE;
-        Set<Stream> answeredNow = null; // (every held pull of a stream answered in this pass: broadcasting members)
+        answeredNow.clear(); // (every held pull of a stream answered in this pass: broadcasting members)
         for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
             Held h = it.next();
             PullRequest r = h.request();
@@ -117,15 +119,11 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
             if (grown && now < h.deadlineMs() && batchWindowNanos > 0) {
                 Stream stream = new Stream(r.group(), r.topic(), r.queueId());
                 Long last = lastAnswered.get(stream);
-                if (last != null && nowNanos - last < batchWindowNanos
-                        && (answeredNow == null || !answeredNow.contains(stream))) {
+                if (last != null && nowNanos - last < batchWindowNanos && !answeredNow.contains(stream)) {
                     nextWindowEnd = Math.min(nextWindowEnd, batchWindowNanos - (nowNanos - last));
                     continue;
                 }
                 lastAnswered.put(stream, nowNanos);
-                if (answeredNow == null) {
-                    answeredNow = new HashSet<>();
-                }
                 answeredNow.add(stream);
             }
             it.remove();
