@@ -3,6 +3,7 @@ package dev.halfmoon.remoting;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.util.function.LongSupplier;
 
 /**
  * Splits the byte stream into frames and decodes each into a {@link RemotingCommand}.
@@ -17,20 +18,54 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
  * One instance per channel.
  */
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+    /** How long a frame may take to arrive once its first byte has: longer is a stalled or slow-loris peer. */
+    static final long FRAME_DEADLINE_MS = 60_000;
+
+    private final long deadlineNanos;
+    private final LongSupplier nanoTime;
+    /** When the frame now partly read began to arrive, or -1. */
+    private long partialSince = -1;
+
     public FrameDecoder(int maxFrameBytes) {
+        this(maxFrameBytes, FRAME_DEADLINE_MS, System::nanoTime);
+    }
+
+    FrameDecoder(int maxFrameBytes, long deadlineMs, LongSupplier nanoTime) {
         super(maxFrameBytes, 0, 4, 0, 4);
+        this.deadlineNanos = deadlineMs * 1_000_000;
+        this.nanoTime = nanoTime;
     }
 
     @Override
     protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
         ByteBuf frame = (ByteBuf) super.decode(ctx, in);
         if (frame == null) {
+            refuseStalledFrame(in);
             return null;
         }
+        partialSince = -1;
         try {
             return decodeFrame(frame);
         } finally {
             frame.release();
+        }
+    }
+
+    /**
+     * A connection holding a partial frame (up to the largest frame of memory) must complete it in time: a peer that
+     * sends a byte now and then would keep its idle timer from firing for ever.
+     */
+    private void refuseStalledFrame(ByteBuf in) {
+        if (!in.isReadable()) {
+            partialSince = -1;
+            return;
+        }
+        long now = nanoTime.getAsLong();
+        if (partialSince < 0) {
+            partialSince = now;
+        } else if (now - partialSince > deadlineNanos) {
+            throw new RemotingDecodeException("a frame begun " + (now - partialSince) / 1_000_000_000 + " s ago is still "
+                    + "incomplete (" + in.readableBytes() + " bytes so far): a stalled or too slow peer");
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -49,6 +50,26 @@ class FrameCodecTest {
                 ctx.close();
             }
         });
+    }
+
+    /** A peer that sends a frame a byte now and then (slow loris) holds up to a frame of memory: it gets a deadline. */
+    @Test
+    void aFrameThatDoesNotCompleteWithinItsDeadlineClosesTheConnection() {
+        AtomicLong now = new AtomicLong();
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(4096, 60_000, now::get), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        });
+        byte[] frame = ByteBufUtil.getBytes(encode(RemotingCommand.request(RequestCode.HEART_BEAT, Map.of(), new byte[100])));
+        ch.writeInbound(Unpooled.wrappedBuffer(frame, 0, 10));
+        now.addAndGet(59_000_000_000L);
+        ch.writeInbound(Unpooled.wrappedBuffer(frame, 10, 10));
+        assertTrue(ch.isOpen(), "within its deadline");
+        now.addAndGet(2_000_000_000L);
+        ch.writeInbound(Unpooled.wrappedBuffer(frame, 20, 10));
+        assertFalse(ch.isOpen(), "61 s for one frame: closed");
     }
 
     @Test
