@@ -1,5 +1,6 @@
 package dev.halfmoon.broker;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.ResponseCode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +62,37 @@ class LongPollingTest {
                 offset += 20;
             }
             assertTrue(carried > 1, "one answer carried " + carried + " of the 20 messages sent inside the window");
+        }
+    }
+
+    /** Messages a consumer's tag filter rejects do not wake its held pull (which would come straight back, empty). */
+    @Test
+    void aHeldPullWaitsOnThroughMessagesItsTagFilterRejects() throws Exception {
+        try (Broker broker = TestBrokers.start(dir); RemotingClient client = new RemotingClient("test")) {
+            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
+                    RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
+                            "perm", "6"), null), 5000).code());
+            CompletableFuture<RemotingCommand> held = client.invokeAsync(broker.address(), RemotingCommand.request(
+                    RequestCode.PULL_MESSAGE, Map.of("consumerGroup", "g-tagged", "topic", "Held", "queueId", "0",
+                            "queueOffset", "0", "maxMsgNums", "32", "sysFlag", Integer.toString(SUSPEND | 4),
+                            "suspendTimeoutMillis", "20000", "subscription", "TagA", "expressionType", "TAG"), null), 30_000);
+            sendTagged(client, broker, "TagB", 5);
+            await().atMost(Duration.ofSeconds(5)).until(() -> "5".equals(client.invokeSync(broker.address(),
+                    RemotingCommand.request(RequestCode.GET_MAX_OFFSET, Map.of("topic", "Held", "queueId", "0"), null), 5000)
+                    .ext("offset")));
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !held.isDone());
+            sendTagged(client, broker, "TagA", 1);
+            RemotingCommand answered = held.get(10, TimeUnit.SECONDS);
+            assertEquals(ResponseCode.SUCCESS, answered.code(), answered.remark());
+            assertEquals("6", answered.ext("nextBeginOffset"));
+        }
+    }
+
+    private static void sendTagged(RemotingClient client, Broker broker, String tag, int count) {
+        for (int i = 0; i < count; i++) {
+            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
+                    RequestCode.SEND_MESSAGE_V2, Map.of("a", "PG", "b", "Held", "c", "TBW102", "d", "1", "e", "0", "f", "0",
+                            "g", "1", "h", "0", "i", "TAGS\u0001" + tag + "\u0002"), "x".getBytes()), 5000).code());
         }
     }
 

@@ -187,6 +187,11 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         return reader.maxOffset(new TopicQueue(topic, queueId));
     }
 
+    /** Whether a record of the queue in [{@code from}, {@code to}) has a tags code {@code filter} accepts (no read). */
+    public boolean anyTagMatch(String topic, int queueId, long from, long to, LongPredicate filter) {
+        return reader.anyTagMatch(new TopicQueue(topic, queueId), from, to, filter);
+    }
+
     /** The first queue offset stored at or after {@code timestampMs} (the max offset if none). */
     public long queueOffsetByTime(String topic, int queueId, long timestampMs) {
         return reader.offsetByTime(new TopicQueue(topic, queueId), timestampMs);

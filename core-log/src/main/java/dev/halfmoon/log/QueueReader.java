@@ -86,6 +86,28 @@ final class QueueReader {
         return new QueueReadResult(status, found, next, queue.minOffset(), max, corruptAt);
     }
 
+    /**
+     * Whether an entry of queue {@code id} in [{@code from}, {@code to}) has a tags code {@code filter} accepts, from the
+     * consume queue alone (no record is read); true without looking when that is more than a scan's worth of entries.
+     */
+    boolean anyTagMatch(TopicQueue id, long from, long to, LongPredicate filter) {
+        ConsumeQueue queue = queues.find(id);
+        if (queue == null) {
+            return false;
+        }
+        long end = Math.min(to, queue.maxOffset());
+        long start = Math.max(from, queue.minOffset());
+        if (end - start > MAX_ENTRIES_SCANNED) {
+            return true;
+        }
+        for (long offset = start; offset < end; offset++) {
+            if (filter.test(queue.tagsCode(offset))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     long minOffset(TopicQueue id) {
         ConsumeQueue q = queues.find(id);
         return q == null ? 0 : q.minOffset();

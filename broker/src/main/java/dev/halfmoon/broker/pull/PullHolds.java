@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -30,8 +31,27 @@ import java.util.function.Supplier;
  * is thread-safe.
  */
 public final class PullHolds implements DispatchListener, AutoCloseable {
-    private record Held(PullRequest request, long deadlineMs, Supplier<PullOutcome> reread,
-                        CompletableFuture<PullOutcome> answer) {
+    /**
+     * A held pull. With a tag filter, {@code seenTo} is how far its queue was looked at and found to hold nothing it
+     * wants (entries its consumer filters out do not wake it: it goes on waiting, as RocketMQ's holds do).
+     */
+    private static final class Held {
+        final PullRequest request;
+        final long deadlineMs;
+        final Supplier<PullOutcome> reread;
+        final CompletableFuture<PullOutcome> answer;
+        final LongPredicate filter;
+        long seenTo;
+
+        Held(PullRequest request, long deadlineMs, Supplier<PullOutcome> reread, CompletableFuture<PullOutcome> answer,
+             LongPredicate filter) {
+            this.request = request;
+            this.deadlineMs = deadlineMs;
+            this.reread = reread;
+            this.answer = answer;
+            this.filter = filter;
+            this.seenTo = request.queueOffset();
+        }
     }
 
     /** Up to this many held pulls, the dispatch thread checks them itself after a turn. */
@@ -75,9 +95,10 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
         thread.start();
     }
 
-    CompletableFuture<PullOutcome> hold(PullRequest request, long holdMs, Supplier<PullOutcome> reread) {
+    /** @param filter the tags codes the pull's consumer wants, null for all */
+    CompletableFuture<PullOutcome> hold(PullRequest request, long holdMs, Supplier<PullOutcome> reread, LongPredicate filter) {
         CompletableFuture<PullOutcome> answer = new CompletableFuture<>();
-        Held h = new Held(request, clock.millis() + holdMs, reread, answer);
+        Held h = new Held(request, clock.millis() + holdMs, reread, answer, filter);
         if (closed) {
             answer(h);
             return answer;
@@ -111,12 +132,18 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
         answeredNow.clear(); // (every held pull of a stream answered in this pass: broadcasting members)
         for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
             Held h = it.next();
-            PullRequest r = h.request();
-            boolean grown = s.maxQueueOffset(r.topic(), r.queueId()) > r.queueOffset();
-            if (!grown && now < h.deadlineMs()) {
+            PullRequest r = h.request;
+            long max = s.maxQueueOffset(r.topic(), r.queueId());
+            boolean grown = max > h.seenTo;
+            if (grown && h.filter != null && now < h.deadlineMs
+                    && !s.anyTagMatch(r.topic(), r.queueId(), h.seenTo, max, h.filter)) {
+                h.seenTo = max; // only messages its consumer filters out: it waits on
+                grown = false;
+            }
+            if (!grown && now < h.deadlineMs) {
                 continue;
             }
-            if (grown && now < h.deadlineMs() && batchWindowNanos > 0) {
+            if (grown && now < h.deadlineMs && batchWindowNanos > 0) {
                 Stream stream = new Stream(r.group(), r.topic(), r.queueId());
                 Long last = lastAnswered.get(stream);
                 if (last != null && nowNanos - last < batchWindowNanos && !answeredNow.contains(stream)) {
@@ -141,9 +168,9 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
 
     private static void answer(Held h) {
         try {
-            h.answer().complete(h.reread().get());
+            h.answer.complete(h.reread.get());
         } catch (RuntimeException e) {
-            h.answer().complete(new PullOutcome(ResponseCode.SYSTEM_ERROR, "pull failed: " + e, 0, 0, 0, java.util.List.of()));
+            h.answer.complete(new PullOutcome(ResponseCode.SYSTEM_ERROR, "pull failed: " + e, 0, 0, 0, java.util.List.of()));
         }
     }
 

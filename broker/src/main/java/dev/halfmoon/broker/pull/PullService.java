@@ -97,7 +97,7 @@ public final class PullService {
             long holdMs = config.longPollingEnable() ? Math.min(Math.max(request.suspendMs(), 0), 30_000)
                     : config.shortPollingTimeMills();
             if (holdMs > 0) {
-                return holds.hold(request, holdMs, () -> read(request.withoutSuspend(), filter));
+                return holds.hold(request, holdMs, () -> read(request.withoutSuspend(), filter), filter);
             }
         }
         return done(outcome);
