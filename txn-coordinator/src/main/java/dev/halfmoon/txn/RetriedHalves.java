@@ -83,19 +83,20 @@ final class RetriedHalves {
      * Before committing {@code t}: the half offset of an earlier committed copy of its message (commit this one as a
      * rollback instead), or -1, in which case {@code t}, if paired, is recorded as the committed copy until
      * {@link #resolved} or {@link #commitFailed}. A copy committed while the pair was being made is found in the index's memory of
-     * resolved transactions; one committed before this start or before {@code t} was stored, in the log.
+     * resolved transactions; one committed before this start or before {@code t} was stored, in the log, compared
+     * with {@code half}, {@code t}'s record as already read (null if unreadable).
      */
-    long claimCommit(PendingTransaction t) {
+    long claimCommit(PendingTransaction t, ByteBuffer half) {
         long paired = claimPaired(t);
         if (paired != UNPAIRED) {
             return paired;
         }
         if (t.storeTimestamp() < startedMs) { // a twin committed before this start was indexed when the store opened
-            return committedTwin(t, false);
+            return committedTwin(t, half, false);
         }
         // one committed since, moments ago, may still be on its way into the index: wait for it (rare, and short)
         boolean twinCommitted = index.resolvedState(-1, t.transactionId()).orElse(null) == TransactionState.COMMITTED;
-        return twinCommitted ? committedTwin(t, true) : -1;
+        return twinCommitted ? committedTwin(t, half, true) : -1;
     }
 
     private synchronized long claimPaired(PendingTransaction t) {
@@ -147,13 +148,12 @@ final class RetriedHalves {
      * {@code waitForIndex}, after the key index has caught up with the log (at most a second). A look-up that fails
      * finds nothing (logged): the transaction must not stay claimed.
      */
-    private long committedTwin(PendingTransaction t, boolean waitForIndex) {
+    private long committedTwin(PendingTransaction t, ByteBuffer half, boolean waitForIndex) {
+        if (half == null) {
+            return -1;
+        }
         try {
-            ByteBuffer mine = store.readRecord(t.halfOffset());
-            if (mine == null) {
-                return -1;
-            }
-            ByteBuffer body = RecordView.of(mine).body();
+            ByteBuffer body = RecordView.of(half).body();
             for (ByteBuffer found : store.findByKey(t.topic(), t.transactionId(), t.storeTimestamp() - TWIN_WINDOW_MS,
                     Long.MAX_VALUE, TWINS_LOOKED_AT, waitForIndex)) {
                 RecordView c = RecordView.of(found);

@@ -191,10 +191,10 @@ public final class TransactionCoordinator {
     }
 
     private CompletableFuture<EndResult> resolve(PendingTransaction t, OpKind asked, String askedBy) {
-        long committedCopy = asked == OpKind.COMMIT ? retried.claimCommit(t) : -1;
+        ByteBuffer halfBytes = store.readRecord(t.halfOffset());
+        long committedCopy = asked == OpKind.COMMIT ? retried.claimCommit(t, halfBytes) : -1;
         OpKind kind = committedCopy >= 0 ? OpKind.ROLLBACK : asked; // one message, delivered once
         String by = committedCopy >= 0 ? askedBy + ", duplicate of the committed half at " + committedCopy : askedBy;
-        ByteBuffer halfBytes = store.readRecord(t.halfOffset());
         if (halfBytes == null && kind == OpKind.COMMIT) { // (a rollback or give-up needs only its op record)
             retried.commitFailed(t);
             index.release(t.halfOffset());

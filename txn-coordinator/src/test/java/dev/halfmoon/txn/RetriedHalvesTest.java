@@ -155,7 +155,7 @@ class RetriedHalvesTest {
                 copy.topic(), copy.queueId(), copy.bornHost(), copy.storeTimestamp(), copy.timeoutMs(), copy.checkCount(),
                 copy.nextCheckMs(), copy.lastCheckResult(), copy.checks(), copy.state());
         pairs.stored(sameId, firstAsSeen); // paired with the first as the index showed it before its commit
-        assertEquals(first.half().commitLogOffset(), pairs.claimCommit(sameId), "the first copy is committed already");
+        assertEquals(first.half().commitLogOffset(), pairs.claimCommit(sameId, fx.store.readRecord(sameId.halfOffset())), "the first copy is committed already");
         pairs.resolved(sameId);
         assertEquals(0, pairs.size(), "nothing left behind");
     }

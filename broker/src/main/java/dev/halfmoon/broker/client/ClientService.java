@@ -8,6 +8,7 @@ import dev.halfmoon.remoting.RequestException;
 import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.HeartbeatData;
 import dev.halfmoon.remoting.body.Perm;
+import dev.halfmoon.remoting.body.TopicValidator;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +21,6 @@ import java.util.List;
 public final class ClientService {
     private final ClientRegistry registry;
     private final TopicRegistry topics;
-    /** As RocketMQ's clients check group names (Validators.checkGroup). */
-    private static final int MAX_GROUP_LENGTH = 255;
-    private static final java.util.regex.Pattern LEGAL_GROUP = java.util.regex.Pattern.compile("^[%|a-zA-Z0-9_-]+$");
     /** Far more than a client has (one per producer and consumer it runs): a bound on what one heartbeat can create. */
     private static final int MAX_GROUPS_PER_HEARTBEAT = 1_000;
 
@@ -58,10 +56,9 @@ public final class ClientService {
                     + " groups; this one names " + names.size());
         }
         for (String name : names) {
-            if (name.length() > MAX_GROUP_LENGTH || !LEGAL_GROUP.matcher(name).matches()) {
-                throw new RequestException(ResponseCode.SYSTEM_ERROR, "the group name '"
-                        + (name.length() > 64 ? name.substring(0, 64) + "..." : name) + "' is not legal: at most "
-                        + MAX_GROUP_LENGTH + " characters of [%|a-zA-Z0-9_-]");
+            String problem = TopicValidator.groupProblem(name);
+            if (problem != null) {
+                throw new RequestException(ResponseCode.SYSTEM_ERROR, problem);
             }
         }
     }

@@ -47,9 +47,9 @@ public final class GroupAdminProcessor {
 
     private CompletableFuture<RemotingCommand> update(RemotingChannel channel, RemotingCommand r) {
         SubscriptionGroupConfig config = Json.decode(r.body(), SubscriptionGroupConfig.class);
-        String problem = TopicValidator.problem(config.groupName());
+        String problem = TopicValidator.groupProblem(config.groupName());
         if (problem != null) {
-            throw new RequestException(ResponseCode.SYSTEM_ERROR, problem.replace("topic", "group"));
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, problem);
         }
         groups.put(config);
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
