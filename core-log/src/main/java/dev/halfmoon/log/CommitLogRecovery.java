@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It refuses, changing nothing, where a cut would destroy what is not a torn tail: a log whose first frame is not a
  * Halfmoon frame (another program's store, RocketMQ's among them, given as the data directory), and, when there is
- * no checkpoint to start from (the metadata lost or restored from elsewhere), damage followed by records in later
- * segments, unless the operator accepts that loss with the system property {@value #DROP_DAMAGED}. Past a checkpoint
+ * no checkpoint to start from (the metadata lost or restored from elsewhere), damage followed by records, later in
+ * the same segment or in later segments, unless the operator accepts that loss with the system property {@value #DROP_DAMAGED}. Past a checkpoint
  * the log may hold pages written back out of order before a power loss (a torn frame, then a whole one in the next
  * segment), all of them never flushed: that is a torn tail, cut as such.
  */
@@ -78,13 +78,40 @@ final class CommitLogRecovery {
                     + "holds another program's store (RocketMQ's cannot be taken over: give Halfmoon a directory of its "
                     + "own), or its first segment is damaged. Nothing was changed.");
         }
-        Segment next = fromCheckpoint ? null : segments.next(segment);
-        if (next != null && Frame.check(next.view(), 0, false) == Frame.Check.FRAME && !Boolean.getBoolean(DROP_DAMAGED)) {
-            throw new IllegalStateException("the commit log is damaged at offset " + position + " in " + segment.file()
-                    + ", and records follow in later segments (from " + next.file() + "): cutting it there, as after a "
-                    + "torn write, would drop them. Nothing was changed. Restore the data directory from a copy, or "
-                    + "accept the loss by starting once with -D" + DROP_DAMAGED + "=true (HALFMOON_OPTS)");
+        if (fromCheckpoint || Boolean.getBoolean(DROP_DAMAGED)) {
+            return;
         }
+        int later = nextFrame(view, at + 1);
+        Segment next = segments.next(segment);
+        String where = later >= 0 ? "at offset " + (segment.startOffset() + later) + " of the same segment"
+                : next != null && Frame.check(next.view(), 0, false) == Frame.Check.FRAME ? "in later segments (from "
+                + next.file() + ")" : null;
+        if (where != null) {
+            throw new IllegalStateException("the commit log is damaged at offset " + position + " in " + segment.file()
+                    + ", and records follow " + where + ": cutting it there, as after a torn write, would drop them. "
+                    + "Nothing was changed. Restore the data directory from a copy, or accept the loss by starting "
+                    + "once with -D" + DROP_DAMAGED + "=true (HALFMOON_OPTS)");
+        }
+    }
+
+    /**
+     * The position of the first whole frame at or after {@code from} in a segment {@code view}, or -1. Steps over zero
+     * words eight bytes at a time: a frame's magic is four non-zero bytes, so the aligned word holding its first byte
+     * is never zero, and only the starts that word allows are tried.
+     */
+    static int nextFrame(ByteBuffer view, int from) {
+        int limit = view.limit();
+        for (int word = from & ~7; word + 8 <= limit; word += 8) {
+            if (view.getLong(word) == 0) {
+                continue;
+            }
+            for (int start = Math.max(from, word - 4); start <= word + 3 && start + Frame.HEADER_SIZE <= limit; start++) {
+                if (view.getInt(start + 4) == Frame.MAGIC && Frame.check(view, start, false) == Frame.Check.FRAME) {
+                    return start;
+                }
+            }
+        }
+        return -1;
     }
 
     private static void cut(SegmentSet segments, Segment segment, long position, Frame.Check check) {

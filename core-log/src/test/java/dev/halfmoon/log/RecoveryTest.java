@@ -353,6 +353,50 @@ class RecoveryTest {
         }
     }
 
+    /** Without a checkpoint a torn write can only be the last frame: records after damage in the same segment are kept. */
+    @Test
+    void damageFollowedByRecordsInTheSameSegmentStopsTheStartUntilTheOperatorAcceptsTheLoss() throws IOException {
+        List<AppendedRecord> placed = appendMany("t", 10);
+        fixture.closeAndForgetCheckpoint();
+        AppendedRecord victim = placed.get(3);
+        byte[] b = readAt(victim.commitLogOffset() + 30, 1);
+        b[0] ^= 0x55;
+        writeAt(victim.commitLogOffset() + 30, b);
+        byte[] before = Files.readAllBytes(segmentHolding(victim.commitLogOffset()));
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, fixture::open);
+        long next = placed.get(4).commitLogOffset() - Frame.HEADER_SIZE;
+        assertTrue(refused.getMessage().contains("damaged at offset " + (victim.commitLogOffset() - Frame.HEADER_SIZE))
+                && refused.getMessage().contains("records follow at offset " + next + " of the same segment"),
+                refused.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(segmentHolding(victim.commitLogOffset())), "nothing changed");
+
+        System.setProperty(CommitLogRecovery.DROP_DAMAGED, "true");
+        try {
+            store = fixture.open();
+        } finally {
+            System.clearProperty(CommitLogRecovery.DROP_DAMAGED);
+        }
+        assertEquals(List.of("m0", "m1", "m2"), queueBodies("t"));
+    }
+
+    /** The search for intact frames after damage finds a frame at any byte position, after any run of zeros. */
+    @Test
+    void theSearchAfterDamageFindsAFrameAtAnyPosition() {
+        ByteBuffer frame = ByteBuffer.allocate(4096);
+        ByteBuffer record = record("t", 0, "x");
+        Frame.putHeader(frame, record.remaining(), 1);
+        frame.put(record);
+        int size = frame.position();
+        Frame.seal(frame, 0);
+        for (int at = 1; at < 24; at++) {
+            ByteBuffer view = ByteBuffer.allocate(at + size + 40);
+            view.put(at, frame.array(), 0, size);
+            assertEquals(at, CommitLogRecovery.nextFrame(view, 1), "frame at " + at);
+            assertEquals(-1, CommitLogRecovery.nextFrame(view, at + 1), "nothing after the frame at " + at);
+        }
+    }
+
     /** Consume-queue files deleted by hand after retention took the log's head: offsets go on, not again from 0. */
     @Test
     void aQueueWhoseFilesWereLostIsRebuiltFromTheRecordsTheLogStillHolds() throws IOException {
