@@ -100,13 +100,25 @@ final class CommitLog implements RecordAppender {
         return segments;
     }
 
-    @Override
-    public CompletableFuture<AppendResult> append(List<ByteBuffer> records) {
-        return append(records, true);
+    /** How an append is treated. */
+    enum Kind {
+        /** A client waits on it. */
+        URGENT,
+        /** Nobody waits on it: under SYNC its fsync may wait a little for an urgent one. */
+        UNHURRIED,
+        /**
+         * It lets retention give space back (a pending half carried out of a segment about to go): taken while the
+         * disk is fuller than {@code diskSpaceWarningLevelRatio}, which keeps that last share of the disk for it.
+         */
+        FREEING
     }
 
-    /** @param urgent false if nobody waits on this append: under SYNC its fsync may wait a little for an urgent one */
-    CompletableFuture<AppendResult> append(List<ByteBuffer> records, boolean urgent) {
+    @Override
+    public CompletableFuture<AppendResult> append(List<ByteBuffer> records) {
+        return append(records, Kind.URGENT);
+    }
+
+    CompletableFuture<AppendResult> append(List<ByteBuffer> records, Kind kind) {
         int recordBytes = 0;
         ByteBuffer previous = null;
         for (ByteBuffer record : records) {
@@ -129,15 +141,15 @@ final class CommitLog implements RecordAppender {
         }
         appendLock.lock();
         try {
-            return appendLocked(records, recordBytes, frameSize, urgent);
+            return appendLocked(records, recordBytes, frameSize, kind);
         } finally {
             appendLock.unlock();
         }
     }
 
     private CompletableFuture<AppendResult> appendLocked(List<ByteBuffer> records, int recordBytes, int frameSize,
-                                                         boolean urgent) {
-        AppendStatus refusal = gate != AppendStatus.OK ? gate : health.appendStatus();
+                                                         Kind kind) {
+        AppendStatus refusal = gate != AppendStatus.OK ? gate : health.appendStatus(kind == Kind.FREEING);
         if (refusal != AppendStatus.OK) {
             return CompletableFuture.completedFuture(AppendResult.failed(refusal));
         }
@@ -154,7 +166,7 @@ final class CommitLog implements RecordAppender {
             queueOffsets.commit();
             // Under SYNC the waiter is registered before the flusher can see the new end, so no flush
             // can cover these bytes without completing it.
-            durable = groupCommit == null ? null : groupCommit.register(frameStart + frameSize, urgent);
+            durable = groupCommit == null ? null : groupCommit.register(frameStart + frameSize, kind != Kind.UNHURRIED);
             writtenOffset = frameStart + frameSize;
             int allocated = segment.allocated();
             if (allocated - (position + frameSize) < ALLOCATE_AHEAD / 2 && allocated < segment.size()) {

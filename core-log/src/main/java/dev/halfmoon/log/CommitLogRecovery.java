@@ -27,6 +27,20 @@ final class CommitLogRecovery {
     }
 
     /**
+     * {@link #recover}, then forces every segment past the checkpoint: the checkpoint written next says the whole
+     * recovered log is on disk, and a killed process may have left unflushed pages in any of them, not only the newest.
+     */
+    static long recoverToDisk(SegmentSet segments, long checkpointOffset, boolean hasCheckpoint, boolean checkBodyCrc) {
+        long end = recover(segments, checkpointOffset, hasCheckpoint, checkBodyCrc);
+        for (Segment s : segments.snapshot()) {
+            if (s.endOffset() > checkpointOffset) {
+                s.force(0, s.size());
+            }
+        }
+        return end;
+    }
+
+    /**
      * @param checkpointOffset a frame boundary known to be on disk (0 without a checkpoint)
      * @param hasCheckpoint    whether there is a checkpoint (false: the metadata has none, the whole log is read)
      * @return the offset where the next frame goes

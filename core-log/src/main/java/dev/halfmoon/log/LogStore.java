@@ -79,15 +79,8 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         SegmentSet segments = SegmentSet.open(config.commitLogDir(), config.commitLog().segmentSizeBytes());
         ConsumeQueues queues = null;
         try {
-            long end = CommitLogRecovery.recover(segments, checkpoint.flushedOffset(), checkpoint != Checkpoint.NONE,
-                    config.commitLog().checkBodyCrcOnRecover());
-            // The checkpoint written below says the whole recovered log is on disk: a killed process may have left
-            // unflushed pages in any segment past the last checkpoint, not only in the newest.
-            for (Segment s : segments.snapshot()) {
-                if (s.endOffset() > checkpoint.flushedOffset()) {
-                    s.force(0, s.size());
-                }
-            }
+            long end = CommitLogRecovery.recoverToDisk(segments, checkpoint.flushedOffset(),
+                    checkpoint != Checkpoint.NONE, config.commitLog().checkBodyCrcOnRecover());
             ConsumeQueues.Loaded loaded = ConsumeQueues.load(config.consumeQueueDir(),
                     config.consumeQueue().entriesPerFile(), checkpoint.queueEnds());
             queues = loaded.queues();
@@ -159,12 +152,17 @@ public final class LogStore implements RecordAppender, AutoCloseable {
 
     @Override
     public CompletableFuture<AppendResult> append(List<ByteBuffer> records) {
-        return commitLog.append(records, true);
+        return commitLog.append(records, CommitLog.Kind.URGENT);
     }
 
     @Override
     public CompletableFuture<AppendResult> appendUnhurried(List<ByteBuffer> records) {
-        return commitLog.append(records, false);
+        return commitLog.append(records, CommitLog.Kind.UNHURRIED);
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> appendToFreeSpace(List<ByteBuffer> records) {
+        return commitLog.append(records, CommitLog.Kind.FREEING);
     }
 
     /**

@@ -29,6 +29,15 @@ public interface RecordAppender {
         return append(records);
     }
 
+    /**
+     * Like {@link #append(List)}, for what a {@link RetentionHook} carries out of a segment about to be deleted: taken
+     * even while appends are refused for a disk over {@code diskSpaceWarningLevelRatio} (that last share of the disk is
+     * kept for it), or retention could never free such a disk.
+     */
+    default CompletableFuture<AppendResult> appendToFreeSpace(List<ByteBuffer> records) {
+        return append(records);
+    }
+
     /** Appends one record. */
     default CompletableFuture<AppendResult> append(ByteBuffer record) {
         return append(List.of(record));

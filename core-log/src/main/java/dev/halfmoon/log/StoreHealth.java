@@ -80,9 +80,14 @@ public final class StoreHealth {
 
     /** Maps the health to the status an append gets, or OK. */
     AppendStatus appendStatus() {
+        return appendStatus(false);
+    }
+
+    /** @param freeing the append lets retention give space back: a full disk does not refuse it (a failed store does) */
+    AppendStatus appendStatus(boolean freeing) {
         if (failure.get() != null) {
             return AppendStatus.STORE_FAILED;
         }
-        return diskFull ? AppendStatus.DISK_FULL : AppendStatus.OK;
+        return diskFull && !freeing ? AppendStatus.DISK_FULL : AppendStatus.OK;
     }
 }

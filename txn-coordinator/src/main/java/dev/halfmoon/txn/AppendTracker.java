@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The coordinator's appends, tracked until their effect is in the pending index, so that a
@@ -40,11 +41,26 @@ final class AppendTracker {
         return append(records, false, apply);
     }
 
+    /**
+     * Like {@link #append(List, java.util.function.Function)} for a half carried out of a segment retention is about
+     * to delete: taken even while the disk is too full for other appends (see {@link LogStore#appendToFreeSpace}).
+     */
+    <T> CompletableFuture<T> appendToFreeSpace(List<ByteBuffer> records,
+                                               java.util.function.Function<AppendResult, T> apply) {
+        return track(() -> store.appendToFreeSpace(records), apply);
+    }
+
     private <T> CompletableFuture<T> append(List<ByteBuffer> records, boolean urgent,
                                             java.util.function.Function<AppendResult, T> apply) {
+        return track(() -> urgent ? store.append(records) : store.appendUnhurried(records), apply);
+    }
+
+    /** Counts the append as in flight from before it starts until {@code apply} has run. */
+    private <T> CompletableFuture<T> track(Supplier<CompletableFuture<AppendResult>> append,
+                                           java.util.function.Function<AppendResult, T> apply) {
         long ticket = tickets.incrementAndGet();
         lowerBounds.put(ticket, store.writtenOffset());
-        return (urgent ? store.append(records) : store.appendUnhurried(records)).handle((result, error) -> {
+        return append.get().handle((result, error) -> {
             try {
                 if (error != null) {
                     throw error instanceof RuntimeException re ? re : new IllegalStateException(error);

@@ -65,7 +65,7 @@ final class HalfCarrier {
             if (half == null) {
                 return;
             }
-            r = appends.append(List.of(TransactionRecords.copy(RecordView.of(half), t.halfOffset())),
+            r = appends.appendToFreeSpace(List.of(TransactionRecords.copy(RecordView.of(half), t.halfOffset())),
                     (AppendResult result) -> {
                         if (result.ok()) {
                             index.move(t.halfOffset(), result.first().commitLogOffset());

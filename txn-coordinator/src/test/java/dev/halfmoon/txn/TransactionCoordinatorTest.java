@@ -549,6 +549,30 @@ class TransactionCoordinatorTest {
         assertEquals(0, fx.coordinator.index().size());
     }
 
+    /**
+     * A disk over diskSpaceWarningLevelRatio refuses appends; retention must still carry a pending half out of the
+     * oldest segment (into the share of the disk kept for that), or the segment and the disk could never be freed.
+     */
+    @Test
+    void aFullDiskStillLetsRetentionCarryPendingHalvesForwardAndGiveSpaceBack() throws Exception {
+        PrepareResult pending = prepare("orders", "keep-me");
+        fillAndAge();
+        fx.close();
+        fx.diskUsage = () -> 0.97;
+        fx.config = fx.config.withRetention(new RetentionConfig(1000, 75, 0.95, 50, 20));
+        fx.open();
+        assertTrue(fx.store.health().diskFull());
+        await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> fx.store.minCommitLogOffset() > pending.half().commitLogOffset());
+        assertTrue(fx.coordinator.find(pending.transactionId()).orElseThrow().halfOffset() > pending.half().commitLogOffset());
+        assertFalse(fx.coordinator.prepare(message("orders", 1, "refused", "PG")).join().ok(), "others are still refused");
+
+        fx.diskUsage = null;
+        fx.reopen();
+        assertEquals(EndStatus.APPLIED, end(pending, Decision.COMMIT, Resolver.PRODUCER).status());
+        assertEquals("keep-me", StandardCharsets.UTF_8.decode(consumable("orders").get(0).body()).toString());
+    }
+
     /** The once-only mark of a resume follows the log: re-made by recovery, dropped when its half was lost. */
     @Test
     void resumeMarksAreRecoveredFromTheLogAndDroppedWhenTheirHalfWasLost() {

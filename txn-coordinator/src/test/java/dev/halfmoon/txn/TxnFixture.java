@@ -2,6 +2,7 @@ package dev.halfmoon.txn;
 
 import dev.halfmoon.log.CommitLogConfig;
 import dev.halfmoon.log.ConsumeQueueConfig;
+import dev.halfmoon.log.DiskUsage;
 import dev.halfmoon.log.FlushMode;
 import dev.halfmoon.log.LogStore;
 import dev.halfmoon.log.RetentionConfig;
@@ -33,6 +34,8 @@ final class TxnFixture implements AutoCloseable {
     LogStore store;
     TransactionCoordinator coordinator;
     long timeoutMs = 6000;
+    /** How full the store's disk looks, or null for the real disk's figure. */
+    DiskUsage diskUsage;
 
     TxnFixture(Path dir) {
         this.dir = dir;
@@ -45,9 +48,9 @@ final class TxnFixture implements AutoCloseable {
     TxnFixture open() {
         metadata = MetadataStore.open(config.metadataDir());
         TransactionCoordinator[] ref = new TransactionCoordinator[1];
-        store = LogStore.open(config, metadata, StoreHooks.defaults()
-                .withDispatchFilter(r -> !TxnTopics.isHidden(r.topic()))
-                .withRetentionHook((start, end) -> ref[0].carryForward(start, end)));
+        StoreHooks hooks = StoreHooks.defaults().withDispatchFilter(r -> !TxnTopics.isHidden(r.topic()))
+                .withRetentionHook((start, end) -> ref[0].carryForward(start, end));
+        store = LogStore.open(config, metadata, diskUsage == null ? hooks : hooks.withDiskUsage(diskUsage));
         coordinator = TransactionCoordinator.open(store, metadata, Clock.systemUTC(), HOST, timeoutMs);
         ref[0] = coordinator;
         store.start(List.of());
