@@ -47,6 +47,7 @@ import dev.halfmoon.checkback.CheckBackService;
 import dev.halfmoon.checkback.CheckPolicy;
 import dev.halfmoon.log.LogStore;
 import dev.halfmoon.log.RetentionHook;
+import dev.halfmoon.log.SpaceReserve;
 import dev.halfmoon.log.StoreHooks;
 import dev.halfmoon.log.meta.Codec;
 import dev.halfmoon.log.meta.MetadataStore;
@@ -135,6 +136,7 @@ public final class Broker implements AutoCloseable {
 
     private static Storage openStorage(BrokerConfig config, InetSocketAddress storeHost, Clock clock,
                                        List<AutoCloseable> started) {
+        SpaceReserve.releaseIfShort(config.store().rootDir()); // (a disk that filled up while the broker was down)
         MetadataStore metadata = MetadataStore.open(config.store().metadataDir());
         started.add(metadata);
         AtomicReference<TransactionCoordinator> coordinator = new AtomicReference<>();

@@ -2,6 +2,7 @@ package dev.halfmoon.broker;
 
 import dev.halfmoon.broker.config.BrokerConfig;
 import dev.halfmoon.broker.config.ConfigException;
+import dev.halfmoon.log.meta.MetadataException;
 import dev.halfmoon.namesrv.StartupCommand;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -27,7 +28,7 @@ public final class BrokerMain {
     static <T> T startOrSay(String command, Supplier<T> start) {
         try {
             return start.get();
-        } catch (ConfigException | IllegalStateException | UncheckedIOException e) {
+        } catch (ConfigException | IllegalStateException | UncheckedIOException | MetadataException e) {
             LoggerFactory.getLogger(BrokerMain.class).debug("{} cannot start", command, e);
             System.err.println(command + ": cannot start: " + e.getMessage());
             return null;

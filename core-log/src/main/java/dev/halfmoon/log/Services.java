@@ -6,10 +6,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The store's background loops and their order of start and stop: {@code halfmoon-allocate}
  * (commit-log space ahead of the writer), {@code halfmoon-flush}, {@code halfmoon-dispatch},
- * {@code halfmoon-checkpoint} and {@code halfmoon-retention} (which also runs the disk guard). Stopping flushes and dispatches what is left on the calling thread.
+ * {@code halfmoon-checkpoint} and {@code halfmoon-retention} (which also runs the disk guard and keeps the {@link SpaceReserve}). Stopping flushes and dispatches what is left on the calling thread.
  */
 final class Services {
     private static final Logger LOG = LoggerFactory.getLogger(Services.class);
+    /** The space reserve is first made this long after the start, not to slow starts (and short-lived test stores). */
+    private static final long RESERVE_AFTER_NANOS = 60_000_000_000L;
 
     private final CommitLog commitLog;
     private final GroupCommit groupCommit;
@@ -46,9 +48,12 @@ final class Services {
                 () -> Math.min(commitLog.flushedOffset(), dispatcher.dispatchedOffset()), commitLog, this::awaitFlushed);
         long[] nextClean = {0};
         long graceNanos = rc.releaseGraceMs() * 1_000_000;
+        SpaceReserve reserve = new SpaceReserve(config.rootDir(), usage, rc.diskMaxUsedSpaceRatio() / 100.0);
+        long reserveFrom = System.nanoTime() + RESERVE_AFTER_NANOS;
         this.retention = new ServiceThread("retention", () -> {
             segments.releaseRetired(graceNanos);
             guard.check();
+            reserve.keep(System.nanoTime() - reserveFrom >= 0);
             long now = hooks.clock().millis();
             if (now >= nextClean[0]) {
                 nextClean[0] = now + rc.cleanIntervalMs();

@@ -4,10 +4,13 @@ import static dev.halfmoon.log.TestRecords.body;
 import static dev.halfmoon.log.TestRecords.record;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.halfmoon.log.meta.MetadataException;
 import dev.halfmoon.log.meta.MetadataStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,5 +110,50 @@ class RealDiskFullTest {
             assertTrue(held >= 400, "records still held: " + held + " of " + acked.size());
             assertEquals(body, body(store.readRecord(acked.get(acked.size() - 1).commitLogOffset())));
         }
+    }
+    /**
+     * A disk that filled up while the store was closed: the metadata database cannot even open. The reserve made while
+     * it ran is given back first, and the store opens, its records intact.
+     */
+    @Test
+    void aStoreOnADiskThatFilledUpWhileItWasClosedOpensOnItsReserve() throws Exception {
+        Path dir = mountTmpfs("128m");
+        Path root = dir.resolve("store");
+        StoreConfig config = StoreConfig.defaults(root)
+                .withCommitLog(CommitLogConfig.defaults().withSegmentSizeBytes(1 << 20))
+                .withConsumeQueue(new ConsumeQueueConfig(64, true));
+        AppendedRecord written;
+        try (MetadataStore meta = MetadataStore.open(config.metadataDir());
+             LogStore store = LogStore.open(config, meta, StoreHooks.defaults()).start(List.of())) {
+            written = store.append(record("t", 0, "kept", null, "key-1")).join().first();
+        }
+        new SpaceReserve(root, DiskUsage.of(dir), 0.75).keep(true);
+        Path reserve = root.resolve(SpaceReserve.FILE_NAME);
+        assertEquals(Math.min(SpaceReserve.MAX_BYTES, Files.getFileStore(dir).getTotalSpace() / 100), Files.size(reserve));
+        fillUp(dir.resolve("ballast"));
+        assertThrows(MetadataException.class, () -> MetadataStore.open(config.metadataDir()).close(),
+                "without the reserve the metadata database cannot open");
+
+        assertTrue(SpaceReserve.releaseIfShort(root));
+        assertFalse(Files.exists(reserve));
+        try (MetadataStore meta = MetadataStore.open(config.metadataDir());
+             LogStore store = LogStore.open(config, meta, StoreHooks.defaults()).start(List.of())) {
+            assertEquals("kept", body(store.readRecord(written.commitLogOffset())));
+            assertEquals(1, store.maxQueueOffset("t", 0));
+        }
+    }
+
+    /** Writes to {@code file} until the disk is full. */
+    private static void fillUp(Path file) throws Exception {
+        byte[] chunk = new byte[64 * 1024];
+        try (var out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 1 << 16; i++) {
+                out.write(chunk);
+            }
+        } catch (java.io.IOException e) {
+            assertTrue(e.getMessage().contains("No space left"), e.toString());
+            return;
+        }
+        throw new AssertionError("the disk did not fill up");
     }
 }

@@ -67,6 +67,15 @@ class StartupScriptTest {
             assertTrue(clusterList.contains("broker-a") && clusterList.contains(broker) && clusterList.contains("up"), clusterList);
             String topics = run(0, "halfmoon-admin", "--broker", broker, "-o", "json", "topic", "list").output();
             assertTrue(topics.startsWith("[") && topics.contains("Scripted"), topics);
+            // (a class archive of its own: a start that does not serve clears the archives of its cache directory)
+            ScriptProcess.Result refused = ScriptProcess.run(BIN.resolve("halfmoon-standalone"), List.of("--data",
+                    dir.toString(), "--namesrv-port", "0", "--port", "0", "--set", "brokerIP1=127.0.0.1", "--set",
+                    "bindAddress=127.0.0.1", "--set", "httpEnable=false"), Map.of("HALFMOON_LOG_DIR",
+                    dir.resolve("logs2").toString(), "HALFMOON_CACHE_DIR", dir.resolve("cds2").toString()));
+            String second = refused.output();
+            assertEquals(1, refused.code(), second);
+            assertTrue(second.contains("cannot start: cannot open the metadata database in ") && !second.contains("\tat ")
+                    && second.contains("is another broker using this data directory?"), second);
             String console = p.valueAfter("Halfmoon console and /metrics at ");
             String health = new String(java.net.URI.create(console + "/health").toURL().openStream().readAllBytes(),
                     StandardCharsets.UTF_8);

@@ -65,7 +65,10 @@ public final class MetadataStore implements AutoCloseable {
         } catch (RocksDBException | IOException e) {
             dbOptions.close();
             cfOptions.close();
-            throw new MetadataException("open metadata store in " + dir + ": " + e.getMessage(), e);
+            String message = String.valueOf(e.getMessage());
+            String hint = message.contains("No space left") ? " (the disk is full: free space on it and start again)"
+                    : message.contains("LOCK") ? " (is another broker using this data directory?)" : "";
+            throw new MetadataException("cannot open the metadata database in " + dir + ": " + message + hint, e);
         }
     }
 
