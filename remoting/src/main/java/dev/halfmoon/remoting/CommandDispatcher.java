@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The last handler of every pipeline: responses complete their waiting request, requests go to the
  * processor registered for their code on that processor's executor (or at once, on the network
  * thread, when the processor says the request {@link RequestProcessor#runsInline runs inline}). An unknown code is answered
- * REQUEST_CODE_NOT_SUPPORTED, a full executor SYSTEM_BUSY, a {@link RequestException} with its
+ * REQUEST_CODE_NOT_SUPPORTED, a full executor or too many bytes of request bodies in progress SYSTEM_BUSY, a
+ * {@link RequestException} with its
  * code and remark, anything else SYSTEM_ERROR (logged once). A frame that cannot be decoded, or an
  * idle connection, closes that channel only. Oneway requests are never answered.
  * Thread-safe; shared by the channels of one endpoint.
@@ -40,6 +42,9 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
     private final Map<Integer, Registration> processors = new ConcurrentHashMap<>();
     private final List<ChannelListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Bytes of the bodies of requests taken and not yet answered (they are on the heap until then). */
+    private final AtomicLong bodyBytes = new AtomicLong();
+    private volatile long maxBodyBytes = Long.MAX_VALUE;
     private volatile boolean draining;
     private volatile RequestGuard guard = RequestGuard.OPEN;
     private final LogLimiter badFrames = new LogLimiter(LOG, "connections closed after a bad frame", 20, 60, TimeUnit.SECONDS);
@@ -58,6 +63,11 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
     long ranInline(int code) {
         Registration registration = processors.get(code);
         return registration == null ? 0 : registration.ranInline().sum();
+    }
+
+    /** Requests whose bodies would take those in progress over {@code bytes} are answered SYSTEM_BUSY. */
+    void maxBodyBytes(long bytes) {
+        this.maxBodyBytes = bytes;
     }
 
     void guard(RequestGuard newGuard) {
@@ -91,6 +101,12 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
             answer(channel, cmd, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, " request type " + cmd.code() + " not supported");
             return;
         }
+        int bytes = cmd.bodyLength();
+        if (!takeBodyBytes(bytes)) {
+            answer(channel, cmd, ResponseCode.SYSTEM_BUSY, "[REJECTREQUEST]system busy: " + (bodyBytes.get() >> 20)
+                    + " MiB of request bodies in progress, the most this " + role + " holds; try again later");
+            return;
+        }
         inFlight.incrementAndGet();
         if (inline(registration.processor(), cmd)) {
             registration.ranInline().increment();
@@ -100,10 +116,29 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
         try {
             registration.executor().execute(() -> run(registration.processor(), channel, cmd));
         } catch (RejectedExecutionException e) {
-            inFlight.decrementAndGet();
+            finished(cmd);
             answer(channel, cmd, ResponseCode.SYSTEM_BUSY,
                     "[REJECTREQUEST]system busy, too many requests of code " + cmd.code() + " queued; try again later");
         }
+    }
+
+    /** Counts {@code bytes} of body as held until the request is answered; false (nothing counted) over the budget. */
+    private boolean takeBodyBytes(int bytes) {
+        if (bytes == 0) {
+            return true;
+        }
+        long held = bodyBytes.addAndGet(bytes);
+        if (held > maxBodyBytes && held != bytes) { // (one request alone is never refused: the frame limit bounds it)
+            bodyBytes.addAndGet(-bytes);
+            return false;
+        }
+        return true;
+    }
+
+    /** A request taken by {@link #channelRead0} is done with: answered, dropped or refused. */
+    private void finished(RemotingCommand request) {
+        inFlight.decrementAndGet();
+        bodyBytes.addAndGet(-request.bodyLength());
     }
 
     private static boolean inline(RequestProcessor processor, RemotingCommand request) {
@@ -123,7 +158,7 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
             result = CompletableFuture.failedFuture(t);
         }
         if (result == null) {
-            inFlight.decrementAndGet();
+            finished(request);
             return;
         }
         result.whenComplete((response, error) -> {
@@ -134,7 +169,7 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
                     channel.respond(response);
                 }
             } finally {
-                inFlight.decrementAndGet();
+                finished(request);
             }
         });
     }

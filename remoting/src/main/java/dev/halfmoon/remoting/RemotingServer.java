@@ -37,6 +37,17 @@ public final class RemotingServer implements AutoCloseable {
         this.config = config;
         this.transport = new Transport(config.useEpoll());
         this.dispatcher = new CommandDispatcher(role, new ResponseTable());
+        dispatcher.maxBodyBytes(Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4));
+    }
+
+    /**
+     * Requests whose bodies would take the bodies of requests in progress (read, not yet answered) over {@code bytes}
+     * are answered SYSTEM_BUSY, so a flood of large requests cannot exhaust the heap; default a quarter of the heap,
+     * at least 64 MiB. A request alone is never refused for its size (the frame limit bounds it).
+     */
+    public RemotingServer maxRequestBodyBytes(long bytes) {
+        dispatcher.maxBodyBytes(bytes);
+        return this;
     }
 
     /** Routes requests with {@code code} to {@code processor}, run on {@code executor}. */

@@ -180,6 +180,35 @@ class RemotingEndToEndTest {
         assertEquals(0, queued.join().code());
     }
 
+    /** Bodies of requests in progress are bounded in bytes, whatever the executors' queues would take. */
+    @Test
+    void requestBodiesInProgressOverTheBudgetAreAnsweredBusyUntilTheyAreAnswered() {
+        server.maxRequestBodyBytes(100_000);
+        java.util.List<CompletableFuture<RemotingCommand>> held = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) { // one running, one queued on the tiny executor: 80 000 bytes held
+            held.add(client.invokeAsync(address, RemotingCommand.request(1004, null, new byte[40_000]), 5000));
+        }
+        await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+        RemotingCommand busy = client.invokeSync(address, RemotingCommand.request(1000, Map.of("value", "x"),
+                new byte[30_000]), 3000);
+        assertEquals(ResponseCode.SYSTEM_BUSY, busy.code());
+        assertTrue(busy.remark().contains("of request bodies in progress"), busy.remark());
+        assertEquals(0, client.invokeSync(address, RemotingCommand.request(1000, Map.of("value", "x"), new byte[10_000]),
+                3000).code(), "what fits goes through");
+        assertEquals(0, client.invokeSync(address, RemotingCommand.request(1000, Map.of("value", "x"), null), 3000)
+                .code(), "requests without a body are never refused for bytes");
+
+        release.countDown();
+        held.forEach(h -> assertEquals(0, h.join().code()));
+        RemotingCommand after = client.invokeSync(address, RemotingCommand.request(1000, Map.of("value", "y"),
+                new byte[60_000]), 3000);
+        assertEquals(0, after.code(), "the budget is given back as requests are answered");
+        server.maxRequestBodyBytes(10_000);
+        RemotingCommand alone = client.invokeSync(address, RemotingCommand.request(1000, Map.of("value", "z"),
+                new byte[60_000]), 3000);
+        assertEquals(0, alone.code(), "a request alone is never refused for its size");
+    }
+
     @Test
     void aRequestWithoutAnswerTimesOut() {
         RemotingException e = assertThrows(RemotingException.Timeout.class,
