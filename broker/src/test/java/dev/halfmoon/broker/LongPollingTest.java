@@ -148,6 +148,34 @@ class LongPollingTest {
         }
     }
 
+    /** A message wakes the pulls held on its queue only; those on other queues wait until their own deadline. */
+    @Test
+    void aMessageWakesThePullsOnItsQueueAndTheOthersEndAtTheirDeadline() throws Exception {
+        try (Broker broker = TestBrokers.start(dir, "httpEnable", "true");
+             RemotingClient client = new RemotingClient("test")) {
+            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
+                    RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "2", "writeQueueNums", "2",
+                            "perm", "6"), null), 5000).code());
+            long begin = System.nanoTime();
+            CompletableFuture<RemotingCommand> other = client.invokeAsync(broker.address(), RemotingCommand.request(
+                    RequestCode.PULL_MESSAGE, Map.of("consumerGroup", "g", "topic", "Held", "queueId", "1",
+                            "queueOffset", "0", "maxMsgNums", "32", "sysFlag", Integer.toString(SUSPEND),
+                            "suspendTimeoutMillis", "1500"), null), 30_000);
+            CompletableFuture<RemotingCommand> woken = heldPull(client, broker, 0);
+            java.net.URI metrics = java.net.URI.create(broker.httpAddress().orElseThrow() + "/metrics");
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> http.send(
+                    java.net.http.HttpRequest.newBuilder(metrics).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body().contains("halfmoon_pulls_held 2.0"));
+            send(client, broker, 1); // to queue 0
+            assertEquals(ResponseCode.SUCCESS, woken.get(5, TimeUnit.SECONDS).code());
+            assertTrue(!other.isDone(), "the pull on queue 1 still waits");
+            assertEquals(ResponseCode.PULL_NOT_FOUND, other.get(10, TimeUnit.SECONDS).code());
+            long waitedMs = (System.nanoTime() - begin) / 1_000_000;
+            assertTrue(waitedMs >= 1400 && waitedMs < 5000, "answered at its deadline: " + waitedMs + " ms");
+        }
+    }
+
     @Test
     void aGroupThatMayNotConsumeIsRefusedItsPulls() throws Exception {
         try (Broker broker = TestBrokers.start(dir, "autoCreateSubscriptionGroup", "false");

@@ -19,4 +19,12 @@ public interface DispatchListener {
     /** A dispatch turn ended; everything below {@code dispatchedOffset} is visible. */
     default void onDispatched(long dispatchedOffset) {
     }
+
+    /**
+     * A dispatch turn ended, having added entries to the consume queues {@code grown} (valid only during the call);
+     * by default {@link #onDispatched(long)}.
+     */
+    default void onDispatched(long dispatchedOffset, java.util.Set<TopicQueue> grown) {
+        onDispatched(dispatchedOffset);
+    }
 }

@@ -5,7 +5,10 @@ import dev.halfmoon.message.MessageProperties;
 import dev.halfmoon.message.MessageProperty;
 import dev.halfmoon.message.RecordView;
 import dev.halfmoon.message.TagsCode;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,9 @@ final class Dispatcher implements ServiceThread.Work {
     private final DispatchFilter filter;
     private final LongSupplier limit;
     private List<DispatchListener> listeners = List.of();
+    /** The queues the current turn added entries to (told to listeners at its end). */
+    private final Set<TopicQueue> grown = new HashSet<>();
+    private final Set<TopicQueue> grownView = Collections.unmodifiableSet(grown);
     private volatile long dispatchedOffset;
     /** Every record below has its index entries in RocksDB (at most {@link #dispatchedOffset}). */
     private volatile long indexedOffset;
@@ -135,8 +141,9 @@ final class Dispatcher implements ServiceThread.Work {
             }
         }
         for (DispatchListener l : listeners) {
-            l.onDispatched(reached);
+            l.onDispatched(reached, grownView);
         }
+        grown.clear();
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, reached - from));
     }
 
@@ -167,6 +174,9 @@ final class Dispatcher implements ServiceThread.Work {
         if (filter.toQueue(record)) {
             long tagsCode = TagsCode.of(MessageProperties.find(properties, MessageProperty.TAGS));
             TopicQueue id = new TopicQueue(topic, record.queueId());
+            if (!listeners.isEmpty()) {
+                grown.add(id);
+            }
             if (!queues.getOrCreate(id).put(record.queueOffset(), offset, record.totalSize(), tagsCode)) {
                 gaps++;
                 LOG.warn("consume queue {} lacks entries before queue offset {} (record at {})",

@@ -4,16 +4,20 @@ import dev.halfmoon.log.DispatchListener;
 import dev.halfmoon.log.LogStore;
 import dev.halfmoon.log.ServiceThread;
 import dev.halfmoon.log.Signal;
+import dev.halfmoon.log.TopicQueue;
 import dev.halfmoon.message.RecordView;
 import dev.halfmoon.remoting.ResponseCode;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
@@ -56,7 +60,15 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
 
     /** Up to this many held pulls, the dispatch thread checks them itself after a turn. */
     private static final int INLINE_CHECK_MAX_HELD = 64;
-    private final ConcurrentLinkedQueue<Held> held = new ConcurrentLinkedQueue<>();
+    /** Every held pull is looked at this often, for its deadline; in between only the pulls on queues that are due. */
+    private static final long DEADLINE_SCAN_MS = 100;
+    /** Held pulls by queue; a queue without any has no entry (changed under the map's lock for that key). */
+    private final ConcurrentHashMap<TopicQueue, ConcurrentLinkedQueue<Held>> held = new ConcurrentHashMap<>();
+    private final AtomicInteger count = new AtomicInteger();
+    /** Queues the next check looks at: grown in a dispatch turn, newly held on, or with a batch window ending. */
+    private final Set<TopicQueue> due = ConcurrentHashMap.newKeySet();
+    /** When the next check looks at every held pull (under this object's lock). */
+    private long nextDeadlineScanMs;
     private final Signal arrived = new Signal();
     private final Clock clock;
     private final ServiceThread thread;
@@ -103,17 +115,37 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
             answer(h);
             return answer;
         }
-        held.add(h);
+        TopicQueue queue = new TopicQueue(request.topic(), request.queueId());
+        held.compute(queue, (k, pulls) -> {
+            ConcurrentLinkedQueue<Held> p = pulls == null ? new ConcurrentLinkedQueue<>() : pulls;
+            p.add(h);
+            return p;
+        });
+        count.incrementAndGet();
+        due.add(queue); // (its queue may have grown since the pull read it)
         arrived.raise();
-        if (closed && held.remove(h)) {
+        if (closed && remove(queue, h)) {
             answer(h);
         }
         return answer;
     }
 
+    /** Takes {@code h} off its queue's list, dropping the list once empty; false if it was taken already. */
+    private boolean remove(TopicQueue queue, Held h) {
+        boolean[] removed = {false};
+        held.computeIfPresent(queue, (k, pulls) -> {
+            removed[0] = pulls.remove(h);
+            return pulls.isEmpty() ? null : pulls;
+        });
+        if (removed[0]) {
+            count.decrementAndGet();
+        }
+        return removed[0];
+    }
+
     /** Number of pulls waiting. */
     public int size() {
-        return held.size();
+        return count.get();
     }
 
     /** Until the earliest batch window ends (at least 1 ms), else 100 ms for deadlines. */
@@ -125,15 +157,49 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
     }
 
     private synchronized int check() {
-        LogStore s = store;
         long now = clock.millis();
+        boolean everyQueue = now >= nextDeadlineScanMs;
+        if (everyQueue) {
+            nextDeadlineScanMs = now + DEADLINE_SCAN_MS;
+        }
         long nowNanos = System.nanoTime();
         long nextWindowEnd = Long.MAX_VALUE;
         answeredNow.clear(); // (every held pull of a stream answered in this pass: broadcasting members)
-        for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
-            Held h = it.next();
+        List<TopicQueue> waiting = new ArrayList<>();
+        for (TopicQueue queue : List.copyOf(everyQueue ? held.keySet() : due)) {
+            due.remove(queue); // before looking: a pull held or a record dispatched meanwhile makes it due again
+            ConcurrentLinkedQueue<Held> pulls = held.get(queue);
+            if (pulls == null) {
+                continue;
+            }
+            long windowEnd = check(queue, pulls, now, nowNanos);
+            if (windowEnd != Long.MAX_VALUE) {
+                waiting.add(queue);
+                nextWindowEnd = Math.min(nextWindowEnd, windowEnd);
+            }
+        }
+        due.addAll(waiting);
+        nextWindowEndsInNanos = nextWindowEnd;
+        if (nextWindowEnd != Long.MAX_VALUE && nowNanos + nextWindowEnd - pullHoldWakesAtNanos < 0) {
+            arrived.raise(); // a window ends before the pull-hold thread would look again: it waits anew
+        }
+        if (lastAnswered.size() > 2 * count.get() + 64) {
+            lastAnswered.values().removeIf(t -> nowNanos - t >= batchWindowNanos);
+        }
+        return 0;
+    }
+
+    /**
+     * Answers the pulls held on {@code queue} that its growth or their deadline lets go.
+     *
+     * @return in how many nanoseconds the batch window of a pull left waiting on it ends, or Long.MAX_VALUE
+     */
+    private long check(TopicQueue queue, ConcurrentLinkedQueue<Held> pulls, long now, long nowNanos) {
+        LogStore s = store;
+        long max = s.maxQueueOffset(queue.topic(), queue.queueId());
+        long windowEnd = Long.MAX_VALUE;
+        for (Held h : pulls) {
             PullRequest r = h.request;
-            long max = s.maxQueueOffset(r.topic(), r.queueId());
             boolean grown = max > h.seenTo;
             if (grown && h.filter != null && now < h.deadlineMs
                     && !s.anyTagMatch(r.topic(), r.queueId(), h.seenTo, max, h.filter)) {
@@ -147,23 +213,17 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
                 Stream stream = new Stream(r.group(), r.topic(), r.queueId());
                 Long last = lastAnswered.get(stream);
                 if (last != null && nowNanos - last < batchWindowNanos && !answeredNow.contains(stream)) {
-                    nextWindowEnd = Math.min(nextWindowEnd, batchWindowNanos - (nowNanos - last));
+                    windowEnd = Math.min(windowEnd, batchWindowNanos - (nowNanos - last));
                     continue;
                 }
                 lastAnswered.put(stream, nowNanos);
                 answeredNow.add(stream);
             }
-            it.remove();
-            answer(h);
+            if (remove(queue, h)) {
+                answer(h);
+            }
         }
-        nextWindowEndsInNanos = nextWindowEnd;
-        if (nextWindowEnd != Long.MAX_VALUE && nowNanos + nextWindowEnd - pullHoldWakesAtNanos < 0) {
-            arrived.raise(); // a window ends before the pull-hold thread would look again: it waits anew
-        }
-        if (lastAnswered.size() > 2 * held.size() + 64) {
-            lastAnswered.values().removeIf(t -> nowNanos - t >= batchWindowNanos);
-        }
-        return 0;
+        return windowEnd;
     }
 
     private static void answer(Held h) {
@@ -180,23 +240,25 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
     }
 
     @Override
-    public void onDispatched(long dispatchedOffset) {
-        if (held.isEmpty()) {
+    public void onDispatched(long dispatchedOffset, Set<TopicQueue> grown) {
+        if (count.get() == 0) {
             return;
         }
-        if (store != null && fewerThan(INLINE_CHECK_MAX_HELD)) {
+        boolean any = false;
+        for (TopicQueue queue : grown) {
+            if (held.containsKey(queue)) {
+                due.add(queue);
+                any = true;
+            }
+        }
+        if (!any) {
+            return;
+        }
+        if (store != null && count.get() < INLINE_CHECK_MAX_HELD) {
             check(); // on the dispatch thread: the queues just grew
         } else {
-            arrived.raise(); // many held pulls: checking them all would hold up the next dispatch turn
+            arrived.raise(); // many held pulls: answering them here would hold up the next dispatch turn
         }
-    }
-
-    private boolean fewerThan(int n) {
-        int seen = 0;
-        for (Iterator<Held> it = held.iterator(); it.hasNext() && seen < n; it.next()) {
-            seen++;
-        }
-        return seen < n;
     }
 
     /** Answers every held pull now, and any new one at once (shutdown), and stops. */
@@ -204,8 +266,11 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
     public void close() {
         closed = true;
         thread.close();
-        for (Held h; (h = held.poll()) != null; ) {
-            answer(h);
+        for (ConcurrentLinkedQueue<Held> pulls : held.values()) {
+            for (Held h; (h = pulls.poll()) != null; ) {
+                count.decrementAndGet();
+                answer(h);
+            }
         }
     }
 }
