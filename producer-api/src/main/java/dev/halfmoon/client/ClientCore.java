@@ -37,6 +37,7 @@ final class ClientCore implements AutoCloseable {
     final RemotingClient remoting;
     private final Map<String, TopicRoute> routes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
+    private final List<ScheduledExecutorService> schedulers = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Runs what the application chained on the futures it was given (sendAsync). */
     private final java.util.concurrent.ExecutorService callbacks;
     private static final int CALLBACK_THREADS = 4;
@@ -66,11 +67,7 @@ final class ClientCore implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "halfmoon-client-" + role);
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = newScheduler("client-" + role);
         long routeMs = options.routeRefresh().toMillis();
         scheduler.scheduleWithFixedDelay(this::refreshRoutes, routeMs, routeMs, TimeUnit.MILLISECONDS);
         long beatMs = options.heartbeatInterval().toMillis();
@@ -265,6 +262,20 @@ final class ClientCore implements AutoCloseable {
         return scheduler;
     }
 
+    /**
+     * A scheduler thread of its own ({@code halfmoon-<name>}), shut down with this client: work that waits on brokers
+     * (a consumer's rebalance and commits) then never holds up the heartbeats and route refreshes of this one.
+     */
+    ScheduledExecutorService newScheduler(String name) {
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "halfmoon-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        schedulers.add(s);
+        return s;
+    }
+
     Collection<String> knownTopics() {
         return routes.keySet();
     }
@@ -272,7 +283,7 @@ final class ClientCore implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        scheduler.shutdownNow();
+        schedulers.forEach(ScheduledExecutorService::shutdownNow);
         remoting.close(); // (fails what is in flight; those failures reach the application through the callbacks)
         callbacks.shutdown(); // (callbacks already queued still run)
     }

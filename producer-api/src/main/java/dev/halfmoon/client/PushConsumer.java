@@ -152,6 +152,7 @@ public final class PushConsumer implements AutoCloseable {
 
     private final Builder config; // (a copy, made at start)
     private final ClientCore core;
+    private final java.util.concurrent.ScheduledExecutorService tasks;
     private final ConsumerWire wire;
     private final HandlerPool pool;
     private final Map<String, SubscriptionData> subscriptions = new LinkedHashMap<>();
@@ -179,17 +180,18 @@ public final class PushConsumer implements AutoCloseable {
             }
             throw e;
         }
+        this.tasks = core.newScheduler("consumer-" + b.group); // rebalance, commits, releases: in this order
         this.wire = new ConsumerWire(core, b.group);
         this.offsets = new GroupOffsets(wire, localOffsets, b.fromFirst);
         this.pool = new HandlerPool(b.group, b.threads);
         core.remoting.register(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (ch, req) -> {
-            core.scheduler().execute(this::rebalance);
+            tasks.execute(this::rebalance);
             return null;
         }, Runnable::run);
         core.remoting.register(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, (ch, req) -> {
             resetOffsets(req);
             return null;
-        }, core.scheduler());
+        }, tasks);
     }
 
     /**
@@ -229,8 +231,8 @@ public final class PushConsumer implements AutoCloseable {
         }
         core.heartbeatAll();
         long every = config.rebalanceInterval.toMillis();
-        core.scheduler().scheduleWithFixedDelay(this::rebalance, 0, every, TimeUnit.MILLISECONDS);
-        core.scheduler().scheduleWithFixedDelay(() -> commitAll(false), 1, 1, TimeUnit.SECONDS);
+        tasks.scheduleWithFixedDelay(this::rebalance, 0, every, TimeUnit.MILLISECONDS);
+        tasks.scheduleWithFixedDelay(() -> commitAll(false), 1, 1, TimeUnit.SECONDS);
     }
 
     /** Works out which queues this member consumes and starts or stops their workers. */
@@ -334,7 +336,7 @@ public final class PushConsumer implements AutoCloseable {
      */
     private void release(QueueWorker w) {
         if (!w.idle()) {
-            core.scheduler().schedule(() -> release(w), 50, TimeUnit.MILLISECONDS);
+            tasks.schedule(() -> release(w), 50, TimeUnit.MILLISECONDS);
             return;
         }
         offsets.commit(w, true);
