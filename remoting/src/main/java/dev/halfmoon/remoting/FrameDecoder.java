@@ -23,17 +23,25 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     private final long deadlineNanos;
     private final LongSupplier nanoTime;
+    private final PartialFrames partials;
     /** When the frame now partly read began to arrive, or -1. */
     private long partialSince = -1;
+    /** The bytes of the frame now partly read, as counted in {@link #partials}. */
+    private int partialBytes;
 
     public FrameDecoder(int maxFrameBytes) {
-        this(maxFrameBytes, FRAME_DEADLINE_MS, System::nanoTime);
+        this(maxFrameBytes, PartialFrames.UNLIMITED);
     }
 
-    FrameDecoder(int maxFrameBytes, long deadlineMs, LongSupplier nanoTime) {
+    FrameDecoder(int maxFrameBytes, PartialFrames partials) {
+        this(maxFrameBytes, FRAME_DEADLINE_MS, System::nanoTime, partials);
+    }
+
+    FrameDecoder(int maxFrameBytes, long deadlineMs, LongSupplier nanoTime, PartialFrames partials) {
         super(maxFrameBytes, 0, 4, 0, 4);
         this.deadlineNanos = deadlineMs * 1_000_000;
         this.nanoTime = nanoTime;
+        this.partials = partials;
     }
 
     @Override
@@ -41,14 +49,36 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         ByteBuf frame = (ByteBuf) super.decode(ctx, in);
         if (frame == null) {
             refuseStalledFrame(in);
+            count(in.readableBytes());
             return null;
         }
         partialSince = -1;
+        count(0);
         try {
             return decodeFrame(frame);
         } finally {
             frame.release();
         }
+    }
+
+    /** Counts the bytes of the incomplete frame; refuses it if that takes the endpoint's over its budget. */
+    private void count(int now) {
+        if (now == partialBytes) {
+            return;
+        }
+        int before = partialBytes;
+        partialBytes = 0;
+        if (!partials.change(before, now)) {
+            throw new RemotingDecodeException("incomplete frames hold " + (partials.held() >> 20) + " MiB across "
+                    + "connections, the most this endpoint keeps; this one's (" + now + " bytes so far) is refused");
+        }
+        partialBytes = now;
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        partials.change(partialBytes, 0);
+        partialBytes = 0;
     }
 
     /**

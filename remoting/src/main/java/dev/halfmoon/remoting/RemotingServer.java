@@ -30,6 +30,7 @@ public final class RemotingServer implements AutoCloseable {
     private EventLoopGroup workers;
     private Channel serverChannel;
     private TlsConfig tls = TlsConfig.DISABLED;
+    private final PartialFrames partials = new PartialFrames(Long.MAX_VALUE);
 
     /** @param role short name for threads and logs ("broker", "namesrv") */
     public RemotingServer(String role, NettyConfig config) {
@@ -37,7 +38,24 @@ public final class RemotingServer implements AutoCloseable {
         this.config = config;
         this.transport = new Transport(config.useEpoll());
         this.dispatcher = new CommandDispatcher(role, new ResponseTable());
-        dispatcher.maxBodyBytes(Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4));
+        long quarter = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4);
+        dispatcher.maxBodyBytes(quarter);
+        partials.max(quarter);
+    }
+
+    /**
+     * Past {@code bytes} of frames still arriving across connections, a connection holding more than 1 MiB of an
+     * incomplete frame is closed (connections sending huge frames slowly would otherwise take the buffer memory of
+     * all); default a quarter of the heap, at least 64 MiB.
+     */
+    public RemotingServer maxPartialFrameBytes(long bytes) {
+        partials.max(bytes);
+        return this;
+    }
+
+    /** Bytes of incomplete frames held across connections now. */
+    long partialFrameBytes() {
+        return partials.held();
     }
 
     /**
@@ -105,7 +123,8 @@ public final class RemotingServer implements AutoCloseable {
                             ch.pipeline().addLast("tls-sniffer", new io.netty.handler.ssl.OptionalSslHandler(ssl));
                         }
                         ch.pipeline().addLast(new IdleStateHandler(0, 0, config.idleSeconds(), TimeUnit.SECONDS),
-                                ReadsWhileWritable.INSTANCE, ENCODER, new FrameDecoder(config.maxFrameBytes()), dispatcher);
+                                ReadsWhileWritable.INSTANCE, ENCODER, new FrameDecoder(config.maxFrameBytes(), partials),
+                                dispatcher);
                     }
                 });
         try {

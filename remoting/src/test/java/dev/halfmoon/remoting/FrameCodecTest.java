@@ -56,7 +56,7 @@ class FrameCodecTest {
     @Test
     void aFrameThatDoesNotCompleteWithinItsDeadlineClosesTheConnection() {
         AtomicLong now = new AtomicLong();
-        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(4096, 60_000, now::get), new ChannelInboundHandlerAdapter() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(4096, 60_000, now::get, PartialFrames.UNLIMITED), new ChannelInboundHandlerAdapter() {
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                 ctx.close();

@@ -266,6 +266,43 @@ class RemotingEndToEndTest {
         assertEquals("still", r.ext("echo"));
     }
 
+    /** Huge frames sent slowly hold buffer memory: past the endpoint's budget the connection that grows it is closed. */
+    @Test
+    void incompleteFramesOverTheBudgetCloseTheConnectionThatGrowsThemAndNoOther() throws Exception {
+        RemotingServer big = new RemotingServer("big", NettyConfig.defaults("127.0.0.1", 0).withMaxFrameBytes(8 << 20))
+                .maxPartialFrameBytes(5 << 20);
+        big.register(1000, (ch, req) -> RequestProcessor.done(RemotingCommand.response(req, 0, null)
+                .withExt("echo", req.ext("value"))), executor);
+        int port = big.start().getPort();
+        try (Socket first = new Socket("127.0.0.1", port); Socket second = new Socket("127.0.0.1", port)) {
+            byte[] frame = ByteBufUtil.getBytes(FrameEncoder.encode(Unpooled.buffer(),
+                    RemotingCommand.request(1000, Map.of("value", "big"), new byte[4 << 20])));
+            int half = 7 << 19; // 3.5 MiB, then 2 MiB of the second: together over the 5 MiB budget
+            first.getOutputStream().write(frame, 0, half);
+            first.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(5)).until(() -> big.partialFrameBytes() == half);
+            second.getOutputStream().write(frame, 0, 2 << 20);
+            second.getOutputStream().flush();
+            second.setSoTimeout(5000);
+            try { // the connection that went over the budget is closed (reset: it had sent what was not read)
+                assertEquals(-1, second.getInputStream().read());
+            } catch (java.net.SocketException reset) {
+                assertTrue(reset.getMessage().contains("reset"), reset.toString());
+            }
+
+            first.getOutputStream().write(frame, half, frame.length - half);
+            first.getOutputStream().flush();
+            first.setSoTimeout(5000);
+            java.io.DataInputStream in = new java.io.DataInputStream(first.getInputStream());
+            byte[] answer = new byte[in.readInt()];
+            in.readFully(answer);
+            assertEquals("big", FrameDecoder.decodeFrame(Unpooled.wrappedBuffer(answer)).ext("echo"));
+            assertEquals(0, big.partialFrameBytes());
+        } finally {
+            big.close();
+        }
+    }
+
     @Test
     void connectingToNothingFailsClearly() {
         RemotingException e = assertThrows(RemotingException.class,
