@@ -186,6 +186,7 @@ public final class Broker implements AutoCloseable {
         BrokerMetrics metrics = new BrokerMetrics(s.store(), progress, s.transactions(), checks,
                 config.store().rootDir(), clock);
         metrics.pullsHeld(holds);
+        metrics.consumerGroups(clients);
         AccessControl acl = config.security().aclEnable() ? AccessControl.load(config.security().aclFile(),
                 (offset, id) -> s.transactions().find(offset, id).map(PendingTransaction::topic)) : null;
         if (acl != null) {
@@ -269,8 +270,10 @@ public final class Broker implements AutoCloseable {
             return t;
         });
         started.add(housekeeping::shutdownNow);
-        housekeeping.scheduleWithFixedDelay(() -> clients.expire(clock.millis() - config.messaging().channelExpiredTimeoutMs()),
-                10, 10, TimeUnit.SECONDS);
+        long expiry = config.messaging().channelExpiredTimeoutMs();
+        long expireEvery = Math.min(10_000, expiry / 4); // (a silent client goes within 1.25x the timeout)
+        housekeeping.scheduleWithFixedDelay(() -> clients.expire(clock.millis() - expiry), expireEvery, expireEvery,
+                TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
                 s.transactions().checkpoint();

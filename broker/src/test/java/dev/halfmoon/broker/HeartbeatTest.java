@@ -10,6 +10,7 @@ import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.ConsumerData;
 import dev.halfmoon.remoting.body.HeartbeatData;
+import dev.halfmoon.remoting.body.SubscriptionData;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Map;
@@ -24,6 +25,51 @@ class HeartbeatTest extends LiveBrokers {
             consumers.add(new ConsumerData(g, "CONSUME_PASSIVELY", "CLUSTERING", "CONSUME_FROM_LAST_OFFSET", Set.of(), false));
         }
         return ask(b.address(), RequestCode.HEART_BEAT, Map.of(), Json.encode(new HeartbeatData("client-1", Set.of(), consumers)));
+    }
+
+    private RemotingCommand subscribe(Broker b, String group, String... topics) {
+        Set<SubscriptionData> subscriptions = new HashSet<>();
+        for (String t : topics) {
+            subscriptions.add(SubscriptionData.ofTags(t, "*"));
+        }
+        ConsumerData data = new ConsumerData(group, "CONSUME_PASSIVELY", "CLUSTERING", "CONSUME_FROM_LAST_OFFSET",
+                subscriptions, false);
+        return ask(b.address(), RequestCode.HEART_BEAT, Map.of(), Json.encode(new HeartbeatData("client-1", Set.of(),
+                Set.of(data))));
+    }
+
+    private String connections(Broker b, String group) {
+        RemotingCommand r = ask(b.address(), RequestCode.GET_CONSUMER_CONNECTION_LIST, Map.of("consumerGroup", group), null);
+        return r.code() + " " + (r.body() == null ? r.remark() : new String(r.body(), StandardCharsets.UTF_8));
+    }
+
+    /** A topic the group's members stop subscribing to leaves the group's subscriptions, as in RocketMQ. */
+    @Test
+    void aTopicNoLongerSubscribedLeavesTheGroupsSubscriptions() {
+        Broker b = broker(dir, "127.0.0.1:9", Map.of());
+        assertEquals(ResponseCode.SUCCESS, subscribe(b, "CG-subs", "TopicA", "TopicB").code());
+        String both = connections(b, "CG-subs");
+        assertTrue(both.contains("TopicA") && both.contains("TopicB"), both);
+        assertEquals(ResponseCode.SUCCESS, subscribe(b, "CG-subs", "TopicA").code());
+        String one = connections(b, "CG-subs");
+        assertTrue(one.contains("TopicA") && !one.contains("TopicB"), one);
+    }
+
+    /** Groups whose members all left or went silent are forgotten (short-lived groups would otherwise pile up). */
+    @Test
+    void groupsLeftWithoutMembersAreForgotten() {
+        Broker b = broker(dir, "127.0.0.1:9", Map.of("channelExpiredTimeout", "1000", "httpEnable", "true", "httpPort", "0"));
+        for (int i = 0; i < 20; i++) {
+            assertEquals(ResponseCode.SUCCESS, subscribe(b, "CG-short-" + i, "TopicA").code());
+        }
+        java.net.URI metrics = java.net.URI.create(b.httpAddress().orElseThrow() + "/metrics");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> http.send(
+                java.net.http.HttpRequest.newBuilder(metrics).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body().contains("halfmoon_consumer_groups 0.0")); // silent for over a second: expired, then forgotten
+        assertTrue(connections(b, "CG-short-0").startsWith(ResponseCode.CONSUMER_NOT_ONLINE + " "));
+        assertEquals(ResponseCode.SUCCESS, subscribe(b, "CG-short-0", "TopicA").code());
+        assertTrue(connections(b, "CG-short-0").contains("TopicA"), "a group comes back with its next heartbeat");
     }
 
     private String topics(Broker b) {

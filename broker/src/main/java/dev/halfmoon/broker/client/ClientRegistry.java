@@ -36,12 +36,21 @@ public final class ClientRegistry {
     public List<String> heartbeat(HeartbeatData data, RemotingChannel channel, String language, int version, long nowMs) {
         ClientChannel member = new ClientChannel(data.clientID(), channel, language, version, nowMs);
         for (ProducerData p : data.producerDataSet()) {
-            producers.computeIfAbsent(p.groupName(), g -> new ConcurrentHashMap<>()).put(channel, member);
+            producers.compute(p.groupName(), (name, g) -> { // (under the map's lock: an empty group is pruned so)
+                Map<RemotingChannel, ClientChannel> live = g == null ? new ConcurrentHashMap<>() : g;
+                live.put(channel, member);
+                return live;
+            });
         }
         List<String> groups = new ArrayList<>();
         for (ConsumerData c : data.consumerDataSet()) {
-            ConsumerGroup group = consumers.computeIfAbsent(c.groupName(), ConsumerGroup::new);
-            if (group.heartbeat(c, member)) {
+            boolean[] changed = {false};
+            ConsumerGroup group = consumers.compute(c.groupName(), (name, g) -> {
+                ConsumerGroup live = g == null ? new ConsumerGroup(name) : g;
+                changed[0] = live.heartbeat(c, member);
+                return live;
+            });
+            if (changed[0]) {
                 LOG.info("consumer {} joined group {} from {}", data.clientID(), c.groupName(), channel.remoteAddress());
                 notifyMembers(group);
             }
@@ -80,7 +89,7 @@ public final class ClientRegistry {
         }
     }
 
-    /** Forgets clients silent since before {@code oldestMs}. */
+    /** Forgets clients silent since before {@code oldestMs}, and the groups left without members. */
     public void expire(long oldestMs) {
         producers.values().forEach(g -> g.values().removeIf(c -> c.lastHeartbeatMs() < oldestMs));
         for (ConsumerGroup group : consumers.values()) {
@@ -89,6 +98,17 @@ public final class ClientRegistry {
                 notifyMembers(group);
             }
         }
+        for (String name : producers.keySet()) {
+            producers.computeIfPresent(name, (k, g) -> g.isEmpty() ? null : g);
+        }
+        for (String name : consumers.keySet()) {
+            consumers.computeIfPresent(name, (k, g) -> g.isEmpty() ? null : g);
+        }
+    }
+
+    /** Consumer groups kept: with members, or left and not yet forgotten. */
+    public int consumerGroupsHeld() {
+        return consumers.size();
     }
 
     private void notifyMembers(ConsumerGroup group) {

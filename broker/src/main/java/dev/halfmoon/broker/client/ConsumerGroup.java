@@ -34,12 +34,16 @@ public final class ConsumerGroup {
         consumeType = data.consumeType();
         messageModel = data.messageModel();
         consumeFromWhere = data.consumeFromWhere();
+        java.util.Set<String> topics = new java.util.HashSet<>();
         for (SubscriptionData sub : data.subscriptionDataSet()) {
+            topics.add(sub.topic());
             SubscriptionData old = subscriptions.get(sub.topic());
             if (old == null || sub.subVersion() >= old.subVersion()) {
                 subscriptions.put(sub.topic(), sub);
             }
         }
+        // a topic the member no longer subscribes to goes (as in RocketMQ: the group's latest heartbeat says)
+        subscriptions.keySet().retainAll(topics);
         ClientChannel previous = members.put(member.clientId(), member);
         return previous == null || !Objects.equals(previous.channel(), member.channel());
     }

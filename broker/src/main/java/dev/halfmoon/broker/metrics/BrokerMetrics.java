@@ -119,6 +119,13 @@ public final class BrokerMetrics {
                 .description("consumer pulls waiting for messages to arrive (long polling)").register(registry);
     }
 
+    /** Exports how many consumer groups {@code clients} keeps: with members, or left and not yet forgotten. */
+    public void consumerGroups(dev.halfmoon.broker.client.ClientRegistry clients) {
+        Gauge.builder("halfmoon_consumer_groups", clients, c -> c.consumerGroupsHeld())
+                .description("consumer groups the broker keeps members of (a group left by all is forgotten within "
+                        + "a quarter of channelExpiredTimeout)").register(registry);
+    }
+
     /**
      * Exports {@code count} as {@code halfmoon_requests_on_network_thread{request=...}}: requests of one
      * kind that ran on the network thread that read them instead of waiting for a worker.
