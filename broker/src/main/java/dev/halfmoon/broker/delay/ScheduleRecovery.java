@@ -21,12 +21,13 @@ final class ScheduleRecovery {
 
     private final LogStore store;
     private final ConsumerOffsets offsets;
-    private final DelayLevels levels;
+    /** The highest level delivered (see {@link ScheduleService}): its queue and those below are looked at. */
+    private final int highestLevel;
 
-    ScheduleRecovery(LogStore store, ConsumerOffsets offsets, DelayLevels levels) {
+    ScheduleRecovery(LogStore store, ConsumerOffsets offsets, int highestLevel) {
         this.store = store;
         this.offsets = offsets;
-        this.levels = levels;
+        this.highestLevel = highestLevel;
     }
 
     void countDeliveriesACrashForgot() {
@@ -57,7 +58,7 @@ final class ScheduleRecovery {
      * never read them.
      */
     private void clampProgressToQueues() {
-        for (int level = 1; level <= levels.max(); level++) {
+        for (int level = 1; level <= highestLevel; level++) {
             long progress = offsets.get(ScheduleService.PROGRESS_GROUP, Scheduling.TOPIC, level - 1);
             long end = store.maxQueueOffset(Scheduling.TOPIC, level - 1);
             if (progress > end) {
@@ -83,7 +84,7 @@ final class ScheduleRecovery {
         } catch (NumberFormatException e) {
             return false;
         }
-        if (level < 1 || level > levels.max() || scheduleOffset < 0
+        if (level < 1 || level > highestLevel || scheduleOffset < 0
                 || scheduleOffset + 1 <= offsets.get(ScheduleService.PROGRESS_GROUP, Scheduling.TOPIC, level - 1)
                 || !cameFrom(delivered, level - 1, scheduleOffset)) {
             return false;

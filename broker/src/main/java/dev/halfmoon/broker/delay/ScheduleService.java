@@ -44,6 +44,8 @@ public final class ScheduleService implements AutoCloseable {
     /** A record stored at most this far ahead of the clock is not taken for a clock stepped back. */
     private static final long STEP_TOLERANCE_MS = 1000;
     private static final int BATCH = 64;
+    /** Schedule queues beyond the configured levels looked at for messages left there (far more than any list has). */
+    private static final int MAX_QUEUES = 256;
 
     private final LogStore store;
     private final ConsumerOffsets offsets;
@@ -51,6 +53,8 @@ public final class ScheduleService implements AutoCloseable {
     private final Clock clock;
     private final ServiceThread loop;
     private volatile long nextDueMs;
+    /** The highest level delivered: the configured ones, and any beyond them whose queue still holds messages. */
+    private final int highestLevel;
     /** An append failed and its record was not delivered since: the scan position must not pass it. */
     private boolean deliveryUncommitted;
 
@@ -59,12 +63,36 @@ public final class ScheduleService implements AutoCloseable {
         this.offsets = offsets;
         this.levels = levels;
         this.clock = clock;
+        this.highestLevel = highestLevel(store, offsets, levels);
         this.loop = new ServiceThread("schedule", this::turn, new Signal(),
                 () -> Math.max(1, Math.min(1000, nextDueMs - clock.millis())));
     }
 
+    /**
+     * The highest level to deliver: {@code messageDelayLevel} may have been shortened since messages were delayed at
+     * levels it no longer has; they are delivered after its longest delay (RocketMQ leaves them for ever).
+     */
+    private static int highestLevel(LogStore store, ConsumerOffsets offsets, DelayLevels levels) {
+        int highest = levels.max();
+        long waiting = 0;
+        for (int queueId = levels.max(); queueId < MAX_QUEUES; queueId++) {
+            long left = store.maxQueueOffset(Scheduling.TOPIC, queueId) - Math.max(store.minQueueOffset(Scheduling.TOPIC,
+                    queueId), offsets.get(PROGRESS_GROUP, Scheduling.TOPIC, queueId));
+            if (left > 0) {
+                highest = queueId + 1;
+                waiting += left;
+            }
+        }
+        if (highest > levels.max()) {
+            LOG.warn("{} delayed messages wait at levels up to {}, beyond the {} levels messageDelayLevel has now; they "
+                    + "are delivered after its longest delay ({} ms)", waiting, highest, levels.max(),
+                    levels.delayMs(levels.max()));
+        }
+        return highest;
+    }
+
     public ScheduleService start() {
-        new ScheduleRecovery(store, offsets, levels).countDeliveriesACrashForgot();
+        new ScheduleRecovery(store, offsets, highestLevel).countDeliveriesACrashForgot();
         loop.start();
         return this;
     }
@@ -73,7 +101,7 @@ public final class ScheduleService implements AutoCloseable {
         long now = clock.millis();
         long next = now + 1000;
         int delivered = 0;
-        for (int level = 1; level <= levels.max(); level++) {
+        for (int level = 1; level <= highestLevel; level++) {
             long[] result = deliver(level, now);
             delivered += (int) result[0];
             next = Math.min(next, result[1]);

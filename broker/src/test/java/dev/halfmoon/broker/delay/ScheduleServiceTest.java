@@ -111,6 +111,24 @@ class ScheduleServiceTest {
         await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(15)).until(() -> delivered() == 1);
     }
 
+    /** messageDelayLevel shortened while messages waited at a level it no longer has: they still go out. */
+    @Test
+    void messagesDelayedAtALevelNoLongerConfiguredAreDeliveredAfterTheLongestDelay() {
+        DelayLevels before = DelayLevels.parse("1s 2s 3s");
+        RecordDraft draft = new RecordDraft("Later", 0, 0, 0, System.currentTimeMillis(), HOST, HOST, 0, 0,
+                ByteBuffer.wrap("level-3".getBytes(StandardCharsets.UTF_8)),
+                MessageProperties.encode(Map.of(MessageProperty.DELAY_TIME_LEVEL, "3")));
+        store.append(RecordEncoder.encode(Scheduling.route(draft, before, System.currentTimeMillis()))).join();
+        await().until(() -> store.maxQueueOffset(Scheduling.TOPIC, 2) == 1); // on the third level's queue
+        restart();
+
+        service = new ScheduleService(store, offsets, LEVELS, Clock.systemUTC()).start(); // two levels now
+        await().atMost(Duration.ofSeconds(15)).until(() -> delivered() == 1);
+        RecordView real = RecordView.of(store.readQueue("Later", 0, 0, 1, 1 << 20, null).records().get(0).bytes());
+        assertEquals("3:0", real.properties().get(ScheduleService.DELAY_FROM));
+        assertTrue(real.storeTimestamp() - draft.bornTimestamp() >= 1900, "not before the longest delay still configured");
+    }
+
     /** The clock stepped back an hour after a message was delayed (NTP, a restored VM): it is not held an hour more. */
     @Test
     void aClockSteppedBackDoesNotHoldALevel() {
