@@ -74,7 +74,7 @@ final class CommitLogRecovery {
                 break;
             }
         }
-        if (check == Frame.Check.CORRUPT) {
+        if (check == Frame.Check.CORRUPT || !fromCheckpoint) { // (zeros too: a page never written back, or zeroed)
             refuseToDestroy(segments, segment, position, fromCheckpoint);
         }
         cut(segments, segment, position, check);

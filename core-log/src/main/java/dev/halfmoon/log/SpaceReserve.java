@@ -22,6 +22,7 @@ public final class SpaceReserve {
     /** The reserve's file name in the store's root directory. */
     public static final String FILE_NAME = "reserved-space";
     static final long MAX_BYTES = 64L << 20;
+    private static final String PARTIAL_NAME = FILE_NAME + ".tmp";
 
     private final Path file;
     private final DiskUsage usage;
@@ -47,6 +48,7 @@ public final class SpaceReserve {
     public static boolean releaseIfShort(Path rootDir) {
         Path file = rootDir.resolve(FILE_NAME);
         try {
+            Files.deleteIfExists(rootDir.resolve(PARTIAL_NAME)); // (one a crash cut short while it was being made)
             if (!Files.exists(file)) {
                 return false;
             }
@@ -87,14 +89,17 @@ public final class SpaceReserve {
     }
 
     private void make(long size) throws IOException {
-        Path partial = file.resolveSibling(FILE_NAME + ".tmp");
+        Path partial = file.resolveSibling(PARTIAL_NAME);
         try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
-            for (long at = 0; at < size; at += zeros.capacity()) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), size - at));
-                while (zeros.hasRemaining()) {
-                    ch.write(zeros);
+            // random bytes, not zeros: a compressing file system (ZFS, btrfs) or thin storage would not store zeros
+            byte[] random = new byte[1 << 20];
+            java.util.concurrent.ThreadLocalRandom.current().nextBytes(random);
+            ByteBuffer chunk = ByteBuffer.wrap(random);
+            for (long at = 0; at < size; at += chunk.capacity()) {
+                chunk.clear().limit((int) Math.min(chunk.capacity(), size - at));
+                while (chunk.hasRemaining()) {
+                    ch.write(chunk);
                 }
             }
             ch.force(true);

@@ -380,6 +380,17 @@ class RecoveryTest {
         assertEquals(List.of("m0", "m1", "m2"), queueBodies("t"));
     }
 
+    /** A page of zeros in the middle (never written back, or zeroed by the disk) is damage too when records follow. */
+    @Test
+    void zerosFollowedByRecordsWithoutACheckpointStopTheStart() throws IOException {
+        List<AppendedRecord> placed = appendMany("t", 10);
+        fixture.closeAndForgetCheckpoint();
+        long frame = placed.get(3).commitLogOffset() - Frame.HEADER_SIZE;
+        writeAt(frame, new byte[64]);
+        IllegalStateException refused = assertThrows(IllegalStateException.class, fixture::open);
+        assertTrue(refused.getMessage().contains("damaged at offset " + frame), refused.getMessage());
+    }
+
     /** The search for intact frames after damage finds a frame at any byte position, after any run of zeros. */
     @Test
     void theSearchAfterDamageFindsAFrameAtAnyPosition() {
