@@ -122,6 +122,11 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
         }
     }
 
+    /** Bytes of request bodies taken and not yet answered. */
+    long bodyBytes() {
+        return bodyBytes.get();
+    }
+
     /** Counts {@code bytes} of body as held until the request is answered; false (nothing counted) over the budget. */
     private boolean takeBodyBytes(int bytes) {
         if (bytes == 0) {
@@ -162,6 +167,8 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
             return;
         }
         result.whenComplete((response, error) -> {
+            // the body's bytes are given back before the answer goes: the client's next request must find them free
+            bodyBytes.addAndGet(-request.bodyLength());
             try {
                 if (error != null) {
                     fail(channel, request, error);
@@ -169,7 +176,7 @@ final class CommandDispatcher extends SimpleChannelInboundHandler<RemotingComman
                     channel.respond(response);
                 }
             } finally {
-                finished(request);
+                inFlight.decrementAndGet();
             }
         });
     }

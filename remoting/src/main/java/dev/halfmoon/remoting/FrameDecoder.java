@@ -28,6 +28,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     private long partialSince = -1;
     /** The bytes of the frame now partly read, as counted in {@link #partials}. */
     private int partialBytes;
+    private boolean refused;
 
     public FrameDecoder(int maxFrameBytes) {
         this(maxFrameBytes, PartialFrames.UNLIMITED);
@@ -63,12 +64,13 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     /** Counts the bytes of the incomplete frame; refuses it if that takes the endpoint's over its budget. */
     private void count(int now) {
-        if (now == partialBytes) {
+        if (now == partialBytes || partials == PartialFrames.UNLIMITED || refused) {
             return;
         }
         int before = partialBytes;
         partialBytes = 0;
         if (!partials.change(before, now)) {
+            refused = true; // (the connection closes; what is left of its buffer is not judged again)
             throw new RemotingDecodeException("incomplete frames hold " + (partials.held() >> 20) + " MiB across "
                     + "connections, the most this endpoint keeps; this one's (" + now + " bytes so far) is refused");
         }

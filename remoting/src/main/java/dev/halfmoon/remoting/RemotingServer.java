@@ -53,6 +53,11 @@ public final class RemotingServer implements AutoCloseable {
         return this;
     }
 
+    /** Bytes of the bodies of requests read and not yet answered. */
+    long requestBodyBytes() {
+        return dispatcher.bodyBytes();
+    }
+
     /** Bytes of incomplete frames held across connections now. */
     long partialFrameBytes() {
         return partials.held();

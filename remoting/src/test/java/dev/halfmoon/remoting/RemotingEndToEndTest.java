@@ -188,7 +188,7 @@ class RemotingEndToEndTest {
         for (int i = 0; i < 2; i++) { // one running, one queued on the tiny executor: 80 000 bytes held
             held.add(client.invokeAsync(address, RemotingCommand.request(1004, null, new byte[40_000]), 5000));
         }
-        await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.requestBodyBytes() == 80_000);
         RemotingCommand busy = client.invokeSync(address, RemotingCommand.request(1000, Map.of("value", "x"),
                 new byte[30_000]), 3000);
         assertEquals(ResponseCode.SYSTEM_BUSY, busy.code());
