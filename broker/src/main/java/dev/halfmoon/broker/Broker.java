@@ -272,8 +272,13 @@ public final class Broker implements AutoCloseable {
         started.add(housekeeping::shutdownNow);
         long expiry = config.messaging().channelExpiredTimeoutMs();
         long expireEvery = Math.min(10_000, expiry / 4); // (a silent client goes within 1.25x the timeout)
-        housekeeping.scheduleWithFixedDelay(() -> clients.expire(clock.millis() - expiry), expireEvery, expireEvery,
-                TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                clients.expire(clock.millis() - expiry);
+            } catch (RuntimeException e) { // (a task that throws is never run again)
+                LOG.error("expiring silent clients failed; trying again in {} ms", expireEvery, e);
+            }
+        }, expireEvery, expireEvery, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
                 s.transactions().checkpoint();

@@ -185,7 +185,9 @@ public final class PushConsumer implements AutoCloseable {
         this.offsets = new GroupOffsets(wire, localOffsets, b.fromFirst);
         this.pool = new HandlerPool(b.group, b.threads);
         core.remoting.register(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (ch, req) -> {
-            tasks.execute(this::rebalance);
+            if (!closed) {
+                tasks.execute(this::rebalance);
+            }
             return null;
         }, Runnable::run);
         core.remoting.register(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, (ch, req) -> {
