@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Halfmoon benchmarks. Each prints its figures and the ratio to a baseline measured in the same run.",
         subcommands = {LogBenchmark.class, MessagingBenchmark.class, TransactionBenchmark.class, PendingScaleBenchmark.class,
             CompareBenchmark.class, CrashSoakCommand.class,
-            GarbageSoakCommand.class})
+            GarbageSoakCommand.class, HeldPullsBenchmark.class})
 public final class Bench implements Runnable {
     public static void main(String[] args) {
         System.exit(new CommandLine(new Bench()).execute(args));
