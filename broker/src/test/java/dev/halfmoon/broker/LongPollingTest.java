@@ -33,9 +33,7 @@ class LongPollingTest {
     void anIdleQueueAnswersAtOnceAndABusyOneAnswersWithEverythingThatArrivedInTheWindow() throws Exception {
         try (Broker broker = TestBrokers.start(dir, "pullBatchWindowMicros", "100000");
              RemotingClient client = new RemotingClient("test")) {
-            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
-                    RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
-                            "perm", "6"), null), 5000).code());
+            createHeld(client, broker, 1);
 
             CompletableFuture<RemotingCommand> first = heldPull(client, broker, 0);
             send(client, broker, 1);
@@ -69,9 +67,7 @@ class LongPollingTest {
     @Test
     void aHeldPullWaitsOnThroughMessagesItsTagFilterRejects() throws Exception {
         try (Broker broker = TestBrokers.start(dir); RemotingClient client = new RemotingClient("test")) {
-            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
-                    RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
-                            "perm", "6"), null), 5000).code());
+            createHeld(client, broker, 1);
             CompletableFuture<RemotingCommand> held = client.invokeAsync(broker.address(), RemotingCommand.request(
                     RequestCode.PULL_MESSAGE, Map.of("consumerGroup", "g-tagged", "topic", "Held", "queueId", "0",
                             "queueOffset", "0", "maxMsgNums", "32", "sysFlag", Integer.toString(SUSPEND | 4),
@@ -127,18 +123,12 @@ class LongPollingTest {
     void moreHeldPullsThanTheDispatchThreadChecksItselfAreAllAnswered() throws Exception {
         try (Broker broker = TestBrokers.start(dir, "httpEnable", "true");
              RemotingClient client = new RemotingClient("test")) {
-            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
-                    RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
-                            "perm", "6"), null), 5000).code());
+            createHeld(client, broker, 1);
             java.util.List<CompletableFuture<RemotingCommand>> held = new java.util.ArrayList<>();
             for (int group = 0; group < 100; group++) { // above the 64 the dispatch thread checks after its turn
                 held.add(heldPull(client, broker, 0, "g" + group));
             }
-            java.net.URI metrics = java.net.URI.create(broker.httpAddress().orElseThrow() + "/metrics");
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> http.send(
-                    java.net.http.HttpRequest.newBuilder(metrics).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
-                    .body().contains("halfmoon_pulls_held 100.0"));
+            awaitHeld(broker, 100);
             send(client, broker, 1);
             for (CompletableFuture<RemotingCommand> pull : held) {
                 RemotingCommand answer = pull.get(10, TimeUnit.SECONDS);
@@ -153,20 +143,14 @@ class LongPollingTest {
     void aMessageWakesThePullsOnItsQueueAndTheOthersEndAtTheirDeadline() throws Exception {
         try (Broker broker = TestBrokers.start(dir, "httpEnable", "true");
              RemotingClient client = new RemotingClient("test")) {
-            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
-                    RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "2", "writeQueueNums", "2",
-                            "perm", "6"), null), 5000).code());
+            createHeld(client, broker, 2);
             long begin = System.nanoTime();
             CompletableFuture<RemotingCommand> other = client.invokeAsync(broker.address(), RemotingCommand.request(
                     RequestCode.PULL_MESSAGE, Map.of("consumerGroup", "g", "topic", "Held", "queueId", "1",
                             "queueOffset", "0", "maxMsgNums", "32", "sysFlag", Integer.toString(SUSPEND),
                             "suspendTimeoutMillis", "1500"), null), 30_000);
             CompletableFuture<RemotingCommand> woken = heldPull(client, broker, 0);
-            java.net.URI metrics = java.net.URI.create(broker.httpAddress().orElseThrow() + "/metrics");
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> http.send(
-                    java.net.http.HttpRequest.newBuilder(metrics).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
-                    .body().contains("halfmoon_pulls_held 2.0"));
+            awaitHeld(broker, 2);
             send(client, broker, 1); // to queue 0
             assertEquals(ResponseCode.SUCCESS, woken.get(5, TimeUnit.SECONDS).code());
             assertTrue(!other.isDone(), "the pull on queue 1 still waits");
@@ -180,9 +164,7 @@ class LongPollingTest {
     void aGroupThatMayNotConsumeIsRefusedItsPulls() throws Exception {
         try (Broker broker = TestBrokers.start(dir, "autoCreateSubscriptionGroup", "false");
              RemotingClient client = new RemotingClient("test")) {
-            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
-                    RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
-                            "perm", "6"), null), 5000).code());
+            createHeld(client, broker, 1);
             RemotingCommand unknown = heldPull(client, broker, 0, "never-created").get(10, TimeUnit.SECONDS);
             assertEquals(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, unknown.code(), unknown.remark());
 
@@ -200,9 +182,7 @@ class LongPollingTest {
     void aGroupsLagIsExportedFromTheStartNotOnlyAfterItsFirstDeliverySinceARestart() throws Exception {
         try (Broker broker = TestBrokers.start(dir, "httpEnable", "true");
              RemotingClient client = new RemotingClient("test")) {
-            assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
-                    RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", "1", "writeQueueNums", "1",
-                            "perm", "6"), null), 5000).code());
+            createHeld(client, broker, 1);
             send(client, broker, 3);
             assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
                     RequestCode.UPDATE_CONSUMER_OFFSET, Map.of("consumerGroup", "stuck", "topic", "Held", "queueId", "0",
@@ -215,6 +195,21 @@ class LongPollingTest {
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(body.contains("halfmoon_consumer_lag{group=\"stuck\",topic=\"Held\"} 2.0"), body);
         }
+    }
+
+    private static void createHeld(RemotingClient client, Broker broker, int queues) {
+        assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
+                RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Held", "readQueueNums", Integer.toString(queues),
+                        "writeQueueNums", Integer.toString(queues), "perm", "6"), null), 5000).code());
+    }
+
+    /** Waits until the broker's metrics say {@code count} pulls are held (its HTTP server on). */
+    private static void awaitHeld(Broker broker, int count) {
+        java.net.URI metrics = java.net.URI.create(broker.httpAddress().orElseThrow() + "/metrics");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> http.send(
+                java.net.http.HttpRequest.newBuilder(metrics).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body().contains("halfmoon_pulls_held " + count + ".0"));
     }
 
     private static CompletableFuture<RemotingCommand> heldPull(RemotingClient client, Broker broker, long offset) {
