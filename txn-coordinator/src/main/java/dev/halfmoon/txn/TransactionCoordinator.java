@@ -49,6 +49,8 @@ public final class TransactionCoordinator {
     private final HalfCarrier carrier;
     /** Halves being carried forward by retention (claimed meanwhile), completed when moved or released. */
     final Map<Long, CompletableFuture<Void>> carrying;
+    /** Transactions whose resolution (an answer, a give-up) is being appended, completed once it is applied or not. */
+    final Map<Long, CompletableFuture<Void>> resolving = new java.util.concurrent.ConcurrentHashMap<>();
 
     private TransactionCoordinator(LogStore store, PendingIndex index, CoordinatorSnapshots snapshots, Clock clock,
                                    InetSocketAddress storeHost, long defaultTimeoutMs) {
@@ -173,6 +175,10 @@ public final class TransactionCoordinator {
             if (carry != null) { // applied once the copy has taken its place (found again by id) or failed
                 return carry.thenCompose(ignored -> end(request));
             }
+            CompletableFuture<Void> other = resolving.get(t.halfOffset());
+            if (other != null) { // another resolution is being written: if the store refuses it, this answer still counts
+                return other.thenCompose(ignored -> end(request));
+            }
             return done(index.get(t.halfOffset()).isPresent()
                     ? new EndResult(EndStatus.IN_PROGRESS, TransactionState.RESOLVING,
                     "another answer for transaction " + t.transactionId() + " is being recorded; this one is ignored")
@@ -191,6 +197,15 @@ public final class TransactionCoordinator {
     }
 
     private CompletableFuture<EndResult> resolve(PendingTransaction t, OpKind asked, String askedBy) {
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        resolving.put(t.halfOffset(), settled);
+        return resolveClaimed(t, asked, askedBy).whenComplete((r, e) -> {
+            resolving.remove(t.halfOffset(), settled);
+            settled.complete(null);
+        });
+    }
+
+    private CompletableFuture<EndResult> resolveClaimed(PendingTransaction t, OpKind asked, String askedBy) {
         ByteBuffer halfBytes = store.readRecord(t.halfOffset());
         long committedCopy = asked == OpKind.COMMIT ? retried.claimCommit(t, halfBytes) : -1;
         OpKind kind = committedCopy >= 0 ? OpKind.ROLLBACK : asked; // one message, delivered once

@@ -434,6 +434,38 @@ class TransactionCoordinatorTest {
         assertEquals(1, consumable("orders").size());
     }
 
+    /**
+     * A producer's COMMIT arriving while a give-up is being written waits for it: applied if the store refused the
+     * give-up (the transaction is pending again), reported as given up if not. Ignored, the commit was lost for good:
+     * no check-back asks again once the checks are used up, and the next give-up rolled back what the producer committed.
+     */
+    @Test
+    void anAnswerArrivingWhileAGiveUpIsWrittenIsAppliedIfTheStoreRefusedTheGiveUp() {
+        PrepareResult pending = prepare("orders", "committed during a give-up");
+        long at = pending.half().commitLogOffset();
+        CompletableFuture<Void> givingUp = new CompletableFuture<>();
+        fx.coordinator.index().claim(at); // as giveUp does, holding the claim while its records are appended
+        fx.coordinator.resolving.put(at, givingUp);
+        CompletableFuture<EndResult> answer = fx.coordinator.end(new EndRequest("PG", at, pending.transactionId(),
+                Decision.COMMIT, Resolver.PRODUCER));
+        assertFalse(answer.isDone(), "not ignored as in progress: it waits for the give-up");
+
+        fx.coordinator.index().release(at); // the store refused the give-up: pending again
+        fx.coordinator.resolving.remove(at);
+        givingUp.complete(null);
+        assertEquals(EndStatus.APPLIED, answer.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join().status());
+        assertEquals(1, consumable("orders").size());
+
+        PrepareResult second = prepare("orders", "given up meanwhile");
+        long secondAt = second.half().commitLogOffset();
+        CompletableFuture<EndResult> gaveUp = fx.coordinator.giveUp(secondAt);
+        EndResult late = fx.coordinator.end(new EndRequest("PG", secondAt, second.transactionId(), Decision.COMMIT,
+                Resolver.PRODUCER)).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        assertEquals(EndStatus.APPLIED, gaveUp.join().status());
+        assertEquals(EndStatus.ALREADY_RESOLVED, late.status(), late.message());
+        assertEquals(TransactionState.GIVEN_UP, late.state());
+    }
+
     @Test
     void aTransactionCarriedForwardTwiceBeforeASnapshotIsKeptAtItsLastCopy() throws Exception {
         PrepareResult pending = prepare("orders", "carried twice");
