@@ -50,6 +50,8 @@ class SendBackTest extends LiveBrokers {
             assertTrue(refused.remark().contains("check the topic name"), refused.remark());
         }
         assertEquals(ResponseCode.SYSTEM_ERROR, sendBack(b, payroll, "Jobs").code(), "a topic the group did not read");
+        assertEquals(ResponseCode.SYSTEM_ERROR, sendBack(b, payroll, null).code(), "a topic not named (nor checked)");
+        assertEquals(ResponseCode.SYSTEM_ERROR, sendBack(b, payroll, "").code(), "a topic not named (nor checked)");
         assertEquals(ResponseCode.SUCCESS, sendBack(b, job, "Jobs").code(), "what it was given goes back for a retry");
         await().atMost(Duration.ofSeconds(5)).until(() -> b.store().dispatchedOffset() == b.store().writtenOffset());
         assertEquals(1, countSchedule(b), "one copy made, waiting for its retry's delay");
@@ -64,6 +66,9 @@ class SendBackTest extends LiveBrokers {
         assertEquals(ResponseCode.SUCCESS, sendBack(b, retried, "Jobs").code());
         long dead = send(b, "%DLQ%CG-y", false); // a dead letter CG-x reads by subscribing to %DLQ%CG-y
         assertEquals(ResponseCode.SUCCESS, sendBack(b, dead, "%DLQ%CG-y").code());
+        createTopic(b, "%RETRY%CG-z");
+        long others = send(b, "%RETRY%CG-z", false); // another group's retry: its right is not CG-x's
+        assertEquals(ResponseCode.SYSTEM_ERROR, sendBack(b, others, "%RETRY%CG-z").code());
     }
 
     private static long countSchedule(Broker b) {
