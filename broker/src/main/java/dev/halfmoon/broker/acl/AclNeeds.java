@@ -83,7 +83,17 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
                 b.group(r.ext("consumerGroup"), AclPerm.SUB);
             }
             case RequestCode.QUERY_MESSAGE, RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET,
-                 RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, RequestCode.GET_EARLIEST_MSG_STORETIME -> b.topic(r.ext("topic"), AclPerm.SUB);
+                 RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, RequestCode.GET_EARLIEST_MSG_STORETIME -> {
+                String topic = r.ext("topic");
+                if (topic != null && SystemTopics.isInternal(topic)) {
+                    return ADMIN; // (pending and rolled-back halves of every topic, by key: no consumer reads them)
+                }
+                if (topic != null && topic.startsWith(SystemTopics.RETRY_PREFIX)) { // a group's retries, as for pulls
+                    b.group(topic.substring(SystemTopics.RETRY_PREFIX.length()), AclPerm.SUB);
+                } else {
+                    b.topic(topic, AclPerm.SUB);
+                }
+            }
             case RequestCode.GET_CONSUMER_LIST_BY_GROUP, RequestCode.UNREGISTER_CLIENT -> b.group(r.ext("consumerGroup"), AclPerm.SUB);
             case RequestCode.HEART_BEAT -> heartbeat(r, b);
             case RequestCode.LOCK_BATCH_MQ, RequestCode.UNLOCK_BATCH_MQ -> {

@@ -22,4 +22,16 @@ class AclNeedsTest {
         assertEquals(Map.of(), of(RequestCode.CONSUMER_SEND_MSG_BACK, Map.of("group", "CG", "offset", "0",
                 "originTopic", "%RETRY%CG")).topics(), "its own retries: the group's right is enough");
     }
+    /** Queries read what pulls read: never the internal topics (pending halves of every topic), a retry by its group. */
+    @Test
+    void aQueryOfAnInternalTopicNeedsAnAdminAndOfARetryTopicItsGroupsRight() {
+        assertEquals(true, of(RequestCode.QUERY_MESSAGE, Map.of("topic", "RMQ_SYS_TRANS_HALF_TOPIC", "key", "order-1"))
+                .admin());
+        assertEquals(true, of(RequestCode.QUERY_MESSAGE, Map.of("topic", "SCHEDULE_TOPIC_XXXX", "key", "k")).admin());
+        AclNeeds retry = of(RequestCode.QUERY_MESSAGE, Map.of("topic", "%RETRY%CG", "key", "k"));
+        assertEquals(Map.of("CG", AclPerm.SUB), retry.groups());
+        assertEquals(Map.of(), retry.topics());
+        assertEquals(Map.of("Orders", AclPerm.SUB), of(RequestCode.QUERY_MESSAGE, Map.of("topic", "Orders", "key", "k"))
+                .topics());
+    }
 }
