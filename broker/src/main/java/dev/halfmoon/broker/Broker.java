@@ -4,7 +4,6 @@ import dev.halfmoon.broker.acl.AccessControl;
 import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ClientService;
 import dev.halfmoon.broker.config.BrokerConfig;
-import dev.halfmoon.broker.config.ConfigException;
 import dev.halfmoon.broker.config.TransactionConfig;
 import dev.halfmoon.broker.delay.DelayLevels;
 import dev.halfmoon.broker.delay.ScheduleService;
@@ -55,7 +54,6 @@ import dev.halfmoon.log.meta.MetadataTable;
 import dev.halfmoon.remoting.RemotingClient;
 import dev.halfmoon.remoting.RemotingServer;
 import dev.halfmoon.remoting.RequestCode;
-import dev.halfmoon.remoting.TlsConfig;
 import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
 import dev.halfmoon.remoting.body.SystemNames;
@@ -222,43 +220,9 @@ public final class Broker implements AutoCloseable {
                     new TransactionApi(s.transactions(), clock), acl,
                     new TopicGroupApi(s.store(), s.topics(), s.groups(), s.offsets(), clients, progress)));
             started.add(httpServer);
-            TlsConfig httpTls = httpTls(config);
-            InetSocketAddress bound = httpServer.start(config.http().bindAddress(), config.http().port(), httpTls);
-            effective.put("httpPort", Integer.toString(bound.getPort()));
-            TlsConfig.Mode tls = httpTls.mode();
-            if (!bound.getAddress().isLoopbackAddress() && tls == TlsConfig.Mode.DISABLED) {
-                LOG.warn("the HTTP console on {} is plain HTTP{}: put it behind a TLS proxy, or set tls.server.mode to serve"
-                        + " it over HTTPS", bound, config.security().aclEnable()
-                        ? " and its users' access and secret keys travel in clear text (HTTP Basic)" : "");
-            }
-            http = (tls == TlsConfig.Mode.ENFORCING ? "https://" : "http://") + (bound.getAddress().isAnyLocalAddress()
-                    ? address.substring(0, address.lastIndexOf(':')) : bound.getAddress().getHostAddress()) + ":" + bound.getPort();
+            http = HttpConsole.start(config, address, httpServer, effective);
         }
         return new Broker(address, http, s, started);
-    }
-
-    /**
-     * The console's TLS: the broker port's certificate and mode ({@code httpTls=auto} off on loopback, {@code true}
-     * enforcing, {@code false} none), never asking for client certificates (its users log in with HTTP Basic).
-     */
-    private static TlsConfig httpTls(BrokerConfig config) {
-        TlsConfig port = config.security().tls();
-        boolean loopback;
-        try {
-            loopback = java.net.InetAddress.getByName(config.http().bindAddress()).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            loopback = false;
-        }
-        TlsConfig.Mode mode = switch (config.http().tls()) {
-            case "true" -> TlsConfig.Mode.ENFORCING;
-            case "false" -> TlsConfig.Mode.DISABLED;
-            default -> loopback ? TlsConfig.Mode.DISABLED : port.mode();
-        };
-        if (mode != TlsConfig.Mode.DISABLED && (port.certPath() == null || port.keyPath() == null)) {
-            throw new ConfigException("httpTls=true needs tls.server.certPath and tls.server.keyPath");
-        }
-        return mode == TlsConfig.Mode.DISABLED ? TlsConfig.DISABLED : new TlsConfig(mode, port.certPath(), port.keyPath(),
-                port.keyPassword(), null, io.netty.handler.ssl.ClientAuth.NONE);
     }
 
     private static void startHousekeeping(BrokerConfig config, Clock clock, Storage s, ClientRegistry clients,
@@ -291,7 +255,13 @@ public final class Broker implements AutoCloseable {
         housekeeping.scheduleAtFixedRate(metrics.keyed()::sample, KeyedStats.SAMPLE_MS, KeyedStats.SAMPLE_MS,
                 TimeUnit.MILLISECONDS);
         if (acl != null) {
-            housekeeping.scheduleWithFixedDelay(acl::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    acl.reloadIfChanged();
+                } catch (RuntimeException e) { // (a task that throws is never run again: revocations would stop applying)
+                    LOG.error("reloading the ACL file failed; the rules in force stay, and it is tried again", e);
+                }
+            }, 2, 2, TimeUnit.SECONDS);
         }
     }
 

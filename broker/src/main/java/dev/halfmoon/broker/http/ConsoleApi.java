@@ -69,13 +69,15 @@ public final class ConsoleApi implements HttpServer.HttpHandler {
     }
 
     @Override
-    public CompletableFuture<HttpReply> handle(HttpRequest request) {
-        String path = request.path();
-        if (acl != null && !path.equals("/health") && !authenticated(request)) {
+    public CompletableFuture<HttpReply> handle(HttpRequest asked) {
+        String path = asked.path();
+        String account = acl == null || path.equals("/health") ? null : authenticated(asked);
+        if (acl != null && !path.equals("/health") && account == null) {
             return CompletableFuture.completedFuture(new HttpReply(401, HttpReply.JSON, dev.halfmoon.remoting.Json.encode(
                     Map.of("error", "ACL is on: authenticate with an admin account's access key and secret key (HTTP Basic)")),
                     Map.of("WWW-Authenticate", "Basic realm=\"halfmoon\", charset=\"UTF-8\"")));
         }
+        HttpRequest request = account == null ? asked : asked.as(account);
         if (path.startsWith("/api/transactions/")) {
             return transactionApi.handle(request, path.substring("/api/transactions".length()));
         }
@@ -94,20 +96,22 @@ public final class ConsoleApi implements HttpServer.HttpHandler {
         });
     }
 
-    private boolean authenticated(HttpRequest request) {
+    /** The admin account the request's HTTP Basic credentials name, or null if they name none. */
+    private String authenticated(HttpRequest request) {
         String header = request.headers().get("authorization");
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
+            return null;
         }
         String decoded;
         try {
             decoded = new String(java.util.Base64.getDecoder().decode(header.substring(6).trim()),
                     java.nio.charset.StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
         int colon = decoded.indexOf(':');
-        return colon > 0 && acl.admin(decoded.substring(0, colon), decoded.substring(colon + 1)).isPresent();
+        return colon > 0 && acl.admin(decoded.substring(0, colon), decoded.substring(colon + 1)).isPresent()
+                ? decoded.substring(0, colon) : null;
     }
 
     /** Refuses any other method with 405 (HEAD is answered as GET without the body, as load balancers' checks use it). */

@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a handler needs of a request: method, decoded path, first value of each query parameter
- * and the headers it checks. Immutable.
+ * What a handler needs of a request: method, decoded path, first value of each query parameter, the headers it
+ * checks, where it came from and, with ACL on, the account it authenticated as (null before, or without ACL).
+ * Immutable.
  */
-public record HttpRequest(String method, String path, Map<String, String> query, Map<String, String> headers) {
-    static HttpRequest of(FullHttpRequest msg) {
+public record HttpRequest(String method, String path, Map<String, String> query, Map<String, String> headers,
+                          String remote, String account) {
+    static HttpRequest of(FullHttpRequest msg, String remote) {
         QueryStringDecoder decoder = new QueryStringDecoder(msg.uri());
         Map<String, String> query = new HashMap<>();
         for (Map.Entry<String, List<String>> e : decoder.parameters().entrySet()) {
@@ -19,7 +21,12 @@ public record HttpRequest(String method, String path, Map<String, String> query,
         }
         Map<String, String> headers = new HashMap<>();
         msg.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
-        return new HttpRequest(msg.method().name(), decoder.path(), Map.copyOf(query), Map.copyOf(headers));
+        return new HttpRequest(msg.method().name(), decoder.path(), Map.copyOf(query), Map.copyOf(headers), remote, null);
+    }
+
+    /** This request, authenticated as {@code accessKey}. */
+    HttpRequest as(String accessKey) {
+        return new HttpRequest(method, path, query, headers, remote, accessKey);
     }
 
     /** A query parameter, or {@code fallback} when absent or blank. */

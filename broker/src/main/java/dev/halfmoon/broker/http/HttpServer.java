@@ -158,7 +158,8 @@ public final class HttpServer implements AutoCloseable {
             }
             waiting.add(msg == OVERSIZED
                     ? new Pending(null, HttpReply.error(413, "request body over " + MAX_BODY_BYTES + " bytes"), false)
-                    : Pending.of((FullHttpRequest) msg, loopbackOnly));
+                    : Pending.of((FullHttpRequest) msg, loopbackOnly,
+                            String.valueOf(ctx.channel().remoteAddress())));
             ctx.channel().config().setAutoRead(false);
             if (!busy) {
                 next(ctx);
@@ -207,7 +208,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** A decoded request waiting its turn: to be handled, or answered at once (malformed, refused). */
     private record Pending(HttpRequest request, HttpReply immediate, boolean keepAlive) {
-        static Pending of(FullHttpRequest msg, boolean loopbackOnly) {
+        static Pending of(FullHttpRequest msg, boolean loopbackOnly, String remote) {
             boolean keepAlive = HttpUtil.isKeepAlive(msg);
             if (!msg.decoderResult().isSuccess()) {
                 return new Pending(null, HttpReply.error(400, "malformed HTTP request"), false);
@@ -217,7 +218,7 @@ public final class HttpServer implements AutoCloseable {
                         "this console serves requests for localhost or 127.0.0.1 only"), false);
             }
             try {
-                return new Pending(HttpRequest.of(msg), null, keepAlive);
+                return new Pending(HttpRequest.of(msg, remote), null, keepAlive);
             } catch (IllegalArgumentException e) { // e.g. a bad %-escape in the path
                 return new Pending(null, HttpReply.error(400, "malformed request target: " + e.getMessage()), keepAlive);
             }
@@ -252,7 +253,10 @@ public final class HttpServer implements AutoCloseable {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType())
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
-                .set("X-Content-Type-Options", "nosniff");
+                .set("X-Content-Type-Options", "nosniff")
+                // no other site may frame the console (its Commit and Rollback buttons could be clicked through it)
+                .set("X-Frame-Options", "DENY")
+                .set("Content-Security-Policy", "frame-ancestors 'none'");
         reply.headers().forEach((k, v) -> response.headers().set(k, v));
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

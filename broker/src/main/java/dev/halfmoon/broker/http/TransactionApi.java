@@ -71,7 +71,8 @@ public final class TransactionApi {
         if (operator == null || operator.isBlank()) {
             return done(HttpReply.error(403, "resolving a transaction needs an X-Halfmoon-Operator header naming who acts"));
         }
-        LOG.info("operator {} from the HTTP API asks to {} transaction {}", operator, decision, id);
+        LOG.info("operator {} (account {}, from {}) asks over the HTTP API to {} transaction {}", operator,
+                request.account() == null ? "none: ACL is off" : request.account(), request.remote(), decision, id);
         return coordinator.resolveByAdmin(id, decision).thenApply(TransactionApi::reply);
     }
 

@@ -81,6 +81,14 @@ class HttpServerTest {
         assertEquals(List.of("slow", "/fast", "/last"), bodies(replies), replies);
     }
 
+    /** No other site may frame the console: its Commit and Rollback buttons could be clicked through the frame. */
+    @Test
+    void everyReplyForbidsFramingAndSniffing() throws Exception {
+        String reply = exchange("GET /page HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").toLowerCase();
+        assertTrue(reply.contains("x-frame-options: deny") && reply.contains("content-security-policy: frame-ancestors 'none'")
+                && reply.contains("x-content-type-options: nosniff"), reply);
+    }
+
     @Test
     void anOversizedRequestGetsIts413InItsTurn() throws Exception {
         String big = "x".repeat(70 * 1024);
