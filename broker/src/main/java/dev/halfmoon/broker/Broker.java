@@ -193,7 +193,15 @@ public final class Broker implements AutoCloseable {
         // the settings mqadmin getBrokerConfig shows, with the ports as bound (0 in the file picks a free one)
         Map<String, String> effective = new java.util.concurrent.ConcurrentHashMap<>(config.settings());
         effective.put("listenPort", Integer.toString(port));
-        registerProcessors(config, clock, server, port, s, clients, holds, pools, metrics, progress, window, effective);
+        String address = config.identity().address(port);
+        RemotingClient namesrvClient = new RemotingClient("broker-register");
+        if (config.security().tlsToNamesrv()) {
+            namesrvClient.withTls(config.security().namesrvTrust(), config.security().namesrvCertificate());
+        }
+        started.add(namesrvClient);
+        NamesrvRegistrar registrar = new NamesrvRegistrar(config.namesrv(), config.identity(), address, s.topics(), namesrvClient);
+        registerProcessors(config, clock, server, port, s, clients, holds, pools, metrics, progress, window, effective,
+                registrar);
         started.add(server);
         started.add(holds);
 
@@ -202,13 +210,6 @@ public final class Broker implements AutoCloseable {
         started.add(checks.start());
         History history = new History(() -> metrics.totals(clock.millis()));
         startHousekeeping(config, clock, s, clients, history, metrics, acl, started);
-        String address = config.identity().address(port);
-        RemotingClient namesrvClient = new RemotingClient("broker-register");
-        if (config.security().tlsToNamesrv()) {
-            namesrvClient.withTls(config.security().namesrvTrust(), config.security().namesrvCertificate());
-        }
-        started.add(namesrvClient);
-        NamesrvRegistrar registrar = new NamesrvRegistrar(config.namesrv(), config.identity(), address, s.topics(), namesrvClient);
         registrar.start();
         started.add(registrar);
         // the console comes up after the first registration: clients can route to the broker sooner
@@ -268,7 +269,7 @@ public final class Broker implements AutoCloseable {
     private static void registerProcessors(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,
                                            ClientRegistry clients, PullHolds holds, WorkerPools pools,
                                            BrokerMetrics metrics, GroupProgress progress, CheckWindow window,
-                                           Map<String, String> settings) {
+                                           Map<String, String> settings, NamesrvRegistrar registrar) {
         ThreadPoolExecutor sendPool = pools.create("send", config.messaging().sendThreads(), 10_000);
         ThreadPoolExecutor pullPool = pools.create("pull", config.messaging().pullThreads(), 100_000);
         ThreadPoolExecutor txPool = pools.create("end-tx", 4, 100_000);
@@ -318,7 +319,7 @@ public final class Broker implements AutoCloseable {
         new ClientRelayProcessor(clients, s.store(), config.identity().brokerName()).registerWith(server, adminPool);
         new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store(), s.topics())
                 .registerWith(server, adminPool);
-        new AdminProcessor(s.topics(), s.store()).registerWith(server, adminPool);
+        new AdminProcessor(s.topics(), s.store(), registrar::registerNow).registerWith(server, adminPool);
         new TransactionAdminProcessor(s.transactions(), clock).registerWith(server, adminPool);
     }
 

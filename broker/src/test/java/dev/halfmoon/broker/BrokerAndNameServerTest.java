@@ -50,6 +50,22 @@ class BrokerAndNameServerTest extends LiveBrokers {
         assertTrue(missing.remark().contains("Ghostly"));
     }
 
+    /** An admin's topic change reaches the name servers before the admin is answered, as RocketMQ's does. */
+    @Test
+    void aTopicIsRoutableOnceItsCreationIsAnsweredAndGoneOnceItsDeletionIs() {
+        NameServer a = nameServer(120_000);
+        NameServer b = nameServer(120_000);
+        Broker broker = broker(dir, a.address() + ";" + b.address(), Map.of("registerNameServerPeriod", "60000"));
+        for (int i = 0; i < 5; i++) { // (a consumer started right after would otherwise find no queue for 30 s)
+            createTopic(broker, "AtOnce" + i);
+            assertEquals(ResponseCode.SUCCESS, route(a.address(), "AtOnce" + i));
+            assertEquals(ResponseCode.SUCCESS, route(b.address(), "AtOnce" + i));
+        }
+        assertEquals(ResponseCode.SUCCESS, ask(broker.address(), RequestCode.DELETE_TOPIC_IN_BROKER,
+                Map.of("topic", "AtOnce0"), null).code());
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, route(a.address(), "AtOnce0"));
+    }
+
     @Test
     void aBrokerWhoseConnectionClosesIsDroppedAtOnce() {
         NameServer ns = nameServer(120_000);

@@ -23,10 +23,14 @@ import java.util.concurrent.Executor;
 public final class AdminProcessor {
     private final TopicRegistry topics;
     private final LogStore store;
+    private final java.util.function.Supplier<CompletableFuture<Void>> routesPublished;
 
-    public AdminProcessor(TopicRegistry topics, LogStore store) {
+    /** @param routesPublished registers the broker's topics with the name servers, completing once they answered */
+    public AdminProcessor(TopicRegistry topics, LogStore store,
+                          java.util.function.Supplier<CompletableFuture<Void>> routesPublished) {
         this.topics = topics;
         this.store = store;
+        this.routesPublished = routesPublished;
     }
 
     public void registerWith(RemotingServer server, Executor executor) {
@@ -53,14 +57,19 @@ public final class AdminProcessor {
         topics.put(new TopicConfig(topic, read, write, Headers.optionalInt(r, "perm", Perm.READ_WRITE),
                 Headers.optional(r, "topicFilterType", "SINGLE_TAG"), Headers.optionalInt(r, "topicSysFlag", 0),
                 Headers.optionalBoolean(r, "order", false)));
-        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
+        return published(r);
+    }
+
+    /** Answers {@code r} once the name servers have the change (or did not answer in time: it reaches them later). */
+    private CompletableFuture<RemotingCommand> published(RemotingCommand r) {
+        return routesPublished.get().handle((ignored, error) -> RemotingCommand.response(r, ResponseCode.SUCCESS, null));
     }
 
     private CompletableFuture<RemotingCommand> deleteTopic(RemotingChannel channel, RemotingCommand r) {
         String topic = Headers.required(r, "topic");
         refuseSystemTopic(topic, "deleted");
         topics.delete(topic);
-        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
+        return published(r);
     }
 
     /**
