@@ -56,8 +56,11 @@ public final class RouteRegistry {
                 unregister(r.brokerAddr(), "it registered again as " + r.brokerName() + " id " + r.brokerId() + " of cluster "
                         + r.clusterName());
             }
-            clusters.computeIfAbsent(r.clusterName(), c -> new TreeSet<>()).add(r.brokerName());
             BrokerData existing = brokers.get(r.brokerName());
+            if (existing != null && !existing.cluster().equals(r.clusterName())) { // the group moved to another cluster
+                leaveCluster(existing.cluster(), r.brokerName());
+            }
+            clusters.computeIfAbsent(r.clusterName(), c -> new TreeSet<>()).add(r.brokerName());
             Map<Long, String> addrs = existing == null ? new TreeMap<>() : new TreeMap<>(existing.brokerAddrs());
             addrs.values().removeIf(a -> a.equals(r.brokerAddr()));
             String replaced = addrs.put(r.brokerId(), r.brokerAddr());
@@ -130,15 +133,18 @@ public final class RouteRegistry {
             brokers.remove(gone.brokerName());
             removeTopicsOf(gone.brokerName());
             writeWiped.remove(gone.brokerName()); // (as in RocketMQ: a group that comes back registers its own perms)
-            Set<String> names = clusters.get(gone.clusterName());
-            if (names != null) {
-                names.remove(gone.brokerName());
-                if (names.isEmpty()) {
-                    clusters.remove(gone.clusterName());
-                }
+            for (String cluster : List.copyOf(clusters.keySet())) { // every cluster, as RocketMQ: it may have moved
+                leaveCluster(cluster, gone.brokerName());
             }
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    private void leaveCluster(String cluster, String brokerName) {
+        Set<String> names = clusters.get(cluster);
+        if (names != null && names.remove(brokerName) && names.isEmpty()) {
+            clusters.remove(cluster);
         }
     }
 

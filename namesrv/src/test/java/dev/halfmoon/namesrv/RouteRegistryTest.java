@@ -51,4 +51,16 @@ class RouteRegistryTest {
         assertEquals("broker-b", routes.route("Orders").orElseThrow().brokerDatas().get(0).brokerName());
         assertEquals(java.util.Set.of("c2"), routes.clusterInfo().clusterAddrTable().keySet());
     }
+    /** A group that moved to another host and cluster before its old connection closed belongs to the new one only. */
+    @Test
+    void aGroupThatMovedToAnotherClusterIsListedInThatOneOnly() {
+        RouteRegistry routes = new RouteRegistry();
+        routes.register(new BrokerRegistration("c1", "broker-a", 0, "10.0.0.1:10911", ORDERS), new Object(), 0);
+        routes.register(new BrokerRegistration("c2", "broker-a", 0, "10.0.0.2:10911", ORDERS), new Object(), 1_000);
+        assertEquals(java.util.Set.of("c2"), routes.clusterInfo().clusterAddrTable().keySet());
+        assertTrue(routes.topicsOfCluster("c1").isEmpty(), "its topics are not the old cluster's");
+
+        routes.unregister("10.0.0.2:10911", "it unregistered");
+        assertTrue(routes.clusterInfo().clusterAddrTable().isEmpty(), "no cluster left listed");
+    }
 }
