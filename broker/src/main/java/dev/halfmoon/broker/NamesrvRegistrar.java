@@ -55,9 +55,8 @@ public final class NamesrvRegistrar implements AutoCloseable {
     /** Registers now (waiting up to 3 s for the first answers), then periodically and on topic changes. */
     public void start() {
         topics.addListener(this::soon); // before the first snapshot: a topic made meanwhile is registered soon after
-        CompletableFuture<?>[] first = registerAll();
         try {
-            CompletableFuture.allOf(first).get(3, TimeUnit.SECONDS);
+            registerNow().get(3500, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // logged per name server; the periodic registration retries
         }
@@ -70,7 +69,12 @@ public final class NamesrvRegistrar implements AutoCloseable {
      * topic change is answered after it, as RocketMQ's is: a client started right after finds the route.
      */
     public CompletableFuture<Void> registerNow() {
-        return CompletableFuture.allOf(registerAll()).handle((ignored, error) -> null);
+        try { // on the registrar's one thread: registrations leave in the order of their snapshots, so none is older
+            return CompletableFuture.supplyAsync(this::registerAll, scheduler)
+                    .thenCompose(CompletableFuture::allOf).handle((ignored, error) -> null);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     /** Registers within 50 ms, coalescing bursts of topic changes. */

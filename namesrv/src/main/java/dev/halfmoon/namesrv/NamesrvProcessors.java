@@ -75,7 +75,15 @@ final class NamesrvProcessors {
             throw new RequestException(ResponseCode.SYSTEM_ERROR, "Halfmoon's name server reads its settings at start: "
                     + "restart it with the new options (bin/halfmoon-namesrv --help lists them)");
         }, executor);
-        server.addListener(registry::connectionClosed);
+        // a closed connection's brokers go on the registrations' thread, in turn with them: not on the network thread,
+        // which would wait for the routes' lock while every connection it serves waits too
+        server.addListener(channel -> {
+            try {
+                brokers.execute(() -> registry.connectionClosed(channel));
+            } catch (java.util.concurrent.RejectedExecutionException full) { // (shutting down, or a flood of them)
+                registry.connectionClosed(channel);
+            }
+        });
     }
 
     private static CompletableFuture<RemotingCommand> ok(RemotingCommand request, byte[] body) {
