@@ -141,7 +141,8 @@ final class NamesrvProcessors {
     }
 
     private CompletableFuture<RemotingCommand> unregisterBroker(RemotingChannel channel, RemotingCommand request) {
-        registry.unregister(Headers.required(request, "brokerAddr"), "it unregistered");
+        registry.unregister(Headers.required(request, "brokerAddr"), request.ext("brokerName"),
+                Headers.optionalLong(request, "brokerId", -1), "it unregistered");
         return ok(request, null);
     }
 

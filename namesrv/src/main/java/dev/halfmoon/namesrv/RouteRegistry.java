@@ -98,9 +98,18 @@ public final class RouteRegistry {
         }
     }
 
-    /** Removes one broker address (UNREGISTER_BROKER, a closed connection, or expiry). */
+    /** Removes one broker address (a closed connection, or expiry). */
     public void unregister(String brokerAddr, String why) {
         unregisterIf(brokerAddr, l -> true, why);
+    }
+
+    /**
+     * UNREGISTER_BROKER: removes {@code brokerAddr} if the broker there is the one named ({@code brokerName} null and
+     * {@code brokerId} negative name any): a late one for an address another broker holds now leaves that one alone.
+     */
+    public void unregister(String brokerAddr, String brokerName, long brokerId, String why) {
+        unregisterIf(brokerAddr, l -> (brokerName == null || l.brokerName().equals(brokerName))
+                && (brokerId < 0 || l.brokerId() == brokerId), why);
     }
 
     /**

@@ -63,4 +63,15 @@ class RouteRegistryTest {
         routes.unregister("10.0.0.2:10911", "it unregistered");
         assertTrue(routes.clusterInfo().clusterAddrTable().isEmpty(), "no cluster left listed");
     }
+    /** A late UNREGISTER_BROKER for an address another broker group holds now leaves that group alone. */
+    @Test
+    void anUnregistrationNamingAnotherBrokerLeavesTheOneAtTheAddressAlone() {
+        RouteRegistry routes = new RouteRegistry();
+        Object connection = new Object();
+        routes.register(new BrokerRegistration("c", "broker-b", 0, "10.0.0.1:10911", ORDERS), connection, 0);
+        routes.unregister("10.0.0.1:10911", "broker-a", 0, "it unregistered"); // broker-a's, held up since it left
+        assertTrue(routes.route("Orders").isPresent());
+        routes.unregister("10.0.0.1:10911", "broker-b", 0, "it unregistered");
+        assertTrue(routes.route("Orders").isEmpty());
+    }
 }
