@@ -392,7 +392,7 @@ class AclTest {
     }
 
     @Test
-    void theHttpApiNeedsAnAdminAccountButHealthDoesNot() throws Exception {
+    void theHttpApiNeedsAnAdminAccountButMetricsAnyAccountAndHealthNone() throws Exception {
         String base = halfmoon.running.broker().httpAddress().orElseThrow();
         HttpClient http = HttpClient.newHttpClient();
         assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
@@ -401,10 +401,15 @@ class AclTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, anonymous.statusCode());
         assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
-        assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).header("Authorization", basic(ORDER_AK,
-                ORDER_SK)).build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "not an admin");
+        assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + "/api/transactions/pending")).header(
+                "Authorization", basic(ORDER_AK, ORDER_SK)).build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
+                "not an admin");
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).header("Authorization", basic(ORDER_AK,
+                ORDER_SK)).build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "a scraper's key need not be an admin's");
         assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).header("Authorization", basic(ADMIN_AK,
                 "wrong-secret")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
         assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/api/transactions/pending")).header("Authorization",
                 basic(ADMIN_AK, ADMIN_SK)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     }

@@ -143,9 +143,14 @@ public final class AccessControl implements RequestGuard {
 
     /** The admin account with these keys, for the HTTP API's Basic authentication. */
     public Optional<AclAccount> admin(String accessKey, String secretKey) {
+        return account(accessKey, secretKey).filter(AclAccount::admin);
+    }
+
+    /** The account, admin or not, with these keys (the HTTP API lets any read its metrics). */
+    public Optional<AclAccount> account(String accessKey, String secretKey) {
         AclAccount a = rules.get().accounts().get(accessKey);
         // digests of equal length: the comparison takes the same time whatever the secret's length
-        if (a == null || !a.admin() || !MessageDigest.isEqual(sha256(a.secretKey()), sha256(secretKey))) {
+        if (a == null || !MessageDigest.isEqual(sha256(a.secretKey()), sha256(secretKey))) {
             return Optional.empty();
         }
         return Optional.of(a);

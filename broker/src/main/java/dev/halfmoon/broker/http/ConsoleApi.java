@@ -1,6 +1,7 @@
 package dev.halfmoon.broker.http;
 
 import dev.halfmoon.broker.acl.AccessControl;
+import dev.halfmoon.broker.acl.AclAccount;
 import dev.halfmoon.broker.metrics.BrokerMetrics;
 import dev.halfmoon.broker.metrics.History;
 import dev.halfmoon.log.LogStore;
@@ -43,6 +44,9 @@ public final class ConsoleApi implements HttpServer.HttpHandler {
     private final AccessControl acl;
     private final TopicGroupApi topicGroupApi;
     private final byte[] page;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsoleApi.class);
+    private final dev.halfmoon.remoting.LogLimiter failedLogins = new dev.halfmoon.remoting.LogLimiter(LOG,
+            "refused HTTP logins", 10, 1, java.util.concurrent.TimeUnit.MINUTES);
 
     public ConsoleApi(Map<String, Object> identity, LogStore store, TransactionCoordinator transactions, BrokerMetrics metrics,
                History history, TransactionApi transactionApi, AccessControl acl, TopicGroupApi topicGroupApi) {
@@ -71,10 +75,13 @@ public final class ConsoleApi implements HttpServer.HttpHandler {
     @Override
     public CompletableFuture<HttpReply> handle(HttpRequest asked) {
         String path = asked.path();
-        String account = acl == null || path.equals("/health") ? null : authenticated(asked);
+        // with ACL on: every path needs an admin account but /health (open) and /metrics (any account: a scraper's
+        // key need not be one that resolves transactions)
+        String account = acl == null || path.equals("/health") ? null : authenticated(asked, path.equals("/metrics"));
         if (acl != null && !path.equals("/health") && account == null) {
             return CompletableFuture.completedFuture(new HttpReply(401, HttpReply.JSON, dev.halfmoon.remoting.Json.encode(
-                    Map.of("error", "ACL is on: authenticate with an admin account's access key and secret key (HTTP Basic)")),
+                    Map.of("error", "ACL is on: authenticate with an admin account's access key and secret key (HTTP Basic;"
+                            + " /metrics takes any account's)")),
                     Map.of("WWW-Authenticate", "Basic realm=\"halfmoon\", charset=\"UTF-8\"")));
         }
         HttpRequest request = account == null ? asked : asked.as(account);
@@ -96,8 +103,11 @@ public final class ConsoleApi implements HttpServer.HttpHandler {
         });
     }
 
-    /** The admin account the request's HTTP Basic credentials name, or null if they name none. */
-    private String authenticated(HttpRequest request) {
+    /**
+     * The account the request's HTTP Basic credentials name (an admin one unless {@code anyAccount}), or null; credentials
+     * that name none are logged (at most 10 a minute), so that guessing is seen.
+     */
+    private String authenticated(HttpRequest request, boolean anyAccount) {
         String header = request.headers().get("authorization");
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;
@@ -110,8 +120,16 @@ public final class ConsoleApi implements HttpServer.HttpHandler {
             return null;
         }
         int colon = decoded.indexOf(':');
-        return colon > 0 && acl.admin(decoded.substring(0, colon), decoded.substring(colon + 1)).isPresent()
-                ? decoded.substring(0, colon) : null;
+        String accessKey = colon > 0 ? decoded.substring(0, colon) : "";
+        var account = colon > 0 ? acl.account(accessKey, decoded.substring(colon + 1)) : java.util.Optional.<AclAccount>empty();
+        if (account.isPresent() && (anyAccount || account.get().admin())) {
+            return accessKey;
+        }
+        if (failedLogins.allow()) {
+            LOG.warn("HTTP {} {} from {} refused: {}", request.method(), request.path(), request.remote(), account.isPresent()
+                    ? "account " + accessKey + " is not an admin" : "unknown access key or wrong secret key");
+        }
+        return null;
     }
 
     /** Refuses any other method with 405 (HEAD is answered as GET without the body, as load balancers' checks use it). */
