@@ -91,12 +91,33 @@ public final class HttpServer implements AutoCloseable {
      * @return the bound address
      * @throws IllegalStateException naming the address if it cannot be bound
      */
+    /** Connections served at once; more are closed as they come (the console and a scraper need a handful). */
+    static final int MAX_CONNECTIONS = 256;
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    private final dev.halfmoon.remoting.LogLimiter refusedConnections = new dev.halfmoon.remoting.LogLimiter(LOG,
+            "refused HTTP connections", 10, 1, java.util.concurrent.TimeUnit.MINUTES);
+
+    /** Connections open now. */
+    int connections() {
+        return connections.get();
+    }
+
     public InetSocketAddress start(String bindAddress, int port, TlsConfig tls) {
         SslContext ssl = tls.serverContext();
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (connections.incrementAndGet() > MAX_CONNECTIONS) { // (slow clients would hold descriptors)
+                            connections.decrementAndGet();
+                            if (refusedConnections.allow()) {
+                                LOG.warn("HTTP connection from {} refused: {} open, the most served", ch.remoteAddress(),
+                                        MAX_CONNECTIONS);
+                            }
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> connections.decrementAndGet());
                         if (tls.mode() == TlsConfig.Mode.ENFORCING) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         } else if (tls.mode() == TlsConfig.Mode.PERMISSIVE) {

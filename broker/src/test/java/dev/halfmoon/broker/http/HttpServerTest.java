@@ -1,5 +1,6 @@
 package dev.halfmoon.broker.http;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +88,34 @@ class HttpServerTest {
         String reply = exchange("GET /page HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").toLowerCase();
         assertTrue(reply.contains("x-frame-options: deny") && reply.contains("content-security-policy: frame-ancestors 'none'")
                 && reply.contains("x-content-type-options: nosniff"), reply);
+    }
+
+    /** Connections that stay open (slow or idle clients) are capped: one more is closed, the others still served. */
+    @Test
+    void connectionsOverTheCapAreClosedAndTheOthersStillServed() throws Exception {
+        address = server.start("127.0.0.1", 0);
+        List<Socket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < HttpServer.MAX_CONNECTIONS; i++) {
+                open.add(new Socket(address.getAddress(), address.getPort()));
+            }
+            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> server.connections() == HttpServer.MAX_CONNECTIONS);
+            try (Socket extra = new Socket(address.getAddress(), address.getPort())) {
+                extra.setSoTimeout(10_000);
+                assertEquals(-1, extra.getInputStream().read(), "closed at once");
+            }
+            Socket first = open.get(0);
+            first.getOutputStream().write("GET /still HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            first.setSoTimeout(10_000);
+            String reply = new String(first.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(reply.startsWith("HTTP/1.1 200") && reply.endsWith("/still"), reply);
+        } finally {
+            for (Socket s : open) {
+                s.close();
+            }
+        }
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> server.connections() == 0);
     }
 
     @Test
