@@ -32,6 +32,10 @@ final class HttpConsole {
                     + "false): anyone who reaches it, or a web page by DNS rebinding, can; turn ACL on or keep it on "
                     + "127.0.0.1 (httpBindAddress)", bound);
         }
+        if (!bound.getAddress().isLoopbackAddress() && tls == TlsConfig.Mode.PERMISSIVE && config.security().aclEnable()) {
+            LOG.warn("the HTTP console on {} answers plain HTTP beside HTTPS (tls.server.mode=permissive): a user who "
+                    + "opens http:// sends an access and secret key in clear text; set httpTls=true for HTTPS only", bound);
+        }
         if (!bound.getAddress().isLoopbackAddress() && tls == TlsConfig.Mode.DISABLED) {
             LOG.warn("the HTTP console on {} is plain HTTP{}: put it behind a TLS proxy, or set tls.server.mode to serve"
                     + " it over HTTPS", bound, config.security().aclEnable()
