@@ -176,20 +176,22 @@ public final class Broker implements AutoCloseable {
         holds.start(s.store());
         WorkerPools pools = new WorkerPools();
         started.add(pools);
+        AccessControl acl = config.security().aclEnable() ? AccessControl.load(config.security().aclFile(),
+                (offset, id) -> s.transactions().find(offset, id).map(PendingTransaction::topic)) : null;
+        if (acl != null) {
+            server.guard(acl);
+        }
         TransactionConfig tx = config.transactions();
         CheckWindow window = new CheckWindow(tx.checkWindow(), clock);
-        CheckBackService checks = new CheckBackService(s.transactions(), new BrokerCheckTransport(clients, s.transactions(), window),
+        CheckBackService checks = new CheckBackService(s.transactions(), new BrokerCheckTransport(clients, s.transactions(), window,
+                acl == null ? BrokerCheckTransport.Eligible.ANY
+                        : (p, topic) -> acl.mayPublish(p.channel().remoteAddress(), p.accessKey(), topic)),
                 new CheckPolicy(tx.checkMax(), tx.checkIntervalMs(), 1000, 5000, maxPendingMs(config)), clock);
         GroupProgress progress = new GroupProgress(s.store(), s.topics(), s.offsets(), clients);
         BrokerMetrics metrics = new BrokerMetrics(s.store(), progress, s.transactions(), checks,
                 config.store().rootDir(), clock);
         metrics.pullsHeld(holds);
         metrics.consumerGroups(clients);
-        AccessControl acl = config.security().aclEnable() ? AccessControl.load(config.security().aclFile(),
-                (offset, id) -> s.transactions().find(offset, id).map(PendingTransaction::topic)) : null;
-        if (acl != null) {
-            server.guard(acl);
-        }
         // the settings mqadmin getBrokerConfig shows, with the ports as bound (0 in the file picks a free one)
         Map<String, String> effective = new java.util.concurrent.ConcurrentHashMap<>(config.settings());
         effective.put("listenPort", Integer.toString(port));

@@ -318,6 +318,62 @@ class AclTest {
         }
     }
 
+    /** A transactional producer of {@code group} signing as {@code ak}, answering check-backs with {@code answer}, counted. */
+    private TransactionMQProducer txProducer(String group, String ak, String sk, java.util.concurrent.atomic.AtomicInteger checks,
+                                             LocalTransactionState answer) throws Exception {
+        TransactionMQProducer producer = new TransactionMQProducer(null, group, hook(ak, sk));
+        producer.setNamesrvAddr(halfmoon.namesrv());
+        producer.setInstanceName(Clients.instance());
+        producer.setHeartbeatBrokerInterval(500); // (it heartbeats the brokers of the routes it knows: soon after a send)
+        producer.setTransactionListener(new TransactionListener() {
+            @Override
+            public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+                return LocalTransactionState.UNKNOW;
+            }
+
+            @Override
+            public LocalTransactionState checkLocalTransaction(MessageExt msg) {
+                checks.incrementAndGet();
+                return answer;
+            }
+        });
+        producer.start();
+        return producer;
+    }
+
+    /**
+     * Check-backs carry uncommitted messages: an account that may not publish to the topic gets none by joining the
+     * producer group (it would read them, and leave them unanswered until the transaction is given up).
+     */
+    @Test
+    void checkBacksGoOnlyToProducersWhoseAccountMayPublishToTheTopic() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger ownerChecks = new java.util.concurrent.atomic.AtomicInteger();
+        TransactionMQProducer owner = txProducer("PG-checked", ORDER_AK, ORDER_SK, ownerChecks, LocalTransactionState.UNKNOW);
+        owner.sendMessageInTransaction(message("Orders", "undecided"), null);
+        owner.shutdown(); // gone before its transaction's first check-back
+        java.util.concurrent.atomic.AtomicInteger impostorChecks = new java.util.concurrent.atomic.AtomicInteger();
+        TransactionMQProducer impostor = txProducer("PG-checked", PAYMENT_AK, PAYMENT_SK, impostorChecks,
+                LocalTransactionState.UNKNOW);
+        try {
+            // its send is refused, but it learns the route, so it heartbeats the broker as a producer of the group
+            assertEquals(ResponseCode.NO_PERMISSION, refusal(assertThrows(Exception.class,
+                    () -> impostor.send(message("Orders", "not mine")))));
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() -> impostorChecks.get() == 0);
+            java.util.concurrent.atomic.AtomicInteger backChecks = new java.util.concurrent.atomic.AtomicInteger();
+            TransactionMQProducer back = txProducer("PG-checked", ORDER_AK, ORDER_SK, backChecks,
+                    LocalTransactionState.COMMIT_MESSAGE);
+            try {
+                back.send(message("Orders", "plain"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> backChecks.get() > 0);
+                assertEquals(0, impostorChecks.get());
+            } finally {
+                back.shutdown();
+            }
+        } finally {
+            impostor.shutdown();
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private Map<String, Object> onlyPending(RemotingClient raw) {
         RemotingCommand list = raw.invokeSync(halfmoon.brokerAddress(), AclSignature.sign(RemotingCommand.request(

@@ -133,6 +133,26 @@ public final class AccessControl implements RequestGuard {
         }
     }
 
+    /**
+     * Whether the client at {@code remoteAddress}, which signed as {@code accessKey} (null: unsigned), may publish to
+     * {@code topic}, judged as a send would be: only such a producer of a group is sent the group's check-backs, which
+     * carry uncommitted messages (any account could otherwise join the group and read them, or leave them unanswered).
+     */
+    public boolean mayPublish(String remoteAddress, String accessKey, String topic) {
+        AclRules now = rules.get();
+        String ip = host(remoteAddress);
+        if (now.globalWhiteRemoteAddresses().stream().anyMatch(m -> m.matches(ip))) {
+            return true;
+        }
+        AclAccount account = accessKey == null ? null : now.accounts().get(accessKey);
+        if (account == null) {
+            return false;
+        }
+        return account.whiteRemoteAddress().matches(ip)
+                || account.admin() && account.topicPerms().isEmpty() && account.groupPerms().isEmpty()
+                || AclPerm.allows(account.topicPerm(topic), AclPerm.PUB);
+    }
+
     private static byte[] sha256(String text) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

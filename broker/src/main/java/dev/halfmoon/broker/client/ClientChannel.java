@@ -8,7 +8,7 @@ import dev.halfmoon.remoting.body.ConsumerConnectionBody;
  * and when it last heartbeated. Immutable; a newer heartbeat replaces it.
  */
 public record ClientChannel(String clientId, RemotingChannel channel, String language, int version,
-                            long lastHeartbeatMs) {
+                            long lastHeartbeatMs, String accessKey) {
     /** The connection as RocketMQ's tooling lists it (consumer and producer connection lists). */
     public ConsumerConnectionBody.Connection connection() {
         return new ConsumerConnectionBody.Connection(clientId, channel.remoteAddress(), language, version);

@@ -33,8 +33,9 @@ public final class ClientRegistry {
      *
      * @return the consumer groups this client belongs to (the broker makes their retry topics)
      */
-    public List<String> heartbeat(HeartbeatData data, RemotingChannel channel, String language, int version, long nowMs) {
-        ClientChannel member = new ClientChannel(data.clientID(), channel, language, version, nowMs);
+    public List<String> heartbeat(HeartbeatData data, RemotingChannel channel, String language, int version, long nowMs,
+                                  String accessKey) {
+        ClientChannel member = new ClientChannel(data.clientID(), channel, language, version, nowMs, accessKey);
         for (ProducerData p : data.producerDataSet()) {
             producers.compute(p.groupName(), (name, g) -> { // (under the map's lock: an empty group is pruned so)
                 Map<RemotingChannel, ClientChannel> live = g == null ? new ConcurrentHashMap<>() : g;

@@ -39,9 +39,10 @@ public final class ClientService {
      * (or is made now, with {@code autoCreateSubscriptionGroup}). A heartbeat naming an illegal group, or more groups
      * than any client has, is refused whole before anything changes.
      */
-    public void heartbeat(HeartbeatData data, RemotingChannel channel, String language, int version) {
+    /** @param accessKey the account the heartbeat was signed by (ACL on), or null */
+    public void heartbeat(HeartbeatData data, RemotingChannel channel, String language, int version, String accessKey) {
         refuseBadGroups(data);
-        for (String group : registry.heartbeat(data, channel, language, version, clock.millis())) {
+        for (String group : registry.heartbeat(data, channel, language, version, clock.millis(), accessKey)) {
             groups.findOrCreate(group).ifPresent(config -> topics.ensure(SystemTopics.retryTopic(group),
                     Math.max(1, config.retryQueueNums()), Perm.READ_WRITE));
         }

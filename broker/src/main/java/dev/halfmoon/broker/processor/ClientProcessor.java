@@ -35,7 +35,7 @@ public final class ClientProcessor {
         if (data.clientID() == null || data.clientID().isBlank()) {
             return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SYSTEM_ERROR, "heartbeat without clientID"));
         }
-        clients.heartbeat(data, channel, r.language().name(), r.version());
+        clients.heartbeat(data, channel, r.language().name(), r.version(), r.ext(dev.halfmoon.remoting.AclSignature.ACCESS_KEY));
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
     }
 

@@ -25,17 +25,29 @@ public final class BrokerCheckTransport implements CheckTransport {
     private final TransactionCoordinator coordinator;
     private final CheckWindow window;
     private final AtomicInteger turn = new AtomicInteger();
+    private final Eligible eligible;
 
-    public BrokerCheckTransport(ClientRegistry clients, TransactionCoordinator coordinator, CheckWindow window) {
+    /** Whether a producer of the group may be sent the check-backs of a transaction on a topic (its account's right). */
+    @FunctionalInterface
+    public interface Eligible {
+        Eligible ANY = (producer, topic) -> true;
+
+        boolean mayCheck(ClientChannel producer, String topic);
+    }
+
+    public BrokerCheckTransport(ClientRegistry clients, TransactionCoordinator coordinator, CheckWindow window,
+                                Eligible eligible) {
         this.clients = clients;
         this.coordinator = coordinator;
         this.window = window;
+        this.eligible = eligible;
     }
 
     @Override
     public Delivery send(CheckRequest request) {
         PendingTransaction t = request.transaction();
-        List<ClientChannel> producers = clients.producers(t.producerGroup());
+        List<ClientChannel> producers = clients.producers(t.producerGroup()).stream()
+                .filter(p -> eligible.mayCheck(p, t.topic())).toList();
         if (producers.isEmpty()) {
             return Delivery.notSent(noProducer(t.producerGroup()));
         }
