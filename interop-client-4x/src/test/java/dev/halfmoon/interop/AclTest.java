@@ -40,11 +40,9 @@ import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.SendStatus;
-import org.apache.rocketmq.client.producer.TransactionListener;
 import org.apache.rocketmq.client.producer.TransactionMQProducer;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.remoting.RPCHook;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterEach;
@@ -276,18 +274,9 @@ class AclTest {
         TransactionMQProducer producer = new TransactionMQProducer(null, "PG-tx", hook(ORDER_AK, ORDER_SK));
         producer.setNamesrvAddr(halfmoon.namesrv());
         producer.setInstanceName(Clients.instance());
-        producer.setTransactionListener(new TransactionListener() {
-            @Override
-            public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
-                return new String(msg.getBody(), StandardCharsets.UTF_8).startsWith("commit")
-                        ? LocalTransactionState.COMMIT_MESSAGE : LocalTransactionState.UNKNOW;
-            }
-
-            @Override
-            public LocalTransactionState checkLocalTransaction(MessageExt msg) {
-                return LocalTransactionState.UNKNOW;
-            }
-        });
+        producer.setTransactionListener(Clients.listener(msg -> new String(msg.getBody(), StandardCharsets.UTF_8)
+                .startsWith("commit") ? LocalTransactionState.COMMIT_MESSAGE : LocalTransactionState.UNKNOW,
+                msg -> LocalTransactionState.UNKNOW));
         producer.start();
         try (RemotingClient raw = new RemotingClient("acl-test")) {
             producer.sendMessageInTransaction(message("Orders", "commit-1"), null);
@@ -325,18 +314,10 @@ class AclTest {
         producer.setNamesrvAddr(halfmoon.namesrv());
         producer.setInstanceName(Clients.instance());
         producer.setHeartbeatBrokerInterval(500); // (it heartbeats the brokers of the routes it knows: soon after a send)
-        producer.setTransactionListener(new TransactionListener() {
-            @Override
-            public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
-                return LocalTransactionState.UNKNOW;
-            }
-
-            @Override
-            public LocalTransactionState checkLocalTransaction(MessageExt msg) {
-                checks.incrementAndGet();
-                return answer;
-            }
-        });
+        producer.setTransactionListener(Clients.listener(msg -> LocalTransactionState.UNKNOW, msg -> {
+            checks.incrementAndGet();
+            return answer;
+        }));
         producer.start();
         return producer;
     }

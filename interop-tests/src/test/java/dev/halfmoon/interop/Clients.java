@@ -4,7 +4,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.TransactionListener;
 import org.apache.rocketmq.client.producer.TransactionMQProducer;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 
 /**
@@ -33,6 +37,22 @@ final class Clients {
         configure(p, namesrv);
         p.setSendMsgTimeout(5000);
         return p;
+    }
+
+    /** A transaction listener: {@code local} decides each local transaction, {@code check} answers each check-back. */
+    static TransactionListener listener(java.util.function.Function<Message, LocalTransactionState> local,
+                                        java.util.function.Function<MessageExt, LocalTransactionState> check) {
+        return new TransactionListener() {
+            @Override
+            public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+                return local.apply(msg);
+            }
+
+            @Override
+            public LocalTransactionState checkLocalTransaction(MessageExt msg) {
+                return check.apply(msg);
+            }
+        };
     }
 
     static DefaultMQPushConsumer pushConsumer(String namesrv, String group) {
