@@ -27,7 +27,6 @@ import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.SendStatus;
-import org.apache.rocketmq.client.producer.TransactionListener;
 import org.apache.rocketmq.client.producer.TransactionMQProducer;
 import org.apache.rocketmq.client.producer.TransactionSendResult;
 import org.apache.rocketmq.common.message.Message;
@@ -76,17 +75,7 @@ class TransactionsTest {
     TransactionMQProducer producer(String group, Function<Message, LocalTransactionState> local,
                                    Function<MessageExt, LocalTransactionState> check) throws Exception {
         TransactionMQProducer p = Clients.transactionProducer(halfmoon.namesrv(), group);
-        p.setTransactionListener(new TransactionListener() {
-            @Override
-            public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
-                return local.apply(msg);
-            }
-
-            @Override
-            public LocalTransactionState checkLocalTransaction(MessageExt msg) {
-                return check.apply(msg);
-            }
-        });
+        p.setTransactionListener(Clients.listener(local, check));
         p.start();
         closers.add(0, p::shutdown);
         return p;
