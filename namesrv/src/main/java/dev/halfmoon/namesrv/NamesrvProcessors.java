@@ -78,6 +78,9 @@ final class NamesrvProcessors {
         // a closed connection's brokers go on the registrations' thread, in turn with them: not on the network thread,
         // which would wait for the routes' lock while every connection it serves waits too
         server.addListener(channel -> {
+            if (!registry.servesBrokers(channel)) {
+                return; // a client's: nothing to drop (and they must not fill the registrations' queue)
+            }
             try {
                 brokers.execute(() -> registry.connectionClosed(channel));
             } catch (java.util.concurrent.RejectedExecutionException full) { // (shutting down, or a flood of them)

@@ -40,6 +40,8 @@ public final class RouteRegistry {
     private final Map<String, Live> live = new HashMap<>();
     /** Broker groups whose write permission an operator took away (mqadmin wipeWritePerm), until given back. */
     private final Set<String> writeWiped = new TreeSet<>();
+    /** Connections brokers registered over (clients' connections are far more numerous and never are). */
+    private final Set<Object> brokerConnections = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final int PERM_WRITE = 2;
 
     /**
@@ -48,6 +50,7 @@ public final class RouteRegistry {
      * @param connection identifies the broker's connection, so that closing it drops the broker
      */
     public void register(BrokerRegistration r, Object connection, long nowMs) {
+        brokerConnections.add(connection);
         lock.writeLock().lock();
         try {
             Live before = live.get(r.brokerAddr());
@@ -162,8 +165,14 @@ public final class RouteRegistry {
         topicQueues.values().removeIf(Map::isEmpty);
     }
 
+    /** Whether a broker ever registered over {@code connection} (lock-free: for the network thread). */
+    public boolean servesBrokers(Object connection) {
+        return brokerConnections.contains(connection);
+    }
+
     /** Drops every broker registered over {@code connection}. */
     public void connectionClosed(Object connection) {
+        brokerConnections.remove(connection);
         List<String> addrs = new ArrayList<>();
         lock.readLock().lock();
         try {
