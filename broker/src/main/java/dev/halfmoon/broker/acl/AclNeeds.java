@@ -68,7 +68,9 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
             case RequestCode.CONSUMER_SEND_MSG_BACK -> {
                 b.group(r.ext("group"), AclPerm.SUB);
                 String origin = r.ext("originTopic"); // (the broker checks the message is on it, or the group's retries)
-                if (origin != null && !origin.isEmpty() && !origin.startsWith(SystemTopics.RETRY_PREFIX)) {
+                if (origin != null && origin.startsWith(SystemTopics.RETRY_PREFIX)) { // a group's retries: its right
+                    b.group(origin.substring(SystemTopics.RETRY_PREFIX.length()), AclPerm.SUB);
+                } else if (origin != null && !origin.isEmpty()) {
                     b.topic(origin, AclPerm.SUB);
                 }
             }

@@ -50,10 +50,10 @@ public final class SendBackService {
     /**
      * Whether a stored message on {@code recordTopic} can be one {@code group} consumed from {@code originTopic}: never
      * a half, op or schedule record (nothing any consumer is given); its own retries; otherwise only a message on the
-     * topic the consumer names (the access check asked for its right to read that topic), and never another group's
-     * retries. Without this, any offset sent back would copy an uncommitted or rolled-back half, or a message of a
-     * topic the caller may not read, to the group's retry topic, where it could pull it. (Every 4.x and 5.x client
-     * names the topic; a send-back that does not is refused.)
+     * topic the consumer names (the access check asked for its right to read that topic, or for another group's
+     * retries that group's right, as for pulling them). Without this, any offset sent back would copy an uncommitted
+     * or rolled-back half, or a message of a topic the caller may not read, to the group's retry topic, where it could
+     * pull it. (Every 4.x and 5.x client names the topic; a send-back that does not is refused.)
      */
     static boolean consumedBy(String recordTopic, String originTopic, String group) {
         if (SystemTopics.isInternal(recordTopic)) {
@@ -62,7 +62,7 @@ public final class SendBackService {
         if (recordTopic.equals(SystemTopics.retryTopic(group))) {
             return true;
         }
-        return originTopic != null && !originTopic.startsWith(SystemTopics.RETRY_PREFIX) && recordTopic.equals(originTopic);
+        return originTopic != null && recordTopic.equals(originTopic);
     }
 
     /**

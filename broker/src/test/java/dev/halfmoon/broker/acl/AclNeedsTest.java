@@ -21,6 +21,8 @@ class AclNeedsTest {
         assertEquals(Map.of("CG", AclPerm.SUB), needs.groups());
         assertEquals(Map.of(), of(RequestCode.CONSUMER_SEND_MSG_BACK, Map.of("group", "CG", "offset", "0",
                 "originTopic", "%RETRY%CG")).topics(), "its own retries: the group's right is enough");
+        assertEquals(Map.of("CG", AclPerm.SUB, "Other", AclPerm.SUB), of(RequestCode.CONSUMER_SEND_MSG_BACK, Map.of("group",
+                "CG", "offset", "0", "originTopic", "%RETRY%Other")).groups(), "another group's retries: its right too");
     }
     /** Queries read what pulls read: never the internal topics (pending halves of every topic), a retry by its group. */
     @Test
