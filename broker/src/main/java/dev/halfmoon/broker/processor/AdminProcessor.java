@@ -62,7 +62,9 @@ public final class AdminProcessor {
 
     /** Answers {@code r} once the name servers have the change (or did not answer in time: it reaches them later). */
     private CompletableFuture<RemotingCommand> published(RemotingCommand r) {
-        return routesPublished.get().handle((ignored, error) -> RemotingCommand.response(r, ResponseCode.SUCCESS, null));
+        // at most 2.5 s (mqadmin waits 5): a name server that does not answer gets the change from the next registration
+        return routesPublished.get().completeOnTimeout(null, 2500, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .handle((ignored, error) -> RemotingCommand.response(r, ResponseCode.SUCCESS, null));
     }
 
     private CompletableFuture<RemotingCommand> deleteTopic(RemotingChannel channel, RemotingCommand r) {
