@@ -177,7 +177,7 @@ public final class TransactionCoordinator {
             }
             CompletableFuture<Void> other = resolving.get(t.halfOffset());
             if (other != null) { // another resolution is being written: if the store refuses it, this answer still counts
-                return other.thenCompose(ignored -> end(request));
+                return other.thenComposeAsync(ignored -> end(request)); // (not on the thread that flushed the other)
             }
             return done(index.get(t.halfOffset()).isPresent()
                     ? new EndResult(EndStatus.IN_PROGRESS, TransactionState.RESOLVING,
@@ -199,7 +199,13 @@ public final class TransactionCoordinator {
     private CompletableFuture<EndResult> resolve(PendingTransaction t, OpKind asked, String askedBy) {
         CompletableFuture<Void> settled = new CompletableFuture<>();
         resolving.put(t.halfOffset(), settled);
-        return resolveClaimed(t, asked, askedBy).whenComplete((r, e) -> {
+        CompletableFuture<EndResult> result;
+        try {
+            result = resolveClaimed(t, asked, askedBy);
+        } catch (RuntimeException e) { // (the answers waiting on this one must not wait for ever)
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.whenComplete((r, e) -> {
             resolving.remove(t.halfOffset(), settled);
             settled.complete(null);
         });
