@@ -93,6 +93,10 @@ public final class HttpServer implements AutoCloseable {
      */
     /** Connections served at once; more are closed as they come (the console and a scraper need a handful). */
     static final int MAX_CONNECTIONS = 256;
+    /** Connections from one address at once: one host cannot take every slot. */
+    static final int MAX_CONNECTIONS_PER_ADDRESS = 32;
+    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, Integer> perAddress =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
     private final dev.halfmoon.remoting.LogLimiter refusedConnections = new dev.halfmoon.remoting.LogLimiter(LOG,
             "refused HTTP connections", 10, 1, java.util.concurrent.TimeUnit.MINUTES);
@@ -108,16 +112,23 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (connections.incrementAndGet() > MAX_CONNECTIONS) { // (slow clients would hold descriptors)
-                            connections.decrementAndGet();
+                        java.net.InetAddress from = ch.remoteAddress().getAddress();
+                        int fromHere = perAddress.merge(from, 1, Integer::sum);
+                        if (connections.incrementAndGet() > MAX_CONNECTIONS || fromHere > MAX_CONNECTIONS_PER_ADDRESS) {
+                            connections.decrementAndGet(); // (slow clients would hold descriptors, one host all of them)
+                            perAddress.computeIfPresent(from, (k, n) -> n > 1 ? n - 1 : null);
                             if (refusedConnections.allow()) {
-                                LOG.warn("HTTP connection from {} refused: {} open, the most served", ch.remoteAddress(),
-                                        MAX_CONNECTIONS);
+                                LOG.warn("HTTP connection from {} refused: {} open ({} from there), the most served {} ({} "
+                                        + "from one address)", ch.remoteAddress(), connections.get(), fromHere - 1,
+                                        MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS);
                             }
                             ch.close();
                             return;
                         }
-                        ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                        ch.closeFuture().addListener(f -> {
+                            connections.decrementAndGet();
+                            perAddress.computeIfPresent(from, (k, n) -> n > 1 ? n - 1 : null);
+                        });
                         if (tls.mode() == TlsConfig.Mode.ENFORCING) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         } else if (tls.mode() == TlsConfig.Mode.PERMISSIVE) {

@@ -90,20 +90,25 @@ class HttpServerTest {
                 && reply.contains("x-content-type-options: nosniff"), reply);
     }
 
-    /** Connections that stay open (slow or idle clients) are capped: one more is closed, the others still served. */
+    /** Connections that stay open (slow or idle clients) are capped, per address and in all: more are closed at once. */
     @Test
-    void connectionsOverTheCapAreClosedAndTheOthersStillServed() throws Exception {
+    void connectionsOverTheCapsAreClosedAndTheOthersStillServed() throws Exception {
         address = server.start("127.0.0.1", 0);
         List<Socket> open = new ArrayList<>();
         try {
-            for (int i = 0; i < HttpServer.MAX_CONNECTIONS; i++) {
-                open.add(new Socket(address.getAddress(), address.getPort()));
+            for (int i = 0; i < HttpServer.MAX_CONNECTIONS_PER_ADDRESS; i++) {
+                open.add(from(1));
+            }
+            await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> server.connections() == HttpServer.MAX_CONNECTIONS_PER_ADDRESS);
+            assertClosedAtOnce(from(1)); // one address's share
+            for (int host = 2; open.size() < HttpServer.MAX_CONNECTIONS; host++) { // (all of 127/8 is this machine)
+                for (int i = 0; i < HttpServer.MAX_CONNECTIONS_PER_ADDRESS; i++) {
+                    open.add(from(host));
+                }
             }
             await().atMost(java.time.Duration.ofSeconds(10)).until(() -> server.connections() == HttpServer.MAX_CONNECTIONS);
-            try (Socket extra = new Socket(address.getAddress(), address.getPort())) {
-                extra.setSoTimeout(10_000);
-                assertEquals(-1, extra.getInputStream().read(), "closed at once");
-            }
+            assertClosedAtOnce(from(100)); // all of them
             Socket first = open.get(0);
             first.getOutputStream().write("GET /still HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
@@ -116,6 +121,17 @@ class HttpServerTest {
             }
         }
         await().atMost(java.time.Duration.ofSeconds(10)).until(() -> server.connections() == 0);
+    }
+
+    private Socket from(int host) throws Exception {
+        return new Socket(address.getAddress(), address.getPort(), java.net.InetAddress.getByName("127.0.0." + host), 0);
+    }
+
+    private static void assertClosedAtOnce(Socket extra) throws Exception {
+        try (extra) {
+            extra.setSoTimeout(10_000);
+            assertEquals(-1, extra.getInputStream().read(), "closed at once");
+        }
     }
 
     @Test
