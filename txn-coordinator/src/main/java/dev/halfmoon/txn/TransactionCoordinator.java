@@ -155,7 +155,7 @@ public final class TransactionCoordinator {
     public CompletableFuture<EndResult> end(EndRequest request) {
         Optional<PendingTransaction> found = find(request.halfOffset(), request.transactionId());
         if (found.isEmpty()) {
-            return done(notPending(request));
+            return done(NotPending.answer(request, index, store));
         }
         PendingTransaction t = found.get();
         if (request.by() != Resolver.ADMIN && !t.producerGroup().equals(request.producerGroup())) {
@@ -170,7 +170,7 @@ public final class TransactionCoordinator {
             return done(new EndResult(EndStatus.IGNORED_UNKNOWN, TransactionState.PENDING,
                     "transaction " + t.transactionId() + " stays pending; it will be checked again"));
         }
-        if (index.claim(t.halfOffset()).isEmpty()) {
+        if (claimForResolution(t.halfOffset()).isEmpty()) {
             CompletableFuture<Void> carry = carrying.get(t.halfOffset());
             if (carry != null) { // applied once the copy has taken its place (found again by id) or failed
                 return carry.thenCompose(ignored -> end(request));
@@ -179,26 +179,46 @@ public final class TransactionCoordinator {
             if (other != null) { // another resolution is being written: if the store refuses it, this answer still counts
                 return other.thenComposeAsync(ignored -> end(request)); // (not on the thread that flushed the other)
             }
+            if (index.get(t.halfOffset()).filter(p -> p.state() == TransactionState.PENDING).isPresent()) {
+                return end(request); // that other one ended between the claim and the look: pending again, try anew
+            }
             return done(index.get(t.halfOffset()).isPresent()
                     ? new EndResult(EndStatus.IN_PROGRESS, TransactionState.RESOLVING,
                     "another answer for transaction " + t.transactionId() + " is being recorded; this one is ignored")
-                    : notPending(request));
+                    : NotPending.answer(request, index, store));
         }
         return resolve(t, request.decision() == Decision.COMMIT ? OpKind.COMMIT : OpKind.ROLLBACK, request.by().name());
     }
 
     /** Gives a transaction up by policy: rolled back, and its half copied to {@link TxnTopics#CHECK_MAX_TIME}. */
     public CompletableFuture<EndResult> giveUp(long halfOffset) {
-        Optional<PendingTransaction> claimed = index.claim(halfOffset);
+        Optional<PendingTransaction> claimed = claimForResolution(halfOffset);
         if (claimed.isEmpty()) {
             return done(new EndResult(EndStatus.NOT_FOUND, null, "transaction at " + halfOffset + " is not pending"));
         }
         return resolve(claimed.get(), OpKind.GIVE_UP, Resolver.POLICY.name());
     }
 
-    private CompletableFuture<EndResult> resolve(PendingTransaction t, OpKind asked, String askedBy) {
+    /**
+     * Claims the transaction at {@code halfOffset} for a resolution, registered in {@link #resolving} before the claim is
+     * taken, so that an answer finding the claim taken finds what to wait for; empty (nothing held) if it is taken.
+     */
+    private Optional<PendingTransaction> claimForResolution(long halfOffset) {
         CompletableFuture<Void> settled = new CompletableFuture<>();
-        resolving.put(t.halfOffset(), settled);
+        if (resolving.putIfAbsent(halfOffset, settled) != null) {
+            return Optional.empty();
+        }
+        Optional<PendingTransaction> claimed = index.claim(halfOffset);
+        if (claimed.isEmpty()) {
+            resolving.remove(halfOffset, settled);
+            settled.complete(null);
+        }
+        return claimed;
+    }
+
+    /** Resolves a transaction {@link #claimForResolution claimed}; its entry in {@link #resolving} goes when done. */
+    private CompletableFuture<EndResult> resolve(PendingTransaction t, OpKind asked, String askedBy) {
+        CompletableFuture<Void> settled = resolving.get(t.halfOffset());
         CompletableFuture<EndResult> result;
         try {
             result = resolveClaimed(t, asked, askedBy);
@@ -250,27 +270,6 @@ public final class TransactionCoordinator {
                     + (committedCopy >= 0 ? ": its message was committed from the half at " + committedCopy
                     + " (a retried send stored it twice); this copy is rolled back" : ""));
         });
-    }
-
-    private EndResult notPending(EndRequest request) {
-        Optional<TransactionState> state = index.resolvedState(request.halfOffset(), request.transactionId());
-        if (state.isPresent()) {
-            return alreadyResolved(request, state.get());
-        }
-        ByteBuffer record = request.halfOffset() >= 0 ? store.readRecord(request.halfOffset()) : null;
-        if (record != null && TxnTopics.HALF.equals(RecordView.of(record).topic())) {
-            return alreadyResolved(request, null);
-        }
-        return new EndResult(EndStatus.NOT_FOUND, null, "no transaction with half offset " + request.halfOffset()
-                + (request.transactionId() == null ? "" : " or id " + request.transactionId()));
-    }
-
-    private static EndResult alreadyResolved(EndRequest request, TransactionState state) {
-        String what = state == null ? "resolved" : state == TransactionState.GIVEN_UP
-                ? "given up and rolled back (no final answer in time)" : state.name().toLowerCase().replace('_', ' ');
-        return new EndResult(EndStatus.ALREADY_RESOLVED, state, "transaction "
-                + (request.transactionId() != null ? request.transactionId() : "at " + request.halfOffset())
-                + " was already " + what + "; this " + request.decision() + " changes nothing");
     }
 
     /** Whether the half at {@code halfOffset} can be read (false: the log is damaged there, or it is gone). */
@@ -337,7 +336,7 @@ public final class TransactionCoordinator {
         Optional<PendingTransaction> t = find(id);
         if (t.isEmpty()) {
             Optional<TransactionState> state = TransactionIds.resolvedState(index, id);
-            return done(state.isPresent() ? alreadyResolved(new EndRequest(null, -1, id, decision, Resolver.ADMIN),
+            return done(state.isPresent() ? NotPending.alreadyResolved(new EndRequest(null, -1, id, decision, Resolver.ADMIN),
                     state.get()) : new EndResult(EndStatus.NOT_FOUND, null, "no pending transaction " + id));
         }
         return end(new EndRequest(null, t.get().halfOffset(), t.get().transactionId(), decision, Resolver.ADMIN));
