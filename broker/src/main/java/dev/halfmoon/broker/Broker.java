@@ -134,7 +134,7 @@ public final class Broker implements AutoCloseable {
 
     private static Storage openStorage(BrokerConfig config, InetSocketAddress storeHost, Clock clock,
                                        List<AutoCloseable> started) {
-        SpaceReserve.releaseIfShort(config.store().rootDir()); // (a disk that filled up while the broker was down)
+        SpaceReserve.releaseAtStart(config.store().rootDir()); // (a disk that filled up while the broker was down)
         MetadataStore metadata = MetadataStore.open(config.store().metadataDir());
         started.add(metadata);
         AtomicReference<TransactionCoordinator> coordinator = new AtomicReference<>();

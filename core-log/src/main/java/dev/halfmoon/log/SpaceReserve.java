@@ -40,15 +40,24 @@ public final class SpaceReserve {
     }
 
     /**
-     * Gives the reserve back if the disk holding {@code rootDir} has less free space than the reserve: called before
-     * the store and its metadata are opened.
+     * At start, before the store and its metadata are opened: removes a reserve a crash cut short while it was being
+     * made, and gives the reserve back if the disk has less free space than it holds.
      *
      * @return whether it was given back
      */
-    public static boolean releaseIfShort(Path rootDir) {
+    public static boolean releaseAtStart(Path rootDir) {
+        try {
+            Files.deleteIfExists(rootDir.resolve(PARTIAL_NAME));
+        } catch (IOException e) {
+            LOG.warn("cannot remove a half-made space reserve in {}: {}", rootDir, e.toString());
+        }
+        return releaseIfShort(rootDir);
+    }
+
+    /** Gives the reserve back if the disk holding {@code rootDir} has less free space than the reserve holds. */
+    static boolean releaseIfShort(Path rootDir) {
         Path file = rootDir.resolve(FILE_NAME);
         try {
-            Files.deleteIfExists(rootDir.resolve(PARTIAL_NAME)); // (one a crash cut short while it was being made)
             if (!Files.exists(file)) {
                 return false;
             }

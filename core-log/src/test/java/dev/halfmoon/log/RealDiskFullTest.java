@@ -134,8 +134,13 @@ class RealDiskFullTest {
         assertThrows(MetadataException.class, () -> MetadataStore.open(config.metadataDir()).close(),
                 "without the reserve the metadata database cannot open");
 
-        assertTrue(SpaceReserve.releaseIfShort(root));
+        Path halfMade = root.resolve(SpaceReserve.FILE_NAME + ".tmp"); // (one a crash cut short; the disk had room then)
+        Files.delete(dir.resolve("ballast"));
+        Files.write(halfMade, new byte[4096]);
+        fillUp(dir.resolve("ballast"));
+        assertTrue(SpaceReserve.releaseAtStart(root));
         assertFalse(Files.exists(reserve));
+        assertFalse(Files.exists(halfMade));
         try (MetadataStore meta = MetadataStore.open(config.metadataDir());
              LogStore store = LogStore.open(config, meta, StoreHooks.defaults()).start(List.of())) {
             assertEquals("kept", body(store.readRecord(written.commitLogOffset())));

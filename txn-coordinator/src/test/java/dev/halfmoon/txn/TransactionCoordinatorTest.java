@@ -464,6 +464,7 @@ class TransactionCoordinatorTest {
         assertEquals(EndStatus.APPLIED, gaveUp.join().status());
         assertEquals(EndStatus.ALREADY_RESOLVED, late.status(), late.message());
         assertEquals(TransactionState.GIVEN_UP, late.state());
+        assertTrue(fx.coordinator.resolving.isEmpty(), "every resolution's entry goes when it is done");
     }
 
     @Test

@@ -94,7 +94,7 @@ public final class AccessControl implements RequestGuard {
     public void check(RemotingChannel channel, RemotingCommand request) {
         AclRules now = rules.get();
         String ip = host(channel.remoteAddress());
-        if (now.globalWhiteRemoteAddresses().stream().anyMatch(m -> m.matches(ip))) {
+        if (globallyWhitelisted(now, ip)) {
             return;
         }
         String accessKey = request.ext(AclSignature.ACCESS_KEY);
@@ -116,7 +116,7 @@ public final class AccessControl implements RequestGuard {
             throw refuse(request, channel, "Need admin permission for request code=" + request.code() + ", but accessKey="
                     + accessKey + " is not");
         }
-        if (account.admin() && account.topicPerms().isEmpty() && account.groupPerms().isEmpty()) {
+        if (unrestrictedAdmin(account)) {
             return;
         }
         for (Map.Entry<String, Byte> t : needs.topics().entrySet()) {
@@ -141,16 +141,21 @@ public final class AccessControl implements RequestGuard {
     public boolean mayPublish(String remoteAddress, String accessKey, String topic) {
         AclRules now = rules.get();
         String ip = host(remoteAddress);
-        if (now.globalWhiteRemoteAddresses().stream().anyMatch(m -> m.matches(ip))) {
+        if (globallyWhitelisted(now, ip)) {
             return true;
         }
         AclAccount account = accessKey == null ? null : now.accounts().get(accessKey);
-        if (account == null) {
-            return false;
-        }
-        return account.whiteRemoteAddress().matches(ip)
-                || account.admin() && account.topicPerms().isEmpty() && account.groupPerms().isEmpty()
-                || AclPerm.allows(account.topicPerm(topic), AclPerm.PUB);
+        return account != null && (account.whiteRemoteAddress().matches(ip) || unrestrictedAdmin(account)
+                || AclPerm.allows(account.topicPerm(topic), AclPerm.PUB));
+    }
+
+    private static boolean globallyWhitelisted(AclRules rules, String ip) {
+        return rules.globalWhiteRemoteAddresses().stream().anyMatch(m -> m.matches(ip));
+    }
+
+    /** An admin with no topic or group permissions listed may do everything (as in RocketMQ). */
+    private static boolean unrestrictedAdmin(AclAccount account) {
+        return account.admin() && account.topicPerms().isEmpty() && account.groupPerms().isEmpty();
     }
 
     private static byte[] sha256(String text) {

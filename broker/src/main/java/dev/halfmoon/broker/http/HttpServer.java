@@ -101,6 +101,12 @@ public final class HttpServer implements AutoCloseable {
     private final dev.halfmoon.remoting.LogLimiter refusedConnections = new dev.halfmoon.remoting.LogLimiter(LOG,
             "refused HTTP connections", 10, 1, java.util.concurrent.TimeUnit.MINUTES);
 
+    /** A connection from {@code from} is closed (or was refused). */
+    private void left(java.net.InetAddress from) {
+        connections.decrementAndGet();
+        perAddress.computeIfPresent(from, (k, n) -> n > 1 ? n - 1 : null);
+    }
+
     /** Connections open now. */
     int connections() {
         return connections.get();
@@ -115,8 +121,7 @@ public final class HttpServer implements AutoCloseable {
                         java.net.InetAddress from = ch.remoteAddress().getAddress();
                         int fromHere = perAddress.merge(from, 1, Integer::sum);
                         if (connections.incrementAndGet() > MAX_CONNECTIONS || fromHere > MAX_CONNECTIONS_PER_ADDRESS) {
-                            connections.decrementAndGet(); // (slow clients would hold descriptors, one host all of them)
-                            perAddress.computeIfPresent(from, (k, n) -> n > 1 ? n - 1 : null);
+                            left(from); // (slow clients would hold descriptors, one host all of them)
                             if (refusedConnections.allow()) {
                                 LOG.warn("HTTP connection from {} refused: {} open ({} from there), the most served {} ({} "
                                         + "from one address)", ch.remoteAddress(), connections.get(), fromHere - 1,
@@ -125,10 +130,7 @@ public final class HttpServer implements AutoCloseable {
                             ch.close();
                             return;
                         }
-                        ch.closeFuture().addListener(f -> {
-                            connections.decrementAndGet();
-                            perAddress.computeIfPresent(from, (k, n) -> n > 1 ? n - 1 : null);
-                        });
+                        ch.closeFuture().addListener(f -> left(from));
                         if (tls.mode() == TlsConfig.Mode.ENFORCING) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         } else if (tls.mode() == TlsConfig.Mode.PERMISSIVE) {
