@@ -63,7 +63,11 @@ public final class NameServer implements AutoCloseable {
         address = server.start();
         scanner.scheduleWithFixedDelay(() -> {
             try {
-                registry.expire(clock.millis(), config.brokerTimeoutMs());
+                for (Object connection : registry.expire(clock.millis(), config.brokerTimeoutMs())) {
+                    if (connection instanceof dev.halfmoon.remoting.RemotingChannel channel) {
+                        channel.close();
+                    }
+                }
             } catch (RuntimeException e) {
                 LOG.error("broker expiry scan failed", e);
             }

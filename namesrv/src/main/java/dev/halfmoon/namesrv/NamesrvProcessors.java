@@ -12,6 +12,7 @@ import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.RegisterBrokerBody;
 import dev.halfmoon.remoting.body.TopicConfig;
 import dev.halfmoon.remoting.body.TopicList;
+import dev.halfmoon.remoting.body.TopicRouteData;
 import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,6 +46,7 @@ final class NamesrvProcessors {
     void registerWith(RemotingServer server, Executor executor, Executor brokers) {
         server.register(RequestCode.REGISTER_BROKER, this::registerBroker, brokers);
         server.register(RequestCode.UNREGISTER_BROKER, this::unregisterBroker, brokers);
+        server.register(RequestCode.REGISTER_TOPIC_IN_NAMESRV, this::registerTopic, brokers);
         server.register(RequestCode.GET_ROUTEINFO_BY_TOPIC, this::route, executor);
         server.register(RequestCode.GET_BROKER_CLUSTER_INFO, (ch, req) ->
                 ok(req, Json.encode(registry.clusterInfo())), executor);
@@ -110,7 +112,8 @@ final class NamesrvProcessors {
         }
         BrokerRegistration registration = new BrokerRegistration(Headers.required(request, "clusterName"),
                 Headers.required(request, "brokerName"), Headers.requiredLong(request, "brokerId"),
-                Headers.required(request, "brokerAddr"), topicTable(body));
+                Headers.required(request, "brokerAddr"), topicTable(body),
+                Headers.optionalBoolean(request, BrokerRegistration.WHOLE_TABLE_HEADER, false));
         if (!channel.isActive()) { // closed while this waited its turn: registering it would route a gone broker for 120 s
             return ok(request, null);
         }
@@ -123,7 +126,7 @@ final class NamesrvProcessors {
 
     /**
      * The topic table of a registration body. A body without one is refused, not read as "no topics" (a master's
-     * table replaces its routes: that would unroute every topic of a live broker).
+     * whole table replaces its routes: that would unroute every topic of a live broker).
      */
     private static Map<String, TopicConfig> topicTable(byte[] body) {
         RegisterBrokerBody decoded = body == null || body.length == 0 ? null : Json.decode(body, RegisterBrokerBody.class);
@@ -141,6 +144,22 @@ final class NamesrvProcessors {
             topics.put(name, config);
         });
         return topics;
+    }
+
+    private CompletableFuture<RemotingCommand> registerTopic(RemotingChannel channel, RemotingCommand request) {
+        String topic = Headers.required(request, "topic");
+        TopicRouteData route = request.body() == null ? null : Json.decode(request.body(), TopicRouteData.class);
+        if (route == null || route.queueDatas() == null || route.queueDatas().isEmpty()) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "REGISTER_TOPIC_IN_NAMESRV for " + topic
+                    + " without queueDatas; routes unchanged");
+        }
+        try {
+            registry.registerTopic(topic, route.queueDatas());
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "REGISTER_TOPIC_IN_NAMESRV for " + topic + ": "
+                    + e.getMessage() + "; routes unchanged");
+        }
+        return ok(request, null);
     }
 
     private CompletableFuture<RemotingCommand> unregisterBroker(RemotingChannel channel, RemotingCommand request) {

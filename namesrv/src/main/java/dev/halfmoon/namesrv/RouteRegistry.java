@@ -45,7 +45,8 @@ public final class RouteRegistry {
     private static final int PERM_WRITE = 2;
 
     /**
-     * Records a registration (first or periodic). Only a master's (id 0) topic table changes routes.
+     * Records a registration (first or periodic). Only a master's (id 0) topic table changes routes: a whole table
+     * replaces the group's topics, a partial one (an Apache broker's) adds to them and changes those it names.
      *
      * @param connection identifies the broker's connection, so that closing it drops the broker
      */
@@ -78,14 +79,17 @@ public final class RouteRegistry {
                         r.brokerId(), r.clusterName(), r.topics().size());
             }
             if (r.brokerId() == 0) {
-                replaceTopics(r.brokerName(), r.topics());
+                if (r.wholeTable()) {
+                    dropTopicsMissingFrom(r.brokerName(), r.topics());
+                }
+                putTopics(r.brokerName(), r.topics());
             }
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    private void replaceTopics(String brokerName, Map<String, TopicConfig> topics) {
+    private void dropTopicsMissingFrom(String brokerName, Map<String, TopicConfig> topics) {
         for (Iterator<Map.Entry<String, Map<String, QueueData>>> it = topicQueues.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Map<String, QueueData>> e = it.next();
             if (!topics.containsKey(e.getKey())) {
@@ -95,9 +99,35 @@ public final class RouteRegistry {
                 }
             }
         }
+    }
+
+    private void putTopics(String brokerName, Map<String, TopicConfig> topics) {
         for (TopicConfig t : topics.values()) {
             topicQueues.computeIfAbsent(t.topicName(), k -> new TreeMap<>()).put(brokerName,
                     new QueueData(brokerName, t.readQueueNums(), t.writeQueueNums(), t.perm(), t.topicSysFlag()));
+        }
+    }
+
+    /**
+     * REGISTER_TOPIC_IN_NAMESRV: routes {@code topic} to the broker groups of {@code queues}, each of which must be
+     * registered; none is changed otherwise.
+     *
+     * @throws IllegalArgumentException naming the first group that is not registered
+     */
+    public void registerTopic(String topic, List<QueueData> queues) {
+        lock.writeLock().lock();
+        try {
+            for (QueueData q : queues) {
+                if (q == null || q.brokerName() == null || !brokers.containsKey(q.brokerName())) {
+                    throw new IllegalArgumentException("broker group " + (q == null ? null : q.brokerName())
+                            + " is not registered with this name server");
+                }
+            }
+            for (QueueData q : queues) {
+                topicQueues.computeIfAbsent(topic, k -> new TreeMap<>()).put(q.brokerName(), q);
+            }
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
@@ -119,28 +149,24 @@ public final class RouteRegistry {
      * Removes {@code brokerAddr} if its entry, looked at under the write lock, still passes {@code still}: an address
      * found expired or on a closed connection may have registered again since.
      */
-    private void unregisterIf(String brokerAddr, java.util.function.Predicate<Live> still, String why) {
+    private Live unregisterIf(String brokerAddr, java.util.function.Predicate<Live> still, String why) {
         lock.writeLock().lock();
         try {
             Live gone = live.get(brokerAddr);
             if (gone == null || !still.test(gone)) {
-                return;
+                return null;
             }
             live.remove(brokerAddr);
             LOG.info("broker {} ({}) removed: {}", brokerAddr, gone.brokerName(), why);
             BrokerData data = brokers.get(gone.brokerName());
             if (data == null) {
-                return;
+                return gone;
             }
             Map<Long, String> addrs = new TreeMap<>(data.brokerAddrs());
             addrs.values().removeIf(a -> a.equals(brokerAddr));
-            boolean wasMaster = brokerAddr.equals(data.brokerAddrs().get(0L));
-            if (!addrs.isEmpty()) {
-                brokers.put(gone.brokerName(), new BrokerData(data.cluster(), data.brokerName(), addrs));
-                if (wasMaster) {
-                    removeTopicsOf(gone.brokerName());
-                }
-                return;
+            if (!addrs.isEmpty()) { // its topics stay routed, as in RocketMQ: consumers read from the slaves, producers
+                brokers.put(gone.brokerName(), new BrokerData(data.cluster(), data.brokerName(), addrs)); // skip it
+                return gone;
             }
             brokers.remove(gone.brokerName());
             removeTopicsOf(gone.brokerName());
@@ -148,6 +174,7 @@ public final class RouteRegistry {
             for (String cluster : List.copyOf(clusters.keySet())) { // every cluster, as RocketMQ: it may have moved
                 leaveCluster(cluster, gone.brokerName());
             }
+            return gone;
         } finally {
             lock.writeLock().unlock();
         }
@@ -187,8 +214,11 @@ public final class RouteRegistry {
         addrs.forEach(a -> unregisterIf(a, l -> l.connection() == connection, "its connection closed"));
     }
 
-    /** Drops brokers that have not registered for {@code timeoutMs}; returns how many. */
-    public int expire(long nowMs, long timeoutMs) {
+    /**
+     * Drops brokers that have not registered for {@code timeoutMs}. Returns the connections they registered over that
+     * no live broker uses, for the caller to close (as RocketMQ does: a broker that is alive but stalled connects anew).
+     */
+    public List<Object> expire(long nowMs, long timeoutMs) {
         List<String> expired = new ArrayList<>();
         lock.readLock().lock();
         try {
@@ -200,9 +230,21 @@ public final class RouteRegistry {
         } finally {
             lock.readLock().unlock();
         }
-        expired.forEach(a -> unregisterIf(a, l -> nowMs - l.lastRegisteredMs() > timeoutMs,
-                "no registration for over " + timeoutMs + " ms"));
-        return expired.size();
+        List<Object> connections = new ArrayList<>();
+        for (String addr : expired) {
+            Live gone = unregisterIf(addr, l -> nowMs - l.lastRegisteredMs() > timeoutMs,
+                    "no registration for over " + timeoutMs + " ms");
+            if (gone != null && connections.stream().noneMatch(c -> c == gone.connection())) {
+                connections.add(gone.connection());
+            }
+        }
+        lock.readLock().lock();
+        try {
+            connections.removeIf(c -> live.values().stream().anyMatch(l -> l.connection() == c));
+        } finally {
+            lock.readLock().unlock();
+        }
+        return connections;
     }
 
     /** The route of {@code topic}, or empty if no live broker serves it. */

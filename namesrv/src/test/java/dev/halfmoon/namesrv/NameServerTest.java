@@ -76,6 +76,79 @@ class NameServerTest {
         assertEquals(4, route("Orders").queueDatas().get(0).writeQueueNums(), "still routed");
     }
 
+    /**
+     * An Apache RocketMQ broker registers just the topic it created (registerIncrementBrokerData) between its periodic
+     * registrations of the whole table, and says nothing of which one it sends: its other topics stay routed. A
+     * Halfmoon broker says its table is whole, and a topic it no longer has leaves its routes.
+     */
+    @Test
+    void anApacheBrokersRegistrationOfOneNewTopicKeepsItsOtherTopicsRouted() {
+        TopicConfig payments = new TopicConfig("Payments", 2, 2, 6, "SINGLE_TAG", 0, false);
+        assertEquals(ResponseCode.SUCCESS, register("c", "broker-a", "127.0.0.1:10911", table(ORDERS)).code());
+        assertEquals(ResponseCode.SUCCESS, register("c", "broker-a", "127.0.0.1:10911", table(payments)).code());
+        assertEquals(4, route("Orders").queueDatas().get(0).writeQueueNums(), "still routed");
+        assertEquals(2, route("Payments").queueDatas().get(0).writeQueueNums());
+
+        RemotingCommand whole = ask(RequestCode.REGISTER_BROKER, Map.of("clusterName", "c", "brokerName", "broker-a",
+                "brokerAddr", "127.0.0.1:10911", "brokerId", "0", "compressed", "false",
+                BrokerRegistration.WHOLE_TABLE_HEADER, "true"), table(payments));
+        assertEquals(ResponseCode.SUCCESS, whole.code(), whole.remark());
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, ask(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "Orders"),
+                null).code(), "gone from the whole table: gone from the routes");
+        assertEquals(2, route("Payments").queueDatas().get(0).writeQueueNums());
+    }
+
+    /** An Apache broker with enableSingleTopicRegister=true sends a topic it created as REGISTER_TOPIC_IN_NAMESRV. */
+    @Test
+    void aTopicRegisteredAloneIsRoutedToItsRegisteredBrokerGroupOnly() {
+        register("c", "broker-a", "127.0.0.1:10911", table(ORDERS));
+        byte[] body = Json.encode(new TopicRouteData(null, List.of(new QueueData("broker-a", 2, 2, 6, 0)), List.of(),
+                Map.of()));
+        assertEquals(ResponseCode.SUCCESS, ask(RequestCode.REGISTER_TOPIC_IN_NAMESRV, Map.of("topic", "Payments"), body)
+                .code());
+        TopicRouteData payments = route("Payments");
+        assertEquals(List.of("broker-a"), payments.queueDatas().stream().map(QueueData::brokerName).toList());
+        assertEquals("127.0.0.1:10911", payments.brokerDatas().get(0).brokerAddrs().get(0L));
+
+        byte[] unknown = Json.encode(new TopicRouteData(null, List.of(new QueueData("broker-x", 2, 2, 6, 0)), List.of(),
+                Map.of()));
+        RemotingCommand refused = ask(RequestCode.REGISTER_TOPIC_IN_NAMESRV, Map.of("topic", "Refunds"), unknown);
+        assertEquals(ResponseCode.SYSTEM_ERROR, refused.code());
+        assertTrue(refused.remark().contains("broker-x is not registered"), refused.remark());
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, ask(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "Refunds"),
+                null).code());
+    }
+
+    /** As RocketMQ: the connection of a broker that stopped registering is closed, so a stalled one connects anew. */
+    @Test
+    void aSilentBrokersConnectionIsClosedWhenItExpires() throws Exception {
+        ns.close();
+        ns = new NameServer(new NamesrvConfig(NettyConfig.defaults("127.0.0.1", 0), 300, 100), Clock.systemUTC());
+        ns.start();
+        String[] hostPort = ns.address().split(":");
+        try (java.net.Socket broker = new java.net.Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+            String header = "{\"code\":" + RequestCode.REGISTER_BROKER + ",\"language\":\"JAVA\",\"version\":0,"
+                    + "\"opaque\":1,\"flag\":0,\"extFields\":{\"clusterName\":\"c\",\"brokerName\":\"broker-a\","
+                    + "\"brokerAddr\":\"127.0.0.1:10911\",\"brokerId\":\"0\",\"compressed\":\"false\"}}";
+            byte[] head = header.getBytes(StandardCharsets.UTF_8);
+            byte[] body = table(ORDERS);
+            java.io.DataOutputStream out = new java.io.DataOutputStream(broker.getOutputStream());
+            out.writeInt(4 + head.length + body.length);
+            out.writeInt(head.length);
+            out.write(head);
+            out.write(body);
+            out.flush();
+            java.io.DataInputStream in = new java.io.DataInputStream(broker.getInputStream());
+            in.readFully(new byte[in.readInt()]); // the answer
+            assertEquals(4, route("Orders").queueDatas().get(0).writeQueueNums());
+
+            broker.setSoTimeout(10_000);
+            assertEquals(-1, in.read(), "closed by the name server once expired");
+            assertEquals(ResponseCode.TOPIC_NOT_EXIST, ask(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "Orders"),
+                    null).code());
+        }
+    }
+
     @Test
     void deletingATopicInOneClusterLeavesItRoutedInTheOther() {
         register("A", "broker-a", "127.0.0.1:10911", table(ORDERS));

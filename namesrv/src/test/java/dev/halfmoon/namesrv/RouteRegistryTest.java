@@ -17,9 +17,9 @@ class RouteRegistryTest {
     void aMasterThatRestartedAtANewAddressKeepsItsRoutesWhenTheOldAddressExpires() {
         RouteRegistry routes = new RouteRegistry();
         Object oldConnection = new Object();
-        routes.register(new BrokerRegistration("c", "broker-a", 0, "10.0.0.1:10911", ORDERS), oldConnection, 0);
+        routes.register(new BrokerRegistration("c", "broker-a", 0, "10.0.0.1:10911", ORDERS, true), oldConnection, 0);
         // the host died without closing its connection; broker-a starts elsewhere and registers
-        routes.register(new BrokerRegistration("c", "broker-a", 0, "10.0.0.2:10911", ORDERS), new Object(), 60_000);
+        routes.register(new BrokerRegistration("c", "broker-a", 0, "10.0.0.2:10911", ORDERS, true), new Object(), 60_000);
 
         routes.expire(130_000, 120_000);
         routes.connectionClosed(oldConnection);
@@ -29,14 +29,16 @@ class RouteRegistryTest {
         assertEquals(Map.of(0L, "10.0.0.2:10911"), routes.route("Orders").orElseThrow().brokerDatas().get(0).brokerAddrs());
     }
 
+    /** As in RocketMQ: while a slave is left, consumers can still read the group's topics from it. */
     @Test
-    void theMasterLeavingTakesItsTopicsAndASlaveLeavingDoesNot() {
+    void aGroupsTopicsStayRoutedUntilItsLastBrokerLeaves() {
         RouteRegistry routes = new RouteRegistry();
-        routes.register(new BrokerRegistration("c", "broker-a", 0, "10.0.0.1:10911", ORDERS), new Object(), 0);
-        routes.register(new BrokerRegistration("c", "broker-a", 1, "10.0.0.3:10911", ORDERS), new Object(), 0);
-        routes.unregister("10.0.0.3:10911", "it unregistered");
-        assertTrue(routes.route("Orders").isPresent());
+        routes.register(new BrokerRegistration("c", "broker-a", 0, "10.0.0.1:10911", ORDERS, true), new Object(), 0);
+        routes.register(new BrokerRegistration("c", "broker-a", 1, "10.0.0.3:10911", ORDERS, true), new Object(), 0);
         routes.unregister("10.0.0.1:10911", "it unregistered");
+        assertEquals(Map.of(1L, "10.0.0.3:10911"), routes.route("Orders").orElseThrow().brokerDatas().get(0).brokerAddrs(),
+                "routed to the slave, with no master for producers");
+        routes.unregister("10.0.0.3:10911", "it unregistered");
         assertTrue(routes.route("Orders").isEmpty());
     }
 
@@ -44,8 +46,8 @@ class RouteRegistryTest {
     void aBrokerRenamedAtTheSameAddressLeavesNoStaleEntries() {
         RouteRegistry routes = new RouteRegistry();
         Object connection = new Object();
-        routes.register(new BrokerRegistration("c", "broker-a", 0, "10.0.0.1:10911", ORDERS), connection, 0);
-        routes.register(new BrokerRegistration("c2", "broker-b", 0, "10.0.0.1:10911", ORDERS), connection, 1_000);
+        routes.register(new BrokerRegistration("c", "broker-a", 0, "10.0.0.1:10911", ORDERS, true), connection, 0);
+        routes.register(new BrokerRegistration("c2", "broker-b", 0, "10.0.0.1:10911", ORDERS, true), connection, 1_000);
 
         assertEquals(1, routes.route("Orders").orElseThrow().brokerDatas().size(), "one broker group, not two");
         assertEquals("broker-b", routes.route("Orders").orElseThrow().brokerDatas().get(0).brokerName());
@@ -55,8 +57,8 @@ class RouteRegistryTest {
     @Test
     void aGroupThatMovedToAnotherClusterIsListedInThatOneOnly() {
         RouteRegistry routes = new RouteRegistry();
-        routes.register(new BrokerRegistration("c1", "broker-a", 0, "10.0.0.1:10911", ORDERS), new Object(), 0);
-        routes.register(new BrokerRegistration("c2", "broker-a", 0, "10.0.0.2:10911", ORDERS), new Object(), 1_000);
+        routes.register(new BrokerRegistration("c1", "broker-a", 0, "10.0.0.1:10911", ORDERS, true), new Object(), 0);
+        routes.register(new BrokerRegistration("c2", "broker-a", 0, "10.0.0.2:10911", ORDERS, true), new Object(), 1_000);
         assertEquals(java.util.Set.of("c2"), routes.clusterInfo().clusterAddrTable().keySet());
         assertTrue(routes.topicsOfCluster("c1").isEmpty(), "its topics are not the old cluster's");
 
@@ -68,7 +70,7 @@ class RouteRegistryTest {
     void anUnregistrationNamingAnotherBrokerLeavesTheOneAtTheAddressAlone() {
         RouteRegistry routes = new RouteRegistry();
         Object connection = new Object();
-        routes.register(new BrokerRegistration("c", "broker-b", 0, "10.0.0.1:10911", ORDERS), connection, 0);
+        routes.register(new BrokerRegistration("c", "broker-b", 0, "10.0.0.1:10911", ORDERS, true), connection, 0);
         routes.unregister("10.0.0.1:10911", "broker-a", 0, "it unregistered"); // broker-a's, held up since it left
         assertTrue(routes.route("Orders").isPresent());
         routes.unregister("10.0.0.1:10911", "broker-b", 0, "it unregistered");

@@ -47,6 +47,8 @@ public final class RequestCode {
     public static final int GET_CONSUME_STATS = 208;
     public static final int DELETE_TOPIC_IN_BROKER = 215;
     public static final int DELETE_TOPIC_IN_NAMESRV = 216;
+    /** An Apache broker with enableSingleTopicRegister=true: one topic it created, body a TopicRouteData. */
+    public static final int REGISTER_TOPIC_IN_NAMESRV = 217;
     public static final int GET_KVLIST_BY_NAMESPACE = 219;
     public static final int RESET_CONSUMER_CLIENT_OFFSET = 220;
     public static final int GET_CONSUMER_STATUS_FROM_CLIENT = 221;
