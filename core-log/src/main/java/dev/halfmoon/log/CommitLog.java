@@ -183,7 +183,7 @@ final class CommitLog implements RecordAppender {
         AppendResult result = new AppendResult(AppendStatus.OK, placed);
         CompletableFuture<AppendResult> done = durable == null
                 ? CompletableFuture.completedFuture(result)
-                : durable.thenApply(ok -> ok ? result : AppendResult.failed(AppendStatus.STORE_FAILED));
+                : durable.thenApply(ok -> ok ? result : AppendResult.failed(AppendStatus.FLUSH_FAILED));
         if (groupCommit != null || queued(placed)) {
             afterWrite.raise();
         }

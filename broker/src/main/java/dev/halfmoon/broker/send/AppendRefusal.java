@@ -12,11 +12,13 @@ public final class AppendRefusal {
         return switch (status) {
             case OK -> ResponseCode.SUCCESS;
             case RECORD_TOO_LARGE, INVALID_RECORD -> ResponseCode.MESSAGE_ILLEGAL;
-            case DISK_FULL, STORE_FAILED, NOT_STARTED, CLOSED -> ResponseCode.SERVICE_NOT_AVAILABLE;
+            case DISK_FULL, STORE_FAILED, NOT_STARTED, CLOSED -> ResponseCode.SERVICE_NOT_AVAILABLE; // nothing stored
+            // maybe stored: not a code after which a client sends a half message again (a second half could commit)
+            case FLUSH_FAILED -> ResponseCode.SYSTEM_ERROR;
         };
     }
 
     public static String remark(AppendStatus status) {
-        return "service not available now: " + status.description();
+        return (status == AppendStatus.FLUSH_FAILED ? "" : "service not available now: ") + status.description();
     }
 }
