@@ -69,9 +69,10 @@ final class ClientCore implements AutoCloseable {
         });
         this.scheduler = newScheduler("client-" + role);
         long routeMs = options.routeRefresh().toMillis();
-        scheduler.scheduleWithFixedDelay(this::refreshRoutes, routeMs, routeMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(keepGoing("route refresh", this::refreshRoutes), routeMs, routeMs,
+                TimeUnit.MILLISECONDS);
         long beatMs = options.heartbeatInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::heartbeatAll, beatMs, beatMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(keepGoing("heartbeat", this::heartbeatAll), beatMs, beatMs, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -106,13 +107,14 @@ final class ClientCore implements AutoCloseable {
     }
 
     /**
-     * The route fresh from a name server, or, if none answers, the one known: a send retried after a broker failed
-     * can still go to another broker while the name servers are down or slow.
+     * The route fresh from a name server, or, if none answers or only some say the topic does not exist, the one
+     * known: a send retried after a broker failed can still go to another broker while the name servers are down,
+     * slow, or one of them just restarted and has not heard from the brokers yet.
      */
     TopicRoute freshRoute(String topic) {
         try {
             return fetchRoute(topic);
-        } catch (ClientException.Unavailable e) {
+        } catch (ClientException.Unavailable | ClientException.NoRoute | ClientException.Rejected e) {
             TopicRoute known = routes.get(topic);
             if (known == null) {
                 throw e;
@@ -122,14 +124,19 @@ final class ClientCore implements AutoCloseable {
     }
 
     /**
-     * Asks the name servers (each in turn until one answers) for the route of {@code topic}.
+     * Asks the name servers (each in turn until one routes it) for the route of {@code topic}. The route known is
+     * forgotten only when every name server says the topic does not exist: one that restarted knows no topics until
+     * the brokers register again (up to 30 s), and RocketMQ's client keeps its route then too.
      *
-     * @throws ClientException.NoRoute if the topic has no route
+     * @throws ClientException.NoRoute if a name server says the topic has no route and none routes it
+     * @throws ClientException.Rejected if a name server refuses the request and none routes it
      * @throws ClientException.Unavailable if no name server answers
      */
     TopicRoute fetchRoute(String topic) {
         List<String> servers = options.nameServers();
         RuntimeException last = null;
+        ClientException refused = null;
+        int notExist = 0;
         int first = preferredNameServer.get();
         for (int i = 0; i < servers.size(); i++) {
             int turn = Math.floorMod(first + i, servers.size());
@@ -138,26 +145,37 @@ final class ClientCore implements AutoCloseable {
                 RemotingCommand r = remoting.invokeSync(ns, RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC,
                         Map.of("topic", topic), null), options.requestTimeout().toMillis());
                 if (r.code() == ResponseCode.TOPIC_NOT_EXIST) {
-                    routes.remove(topic);
-                    throw new ClientException.NoRoute("no route for topic " + topic + ": " + r.remark());
+                    notExist++;
+                    refused = new ClientException.NoRoute("no route for topic " + topic + ": " + r.remark());
+                    continue;
                 }
                 if (r.code() != ResponseCode.SUCCESS) {
-                    throw new ClientException.Rejected(r.code(), "name server " + ns + " refused the route of " + topic
-                            + ": " + r.remark());
+                    refused = refused instanceof ClientException.NoRoute ? refused : new ClientException.Rejected(r.code(),
+                            "name server " + ns + " refused the route of " + topic + ": " + r.remark());
+                    continue;
                 }
                 preferredNameServer.set(turn); // a silent one costs one timeout, not one in every few requests
-                TopicRoute route = TopicRoute.of(topic, Json.decode(r.body(), TopicRouteData.class));
-                Set<String> before = brokers();
-                routes.put(topic, route);
-                if (!before.containsAll(route.masters().values())) {
-                    scheduler.execute(this::heartbeatAll);
-                }
-                return route;
+                return remember(topic, TopicRoute.of(topic, Json.decode(r.body(), TopicRouteData.class)));
             } catch (RemotingException e) {
                 last = e;
             }
         }
+        if (notExist == servers.size()) {
+            routes.remove(topic);
+        }
+        if (refused != null) {
+            throw refused;
+        }
         throw new ClientException.Unavailable("no name server of " + servers + " answered for topic " + topic, last);
+    }
+
+    private TopicRoute remember(String topic, TopicRoute route) {
+        Set<String> before = brokers();
+        routes.put(topic, route);
+        if (!before.containsAll(route.masters().values())) {
+            scheduler.execute(this::heartbeatAll);
+        }
+        return route;
     }
 
     private void refreshRoutes() {
@@ -274,6 +292,20 @@ final class ClientCore implements AutoCloseable {
         });
         schedulers.add(s);
         return s;
+    }
+
+    /**
+     * {@code task} for a periodic schedule: a failure is logged and the next run comes (a scheduled task that throws
+     * is never run again, silently: no more heartbeats, say, and the brokers drop this client).
+     */
+    static Runnable keepGoing(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{} failed (tried again at its next turn): {}", what, e.toString());
+            }
+        };
     }
 
     Collection<String> knownTopics() {

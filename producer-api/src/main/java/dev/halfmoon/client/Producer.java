@@ -71,7 +71,9 @@ public class Producer implements AutoCloseable {
      * @throws ClientException.Unavailable if no broker took it after every retry
      */
     public SendReceipt send(Message message) {
-        return join(sendAsync(message));
+        // (not through sendAsync: its future completes on a callback thread, and a sync send made from callbacks on
+        // every one of those threads would wait for ever)
+        return join(send(message, null, Map.of(), 0, true));
     }
 
     /** Sends {@code message} to the queue that {@code orderKey} picks, so messages with one key stay in order. */

@@ -233,8 +233,8 @@ public final class PushConsumer implements AutoCloseable {
         }
         core.heartbeatAll();
         long every = config.rebalanceInterval.toMillis();
-        tasks.scheduleWithFixedDelay(this::rebalance, 0, every, TimeUnit.MILLISECONDS);
-        tasks.scheduleWithFixedDelay(() -> commitAll(false), 1, 1, TimeUnit.SECONDS);
+        tasks.scheduleWithFixedDelay(ClientCore.keepGoing("rebalance", this::rebalance), 0, every, TimeUnit.MILLISECONDS);
+        tasks.scheduleWithFixedDelay(ClientCore.keepGoing("offset commit", () -> commitAll(false)), 1, 1, TimeUnit.SECONDS);
     }
 
     /** Works out which queues this member consumes and starts or stops their workers. */
@@ -243,6 +243,9 @@ public final class PushConsumer implements AutoCloseable {
             return;
         }
         synchronized (rebalanceLock) {
+            if (closed) { // (close() cleared the workers while this waited: starting some now would leak them)
+                return;
+            }
             Set<QueueRef> target = new HashSet<>();
             for (String topic : subscriptions.keySet()) {
                 try {

@@ -75,4 +75,23 @@ class FailoverTest extends ClientTestBase {
             }
         }
     }
+
+    /**
+     * A name server that just restarted knows no topics until the brokers register again (up to 30 s): asked first, its
+     * TOPIC_NOT_EXIST does not fail sends while another name server routes the topic.
+     */
+    @Test
+    void aNameServerThatKnowsNoBrokersYetDoesNotFailSends() {
+        topic("Known", 2);
+        dev.halfmoon.namesrv.NameServer empty = new dev.halfmoon.namesrv.NameServer(new dev.halfmoon.namesrv.NamesrvConfig(
+                dev.halfmoon.remoting.NettyConfig.defaults("127.0.0.1", 0), 120_000, 5_000), java.time.Clock.systemUTC());
+        empty.start();
+        try {
+            Producer producer = track(Producer.start(ClientOptions.of(empty.address() + ";" + halfmoon.namesrv()), "PG-empty"));
+            assertEquals("Known", producer.send(message("Known", "a")).topic());
+            assertEquals(2, producer.core.fetchRoute("Known").writable().size());
+        } finally {
+            empty.close();
+        }
+    }
 }

@@ -400,4 +400,17 @@ class ProducerConsumerTest extends ClientTestBase {
         }
         return sum;
     }
+
+    /** A sync send made in async sends' callbacks, as the Javadoc allows, on every callback thread at once. */
+    @Test
+    void syncSendsFromAsyncSendsCallbacksComplete() throws Exception {
+        topic("Chained", 2);
+        Producer producer = track(Producer.start(options, "PG-chained"));
+        List<CompletableFuture<SendReceipt>> chained = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            chained.add(producer.sendAsync(message("Chained", "first" + i))
+                    .thenApply(r -> producer.send(message("Chained", "then" + r.queueOffset()))));
+        }
+        CompletableFuture.allOf(chained.toArray(CompletableFuture[]::new)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
 }
