@@ -61,13 +61,15 @@ final class RocketMqServer implements ServerUnderTest {
         try {
             Files.createDirectories(dir.resolve("home"));
             int nsPort = ServerUnderTest.freePort();
-            Files.writeString(dir.resolve("namesrv.conf"), "listenPort=" + nsPort + "\n");
+            // loopback only (RocketMQ listens on 0.0.0.0 by default); its broker's HA listener (port + 1) binds the wildcard
+            // address whatever is set: 5.2.0 has no setting for it
+            Files.writeString(dir.resolve("namesrv.conf"), "listenPort=" + nsPort + "\nbindAddress=127.0.0.1\n");
             ns = launch(dir, "namesrv", NAMESRV_JVM, "org.apache.rocketmq.namesrv.NamesrvStartup", dir.resolve("namesrv.conf"));
             String namesrv = "127.0.0.1:" + nsPort;
             awaitPort(nsPort, ns);
             int port = ServerUnderTest.freePort(-2, 1);
             Files.writeString(dir.resolve("broker.conf"), String.join("\n", "brokerClusterName=DefaultCluster",
-                    "brokerName=broker-a", "brokerId=0", "brokerIP1=127.0.0.1", "namesrvAddr=" + namesrv, "listenPort=" + port,
+                    "brokerName=broker-a", "brokerId=0", "brokerIP1=127.0.0.1", "bindAddress=127.0.0.1", "namesrvAddr=" + namesrv, "listenPort=" + port,
                     "storePathRootDir=" + dir.resolve("store"), "storePathCommitLog=" + dir.resolve("store/commitlog"),
                     "mappedFileSizeCommitLog=134217728", "flushDiskType=" + flushMode,
                     "transactionTimeOut=" + transactionTimeoutMs, "transactionCheckInterval=5000",
