@@ -11,12 +11,16 @@ final class NotPending {
     }
 
     static EndResult answer(EndRequest request, PendingIndex index, LogStore store) {
-        Optional<TransactionState> state = index.resolvedState(request.halfOffset(), request.transactionId());
+        ByteBuffer record = request.halfOffset() >= 0 ? store.readRecord(request.halfOffset()) : null;
+        RecordView half = record != null && TxnTopics.HALF.equals(RecordView.of(record).topic()) ? RecordView.of(record) : null;
+        // a half at the offset with another id is another transaction's (as find() has it), not this one resolved
+        boolean another = half != null && request.transactionId() != null
+                && !HalfMessages.transactionId(half.propertiesString(), request.halfOffset()).equals(request.transactionId());
+        Optional<TransactionState> state = index.resolvedState(another ? -1 : request.halfOffset(), request.transactionId());
         if (state.isPresent()) {
             return alreadyResolved(request, state.get());
         }
-        ByteBuffer record = request.halfOffset() >= 0 ? store.readRecord(request.halfOffset()) : null;
-        if (record != null && TxnTopics.HALF.equals(RecordView.of(record).topic())) {
+        if (half != null && !another) {
             return alreadyResolved(request, null);
         }
         return new EndResult(EndStatus.NOT_FOUND, null, "no transaction with half offset " + request.halfOffset()

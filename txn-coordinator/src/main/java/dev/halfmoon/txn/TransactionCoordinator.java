@@ -136,10 +136,12 @@ public final class TransactionCoordinator {
      * The pending transaction an END names: by its half's offset, else by its transaction id if the pending half with
      * that id was carried forward from the one named (or no offset is named). Another half with the same id is a
      * retried send's copy, which an END for the named one must not resolve. Whoever checks an END before it is
-     * applied must look it up the same way.
+     * applied must look it up the same way. A half at the offset with another transaction id is not the one named (an
+     * END sent to another broker of the group than its half's, by a stale address, must not resolve it).
      */
     public Optional<PendingTransaction> find(long halfOffset, String transactionId) {
-        Optional<PendingTransaction> named = index.get(halfOffset);
+        Optional<PendingTransaction> named = index.get(halfOffset).filter(t -> transactionId == null
+                || t.transactionId() == null || t.transactionId().equals(transactionId));
         if (named.isPresent() || transactionId == null) {
             return named;
         }

@@ -137,6 +137,21 @@ class TransactionCoordinatorTest {
         assertTrue(consumable("orders").isEmpty());
     }
 
+    /**
+     * An END that names this half's offset but another transaction (one sent to this broker by a stale address, whose
+     * half is on another broker of the group at the same offset) leaves it pending.
+     */
+    @Test
+    void anEndNamingTheOffsetOfAnotherTransactionLeavesItPending() {
+        PrepareResult half = prepare("orders", "o4");
+        EndResult stranger = fx.coordinator.end(new EndRequest("PG", half.half().commitLogOffset(), "another-broker's-tx",
+                Decision.ROLLBACK, Resolver.PRODUCER)).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        assertEquals(EndStatus.NOT_FOUND, stranger.status(), stranger.message());
+        assertEquals(1, fx.coordinator.index().size(), "still pending");
+        assertEquals(EndStatus.APPLIED, end(half, Decision.COMMIT, Resolver.PRODUCER).status());
+        assertEquals(1, consumable("orders").size());
+    }
+
     @Test
     void concurrentAnswersApplyExactlyOnce() {
         for (int round = 0; round < 50; round++) {
