@@ -104,7 +104,7 @@ public final class NamesrvRegistrar implements AutoCloseable {
         header.put("compressed", "false");
         header.put("bodyCrc32", Long.toString(crc.getValue() & 0x7FFFFFFF));
         // the whole table, each time: a Halfmoon name server drops the topics it lacks (an Apache one ignores this)
-        header.put(dev.halfmoon.namesrv.BrokerRegistration.WHOLE_TABLE_HEADER, "true");
+        header.put(dev.halfmoon.remoting.HalfmoonHeaders.WHOLE_TOPIC_TABLE, "true");
         List<String> addresses = config.addresses();
         CompletableFuture<?>[] futures = new CompletableFuture<?>[addresses.size()];
         for (int i = 0; i < addresses.size(); i++) {

@@ -12,14 +12,11 @@ import java.util.Map;
  * @param brokerAddr   {@code ip:port} clients use
  * @param topics       its topic table, or (not {@code wholeTable}) the topics that changed
  * @param wholeTable   {@code topics} is the broker's whole table, so a topic missing from it is gone from the broker.
- *                     Halfmoon's brokers say so (header {@code wholeTopicTable=true}); Apache RocketMQ's do not, and
+ *                     Halfmoon's brokers say so (header {@code wholeTopicTable=true}, {@link dev.halfmoon.remoting.HalfmoonHeaders}); Apache RocketMQ's do not, and
  *                     send just the topics they created between their periodic registrations, which are merged
  */
 public record BrokerRegistration(String clusterName, String brokerName, long brokerId, String brokerAddr,
                                  Map<String, TopicConfig> topics, boolean wholeTable) {
-    /** The REGISTER_BROKER header by which a broker says its topic table is whole. */
-    public static final String WHOLE_TABLE_HEADER = "wholeTopicTable";
-
     public BrokerRegistration {
         topics = Map.copyOf(topics);
     }

@@ -113,7 +113,7 @@ final class NamesrvProcessors {
         BrokerRegistration registration = new BrokerRegistration(Headers.required(request, "clusterName"),
                 Headers.required(request, "brokerName"), Headers.requiredLong(request, "brokerId"),
                 Headers.required(request, "brokerAddr"), topicTable(body),
-                Headers.optionalBoolean(request, BrokerRegistration.WHOLE_TABLE_HEADER, false));
+                Headers.optionalBoolean(request, dev.halfmoon.remoting.HalfmoonHeaders.WHOLE_TOPIC_TABLE, false));
         if (!channel.isActive()) { // closed while this waited its turn: registering it would route a gone broker for 120 s
             return ok(request, null);
         }

@@ -91,7 +91,7 @@ class NameServerTest {
 
         RemotingCommand whole = ask(RequestCode.REGISTER_BROKER, Map.of("clusterName", "c", "brokerName", "broker-a",
                 "brokerAddr", "127.0.0.1:10911", "brokerId", "0", "compressed", "false",
-                BrokerRegistration.WHOLE_TABLE_HEADER, "true"), table(payments));
+                dev.halfmoon.remoting.HalfmoonHeaders.WHOLE_TOPIC_TABLE, "true"), table(payments));
         assertEquals(ResponseCode.SUCCESS, whole.code(), whole.remark());
         assertEquals(ResponseCode.TOPIC_NOT_EXIST, ask(RequestCode.GET_ROUTEINFO_BY_TOPIC, Map.of("topic", "Orders"),
                 null).code(), "gone from the whole table: gone from the routes");

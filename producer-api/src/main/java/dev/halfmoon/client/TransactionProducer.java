@@ -7,6 +7,7 @@ import dev.halfmoon.remoting.Headers;
 import dev.halfmoon.remoting.RemotingChannel;
 import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.ResponseCode;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,6 +40,8 @@ public final class TransactionProducer extends Producer {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionProducer.class);
     private static final int COMMIT = 8;
     private static final int ROLLBACK = 12;
+
+    private static final long CLOSE_WAIT_MS = 3000;
 
     private final TransactionListener listener;
     private final ThreadPoolExecutor checks;
@@ -86,18 +89,53 @@ public final class TransactionProducer extends Producer {
             LOG.warn("local transaction of {} failed; outcome UNKNOWN, the broker will check back", half.messageId(), e);
             outcome = TransactionOutcome.UNKNOWN;
         }
-        end(core.brokerAddress(half.brokerName()), half.offsetMessageId(), half.queueOffset(), half.messageId(), outcome, false);
-        return new TransactionReceipt(half, outcome);
+        if (outcome == TransactionOutcome.UNKNOWN) {
+            return new TransactionReceipt(half, outcome, TransactionReceipt.End.LEFT_TO_CHECK, null);
+        }
+        return confirmed(half, outcome);
     }
 
-    private void end(String broker, String offsetMessageId, long queueOffset, String transactionId, TransactionOutcome outcome,
-                     boolean fromCheck) {
+    /**
+     * Sends the outcome to the broker that stored the half (the address in its offset message id, not one a route of
+     * the group may list by now) and waits up to the request timeout for what it made of it. RocketMQ's client sends it
+     * oneway and cannot tell its user that a COMMIT came too late.
+     */
+    private TransactionReceipt confirmed(SendReceipt half, TransactionOutcome outcome) {
+        String broker = storedAt(half);
         if (broker == null) {
-            LOG.warn("no address for the broker of transaction {}; it will be checked back", transactionId);
-            return;
+            LOG.warn("no address for the broker of transaction {}; it will be checked back", half.messageId());
+            return new TransactionReceipt(half, outcome, TransactionReceipt.End.UNCONFIRMED, "no address for broker "
+                    + half.brokerName());
         }
-        sent(core.remoting.invokeOneway(broker, endRequest(offsetMessageId, queueOffset, transactionId, outcome, fromCheck)),
-                transactionId);
+        RemotingCommand answer;
+        try {
+            answer = join(core.remoting.invokeAsync(broker, endRequest(half.offsetMessageId(), half.queueOffset(),
+                    half.messageId(), outcome, false), core.options.requestTimeout().toMillis()));
+        } catch (RuntimeException e) {
+            LOG.warn("the broker did not confirm the {} of transaction {} ({}); it will be checked back", outcome,
+                    half.messageId(), e.getMessage());
+            return new TransactionReceipt(half, outcome, TransactionReceipt.End.UNCONFIRMED, e.getMessage());
+        }
+        String state = answer.ext(dev.halfmoon.remoting.HalfmoonHeaders.TRANSACTION_STATE);
+        if (answer.code() == ResponseCode.SUCCESS || (outcome == TransactionOutcome.COMMIT ? "COMMITTED" : "ROLLED_BACK")
+                .equals(state)) {
+            return new TransactionReceipt(half, outcome, TransactionReceipt.End.APPLIED, null);
+        }
+        boolean resolved = answer.code() == ResponseCode.ILLEGAL_OPERATION && state != null;
+        LOG.warn("the broker {} the {} of transaction {}: {}", resolved ? "refused" : "did not confirm", outcome,
+                half.messageId(), answer.remark());
+        return new TransactionReceipt(half, outcome, resolved ? TransactionReceipt.End.REFUSED
+                : TransactionReceipt.End.UNCONFIRMED, answer.remark());
+    }
+
+    /** The address of the broker that stored {@code half}, from its offset message id; else what the routes say. */
+    private String storedAt(SendReceipt half) {
+        try {
+            java.net.InetSocketAddress host = dev.halfmoon.message.OffsetMessageId.parse(half.offsetMessageId()).storeHost();
+            return host.getAddress().getHostAddress() + ":" + host.getPort();
+        } catch (RuntimeException e) {
+            return core.brokerAddress(half.brokerName());
+        }
     }
 
     private RemotingCommand endRequest(String offsetMessageId, long queueOffset, String transactionId,
@@ -149,7 +187,7 @@ public final class TransactionProducer extends Producer {
                 TransactionOutcome outcome;
                 try {
                     outcome = Objects.requireNonNullElse(listener.check(view), TransactionOutcome.UNKNOWN);
-                } catch (RuntimeException e) {
+                } catch (Exception e) { // (a checked one thrown sneakily too: the broker is answered whatever happened)
                     LOG.warn("check of transaction {} failed; answering UNKNOWN", view.transactionId(), e);
                     outcome = TransactionOutcome.UNKNOWN;
                 } finally {
@@ -166,9 +204,22 @@ public final class TransactionProducer extends Producer {
         return null;
     }
 
+    /**
+     * Leaves the group on every broker first (no more check-backs come), lets the checks running finish and answer (up
+     * to {@value #CLOSE_WAIT_MS} ms), then closes.
+     */
     @Override
     public void close() {
-        checks.shutdownNow();
-        super.close();
+        core.unregister(group, null);
+        checks.shutdown();
+        try {
+            if (!checks.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                checks.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            checks.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        core.close();
     }
 }

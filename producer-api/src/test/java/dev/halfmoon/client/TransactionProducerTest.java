@@ -65,6 +65,28 @@ class TransactionProducerTest extends ClientTestBase {
         assertFalse(checked.contains("commit") || checked.contains("rollback"), "resolved transactions were checked");
     }
 
+    /**
+     * A local transaction that outlives its deadline, while a check-back answered ROLLBACK: its COMMIT comes too late,
+     * and the receipt says so (RocketMQ's client sends the outcome oneway and cannot).
+     */
+    @Test
+    void aCommitAfterACheckBackRolledTheTransactionBackIsReportedRefused() {
+        topic("TxLate", 1);
+        java.util.concurrent.atomic.AtomicReference<String> rolledBack = new java.util.concurrent.atomic.AtomicReference<>();
+        TransactionProducer producer = track(TransactionProducer.start(options, "PG-late", listener(m -> {
+            await().atMost(Duration.ofSeconds(30)).until(() -> m.transactionId().equals(rolledBack.get())
+                    && !dev.halfmoon.testkit.Admin.pendingTransactionIds(halfmoon.brokerAddress()).contains(m.transactionId()));
+            return TransactionOutcome.COMMIT;
+        }, m -> {
+            rolledBack.set(m.transactionId());
+            return TransactionOutcome.ROLLBACK;
+        })));
+        TransactionReceipt r = producer.sendInTransaction(message("TxLate", "late"), null);
+        assertEquals(TransactionReceipt.End.REFUSED, r.end(), r.brokerRemark());
+        assertFalse(r.committed());
+        assertTrue(r.brokerRemark().contains("rolled back"), r.brokerRemark());
+    }
+
     @Test
     void aSlowCheckerNeverBlocksSending() throws Exception {
         topic("Slow", 1);
@@ -118,9 +140,12 @@ class TransactionProducerTest extends ClientTestBase {
         TransactionReceipt ok = producer.sendInTransaction(message("OrderCreated", "order-1"),
                 (JdbcOutbox.Work) c -> insertOrder(c, "order-1", 10));
         assertEquals(TransactionOutcome.COMMIT, ok.localOutcome());
+        assertEquals(TransactionReceipt.End.APPLIED, ok.end(), ok.brokerRemark());
+        assertTrue(ok.committed());
         TransactionReceipt bad = producer.sendInTransaction(message("OrderCreated", "order-2"),
                 (JdbcOutbox.Work) c -> insertOrder(c, "order-2", -5));
         assertEquals(TransactionOutcome.ROLLBACK, bad.localOutcome());
+        assertEquals(TransactionReceipt.End.APPLIED, bad.end(), bad.brokerRemark());
         assertEquals(1, orders(ds));
 
         // A producer that "crashes" after its database commit: the outbox row exists, the outcome never reaches the broker.

@@ -90,7 +90,7 @@ public final class DemoMain {
         try (OrderService service = new OrderService(options, orders, outbox, false)) {
             TransactionReceipt r = service.place(new OrderEvent("A-1001", "coffee", 2, 1250));
             out.println("   The order service inserted order A-1001 and its OrderCreated event in one transaction: "
-                    + r.localOutcome() + " (transaction " + r.transactionId() + ").");
+                    + r.localOutcome() + ", " + r.end() + " by the broker (transaction " + r.transactionId() + ").");
         }
         waitFor("the payment and the reservation of A-1001", () -> settled(payments, inventory, "A-1001"));
         out.print(payments.table("payments:", "SELECT order_id, amount_cents, status FROM payments"));
@@ -106,7 +106,8 @@ public final class DemoMain {
         out.println("2. A local transaction fails (the amount breaks a database constraint).");
         try (OrderService service = new OrderService(options, orders, outbox, false)) {
             TransactionReceipt r = service.place(new OrderEvent("B-1002", "tea", 1, -300));
-            out.println("   The order row was rolled back, and so was the half message: " + r.localOutcome() + ".");
+            out.println("   The order row was rolled back, and so was the half message: " + r.localOutcome() + ", " + r.end()
+                    + " by the broker.");
         }
         Thread.sleep(1500);
         out.println("   No service saw an OrderCreated for B-1002: payments has it? "

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * END_TRANSACTION: a producer's commit (8), rollback (12) or unknown (0), after its local
- * transaction or in answer to a check-back. Clients send it oneway, so refusals are logged; a
- * caller that waits gets a response code and the reason.
+ * transaction or in answer to a check-back. RocketMQ's clients send it oneway, so refusals are logged; a
+ * caller that waits (Halfmoon's client) gets a response code, the reason and, if it was already resolved, how.
  */
 public final class EndTransactionProcessor implements RequestProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(EndTransactionProcessor.class);
@@ -69,7 +69,11 @@ public final class EndTransactionProcessor implements RequestProcessor {
             boolean answered = fromCheck && (result.applied() || result.status() == EndStatus.IGNORED_UNKNOWN);
             metrics.endTransaction(System.nanoTime() - begin, answered ? decision.name() : null);
             log(request, result, channel);
-            return RemotingCommand.response(r, code(result.status()), result.applied() ? null : result.message());
+            RemotingCommand response = RemotingCommand.response(r, code(result.status()), result.applied() ? null
+                    : result.message());
+            return result.status() == EndStatus.ALREADY_RESOLVED && result.state() != null
+                    ? response.withExt(dev.halfmoon.remoting.HalfmoonHeaders.TRANSACTION_STATE, result.state().name())
+                    : response;
         });
     }
 
