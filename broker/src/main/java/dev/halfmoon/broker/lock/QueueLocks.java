@@ -33,10 +33,11 @@ public final class QueueLocks {
     public synchronized Set<MessageQueueRef> lock(String group, String clientId, Set<MessageQueueRef> queues) {
         long now = clock.millis();
         Map<MessageQueueRef, Lock> locks = byGroup.computeIfAbsent(group, g -> new HashMap<>());
+        locks.values().removeIf(l -> now - l.renewedMs() > expiryMs); // (else the locks of queues gone stay for good)
         Set<MessageQueueRef> granted = new HashSet<>();
         for (MessageQueueRef q : queues) {
             Lock current = locks.get(q);
-            if (current == null || current.clientId().equals(clientId) || now - current.renewedMs() > expiryMs) {
+            if (current == null || current.clientId().equals(clientId)) {
                 locks.put(q, new Lock(clientId, now));
                 granted.add(q);
             }
@@ -55,6 +56,9 @@ public final class QueueLocks {
             if (current != null && current.clientId().equals(clientId)) {
                 locks.remove(q);
             }
+        }
+        if (locks.isEmpty()) {
+            byGroup.remove(group);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.halfmoon.remoting.RemotingChannel;
 import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RemotingServer;
 import dev.halfmoon.remoting.RequestCode;
+import dev.halfmoon.remoting.RequestException;
 import dev.halfmoon.remoting.RequestProcessor;
 import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.LockBatchBody;
@@ -27,14 +28,29 @@ public final class LockProcessor {
     }
 
     private CompletableFuture<RemotingCommand> lock(RemotingChannel channel, RemotingCommand r) {
-        LockBatchBody body = Json.decode(r.body(), LockBatchBody.class);
+        LockBatchBody body = valid(r);
         LockBatchResult result = new LockBatchResult(locks.lock(body.consumerGroup(), body.clientId(), body.mqSet()));
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null).withBody(Json.encode(result)));
     }
 
     private CompletableFuture<RemotingCommand> unlock(RemotingChannel channel, RemotingCommand r) {
-        LockBatchBody body = Json.decode(r.body(), LockBatchBody.class);
+        LockBatchBody body = valid(r);
         locks.unlock(body.consumerGroup(), body.clientId(), body.mqSet());
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
+    }
+
+    /** The body, refused (nothing locked or unlocked) without a group, a client id or queues: a lock nobody holds would block its queues. */
+    private static LockBatchBody valid(RemotingCommand r) {
+        LockBatchBody body = r.body() == null ? null : Json.decode(r.body(), LockBatchBody.class);
+        if (body == null || blank(body.consumerGroup()) || blank(body.clientId()) || body.mqSet() == null
+                || body.mqSet().stream().anyMatch(java.util.Objects::isNull)) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "a " + (r.code() == RequestCode.LOCK_BATCH_MQ ? "LOCK"
+                    : "UNLOCK") + "_BATCH_MQ body needs consumerGroup, clientId and mqSet; nothing changed");
+        }
+        return body;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 }

@@ -59,6 +59,22 @@ class QueueLockTest {
         }
     }
 
+    /** A body without a client id would leave a lock no member holds, blocking the queue until the broker restarts. */
+    @Test
+    void aLockRequestWithoutAClientIdIsRefusedAndLocksNothing() throws Exception {
+        try (Broker broker = TestBrokers.start(dir, "brokerName", "broker-a");
+             RemotingClient a = new RemotingClient("consumer-a")) {
+            String at = broker.address();
+            heartbeat(a, at, "A");
+            RemotingCommand r = a.invokeSync(at, RemotingCommand.request(RequestCode.LOCK_BATCH_MQ, Map.of(),
+                    "{\"consumerGroup\":\"CG\",\"mqSet\":[{\"topic\":\"Ordered\",\"brokerName\":\"broker-a\",\"queueId\":0}]}"
+                            .getBytes(StandardCharsets.UTF_8)), 5000);
+            assertEquals(ResponseCode.SYSTEM_ERROR, r.code());
+            org.junit.jupiter.api.Assertions.assertTrue(r.remark().contains("clientId"), r.remark());
+            assertEquals(Set.of(QUEUE), lock(a, at, "A"), "the queue is still free");
+        }
+    }
+
     private static void heartbeat(RemotingClient client, String at, String clientId) {
         ConsumerData consumer = new ConsumerData("CG", "CONSUME_PASSIVELY", "CLUSTERING", "CONSUME_FROM_LAST_OFFSET",
                 Set.of(new SubscriptionData("Ordered", "*", Set.of(), Set.of(), 0, "TAG", false)), false);
