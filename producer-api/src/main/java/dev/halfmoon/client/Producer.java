@@ -46,7 +46,13 @@ public class Producer implements AutoCloseable {
     private final AtomicInteger turn = new AtomicInteger();
 
     Producer(ClientOptions options, String group) {
+        this(options, group, MAX_ASYNC_IN_FLIGHT);
+    }
+
+    /** (for tests: a smaller bound on async sends in flight) */
+    Producer(ClientOptions options, String group, int maxAsyncInFlight) {
         this.group = group;
+        this.asyncSends = new java.util.concurrent.Semaphore(maxAsyncInFlight);
         this.core = new ClientCore(options, "producer", this::heartbeatData);
     }
 
@@ -57,7 +63,10 @@ public class Producer implements AutoCloseable {
     /** Starts a producer of {@code group}. */
     /** The most async sends one producer has in flight (RocketMQ's client allows 65 535 requests). */
     public static final int MAX_ASYNC_IN_FLIGHT = 10_000;
-    private final java.util.concurrent.Semaphore asyncSends = new java.util.concurrent.Semaphore(MAX_ASYNC_IN_FLIGHT);
+    private final java.util.concurrent.Semaphore asyncSends;
+    /** The most oneway sends one producer has being written (RocketMQ's client allows 65 535). */
+    public static final int MAX_ONEWAY_IN_FLIGHT = 10_000;
+    private final java.util.concurrent.Semaphore onewaySends = new java.util.concurrent.Semaphore(MAX_ONEWAY_IN_FLIGHT);
 
     public static Producer start(ClientOptions options, String group) {
         return new Producer(options, group);
@@ -89,15 +98,9 @@ public class Producer implements AutoCloseable {
      */
     public CompletableFuture<SendReceipt> sendAsync(Message message) {
         core.checkOpen();
-        try {
-            if (!asyncSends.tryAcquire(core.options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                return CompletableFuture.failedFuture(new ClientException.Unavailable(MAX_ASYNC_IN_FLIGHT
-                        + " async sends in flight and none finished within the request timeout: the broker is not keeping up",
-                        null));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(new ClientException.Unavailable("interrupted waiting to send", e));
+        ClientException full = acquire(asyncSends, "the most async sends");
+        if (full != null) {
+            return CompletableFuture.failedFuture(full);
         }
         CompletableFuture<SendReceipt> sent;
         try {
@@ -106,18 +109,47 @@ public class Producer implements AutoCloseable {
             asyncSends.release();
             throw e;
         }
-        sent.whenComplete((r, e) -> asyncSends.release());
-        return core.toApplication(sent);
+        // room again once the application's callback ran, not when the broker answered: slow callbacks waiting their
+        // turn on the callback threads would otherwise pile up without bound
+        CompletableFuture<SendReceipt> handed = core.toApplication(sent);
+        handed.whenComplete((r, e) -> asyncSends.release());
+        return handed;
     }
 
-    /** Sends and does not wait for any answer (no retry, no receipt). */
+    /**
+     * Sends and does not wait for any answer (no retry, no receipt). At most {@value #MAX_ONEWAY_IN_FLIGHT} are being
+     * written at once (a broker that stopped reading would otherwise fill this process's memory): one more waits up to
+     * the request timeout for room, then fails with {@link ClientException.Unavailable}.
+     */
     public void sendOneway(Message message) {
         core.checkOpen();
         TopicRoute route = core.route(message.topic());
         QueueRef q = pick(route, null, null);
         String props = WireCodec.properties(message, UniqueIds.next(), Map.of());
-        core.remoting.invokeOneway(route.masters().get(q.brokerName()), RemotingCommand.request(RequestCode.SEND_MESSAGE_V2,
-                WireCodec.sendHeader(group, message.topic(), q.queueId(), 0, props, false), message.bodyUnsafe()));
+        ClientException full = acquire(onewaySends, "the most oneway sends");
+        if (full != null) {
+            throw full;
+        }
+        try {
+            core.remoting.invokeOneway(route.masters().get(q.brokerName()), RemotingCommand.request(
+                    RequestCode.SEND_MESSAGE_V2, WireCodec.sendHeader(group, message.topic(), q.queueId(), 0, props, false),
+                    message.bodyUnsafe())).whenComplete((r, e) -> onewaySends.release());
+        } catch (RuntimeException e) {
+            onewaySends.release();
+            throw e;
+        }
+    }
+
+    /** Takes a permit of {@code permits}, waiting up to the request timeout; the failure to hand over if none came. */
+    private ClientException acquire(java.util.concurrent.Semaphore permits, String what) {
+        try {
+            return permits.tryAcquire(core.options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS) ? null
+                    : new ClientException.Unavailable(what + " in flight and none finished within the request timeout: "
+                    + "the broker is not keeping up", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ClientException.Unavailable("interrupted waiting to send", e);
+        }
     }
 
     /** Sends messages of one topic as one batch, stored atomically in one queue. */

@@ -413,4 +413,36 @@ class ProducerConsumerTest extends ClientTestBase {
         }
         CompletableFuture.allOf(chained.toArray(CompletableFuture[]::new)).get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
+
+    /**
+     * Async sends whose callbacks cannot keep up hold their room until the callback ran: once the broker stored them
+     * all, the one past the limit still waits and fails, rather than the callbacks' queue growing without bound.
+     */
+    @Test
+    void asyncSendsHoldTheirRoomUntilTheirCallbackRan() throws Exception {
+        topic("SlowCallbacks", 2);
+        Map<String, Integer> stored = consume("CG-slow-callbacks", "SlowCallbacks", "*");
+        Producer producer = track(new Producer(options.withRequestTimeout(Duration.ofMillis(500)), "PG-slow-callbacks", 50));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<CompletableFuture<Void>> handled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                handled.add(producer.sendAsync(message("SlowCallbacks", "m" + i)).thenAccept(r -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> stored.size() == 50);
+            CompletableFuture<SendReceipt> oneMore = producer.sendAsync(message("SlowCallbacks", "one more"));
+            java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> oneMore.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(failed.getCause() instanceof ClientException.Unavailable, failed.getCause().toString());
+        } finally {
+            release.countDown();
+        }
+        CompletableFuture.allOf(handled.toArray(CompletableFuture[]::new)).get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
 }
