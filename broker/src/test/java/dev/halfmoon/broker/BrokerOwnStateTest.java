@@ -44,6 +44,24 @@ class BrokerOwnStateTest extends LiveBrokers {
                 "consumerGroup", "CG-any", "topic", "Jobs", "queueId", "99", "commitOffset", "0"), null).code());
     }
 
+    /** A consumer that owned a queue an operator took away commits its last progress there on leaving: it is kept. */
+    @Test
+    void progressOnAQueueOfATopicMadeSmallerIsKept() {
+        Broker b = broker(dir, nameServer(120_000).address(), Map.of());
+        createTopic(b, "Shrunk"); // 3 queues
+        Map<String, String> send = Map.of("a", "PG", "b", "Shrunk", "c", "TBW102", "d", "3", "e", "2", "f", "0", "g", "1",
+                "h", "0");
+        for (int i = 0; i < 4; i++) {
+            assertEquals(ResponseCode.SUCCESS, ask(b.address(), RequestCode.SEND_MESSAGE_V2, send, "x".getBytes()).code());
+        }
+        assertEquals(ResponseCode.SUCCESS, ask(b.address(), RequestCode.UPDATE_AND_CREATE_TOPIC, Map.of("topic", "Shrunk",
+                "readQueueNums", "2", "writeQueueNums", "2", "perm", "6"), null).code());
+        assertEquals(ResponseCode.SUCCESS, ask(b.address(), RequestCode.UPDATE_CONSUMER_OFFSET, Map.of("consumerGroup",
+                "CG-shrunk", "topic", "Shrunk", "queueId", "2", "commitOffset", "3"), null).code());
+        assertEquals("3", ask(b.address(), RequestCode.QUERY_CONSUMER_OFFSET, Map.of("consumerGroup", "CG-shrunk",
+                "topic", "Shrunk", "queueId", "2"), null).ext("offset"));
+    }
+
     /**
      * A power loss under ASYNC_FLUSH can keep consumer offsets (synced with each checkpoint) past the log's recovered
      * end. New messages then take the offsets in between: the group must get them, so its offset goes back to the end.

@@ -71,15 +71,16 @@ public final class OffsetProcessor {
         }
         String topic = Headers.required(r, "topic");
         int queueId = Headers.requiredInt(r, "queueId");
-        // an offset is kept for a queue that exists only (no stored state for names a client makes up)
+        // an offset is kept for a queue that exists only (no stored state for names a client makes up): one the topic
+        // has, or one it had before an operator made it smaller, whose consumers commit their last progress on leaving
         int queues = topics.get(topic).map(TopicConfig::queueCount).orElseThrow(() -> new RequestException(
                 ResponseCode.TOPIC_NOT_EXIST, "topic " + topic + " does not exist"));
-        if (queueId < 0 || queueId >= queues) {
+        long end = queueId < 0 ? 0 : store.maxQueueOffset(topic, queueId);
+        if (queueId < 0 || (queueId >= queues && end == 0)) {
             throw new RequestException(ResponseCode.SYSTEM_ERROR, "queueId[" + queueId
                     + "] is illegal, topic:[" + topic + "] queueNums:[" + queues + "]");
         }
-        offsets.commitWithin(group, topic, queueId, Headers.requiredLong(r, "commitOffset"),
-                store.maxQueueOffset(topic, queueId));
+        offsets.commitWithin(group, topic, queueId, Headers.requiredLong(r, "commitOffset"), end);
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
     }
 
