@@ -164,13 +164,17 @@ public final class JdbcOutbox implements AutoCloseable {
             try {
                 work.run(c);
                 insert(c, transactionId, "C"); // fails if a check-back already rolled the transaction back
-            } catch (SQLException | RuntimeException e) {
+            } catch (Exception e) { // (a checked one thrown sneakily too: some drivers commit an open one on close)
                 c.rollback();
                 c.setAutoCommit(autoCommit);
                 LOG.info("local transaction {} rolled back: {}", transactionId, e.getMessage());
                 return TransactionOutcome.ROLLBACK;
             } catch (Error e) { // (never leave an open transaction to a pool that may commit it on close)
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException failed) {
+                    e.addSuppressed(failed);
+                }
                 throw e;
             }
             try {

@@ -197,6 +197,26 @@ class TransactionProducerTest extends ClientTestBase {
         assertEquals(TransactionOutcome.ROLLBACK, outbox.check("tx-late", System.currentTimeMillis() - 1000), "and stay so");
     }
 
+    /** Work that throws a checked exception sneakily is rolled back, not left open to a connection that may commit it. */
+    @Test
+    void workThrowingACheckedExceptionSneakilyIsRolledBack() throws Exception {
+        JdbcDataSource ds = h2("sneaky-" + System.nanoTime());
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE orders (id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0))");
+        }
+        JdbcOutbox outbox = track(JdbcOutbox.create(ds, Duration.ofSeconds(2), Duration.ofDays(7)));
+        assertEquals(TransactionOutcome.ROLLBACK, outbox.run("tx-sneaky", c -> {
+            insertOrder(c, "order-sneaky", 10);
+            throw TransactionProducerTest.<RuntimeException>sneaky(new java.io.IOException("the disk went away"));
+        }));
+        assertEquals(0, orders(ds));
+    }
+
+    @SuppressWarnings("unchecked")
+    static <E extends Throwable> E sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+
     /** The outbox listener takes a Work: anything else is refused before the half is sent, not rolled back later. */
     @Test
     void aWrongArgumentForTheOutboxIsRefusedBeforeAnythingIsSent() {
