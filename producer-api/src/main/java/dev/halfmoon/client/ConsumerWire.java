@@ -88,14 +88,21 @@ final class ConsumerWire {
     }
 
     /** Commits {@code offset} for {@code q}; {@code sync} waits for the broker. */
-    void commit(QueueRef q, long offset, boolean sync) {
+    /**
+     * Commits {@code offset}: {@code sync}, waiting for the broker (a refusal throws {@link ClientException.Rejected}),
+     * else oneway, as RocketMQ's client does every few seconds. The future fails if the request could not be sent.
+     */
+    CompletableFuture<Void> commit(QueueRef q, long offset, boolean sync) {
         RemotingCommand request = RemotingCommand.request(RequestCode.UPDATE_CONSUMER_OFFSET, Map.of("consumerGroup", group,
                 "topic", q.topic(), "queueId", Integer.toString(q.queueId()), "commitOffset", Long.toString(offset)), null);
-        if (sync) {
-            core.remoting.invokeSync(broker(q), request, core.options.requestTimeout().toMillis());
-        } else {
-            core.remoting.invokeOneway(broker(q), request).exceptionally(e -> null);
+        if (!sync) {
+            return core.remoting.invokeOneway(broker(q), request);
         }
+        RemotingCommand r = core.remoting.invokeSync(broker(q), request, core.options.requestTimeout().toMillis());
+        if (r.code() != ResponseCode.SUCCESS) {
+            throw new ClientException.Rejected(r.code(), "commit of " + q + " at " + offset + " refused: " + r.remark());
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Hands a failed message back to the broker for redelivery (or the DLQ when {@code delayLevel} &lt; 0). */

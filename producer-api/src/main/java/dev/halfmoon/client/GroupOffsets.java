@@ -61,11 +61,18 @@ final class GroupOffsets implements AutoCloseable {
         if (offset < 0) {
             return;
         }
+        java.util.concurrent.CompletableFuture<Void> sent;
         try {
-            wire.commit(w.queue(), offset, sync);
+            sent = wire.commit(w.queue(), offset, sync);
         } catch (RuntimeException e) {
-            LOG.debug("commit of {} failed: {}", w.queue(), e.getMessage());
+            sent = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
+        sent.whenComplete((ok, e) -> {
+            if (e != null) { // tried again at the next turn, not only once the offset moves (the last one before a close)
+                w.commitFailed(offset);
+                LOG.debug("commit of {} failed: {}", w.queue(), e.getMessage());
+            }
+        });
     }
 
     /** Writes a broadcasting member's file if an offset changed. */

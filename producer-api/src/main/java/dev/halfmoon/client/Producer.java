@@ -195,49 +195,57 @@ public class Producer implements AutoCloseable {
     }
 
     /**
-     * The send path: picks a queue (by key, or round robin), sends, retries elsewhere on a retryable
-     * failure if {@code mayRetry}.
+     * The send path: picks a queue (by key, or round robin), sends, retries elsewhere on a retryable failure if
+     * {@code mayRetry}, while the send's time lasts: the request timeout once per allowed attempt, all told.
      */
     CompletableFuture<SendReceipt> send(Message message, String orderKey, Map<String, String> extra, int sysFlag,
                                         boolean mayRetry) {
         core.checkOpen();
         String id = message.transactionId() != null ? message.transactionId() : UniqueIds.next();
         String props = WireCodec.properties(message, id, extra);
-        return attempt(message, orderKey, id, props, sysFlag, 0, null, mayRetry);
+        long deadline = System.nanoTime()
+                + core.options.requestTimeout().toNanos() * (core.options.sendRetries() + 1L);
+        return attempt(new Sending(message, orderKey, id, props, sysFlag, mayRetry, deadline), 0, null);
     }
 
-    private CompletableFuture<SendReceipt> attempt(Message message, String orderKey, String id, String props, int sysFlag,
-                                                   int attempt, String avoidBroker, boolean mayRetry) {
+    /** One send, across its attempts. */
+    private record Sending(Message message, String orderKey, String id, String props, int sysFlag, boolean mayRetry,
+                           long deadlineNanos) {
+    }
+
+    private CompletableFuture<SendReceipt> attempt(Sending s, int attempt, String avoidBroker) {
         TopicRoute route;
         try {
-            route = attempt == 0 ? core.route(message.topic()) : core.freshRoute(message.topic());
+            route = attempt == 0 ? core.route(s.message().topic()) : core.freshRoute(s.message().topic());
         } catch (ClientException e) {
             return CompletableFuture.failedFuture(e);
         }
-        QueueRef q = pick(route, orderKey, avoidBroker);
+        String topic = s.message().topic();
+        QueueRef q = pick(route, s.orderKey(), avoidBroker);
         String address = route.masters().get(q.brokerName());
         RemotingCommand request = RemotingCommand.request(RequestCode.SEND_MESSAGE_V2,
-                WireCodec.sendHeader(group, message.topic(), q.queueId(), sysFlag, props, false), message.bodyUnsafe());
+                WireCodec.sendHeader(group, topic, q.queueId(), s.sysFlag(), s.props(), false), s.message().bodyUnsafe());
         return core.remoting.invokeAsync(address, request, core.options.requestTimeout().toMillis())
                 .handle((r, error) -> {
                     if (error == null && r.code() == ResponseCode.SUCCESS) {
-                        return CompletableFuture.completedFuture(new SendReceipt(id, r.ext("msgId"), message.topic(),
+                        return CompletableFuture.completedFuture(new SendReceipt(s.id(), r.ext("msgId"), topic,
                                 q.brokerName(), Integer.parseInt(r.ext("queueId")), Long.parseLong(r.ext("queueOffset"))));
                     }
                     ClientException failure = error != null
-                            ? new ClientException.Unavailable("send to " + message.topic() + " via " + address + " failed: "
+                            ? new ClientException.Unavailable("send to " + topic + " via " + address + " failed: "
                             + cause(error).getMessage(), cause(error))
                             : new ClientException.Rejected(r.code(), "broker " + address + " refused the message to "
-                            + message.topic() + ": " + r.remark());
-                    boolean retryable = error != null ? mayRetry || cause(error) instanceof RemotingException.Connect
-                            : (mayRetry ? RETRYABLE : NOTHING_STORED).contains(r.code());
-                    if (!retryable || attempt >= core.options.sendRetries()) {
+                            + topic + ": " + r.remark());
+                    boolean retryable = error != null ? s.mayRetry() || cause(error) instanceof RemotingException.Connect
+                            : (s.mayRetry() ? RETRYABLE : NOTHING_STORED).contains(r.code());
+                    long backoff = core.options.retryBackoff().toMillis() << attempt;
+                    if (!retryable || attempt >= core.options.sendRetries()
+                            || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) >= s.deadlineNanos()) {
                         return CompletableFuture.<SendReceipt>failedFuture(failure);
                     }
-                    long backoff = core.options.retryBackoff().toMillis() << attempt;
                     return CompletableFuture.supplyAsync(() -> null,
                             CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS))
-                            .thenCompose(x -> attempt(message, orderKey, id, props, sysFlag, attempt + 1, q.brokerName(), mayRetry));
+                            .thenCompose(x -> attempt(s, attempt + 1, q.brokerName()));
                 }).thenCompose(f -> f);
     }
 

@@ -328,6 +328,13 @@ final class QueueWorker {
         return next;
     }
 
+    /** The commit of {@code offset} failed: the next {@link #takeCommit()} takes it again, unless a later one came. */
+    synchronized void commitFailed(long offset) {
+        if (committed == offset) {
+            committed = -1;
+        }
+    }
+
     long nextOffset() {
         return nextOffset;
     }
