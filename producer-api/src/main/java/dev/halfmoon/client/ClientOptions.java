@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param instanceName      distinguishes clients in one process (part of the client id)
  * @param requestTimeout    how long one request waits for its answer
  * @param sendRetries       extra attempts of a failed send, on another broker when there is one; a send, with its
- *                          retries, gives up after requestTimeout × (1 + sendRetries)
+ *                          retries, starts no new attempt once requestTimeout × (1 + sendRetries) has passed
  * @param retryBackoff      wait before the first retry; doubles per retry
  * @param routeRefresh      how often routes are fetched again
  * @param heartbeatInterval how often the client tells brokers it is alive

@@ -196,7 +196,8 @@ public class Producer implements AutoCloseable {
 
     /**
      * The send path: picks a queue (by key, or round robin), sends, retries elsewhere on a retryable failure if
-     * {@code mayRetry}, while the send's time lasts: the request timeout once per allowed attempt, all told.
+     * {@code mayRetry}, while the send's time lasts: no new attempt starts once the request timeout per allowed attempt,
+     * all told, has passed.
      */
     CompletableFuture<SendReceipt> send(Message message, String orderKey, Map<String, String> extra, int sysFlag,
                                         boolean mayRetry) {
