@@ -42,7 +42,7 @@ final class ClientCore implements AutoCloseable {
     private final java.util.concurrent.ExecutorService callbacks;
     private static final int CALLBACK_THREADS = 4;
     /** The name server asked first: the last one that answered (RocketMQ's client sticks to one likewise). */
-    private final AtomicInteger preferredNameServer = new AtomicInteger( // (clients start at different ones)
+    final AtomicInteger preferredNameServer = new AtomicInteger( // (clients start at different ones; tests set it)
             java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
     private final Supplier<HeartbeatData> heartbeat;
     private final Set<String> clusterBrokers = ConcurrentHashMap.newKeySet();
@@ -58,7 +58,12 @@ final class ClientCore implements AutoCloseable {
             remoting.withCredentials(options.security().accessKey(), options.security().secretKey());
         }
         if (options.security().tls()) {
-            remoting.withTls(options.security().trustCertPath(), options.security().certificate());
+            try {
+                remoting.withTls(options.security().trustCertPath(), options.security().certificate());
+            } catch (RuntimeException e) { // (a certificate that cannot be read: its event loop must not outlive it)
+                remoting.close();
+                throw e;
+            }
         }
         this.heartbeat = heartbeat;
         AtomicInteger callbackThreads = new AtomicInteger();

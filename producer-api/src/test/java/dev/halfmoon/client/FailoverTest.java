@@ -88,6 +88,7 @@ class FailoverTest extends ClientTestBase {
         empty.start();
         try {
             Producer producer = track(Producer.start(ClientOptions.of(empty.address() + ";" + halfmoon.namesrv()), "PG-empty"));
+            producer.core.preferredNameServer.set(0); // the empty one is asked first
             assertEquals("Known", producer.send(message("Known", "a")).topic());
             assertEquals(2, producer.core.fetchRoute("Known").writable().size());
         } finally {

@@ -118,6 +118,15 @@ class TransactionProducerTest extends ClientTestBase {
         return ds;
     }
 
+    /** A fresh in-memory database with an orders table whose amounts must be positive. */
+    static JdbcDataSource ordersDatabase(String name) throws SQLException {
+        JdbcDataSource ds = h2(name + System.nanoTime());
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE orders (id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0))");
+        }
+        return ds;
+    }
+
     static int orders(JdbcDataSource ds) throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT COUNT(*) FROM orders")) {
@@ -130,10 +139,7 @@ class TransactionProducerTest extends ClientTestBase {
     void theJdbcOutboxCommitsWithTheLocalTransactionAndAnswersCheckBacksByItself() throws Exception {
         topic("OrderCreated", 2);
         Map<String, Integer> seen = consume("CG-outbox", "OrderCreated", "*");
-        JdbcDataSource ds = h2("outbox-" + System.nanoTime());
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE orders (id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0))");
-        }
+        JdbcDataSource ds = ordersDatabase("outbox-");
         JdbcOutbox outbox = track(JdbcOutbox.create(ds, Duration.ofSeconds(2), Duration.ofDays(7)));
         TransactionProducer producer = track(TransactionProducer.start(options, "PG-outbox", outbox.listener()));
 
@@ -170,10 +176,7 @@ class TransactionProducerTest extends ClientTestBase {
 
     @Test
     void aLocalTransactionStillRunningWhenACheckBackAnsweredRollbackRollsBackToo() throws Exception {
-        JdbcDataSource ds = h2("late-" + System.nanoTime());
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE orders (id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0))");
-        }
+        JdbcDataSource ds = ordersDatabase("late-");
         JdbcOutbox outbox = track(JdbcOutbox.create(ds, Duration.ofMillis(100), Duration.ofDays(7)));
         java.util.concurrent.CountDownLatch working = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
@@ -200,10 +203,7 @@ class TransactionProducerTest extends ClientTestBase {
     /** Work that throws a checked exception sneakily is rolled back, not left open to a connection that may commit it. */
     @Test
     void workThrowingACheckedExceptionSneakilyIsRolledBack() throws Exception {
-        JdbcDataSource ds = h2("sneaky-" + System.nanoTime());
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE orders (id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0))");
-        }
+        JdbcDataSource ds = ordersDatabase("sneaky-");
         JdbcOutbox outbox = track(JdbcOutbox.create(ds, Duration.ofSeconds(2), Duration.ofDays(7)));
         assertEquals(TransactionOutcome.ROLLBACK, outbox.run("tx-sneaky", c -> {
             insertOrder(c, "order-sneaky", 10);
@@ -233,7 +233,7 @@ class TransactionProducerTest extends ClientTestBase {
     /** Pools set up with auto-commit off (HikariCP autoCommit=false, common with Spring): the ROLLBACK row still holds. */
     @Test
     void aCheckBacksRollbackHoldsOnAPoolWhoseConnectionsHaveAutoCommitOff() throws Exception {
-        JdbcDataSource h2 = h2("no-autocommit-" + System.nanoTime());
+        JdbcDataSource h2 = ordersDatabase("no-autocommit-");
         javax.sql.DataSource pool = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
                 javax.sql.DataSource.class.getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (ds, m, a) -> {
                     if (m.getName().equals("getConnection")) {
@@ -243,9 +243,6 @@ class TransactionProducerTest extends ClientTestBase {
                     }
                     return m.invoke(h2, a);
                 });
-        try (Connection c = h2.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE orders (id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0))");
-        }
         JdbcOutbox outbox = track(JdbcOutbox.create(pool, Duration.ofMillis(100), Duration.ofDays(7)));
         assertEquals(TransactionOutcome.ROLLBACK, outbox.check("tx-slow", System.currentTimeMillis() - 1000));
         // the local transaction finishes after the answer: it must roll back, not commit an order the broker dropped
@@ -258,10 +255,7 @@ class TransactionProducerTest extends ClientTestBase {
 
     @Test
     void aConnectionFailingAfterTheCommitDoesNotTurnACommittedOutboxTransactionIntoARollback() throws Exception {
-        JdbcDataSource h2 = h2("after-commit-" + System.nanoTime());
-        try (Connection c = h2.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE orders (id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0))");
-        }
+        JdbcDataSource h2 = ordersDatabase("after-commit-");
         // the database's connection drops right after COMMIT: restoring auto-commit and closing it both fail
         javax.sql.DataSource flaky = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
                 javax.sql.DataSource.class.getClassLoader(), new Class<?>[] {javax.sql.DataSource.class},
