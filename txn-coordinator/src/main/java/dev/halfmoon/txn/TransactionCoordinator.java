@@ -107,8 +107,8 @@ public final class TransactionCoordinator {
      */
     CompletableFuture<PrepareResult> storeHalf(ByteBuffer halfRecord, String txId, LongConsumer stored) {
         return appends.append(List.of(halfRecord), result -> {
-            if (!result.ok()) {
-                return new PrepareResult(result.status(), null, txId);
+            if (!result.ok()) { // (a half written whose flush failed is pending again after a restart, if it is there)
+                return new PrepareResult(result.status(), result.records().isEmpty() ? null : result.first(), txId);
             }
             long offset = result.first().commitLogOffset();
             RecordView half = RecordView.of(store.readRecord(offset));
@@ -228,6 +228,14 @@ public final class TransactionCoordinator {
             result = CompletableFuture.failedFuture(e);
         }
         return result.whenComplete((r, e) -> {
+            if (e != null) { // failed before its records were written: pending again, to be checked and answered anew
+                if (asked == OpKind.COMMIT) {
+                    retried.commitFailed(t);
+                }
+                index.release(t.halfOffset());
+                LOG.error("resolving transaction {} ({} by {}) failed; it stays pending", t.transactionId(), asked,
+                        askedBy, e);
+            }
             resolving.remove(t.halfOffset(), settled);
             settled.complete(null);
         });

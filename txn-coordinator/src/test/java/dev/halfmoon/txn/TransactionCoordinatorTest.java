@@ -152,6 +152,18 @@ class TransactionCoordinatorTest {
         assertEquals(1, consumable("orders").size());
     }
 
+    /** A resolution failing before its records are written leaves the transaction pending, to be answered again. */
+    @Test
+    void aResolutionThatFailsBeforeItsRecordsAreWrittenLeavesItPending() {
+        PrepareResult half = prepare("orders", "o6");
+        fx.failDispatchOf = "orders"::equals;
+        org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+                () -> end(half, Decision.COMMIT, Resolver.PRODUCER));
+        fx.failDispatchOf = topic -> false;
+        assertEquals(EndStatus.APPLIED, end(half, Decision.COMMIT, Resolver.PRODUCER).status(), "not stuck resolving");
+        assertEquals(1, consumable("orders").size());
+    }
+
     @Test
     void concurrentAnswersApplyExactlyOnce() {
         for (int round = 0; round < 50; round++) {

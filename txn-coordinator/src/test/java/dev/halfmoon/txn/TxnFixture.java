@@ -45,10 +45,18 @@ final class TxnFixture implements AutoCloseable {
                 .withRetention(new RetentionConfig(3_600_000, 75, 0.95, 50, 20));
     }
 
+    /** Topics whose appends the store's dispatch filter fails (a hook of the layer above throwing). */
+    volatile java.util.function.Predicate<String> failDispatchOf = topic -> false;
+
     TxnFixture open() {
         metadata = MetadataStore.open(config.metadataDir());
         TransactionCoordinator[] ref = new TransactionCoordinator[1];
-        StoreHooks hooks = StoreHooks.defaults().withDispatchFilter(r -> !TxnTopics.isHidden(r.topic()))
+        StoreHooks hooks = StoreHooks.defaults().withDispatchFilter(r -> {
+                    if (failDispatchOf.test(r.topic())) {
+                        throw new IllegalStateException("the dispatch filter failed for " + r.topic() + " (test)");
+                    }
+                    return !TxnTopics.isHidden(r.topic());
+                })
                 .withRetentionHook((start, end) -> ref[0].carryForward(start, end));
         store = LogStore.open(config, metadata, diskUsage == null ? hooks : hooks.withDiskUsage(diskUsage));
         coordinator = TransactionCoordinator.open(store, metadata, Clock.systemUTC(), HOST, timeoutMs);
