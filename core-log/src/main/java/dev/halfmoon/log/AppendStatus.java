@@ -2,7 +2,8 @@ package dev.halfmoon.log;
 
 /**
  * How an append ended. Every value but {@link #OK} and {@link #FLUSH_FAILED} means nothing was written; after
- * {@code FLUSH_FAILED} the record may or may not be there after a restart, so a sender must not assume either.
+ * {@code FLUSH_FAILED} the records (its result says where they went) may or may not be there after a restart, so a
+ * sender must not assume either.
  */
 public enum AppendStatus {
     OK("appended"),

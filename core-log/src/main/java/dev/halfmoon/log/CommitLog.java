@@ -183,7 +183,7 @@ final class CommitLog implements RecordAppender {
         AppendResult result = new AppendResult(AppendStatus.OK, placed);
         CompletableFuture<AppendResult> done = durable == null
                 ? CompletableFuture.completedFuture(result)
-                : durable.thenApply(ok -> ok ? result : AppendResult.failed(AppendStatus.FLUSH_FAILED));
+                : durable.thenApply(ok -> ok ? result : new AppendResult(AppendStatus.FLUSH_FAILED, placed)); // (where it went)
         if (groupCommit != null || queued(placed)) {
             afterWrite.raise();
         }

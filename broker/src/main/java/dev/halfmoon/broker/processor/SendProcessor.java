@@ -80,7 +80,7 @@ public final class SendProcessor implements RequestProcessor {
         java.util.Map<String, String> ext = new java.util.HashMap<>(12);
         ext.put("MSG_REGION", "DefaultRegion");
         ext.put("TRACE_ON", "true");
-        if (result.code() == ResponseCode.SUCCESS) {
+        if (!result.records().isEmpty()) { // SUCCESS, or FLUSH_DISK_TIMEOUT (written, its flush failed)
             ext.put("msgId", result.msgId());
             ext.put("queueId", Integer.toString(result.queueId()));
             long queueOffset = result.records().get(0).queueOffset();

@@ -13,8 +13,9 @@ public final class AppendRefusal {
             case OK -> ResponseCode.SUCCESS;
             case RECORD_TOO_LARGE, INVALID_RECORD -> ResponseCode.MESSAGE_ILLEGAL;
             case DISK_FULL, STORE_FAILED, NOT_STARTED, CLOSED -> ResponseCode.SERVICE_NOT_AVAILABLE; // nothing stored
-            // maybe stored: not a code after which a client sends a half message again (a second half could commit)
-            case FLUSH_FAILED -> ResponseCode.SYSTEM_ERROR;
+            // maybe stored: RocketMQ's answer to a flush that did not complete, which its clients do not send again
+            // (a second copy, or a second half that could commit too) and Halfmoon's client does not either
+            case FLUSH_FAILED -> ResponseCode.FLUSH_DISK_TIMEOUT;
         };
     }
 

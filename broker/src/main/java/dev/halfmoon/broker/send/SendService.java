@@ -216,23 +216,26 @@ public final class SendService {
             throw new SendRefused(ResponseCode.MESSAGE_ILLEGAL, "a transactional message must carry its producer group (PGROUP)");
         }
         RecordDraft message = draft(request, queueId, request.flag(), request.body(), request.properties());
-        return transactions.prepare(message).thenApply(r -> !r.ok()
+        return transactions.prepare(message).thenApply(r -> r.half() == null
                 ? SendResult.refused(AppendRefusal.code(r.status()), AppendRefusal.remark(r.status()))
-                : new SendResult(ResponseCode.SUCCESS, null, queueId, List.of(r.half()),
-                        new OffsetMessageId(storeHost, r.half().commitLogOffset()).encode(), r.transactionId()));
+                : new SendResult(AppendRefusal.code(r.status()), r.ok() ? null : AppendRefusal.remark(r.status()),
+                        queueId, List.of(r.half()), new OffsetMessageId(storeHost, r.half().commitLogOffset()).encode(),
+                        r.transactionId()));
     }
 
     private CompletableFuture<SendResult> append(List<ByteBuffer> records, int queueId) {
         return appender.append(records).thenApply(result -> toResult(result, queueId));
     }
 
+    /** SUCCESS, or a refusal; or FLUSH_DISK_TIMEOUT, which says where the records went as SUCCESS does. */
     private SendResult toResult(AppendResult result, int queueId) {
-        if (!result.ok()) {
+        if (result.records().isEmpty()) {
             return SendResult.refused(AppendRefusal.code(result.status()), AppendRefusal.remark(result.status()));
         }
         String ids = result.records().stream().map(r -> new OffsetMessageId(storeHost, r.commitLogOffset()).encode())
                 .collect(Collectors.joining(","));
-        return new SendResult(ResponseCode.SUCCESS, null, queueId, result.records(), ids, null);
+        return new SendResult(AppendRefusal.code(result.status()), result.ok() ? null
+                : AppendRefusal.remark(result.status()), queueId, result.records(), ids, null);
     }
 
     private static CompletableFuture<SendResult> done(SendResult result) {
