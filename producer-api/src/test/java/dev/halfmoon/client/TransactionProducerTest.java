@@ -87,6 +87,34 @@ class TransactionProducerTest extends ClientTestBase {
         assertTrue(r.brokerRemark().contains("rolled back"), r.brokerRemark());
     }
 
+    /**
+     * The instance that sent the half is connected but its checker hangs: the next check goes to another instance of
+     * the group, which answers, rather than every check to the hung one until the transaction is given up.
+     */
+    @Test
+    void aHungInstanceDoesNotGetEveryCheckOfItsTransactions() {
+        topic("TxHung", 1);
+        Map<String, Integer> seen = consume("CG-hung", "TxHung", "*");
+        CountDownLatch hung = new CountDownLatch(1);
+        try {
+            TransactionProducer sender = track(TransactionProducer.start(options, "PG-hung", listener(
+                    m -> TransactionOutcome.UNKNOWN, m -> {
+                        try {
+                            hung.await(); // a lock wait that never ends
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return TransactionOutcome.UNKNOWN;
+                    })));
+            track(TransactionProducer.start(options, "PG-hung", listener(m -> TransactionOutcome.UNKNOWN,
+                    m -> TransactionOutcome.COMMIT)));
+            sender.sendInTransaction(message("TxHung", "order"), null);
+            await().atMost(Duration.ofSeconds(30)).until(() -> seen.containsKey("order"));
+        } finally {
+            hung.countDown();
+        }
+    }
+
     @Test
     void aSlowCheckerNeverBlocksSending() throws Exception {
         topic("Slow", 1);

@@ -70,7 +70,7 @@ public final class BrokerCheckTransport implements CheckTransport {
                         window.answered(target.channel(), t.halfOffset());
                     }
                 });
-        return Delivery.sentTo(target.clientId() + "@" + target.channel().remoteAddress());
+        return Delivery.sentTo(label(target));
     }
 
     @Override
@@ -99,20 +99,40 @@ public final class BrokerCheckTransport implements CheckTransport {
                 + " check-backs unanswered (transactionCheckWindow) or is not reading what is sent; will ask again";
     }
 
-    /** The sender of the half if it is connected and has room, else the next in turn with room, or null. */
+    /**
+     * Who is asked: the first check goes to the sender of the half if it is connected and has room; later ones go round
+     * the group, to another producer than the one asked last when there is one with room (an instance that is connected
+     * but hung would otherwise get every check, and the transaction be given up, with healthy ones never asked; RocketMQ
+     * goes round too). Null if none has room.
+     */
     private ClientChannel target(List<ClientChannel> producers, PendingTransaction t) {
-        for (ClientChannel p : producers) {
-            if (p.channel().remoteAddress().equals(t.bornHost()) && writable(p) && window.take(p.channel(), t.halfOffset())) {
-                return p;
+        String last = t.checks().isEmpty() ? null : t.checks().get(t.checks().size() - 1).target();
+        if (last == null) {
+            for (ClientChannel p : producers) {
+                if (p.channel().remoteAddress().equals(t.bornHost()) && take(p, t)) {
+                    return p;
+                }
             }
         }
         int first = Math.floorMod(turn.getAndIncrement(), producers.size());
+        ClientChannel askedLast = null;
         for (int i = 0; i < producers.size(); i++) {
             ClientChannel p = producers.get((first + i) % producers.size());
-            if (writable(p) && window.take(p.channel(), t.halfOffset())) {
+            if (label(p).equals(last)) {
+                askedLast = p;
+            } else if (take(p, t)) {
                 return p;
             }
         }
-        return null;
+        return askedLast != null && take(askedLast, t) ? askedLast : null;
+    }
+
+    private boolean take(ClientChannel p, PendingTransaction t) {
+        return writable(p) && window.take(p.channel(), t.halfOffset());
+    }
+
+    /** How a check's target is recorded (and shown to operators): client id and address. */
+    private static String label(ClientChannel p) {
+        return p.clientId() + "@" + p.channel().remoteAddress();
     }
 }
