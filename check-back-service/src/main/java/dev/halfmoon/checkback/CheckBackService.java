@@ -88,10 +88,14 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
         for (long halfOffset : due) {
             try {
                 check(halfOffset, now, unreachable);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // (an Error too: what this turn took off the schedule goes back on it)
                 failures.incrementAndGet();
                 LOG.error("check-back of the transaction at {} failed; retrying later", halfOffset, e);
-                coordinator.deferCheck(halfOffset, "check failed: " + e, now + policy.retryMs());
+                try {
+                    coordinator.deferCheck(halfOffset, "check failed: " + e, now + policy.retryMs());
+                } catch (RuntimeException | Error again) {
+                    schedule.schedule(halfOffset, now + policy.retryMs());
+                }
             }
         }
         return due.size() == MAX_PER_TURN ? 1 : 0;
@@ -145,8 +149,10 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
         }
         sent.incrementAndGet();
         coordinator.recordCheck(halfOffset, delivery.target(), next).whenComplete((recorded, error) -> {
-            if (error != null || !Boolean.TRUE.equals(recorded)) {
-                coordinator.deferCheck(halfOffset, "could not record the check-back", clock.millis() + policy.retryMs());
+            if (error != null || !Boolean.TRUE.equals(recorded)) { // (a full disk): not counted, but it did leave, so
+                // the next one waits as long as if it had been, not retryMs (every pending one every 5 s otherwise)
+                coordinator.deferCheck(halfOffset, "could not record the check-back",
+                        Math.max(next, clock.millis() + policy.retryMs()));
             }
         });
     }

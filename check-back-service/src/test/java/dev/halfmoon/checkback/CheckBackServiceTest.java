@@ -60,10 +60,14 @@ class CheckBackServiceTest {
         /** The producer goes offline by itself after this many check-backs reached it (-1: never). */
         volatile int offlineAfter = -1;
         volatile long failFor = -1;
+        volatile boolean failWithError;
 
         @Override
         public Delivery send(CheckRequest request) {
             if (request.transaction().halfOffset() == failFor) {
+                if (failWithError) {
+                    throw new AssertionError("transport broke badly for this one");
+                }
                 throw new IllegalStateException("transport broke for this one");
             }
             if (!producerOnline.get() || (offlineAfter >= 0 && calls.size() >= offlineAfter)) {
@@ -256,6 +260,18 @@ class CheckBackServiceTest {
         PrepareResult fine = prepare("i", Map.of());
         await().atMost(Duration.ofSeconds(5)).until(() -> transport.callsFor(fine.half().commitLogOffset()) >= 1);
         await().until(() -> service.failureCount() >= 1);
+        transport.failFor = -1;
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.callsFor(broken.half().commitLogOffset()) >= 1);
+    }
+
+    /** An Error (an OutOfMemoryError, say) while checking one transaction leaves it, and the others due, scheduled. */
+    @Test
+    void anErrorWhileCheckingOneTransactionLeavesItScheduled() {
+        open();
+        PrepareResult broken = prepare("j", Map.of());
+        transport.failWithError = true;
+        transport.failFor = broken.half().commitLogOffset();
+        await().atMost(Duration.ofSeconds(5)).until(() -> service.failureCount() >= 1);
         transport.failFor = -1;
         await().atMost(Duration.ofSeconds(5)).until(() -> transport.callsFor(broken.half().commitLogOffset()) >= 1);
     }
