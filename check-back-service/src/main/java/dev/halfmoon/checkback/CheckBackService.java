@@ -115,9 +115,11 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             giveUp(t, "after " + t.checkCount() + " check-backs without an answer");
             return;
         }
-        if (now - t.storeTimestamp() >= policy.maxPendingMs()) {
-            giveUp(t, "after " + (now - t.storeTimestamp()) / 60_000 + " minutes pending (at most fileReservedTime; "
-                    + t.checkCount() + " check-backs were sent)");
+        // too old: given up, but not without one check if a producer can be asked (an immunity longer than
+        // fileReservedTime put its first check past it)
+        boolean tooOld = now - t.storeTimestamp() >= policy.maxPendingMs();
+        if (tooOld && t.checkCount() > 0) {
+            giveUpOld(t, now);
             return;
         }
         String unreachable = unreachableGroups.get(t.producerGroup());
@@ -128,7 +130,11 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             }
         }
         if (unreachable != null) {
-            defer(halfOffset, unreachable, now, t);
+            if (tooOld) {
+                giveUpOld(t, now);
+            } else {
+                defer(halfOffset, unreachable, now, t);
+            }
             return;
         }
         Optional<CheckRequest> request = coordinator.checkRequest(halfOffset);
@@ -144,7 +150,11 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
         coordinator.scheduleNextCheck(halfOffset, next);
         CheckTransport.Delivery delivery = transport.send(request.get());
         if (!delivery.sent()) {
-            defer(halfOffset, delivery.reason(), now, t);
+            if (tooOld) {
+                giveUpOld(t, now);
+            } else {
+                defer(halfOffset, delivery.reason(), now, t);
+            }
             return;
         }
         sent.incrementAndGet();
@@ -155,6 +165,11 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
                         Math.max(next, clock.millis() + policy.retryMs()));
             }
         });
+    }
+
+    private void giveUpOld(PendingTransaction t, long now) {
+        giveUp(t, "after " + (now - t.storeTimestamp()) / 60_000 + " minutes pending (at most fileReservedTime; "
+                + t.checkCount() + " check-backs were sent)");
     }
 
     /** A check that did not leave: not counted, tried again later. */

@@ -299,6 +299,17 @@ class CheckBackServiceTest {
         assertEquals(EndStatus.ALREADY_RESOLVED, late.status(), late.message());
     }
 
+    /** An immunity longer than the longest pending time: the transaction is still asked once before it is given up. */
+    @Test
+    void aTransactionWhoseImmunityOutlastsTheLongestPendingTimeIsCheckedBeforeItIsGivenUp() {
+        policy = new CheckPolicy(15, 1200, 50, 200, 1_500);
+        open();
+        long at = prepare("immune-long", Map.of(MessageProperty.CHECK_IMMUNITY_TIME_IN_SECONDS, "2")).half().commitLogOffset();
+        await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.index().get(at).isEmpty());
+        assertEquals(1, transport.callsFor(at), "asked once, then given up for its age");
+        assertEquals(1, service.givenUpCount());
+    }
+
     /** A producer group that never comes back: its transactions do not stay pending for ever. */
     @Test
     void aTransactionWhoseGroupNeverComesBackIsGivenUpOnceItReachesTheLongestPendingTime() {
