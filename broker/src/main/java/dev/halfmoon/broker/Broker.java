@@ -183,6 +183,7 @@ public final class Broker implements AutoCloseable {
         }
         TransactionConfig tx = config.transactions();
         CheckWindow window = new CheckWindow(tx.checkWindow(), clock);
+        s.transactions().index().addListener(window);
         CheckBackService checks = new CheckBackService(s.transactions(), new BrokerCheckTransport(clients, s.transactions(), window,
                 acl == null ? BrokerCheckTransport.Eligible.ANY
                         : (p, topic) -> acl.mayPublish(p.channel().remoteAddress(), p.accessKey(), topic)),

@@ -11,11 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code checkRequestHoldMax} (2 000) and drops, unanswered, what does not fit; a dropped check still
  * counts toward giving the transaction up. After a restart, or while the producers were away, every
  * deferred check falls due at once: without a window they all went to the first producer to reconnect.
- * A check leaves the window when its producer answers it (any END for its half on that connection), or
- * after {@code expireMs} (an answer lost, or a check the application never finished). Thread-safe; places
+ * A check leaves the window when its producer answers it (any END for its half on that connection), when its
+ * transaction leaves the pending set however it was resolved (an END on another connection, behind a NAT say; an
+ * operator; a give-up), or after {@code expireMs} (an answer lost, or a check the application never finished). Thread-safe; places
  * are taken by the check-back thread only.
  */
-public final class CheckWindow {
+public final class CheckWindow implements dev.halfmoon.txn.PendingListener {
     /**
      * Default size: a quarter of the official client's queue, which is one per producer instance for all the brokers
      * it talks to, so that four brokers sending their whole windows at once still fit.
@@ -87,6 +88,19 @@ public final class CheckWindow {
     public void answered(RemotingChannel channel, long halfOffset) {
         Sent sent = outstanding.get(channel);
         if (sent != null) {
+            sent.atMs.remove(halfOffset);
+        }
+    }
+
+    @Override
+    public void onPending(dev.halfmoon.txn.PendingTransaction transaction) {
+        // (a check takes its place when it is sent)
+    }
+
+    /** Its transaction left the pending set, however: its check, on whichever connection, needs no answer now. */
+    @Override
+    public void onRemoved(long halfOffset) {
+        for (Sent sent : outstanding.values()) {
             sent.atMs.remove(halfOffset);
         }
     }
