@@ -44,6 +44,17 @@ class BrokerOwnStateTest extends LiveBrokers {
                 "consumerGroup", "CG-any", "topic", "Jobs", "queueId", "99", "commitOffset", "0"), null).code());
     }
 
+    /** A re-send to the retry topic of a group that never consumed here makes no dead-letter topic. */
+    @Test
+    void anExhaustedResendToAMadeUpRetryTopicMakesNoDeadLetterTopic() {
+        Broker b = broker(dir, nameServer(120_000).address(), Map.of());
+        Map<String, String> send = Map.of("a", "PG", "b", "%RETRY%Made-up", "c", "TBW102", "d", "1", "e", "0", "f", "0",
+                "g", "1", "h", "0", "j", "16", "l", "0");
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, ask(b.address(), RequestCode.SEND_MESSAGE_V2, send, "x".getBytes()).code());
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, ask(b.address(), RequestCode.GET_TOPIC_STATS_INFO, Map.of("topic",
+                "%DLQ%Made-up"), null).code(), "no dead-letter topic made");
+    }
+
     /** A consumer that owned a queue an operator took away commits its last progress there on leaving: it is kept. */
     @Test
     void progressOnAQueueOfATopicMadeSmallerIsKept() {

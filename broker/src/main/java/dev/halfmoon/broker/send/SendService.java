@@ -128,10 +128,11 @@ public final class SendService {
 
     /**
      * A consumer's own re-send to {@code %RETRY%<group>} (its fallback when send-back fails) goes to
-     * {@code %DLQ%<group>} once it was delivered {@code maxReconsumeTimes} times.
+     * {@code %DLQ%<group>} once it was delivered {@code maxReconsumeTimes} times. Only for a retry topic that exists (its
+     * group consumed here): any client could otherwise make dead-letter topics for names it makes up.
      */
     private SendRequest deadLetterIfExhausted(SendRequest r) {
-        if (!r.topic().startsWith(SystemTopics.RETRY_PREFIX)) {
+        if (!r.topic().startsWith(SystemTopics.RETRY_PREFIX) || topics.get(r.topic()).isEmpty()) {
             return r;
         }
         int max = r.maxReconsumeTimes() >= 0 ? r.maxReconsumeTimes() : SubscriptionGroupConfig.DEFAULT_RETRY_MAX_TIMES;
