@@ -28,6 +28,7 @@ import dev.halfmoon.broker.processor.EndTransactionProcessor;
 import dev.halfmoon.broker.processor.GroupAdminProcessor;
 import dev.halfmoon.broker.processor.LockProcessor;
 import dev.halfmoon.broker.processor.QueryProcessor;
+import dev.halfmoon.broker.processor.ReplyProcessor;
 import dev.halfmoon.broker.processor.SendBackProcessor;
 import dev.halfmoon.broker.processor.OffsetProcessor;
 import dev.halfmoon.broker.processor.OffsetResetProcessor;
@@ -154,6 +155,8 @@ public final class Broker implements AutoCloseable {
         }
         topics.ensureAtStart(TxnTopics.CHECK_MAX_TIME, 1, Perm.READ);
         topics.ensureAtStart(Scheduling.TOPIC, config.messaging().delayLevels().max(), Perm.READ_WRITE);
+        // request/reply: responders send replies here (MessageUtil.createReplyMessage names it from the CLUSTER property)
+        topics.ensureAtStart(config.identity().clusterName() + "_REPLY_TOPIC", 1, Perm.READ_WRITE);
         SubscriptionGroups groups = new SubscriptionGroups(new ConfigTable<>(metadata.table(MetadataTable.SUBSCRIPTION_GROUPS,
                 Codec.STRING, new JsonCodec<>(SubscriptionGroupConfig.class)), clock), config.messaging().autoCreateSubscriptionGroup());
         ConsumerOffsets offsets = ConsumerOffsets.load(metadata);
@@ -281,11 +284,15 @@ public final class Broker implements AutoCloseable {
         DelayLevels delays = config.messaging().delayLevels();
         NetworkThreadRules inline = new NetworkThreadRules(s.store(), s.topics(), config.messaging(),
                 s.transactions().index()::isPending);
-        SendProcessor send = new SendProcessor(new SendService(s.topics(), config.messaging(), s.store(), s.transactions(),
-                delays, storeHost, config.identity().clusterName(), clock), metrics, inline);
+        SendService sends = new SendService(s.topics(), config.messaging(), s.store(), s.transactions(), delays, storeHost,
+                config.identity().clusterName(), clock);
+        SendProcessor send = new SendProcessor(sends, metrics, inline);
+        ReplyProcessor reply = new ReplyProcessor(sends, clients, storeHost);
         server.register(RequestCode.SEND_MESSAGE, send, sendPool)
                 .register(RequestCode.SEND_MESSAGE_V2, send, sendPool)
-                .register(RequestCode.SEND_BATCH_MESSAGE, send, sendPool);
+                .register(RequestCode.SEND_BATCH_MESSAGE, send, sendPool)
+                .register(RequestCode.SEND_REPLY_MESSAGE, reply, sendPool)
+                .register(RequestCode.SEND_REPLY_MESSAGE_V2, reply, sendPool);
         PullProcessor pull = new PullProcessor(new PullService(s.store(), s.topics(), clients, s.offsets(),
                 config.messaging(), holds, s.groups()), metrics, inline);
         // sends, pulls and ends that cannot block run on the network thread that read them (NetworkThreadRules)

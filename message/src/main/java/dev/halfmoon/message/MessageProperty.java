@@ -31,6 +31,9 @@ public final class MessageProperty {
     public static final String TRANSACTION_PREPARED_QUEUE_OFFSET = "TRAN_PREPARED_QUEUE_OFFSET";
     public static final String CONSUME_START_TIMESTAMP = "CONSUME_START_TIME";
     public static final String CLUSTER = "CLUSTER";
+    /** Request/reply: the requester's client id, which its reply is pushed to, and when the push left. */
+    public static final String REPLY_TO_CLIENT = "REPLY_TO_CLIENT";
+    public static final String PUSH_REPLY_TIME = "PUSH_REPLY_TIME";
     public static final String TRANSACTION_ID = "__transactionId__";
 
     /** Separates the words of {@link #KEYS}. */

@@ -86,4 +86,8 @@ public final class RequestCode {
 
     private RequestCode() {
     }
+    /** RocketMQ's request/reply: a responder's reply (V2: the short header keys), and its push to the requester. */
+    public static final int SEND_REPLY_MESSAGE = 324;
+    public static final int SEND_REPLY_MESSAGE_V2 = 325;
+    public static final int PUSH_REPLY_MESSAGE_TO_CLIENT = 326;
 }

@@ -56,7 +56,8 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
         }
         Builder b = new Builder();
         switch (r.code()) {
-            case RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE -> {
+            case RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE,
+                 RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2 -> {
                 // the field the send processor reads, not another one a client may add beside it
                 String topic = SendProcessor.sentTopic(r);
                 if (topic != null && topic.startsWith(SystemTopics.RETRY_PREFIX)) {

@@ -137,6 +137,18 @@ public final class ClientRegistry {
         return names;
     }
 
+    /** The live connection of the producer with client id {@code clientId}, in whichever group (request/reply). */
+    public Optional<ClientChannel> producer(String clientId) {
+        for (Map<RemotingChannel, ClientChannel> group : producers.values()) {
+            for (ClientChannel c : group.values()) {
+                if (c.clientId().equals(clientId) && c.channel().isActive()) {
+                    return Optional.of(c);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Live connections of a producer group, for check-backs. */
     public List<ClientChannel> producers(String group) {
         Map<RemotingChannel, ClientChannel> g = producers.get(group);

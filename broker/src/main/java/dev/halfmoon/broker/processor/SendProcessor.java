@@ -42,7 +42,8 @@ public final class SendProcessor implements RequestProcessor {
     }
 
     private static boolean v2(RemotingCommand r) {
-        return r.code() == RequestCode.SEND_MESSAGE_V2 || r.code() == RequestCode.SEND_BATCH_MESSAGE;
+        return r.code() == RequestCode.SEND_MESSAGE_V2 || r.code() == RequestCode.SEND_BATCH_MESSAGE
+                || r.code() == RequestCode.SEND_REPLY_MESSAGE_V2;
     }
 
     @Override
