@@ -43,6 +43,12 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
     private final AtomicLong unanswered = new AtomicLong();
     /** Per transaction, the number of the last check counted as unanswered. */
     private final java.util.Map<Long, Integer> countedUnanswered = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * How long the transactions of a producer group found with no producer turn after turn wait to be tried again:
+     * doubling from retryMs up to the check interval, so that a group gone for good (its halves by the million, say)
+     * does not keep the one check loop busy every 5 s while other groups' checks fall due.
+     */
+    private final java.util.Map<String, Long> unreachableWait = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CheckBackService(TransactionCoordinator coordinator, CheckTransport transport, CheckPolicy policy, Clock clock) {
         this.coordinator = coordinator;
@@ -125,15 +131,24 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
         String unreachable = unreachableGroups.get(t.producerGroup());
         if (unreachable == null) {
             unreachable = transport.unreachable(t.producerGroup());
-            if (unreachable != null) {
+            if (unreachable != null && transport.absent(t.producerGroup())) { // once per turn: the wait doubles
                 unreachableGroups.put(t.producerGroup(), unreachable);
+                unreachableWait.merge(t.producerGroup(), policy.retryDelay(t.timeoutMs()),
+                        (before, first) -> Math.min(before * 2, Math.max(first, policy.checkIntervalMs())));
+            } else { // (busy producers answer soon: their group is tried again after retryMs, as before)
+                if (unreachable != null) {
+                    unreachableGroups.put(t.producerGroup(), unreachable);
+                }
+                unreachableWait.remove(t.producerGroup());
             }
         }
         if (unreachable != null) {
             if (tooOld) {
                 giveUpOld(t, now);
             } else {
-                defer(halfOffset, unreachable, now, t);
+                deferred.incrementAndGet();
+                coordinator.deferCheck(halfOffset, unreachable, now + unreachableWait.getOrDefault(t.producerGroup(),
+                        policy.retryDelay(t.timeoutMs())));
             }
             return;
         }

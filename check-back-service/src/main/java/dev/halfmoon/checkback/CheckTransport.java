@@ -23,6 +23,11 @@ public interface CheckTransport {
         return null;
     }
 
+    /** Whether no producer of {@code producerGroup} is connected at all (not merely busy answering). */
+    default boolean absent(String producerGroup) {
+        return false;
+    }
+
     /**
      * Whether a check-back left. Immutable.
      *

@@ -61,6 +61,18 @@ class CheckBackServiceTest {
         volatile int offlineAfter = -1;
         volatile long failFor = -1;
         volatile boolean failWithError;
+        /** Whether a group without a live producer is said to be unreachable before its half is read. */
+        volatile boolean tellsUnreachable;
+
+        @Override
+        public String unreachable(String producerGroup) {
+            return tellsUnreachable && !producerOnline.get() ? "no live producer in group " + producerGroup : null;
+        }
+
+        @Override
+        public boolean absent(String producerGroup) {
+            return !producerOnline.get();
+        }
 
         @Override
         public Delivery send(CheckRequest request) {
@@ -297,6 +309,19 @@ class CheckBackServiceTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> transport.callsFor(fine.half().commitLogOffset()) >= 1);
         EndResult late = coordinator.end(new EndRequest("PG", at, "TX-damaged", Decision.COMMIT, Resolver.PRODUCER)).join();
         assertEquals(EndStatus.ALREADY_RESOLVED, late.status(), late.message());
+    }
+
+    /** A group that stays unreachable is tried again less and less often, up to the check interval, not every retryMs. */
+    @Test
+    void anUnreachableGroupsTransactionsWaitLongerEachTime() {
+        transport.producerOnline.set(false);
+        transport.tellsUnreachable = true;
+        open();
+        long at = prepare("absent", Map.of()).half().commitLogOffset();
+        await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.index().get(at).orElseThrow().nextCheckMs()
+                - System.currentTimeMillis() > 2 * policy.retryMs());
+        transport.producerOnline.set(true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.callsFor(at) >= 1);
     }
 
     /** An immunity longer than the longest pending time: the transaction is still asked once before it is given up. */

@@ -74,6 +74,11 @@ public final class BrokerCheckTransport implements CheckTransport {
     }
 
     @Override
+    public boolean absent(String producerGroup) {
+        return clients.producers(producerGroup).isEmpty();
+    }
+
+    @Override
     public String unreachable(String producerGroup) {
         List<ClientChannel> producers = clients.producers(producerGroup);
         if (producers.isEmpty()) {
