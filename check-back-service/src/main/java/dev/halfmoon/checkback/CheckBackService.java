@@ -128,20 +128,7 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             giveUpOld(t, now);
             return;
         }
-        String unreachable = unreachableGroups.get(t.producerGroup());
-        if (unreachable == null) {
-            unreachable = transport.unreachable(t.producerGroup());
-            if (unreachable != null && transport.absent(t.producerGroup())) { // once per turn: the wait doubles
-                unreachableGroups.put(t.producerGroup(), unreachable);
-                unreachableWait.merge(t.producerGroup(), policy.retryDelay(t.timeoutMs()),
-                        (before, first) -> Math.min(before * 2, Math.max(first, policy.checkIntervalMs())));
-            } else { // (busy producers answer soon: their group is tried again after retryMs, as before)
-                if (unreachable != null) {
-                    unreachableGroups.put(t.producerGroup(), unreachable);
-                }
-                unreachableWait.remove(t.producerGroup());
-            }
-        }
+        String unreachable = unreachable(t, unreachableGroups);
         if (unreachable != null) {
             if (tooOld) {
                 giveUpOld(t, now);
@@ -161,9 +148,15 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             }
             return;
         }
+        send(request.get(), t, now, tooOld);
+    }
+
+    /** Sends the check of {@code t}: counted once recorded; not counted, and tried again, if it could not leave. */
+    private void send(CheckRequest request, PendingTransaction t, long now, boolean tooOld) {
+        long halfOffset = t.halfOffset();
         long next = now + policy.delayAfter(t.checkCount() + 1, t.timeoutMs());
         coordinator.scheduleNextCheck(halfOffset, next);
-        CheckTransport.Delivery delivery = transport.send(request.get());
+        CheckTransport.Delivery delivery = transport.send(request);
         if (!delivery.sent()) {
             if (tooOld) {
                 giveUpOld(t, now);
@@ -180,6 +173,30 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
                         Math.max(next, clock.millis() + policy.retryMs()));
             }
         });
+    }
+
+    /**
+     * Why no check of {@code t}'s group can leave now, or null; asked of the transport once per group and turn. A group
+     * with no producer at all waits longer each turn it is found so; busy producers answer soon, and their group is
+     * tried again after retryMs.
+     */
+    private String unreachable(PendingTransaction t, Map<String, String> unreachableGroups) {
+        String group = t.producerGroup();
+        String why = unreachableGroups.get(group);
+        if (why != null) {
+            return why;
+        }
+        why = transport.unreachable(group);
+        if (why != null) {
+            unreachableGroups.put(group, why);
+        }
+        if (why != null && transport.absent(group)) {
+            unreachableWait.merge(group, policy.retryDelay(t.timeoutMs()),
+                    (before, first) -> Math.min(before * 2, Math.max(first, policy.checkIntervalMs())));
+        } else {
+            unreachableWait.remove(group);
+        }
+        return why;
     }
 
     private void giveUpOld(PendingTransaction t, long now) {
