@@ -184,6 +184,9 @@ class LongPollingTest {
              RemotingClient client = new RemotingClient("test")) {
             createHeld(client, broker, 1);
             send(client, broker, 3);
+            // (a commit beyond what the consume queue holds is not taken: the three must be dispatched first)
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> broker.store().maxQueueOffset("Held", 0) == 3);
             assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), RemotingCommand.request(
                     RequestCode.UPDATE_CONSUMER_OFFSET, Map.of("consumerGroup", "stuck", "topic", "Held", "queueId", "0",
                             "commitOffset", "1"), null), 5000).code());
