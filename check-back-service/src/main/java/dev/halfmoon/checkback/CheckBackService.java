@@ -98,7 +98,7 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
                 failures.incrementAndGet();
                 LOG.error("check-back of the transaction at {} failed; retrying later", halfOffset, e);
                 try {
-                    coordinator.deferCheck(halfOffset, "check failed: " + e, now + policy.retryMs());
+                    coordinator.checks().deferCheck(halfOffset, "check failed: " + e, now + policy.retryMs());
                 } catch (RuntimeException | Error again) {
                     schedule.schedule(halfOffset, now + policy.retryMs());
                 }
@@ -134,15 +134,15 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
                 giveUpOld(t, now);
             } else {
                 deferred.incrementAndGet();
-                coordinator.deferCheck(halfOffset, unreachable, now + unreachableWait.getOrDefault(t.producerGroup(),
+                coordinator.checks().deferCheck(halfOffset, unreachable, now + unreachableWait.getOrDefault(t.producerGroup(),
                         policy.retryDelay(t.timeoutMs())));
             }
             return;
         }
-        Optional<CheckRequest> request = coordinator.checkRequest(halfOffset);
+        Optional<CheckRequest> request = coordinator.checks().checkRequest(halfOffset);
         if (request.isEmpty()) { // resolved meanwhile (nothing to do), or its half cannot be read: no producer can be asked
             if (coordinator.index().get(halfOffset).filter(p -> p.state() == TransactionState.PENDING).isPresent()
-                    && !coordinator.halfReadable(halfOffset)) {
+                    && !coordinator.checks().halfReadable(halfOffset)) {
                 giveUp(t, "as its half message at " + halfOffset + " cannot be read (the log is damaged there; the "
                         + "message is lost)");
             }
@@ -155,7 +155,7 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
     private void send(CheckRequest request, PendingTransaction t, long now, boolean tooOld) {
         long halfOffset = t.halfOffset();
         long next = now + policy.delayAfter(t.checkCount() + 1, t.timeoutMs());
-        coordinator.scheduleNextCheck(halfOffset, next);
+        coordinator.checks().scheduleNextCheck(halfOffset, next);
         CheckTransport.Delivery delivery = transport.send(request);
         if (!delivery.sent()) {
             if (tooOld) {
@@ -166,10 +166,10 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
             return;
         }
         sent.incrementAndGet();
-        coordinator.recordCheck(halfOffset, delivery.target(), next).whenComplete((recorded, error) -> {
+        coordinator.checks().recordCheck(halfOffset, delivery.target(), next).whenComplete((recorded, error) -> {
             if (error != null || !Boolean.TRUE.equals(recorded)) { // (a full disk): not counted, but it did leave, so
                 // the next one waits as long as if it had been, not retryMs (every pending one every 5 s otherwise)
-                coordinator.deferCheck(halfOffset, "could not record the check-back",
+                coordinator.checks().deferCheck(halfOffset, "could not record the check-back",
                         Math.max(next, clock.millis() + policy.retryMs()));
             }
         });
@@ -207,7 +207,7 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
     /** A check that did not leave: not counted, tried again later. */
     private void defer(long halfOffset, String why, long now, PendingTransaction t) {
         deferred.incrementAndGet();
-        coordinator.deferCheck(halfOffset, why, now + policy.retryDelay(t.timeoutMs()));
+        coordinator.checks().deferCheck(halfOffset, why, now + policy.retryDelay(t.timeoutMs()));
     }
 
     /** Counts the last check of {@code t} as unanswered: once per check, however often the next is deferred. */
@@ -226,7 +226,7 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
                         + "TRANS_CHECK_MAX_TIME_TOPIC if readable", t.transactionId(), t.producerGroup(), why);
             } else if (error != null || r.status() == dev.halfmoon.txn.EndStatus.STORE_REFUSED) {
                 failures.incrementAndGet();
-                coordinator.deferCheck(t.halfOffset(), "give-up failed: " + (error != null ? error : r.message()),
+                coordinator.checks().deferCheck(t.halfOffset(), "give-up failed: " + (error != null ? error : r.message()),
                         clock.millis() + policy.retryMs());
             }
         });

@@ -26,6 +26,8 @@ final class ConsumerWire {
     static final int FLAG_SUBSCRIPTION = 0x4;
     private static final long PULL_TIMEOUT_MS = 30_000;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsumerWire.class);
+
     private final ClientCore core;
     private final String group;
 
@@ -156,8 +158,26 @@ final class ConsumerWire {
         return (List<String>) Json.decode(r.body(), Map.class).get("consumerIdList");
     }
 
+    /**
+     * Locks {@code queues} for ordered consumption, one request per broker; returns the ones granted (none of a broker
+     * that failed to answer: its locks expire by themselves).
+     */
+    Set<QueueRef> lock(java.util.Collection<QueueRef> queues) {
+        Map<String, Set<QueueRef>> byBroker = new HashMap<>();
+        queues.forEach(q -> byBroker.computeIfAbsent(q.brokerName(), b -> new HashSet<>()).add(q));
+        Set<QueueRef> granted = new HashSet<>();
+        byBroker.forEach((brokerName, ofBroker) -> {
+            try {
+                granted.addAll(lock(brokerName, ofBroker));
+            } catch (RuntimeException e) {
+                LOG.debug("lock on {} failed: {}", brokerName, e.getMessage());
+            }
+        });
+        return granted;
+    }
+
     /** Locks the queues of one broker for ordered consumption; returns the ones granted. */
-    Set<QueueRef> lock(String brokerName, Set<QueueRef> queues) {
+    private Set<QueueRef> lock(String brokerName, Set<QueueRef> queues) {
         Set<MessageQueueRef> refs = new HashSet<>();
         queues.forEach(q -> refs.add(new MessageQueueRef(q.topic(), q.brokerName(), q.queueId())));
         String broker = core.brokerAddress(brokerName);
@@ -175,12 +195,18 @@ final class ConsumerWire {
         return granted;
     }
 
+    /** Unlocks {@code q}, not waiting; a failure is only logged (the broker's lock expires by itself). */
     void unlock(QueueRef q) {
         String broker = core.brokerAddress(q.brokerName());
-        if (broker != null) {
+        if (broker == null) {
+            return;
+        }
+        try {
             core.remoting.invokeOneway(broker, RemotingCommand.request(RequestCode.UNLOCK_BATCH_MQ, null, Json.encode(
                     new LockBatchBody(group, core.clientId, null, Set.of(new MessageQueueRef(q.topic(), q.brokerName(),
                             q.queueId())))))).exceptionally(e -> null);
+        } catch (RuntimeException e) {
+            LOG.debug("unlock of {} failed: {}", q, e.getMessage());
         }
     }
 }

@@ -288,18 +288,9 @@ public final class PushConsumer implements AutoCloseable {
     }
 
     private void relock(Set<QueueRef> target) {
-        Map<String, Set<QueueRef>> byBroker = new HashMap<>();
-        target.forEach(q -> byBroker.computeIfAbsent(q.brokerName(), b -> new HashSet<>()).add(q));
-        // queues handed over whose handler is still busy stay locked too, until release() unlocks them
-        stopping.keySet().forEach(q -> byBroker.computeIfAbsent(q.brokerName(), b -> new HashSet<>()).add(q));
-        Set<QueueRef> locked = new HashSet<>();
-        byBroker.forEach((broker, queues) -> {
-            try {
-                locked.addAll(wire.lock(broker, queues));
-            } catch (RuntimeException e) {
-                LOG.debug("lock on {} failed: {}", broker, e.getMessage());
-            }
-        });
+        Set<QueueRef> wanted = new HashSet<>(target);
+        wanted.addAll(stopping.keySet()); // handed over, handler still busy: locked until release() unlocks them
+        Set<QueueRef> locked = wire.lock(wanted);
         target.retainAll(locked);
         // a running worker whose lock was not renewed (expired, or taken after a broker restart) stops pulling
         // until it holds it again: another member may be consuming that queue now
@@ -345,16 +336,8 @@ public final class PushConsumer implements AutoCloseable {
             return;
         }
         offsets.commit(w, true);
-        unlock(w.queue());
+        wire.unlock(w.queue());
         stopping.remove(w.queue(), w);
-    }
-
-    private void unlock(QueueRef q) {
-        try {
-            wire.unlock(q);
-        } catch (RuntimeException e) {
-            LOG.debug("unlock of {} failed: {}", q, e.getMessage()); // (the broker's lock expires by itself)
-        }
     }
 
     private void commitAll(boolean sync) {
@@ -391,7 +374,7 @@ public final class PushConsumer implements AutoCloseable {
         for (QueueWorker w : stopped) {
             offsets.commit(w, true);
             if (config.ordered) {
-                unlock(w.queue());
+                wire.unlock(w.queue());
             }
         }
         core.unregister(null, config.group);

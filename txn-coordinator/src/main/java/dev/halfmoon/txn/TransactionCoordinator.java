@@ -47,6 +47,7 @@ public final class TransactionCoordinator {
     private final GivenUpResumer resumer;
     private final RetriedHalves retried;
     private final HalfCarrier carrier;
+    private final CheckBook checks;
     /** Halves being carried forward by retention (claimed meanwhile), completed when moved or released. */
     final Map<Long, CompletableFuture<Void>> carrying;
     /** Transactions whose resolution (an answer, a give-up) is being appended, completed once it is applied or not. */
@@ -65,6 +66,7 @@ public final class TransactionCoordinator {
         this.retried = new RetriedHalves(store, index, clock.millis());
         this.carrier = new HalfCarrier(store, index, appends);
         this.carrying = carrier.carrying;
+        this.checks = new CheckBook(store, index, appends, clock, storeHost);
         retried.recovered(index.view());
     }
 
@@ -229,10 +231,7 @@ public final class TransactionCoordinator {
         }
         return result.whenComplete((r, e) -> {
             if (e != null) { // failed before its records were written: pending again, to be checked and answered anew
-                if (asked == OpKind.COMMIT) {
-                    retried.commitFailed(t);
-                }
-                index.release(t.halfOffset());
+                unclaim(t, asked == OpKind.COMMIT);
                 LOG.error("resolving transaction {} ({} by {}) failed; it stays pending", t.transactionId(), asked,
                         askedBy, e);
             }
@@ -247,8 +246,7 @@ public final class TransactionCoordinator {
         OpKind kind = committedCopy >= 0 ? OpKind.ROLLBACK : asked; // one message, delivered once
         String by = committedCopy >= 0 ? askedBy + ", duplicate of the committed half at " + committedCopy : askedBy;
         if (halfBytes == null && kind == OpKind.COMMIT) { // (a rollback or give-up needs only its op record)
-            retried.commitFailed(t);
-            index.release(t.halfOffset());
+            unclaim(t, true);
             return done(new EndResult(EndStatus.NOT_FOUND, TransactionState.PENDING,
                     "the half message of transaction " + t.transactionId() + " is not readable at " + t.halfOffset()
                             + " (the log is damaged there): it cannot be committed"));
@@ -265,10 +263,7 @@ public final class TransactionCoordinator {
                 : kind == OpKind.ROLLBACK ? TransactionState.ROLLED_BACK : TransactionState.GIVEN_UP;
         return appends.appendUnhurried(records, (AppendResult result) -> {
             if (!result.ok()) {
-                if (asked == OpKind.COMMIT && committedCopy < 0) {
-                    retried.commitFailed(t);
-                }
-                index.release(t.halfOffset());
+                unclaim(t, asked == OpKind.COMMIT && committedCopy < 0);
                 return new EndResult(EndStatus.STORE_REFUSED, TransactionState.PENDING,
                         "transaction " + t.transactionId() + " stays pending: " + result.status().description());
             }
@@ -282,58 +277,17 @@ public final class TransactionCoordinator {
         });
     }
 
-    /** Whether the half at {@code halfOffset} can be read (false: the log is damaged there, or it is gone). */
-    public boolean halfReadable(long halfOffset) {
-        return store.readRecord(halfOffset) != null;
-    }
-
-    /** The transaction and the body of its next check-back, if it is still pending. */
-    public Optional<CheckRequest> checkRequest(long halfOffset) {
-        Optional<PendingTransaction> t = index.get(halfOffset).filter(p -> p.state() == TransactionState.PENDING);
-        if (t.isEmpty()) {
-            return Optional.empty();
+    /** A claimed transaction is pending again, nothing written for it ({@code commit}: its message's claim goes too). */
+    private void unclaim(PendingTransaction t, boolean commit) {
+        if (commit) {
+            retried.commitFailed(t);
         }
-        ByteBuffer half = store.readRecord(halfOffset);
-        if (half == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new CheckRequest(t.get(),
-                TransactionRecords.checkBody(RecordView.of(half), halfOffset, t.get().checkCount() + 1)));
+        index.release(t.halfOffset());
     }
 
-    /**
-     * A check-back was sent to {@code target}: counted (durably, in an op record) and the next one
-     * scheduled.
-     *
-     * @return true once recorded; false if the store refused the op record (or it is no longer pending)
-     */
-    public CompletableFuture<Boolean> recordCheck(long halfOffset, String target, long nextDueMs) {
-        Optional<PendingTransaction> t = index.get(halfOffset);
-        if (t.isEmpty()) {
-            return CompletableFuture.completedFuture(false);
-        }
-        long now = clock.millis();
-        int number = t.get().checkCount() + 1;
-        ByteBuffer op = TransactionRecords.op(OpKind.CHECK, halfOffset, target, number, nextDueMs, storeHost, now);
-        return appends.appendUnhurried(List.of(op), (AppendResult result) -> {
-            if (result.ok()) {
-                index.modify(halfOffset, p -> p.withCheck(new CheckAttempt(number, now, target), nextDueMs));
-            }
-            return result.ok();
-        });
-    }
-
-    /**
-     * Moves a transaction's next check to {@code nextDueMs} before a check-back leaves, so that an
-     * answer racing with the recording of the check never brings an old deadline back.
-     */
-    public void scheduleNextCheck(long halfOffset, long nextDueMs) {
-        index.modify(halfOffset, t -> t.withNextCheck(nextDueMs), false); // (saved with the check's record)
-    }
-
-    /** A check-back could not be sent ({@code why}); it is not counted and is tried again at {@code nextDueMs}. */
-    public void deferCheck(long halfOffset, String why, long nextDueMs) {
-        index.modify(halfOffset, t -> t.withDeferredCheck(why, nextDueMs), false);
+    /** What the check-back service reads and records of pending transactions. */
+    public CheckBook checks() {
+        return checks;
     }
 
     /** Pending transactions matching {@code query}, oldest first, one page. */

@@ -188,10 +188,10 @@ class TransactionCoordinatorTest {
         PrepareResult b = prepare("orders", "b");
         PrepareResult c = prepare("orders", "c");
         end(b, Decision.COMMIT, Resolver.PRODUCER);
-        fx.coordinator.recordCheck(a.half().commitLogOffset(), "client-1@127.0.0.1:5555", 42).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
-        fx.coordinator.recordCheck(a.half().commitLogOffset(), "client-2@127.0.0.1:5556", 43).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        fx.coordinator.checks().recordCheck(a.half().commitLogOffset(), "client-1@127.0.0.1:5555", 42).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        fx.coordinator.checks().recordCheck(a.half().commitLogOffset(), "client-2@127.0.0.1:5556", 43).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
         fx.coordinator.checkpoint();
-        fx.coordinator.recordCheck(c.half().commitLogOffset(), "client-1@127.0.0.1:5555", 44).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        fx.coordinator.checks().recordCheck(c.half().commitLogOffset(), "client-1@127.0.0.1:5555", 44).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
         PrepareResult d = prepare("orders", "d");
 
         fx.reopen();
@@ -573,7 +573,7 @@ class TransactionCoordinatorTest {
     void aCheckRecordedBeforeACarryForwardStillCountsAfterACrash() throws Exception {
         PrepareResult pending = snapshottedThenFilledPast("checked");
         long half = pending.half().commitLogOffset();
-        assertTrue(fx.coordinator.recordCheck(half, "producer-1", System.currentTimeMillis() + 60_000)
+        assertTrue(fx.coordinator.checks().recordCheck(half, "producer-1", System.currentTimeMillis() + 60_000)
                 .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join()); // the check op in a later segment
         deleteFirstSegment(half);
 
