@@ -280,6 +280,7 @@ public final class Broker implements AutoCloseable {
         ThreadPoolExecutor pullPool = pools.create("pull", config.messaging().pullThreads(), 100_000);
         ThreadPoolExecutor txPool = pools.create("end-tx", 4, 100_000);
         ThreadPoolExecutor adminPool = pools.create("admin", 4, 10_000);
+        ThreadPoolExecutor inOrder = pools.create("offsets", 1, 100_000); // commits, then leaving (ClientProcessor)
         InetSocketAddress storeHost = config.identity().storeHost(port);
         DelayLevels delays = config.messaging().delayLevels();
         NetworkThreadRules inline = new NetworkThreadRules(s.store(), s.topics(), config.messaging(),
@@ -323,12 +324,12 @@ public final class Broker implements AutoCloseable {
         }).registerWith(server, adminPool);
         server.register(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, new OffsetResetProcessor(s.store(), s.topics(),
                 s.offsets(), clients, config.identity().brokerName()), adminPool);
-        new ClientProcessor(new ClientService(clients, s.topics(), s.groups(), clock)).registerWith(server, adminPool);
+        new ClientProcessor(new ClientService(clients, s.topics(), s.groups(), clock)).registerWith(server, adminPool, inOrder);
         new GroupAdminProcessor(s.groups(), s.offsets()).registerWith(server, adminPool);
         new ToolingProcessor(s.topics(), progress, clients, settings).registerWith(server, adminPool);
         new ClientRelayProcessor(clients, s.store(), config.identity().brokerName()).registerWith(server, adminPool);
         new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store(), s.topics())
-                .registerWith(server, adminPool);
+                .registerWith(server, adminPool, inOrder);
         new AdminProcessor(s.topics(), s.store(), registrar::registerNow).registerWith(server, adminPool);
         new TransactionAdminProcessor(s.transactions(), clock).registerWith(server, adminPool);
     }

@@ -93,4 +93,35 @@ class HeartbeatTest extends LiveBrokers {
         heartbeat(b, "CG-unknown");
         assertFalse(topics(b).contains("%RETRY%CG-unknown"), topics(b));
     }
+
+    /**
+     * A leaving consumer commits its last offsets one way, then unregisters: once its leaving is answered (and the rest
+     * of the group told), the commits are in, so the member taking over its queues starts after them.
+     */
+    @Test
+    void aLeavingMembersLastOneWayCommitsAreInOnceItsLeavingIsAnswered() {
+        Broker b = broker(dir, "127.0.0.1:9", Map.of());
+        createTopic(b, "Left");
+        for (int q = 0; q < 3; q++) {
+            for (int i = 0; i < 100; i++) {
+                assertEquals(ResponseCode.SUCCESS, ask(b.address(), RequestCode.SEND_MESSAGE_V2, Map.of("a", "PG", "b", "Left",
+                        "c", "TBW102", "d", "3", "e", Integer.toString(q), "f", "0", "g", "1", "h", "0"), "x".getBytes()).code());
+            }
+        }
+        for (int round = 1; round <= 100; round++) {
+            assertEquals(ResponseCode.SUCCESS, subscribe(b, "CG-leaving", "Left").code());
+            for (int q = 0; q < 3; q++) {
+                client.invokeOneway(b.address(), RemotingCommand.request(RequestCode.UPDATE_CONSUMER_OFFSET, Map.of(
+                        "consumerGroup", "CG-leaving", "topic", "Left", "queueId", Integer.toString(q),
+                        "commitOffset", Integer.toString(round)), null)).join();
+            }
+            assertEquals(ResponseCode.SUCCESS, ask(b.address(), RequestCode.UNREGISTER_CLIENT, Map.of("clientID", "client-1",
+                    "consumerGroup", "CG-leaving"), null).code());
+            for (int q = 0; q < 3; q++) {
+                RemotingCommand r = ask(b.address(), RequestCode.QUERY_CONSUMER_OFFSET, Map.of("consumerGroup", "CG-leaving",
+                        "topic", "Left", "queueId", Integer.toString(q)), null);
+                assertEquals(round + "", r.ext("offset"), "round " + round + ", queue " + q);
+            }
+        }
+    }
 }

@@ -13,6 +13,7 @@ import dev.halfmoon.remoting.body.HeartbeatData;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /** HEART_BEAT, UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP and CHECK_CLIENT_CONFIG. */
 public final class ClientProcessor {
@@ -22,12 +23,25 @@ public final class ClientProcessor {
         this.clients = clients;
     }
 
-    public void registerWith(RemotingServer server, Executor executor) {
+    /**
+     * Registers the requests on {@code executor} except a client's leaving, UNREGISTER_CLIENT or its connection
+     * closing, which go to {@code inOrder}: a single thread that also takes offset commits. A leaving consumer sends
+     * its last offsets one way and then leaves; taken in parallel, the leaving could tell the rest of the group first,
+     * and the member taking over its queues would read the offsets before the last commits and get those messages
+     * again.
+     */
+    public void registerWith(RemotingServer server, Executor executor, Executor inOrder) {
         server.register(RequestCode.HEART_BEAT, this::heartbeat, executor);
-        server.register(RequestCode.UNREGISTER_CLIENT, this::unregister, executor);
+        server.register(RequestCode.UNREGISTER_CLIENT, this::unregister, inOrder);
         server.register(RequestCode.GET_CONSUMER_LIST_BY_GROUP, this::consumerList, executor);
         server.register(RequestCode.CHECK_CLIENT_CONFIG, this::checkConfig, executor);
-        server.addListener(clients.registry()::channelClosed);
+        server.addListener(channel -> {
+            try {
+                inOrder.execute(() -> clients.registry().channelClosed(channel));
+            } catch (RejectedExecutionException stopping) { // (closing, or a backlog of 100 000: done here)
+                clients.registry().channelClosed(channel);
+            }
+        });
     }
 
     private CompletableFuture<RemotingCommand> heartbeat(RemotingChannel channel, RemotingCommand r) {

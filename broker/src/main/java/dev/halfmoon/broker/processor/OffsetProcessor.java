@@ -36,9 +36,13 @@ public final class OffsetProcessor {
         this.topics = topics;
     }
 
-    public void registerWith(RemotingServer server, Executor executor) {
+    /**
+     * Registers the queries on {@code executor} and UPDATE_CONSUMER_OFFSET on {@code inOrder}, the single thread
+     * that also takes a client's leaving (see {@link ClientProcessor#registerWith}).
+     */
+    public void registerWith(RemotingServer server, Executor executor, Executor inOrder) {
         server.register(RequestCode.QUERY_CONSUMER_OFFSET, this::query, executor);
-        server.register(RequestCode.UPDATE_CONSUMER_OFFSET, this::update, executor);
+        server.register(RequestCode.UPDATE_CONSUMER_OFFSET, this::update, inOrder);
         server.register(RequestCode.GET_MAX_OFFSET, (ch, r) -> offset(r,
                 store.maxQueueOffset(Headers.required(r, "topic"), Headers.requiredInt(r, "queueId"))), executor);
         server.register(RequestCode.GET_MIN_OFFSET, (ch, r) -> offset(r,
