@@ -85,10 +85,10 @@ public final class PendingScaleBenchmark implements Callable<Integer> {
                 LogBenchmark.deleteTree(root);
             }
         }
-        System.out.printf("%n%-10s %12s %16s %16s %14s %12s %14s%n", "log", "pending", "tick cpu µs", "tick alloc KiB",
-                "reopen ms", "page ms", "sort-all ms");
+        System.out.printf("%n%-10s %12s %16s %16s %14s %14s %12s %14s%n", "log", "pending", "tick cpu µs", "tick alloc KiB",
+                "reopen ms", "heap B/pending", "page ms", "sort-all ms");
         for (String[] r : rows) {
-            System.out.printf("%-10s %12s %16s %16s %14s %12s %14s%n", (Object[]) r);
+            System.out.printf("%-10s %12s %16s %16s %14s %14s %12s %14s%n", (Object[]) r);
         }
         return 0;
     }
@@ -127,6 +127,7 @@ public final class PendingScaleBenchmark implements Callable<Integer> {
     }
 
     private void measure(StoreConfig config, int gib) throws Exception {
+        long heapBefore = usedHeapAfterGc();
         long begin = System.nanoTime();
         try (MetadataStore meta = MetadataStore.open(config.metadataDir())) {
             LogStore store = LogStore.open(config, meta, StoreHooks.defaults()
@@ -134,6 +135,7 @@ public final class PendingScaleBenchmark implements Callable<Integer> {
             TransactionCoordinator coordinator = TransactionCoordinator.open(store, meta, Clock.systemUTC(), HOST, 3_600_000);
             store.start(List.of());
             long reopenMs = (System.nanoTime() - begin) / 1_000_000;
+            long heapPerPending = (usedHeapAfterGc() - heapBefore) / Math.max(1, coordinator.index().size());
             CheckTransport none = request -> CheckTransport.Delivery.notSent("benchmark");
             try (CheckBackService service = new CheckBackService(coordinator, none, new CheckPolicy(15, 60_000, 10, 5000),
                     Clock.systemUTC()).start()) {
@@ -149,12 +151,20 @@ public final class PendingScaleBenchmark implements Callable<Integer> {
                 long cpu = (mx.getThreadCpuTime(loop.getId()) - cpu0) / ticks / 1000;
                 long alloc = (mx.getThreadAllocatedBytes(loop.getId()) - alloc0) / ticks / 1024;
                 rows.add(new String[] {gib + " GiB", String.format("%,d", coordinator.index().size()),
-                        Long.toString(cpu), Long.toString(alloc), Long.toString(reopenMs),
+                        Long.toString(cpu), Long.toString(alloc), Long.toString(reopenMs), Long.toString(heapPerPending),
                         String.format("%.1f", consolePageMs(coordinator, false)), String.format("%.1f", consolePageMs(coordinator, true))});
             }
             coordinator.checkpoint();
             store.close();
         }
+    }
+
+    /** Heap in use after a full collection (the pending index's footprint is the difference around a reopen). */
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /**

@@ -27,9 +27,9 @@ final class CoordinatorRecovery {
         this.defaultTimeoutMs = defaultTimeoutMs;
     }
 
-    void recover(LogStore store, CoordinatorSnapshots snapshots) {
+    /** Rebuilds the index from {@code snapshot}, the last snapshot's pending set, and the log from {@code from}, its position. */
+    void recover(LogStore store, List<PendingTransaction> snapshot, long from) {
         long begin = System.nanoTime();
-        List<PendingTransaction> snapshot = snapshots.pending();
         long minOffset = store.minCommitLogOffset();
         long to = store.recoveredEndOffset();
         for (PendingTransaction t : snapshot) {
@@ -38,10 +38,9 @@ final class CoordinatorRecovery {
             } else if (t.halfOffset() >= to) {
                 dropLost(t, minOffset, to);
             } else {
-                index.put(t);
+                index.restore(t);
             }
         }
-        long from = snapshots.position();
         int[] seen = new int[2];
         store.scan(from, to, (record, offset) -> {
             String topic = record.topic();
@@ -149,7 +148,7 @@ final class CoordinatorRecovery {
             case CHECK -> {
                 PendingTransaction t = aside != null ? aside : index.get(op.halfOffset()).orElse(null);
                 if (t != null && op.count() > t.checkCount()) {
-                    PendingTransaction checked = t.withCheck(new CheckAttempt((int) op.count(), op.atMs(), op.by()), op.next());
+                    PendingTransaction checked = t.withCheck(new CheckAttempt((int) op.count(), op.atMs(), SharedNames.of(op.by())), op.next());
                     if (aside != null) {
                         carried.put(op.halfOffset(), checked);
                     } else {

@@ -60,19 +60,19 @@ final class PendingCodec implements Codec<PendingTransaction> {
             }
             long offset = in.readLong();
             String txId = in.readUTF();
-            String group = in.readUTF();
-            String topic = in.readUTF();
+            String group = SharedNames.of(in.readUTF());
+            String topic = SharedNames.of(in.readUTF());
             int queueId = in.readInt();
-            String bornHost = in.readUTF();
+            String bornHost = SharedNames.of(in.readUTF());
             long stored = in.readLong();
             long timeout = in.readLong();
             int count = in.readInt();
             long next = in.readLong();
-            String last = in.readUTF();
+            String last = SharedNames.of(in.readUTF());
             int n = in.readInt();
             List<CheckAttempt> checks = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                checks.add(new CheckAttempt(in.readInt(), in.readLong(), in.readUTF()));
+                checks.add(new CheckAttempt(in.readInt(), in.readLong(), SharedNames.of(in.readUTF())));
             }
             return new PendingTransaction(offset, txId, group, topic, queueId, bornHost, stored, timeout, count, next,
                     last.isEmpty() ? null : last, checks, TransactionState.PENDING);

@@ -25,8 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class PendingIndex {
     private static final int RESOLVED_MEMORY = 100_000;
 
-    private final Map<Long, PendingTransaction> byOffset = new ConcurrentHashMap<>();
-    private final Map<String, Long> byTransactionId = new HashMap<>();
+    private final Map<Long, PendingTransaction> byOffset;
+    private final Map<String, Long> byTransactionId;
     private final Map<Long, PendingTransaction> dirty = new HashMap<>();
     /**
      * Halves {@link #putNew added} since the last {@link #takeDirty}: in no snapshot yet, so when one
@@ -41,6 +41,12 @@ public final class PendingIndex {
     };
     private final List<PendingListener> listeners = new CopyOnWriteArrayList<>();
 
+    /** An index sized for {@code expected} transactions (a restart's snapshot: no rehashing a million entries). */
+    PendingIndex(int expected) {
+        byOffset = new ConcurrentHashMap<>(Math.max(16, expected));
+        byTransactionId = new HashMap<>(Math.max(16, (int) Math.min(1 << 30, expected * 4L / 3 + 1)));
+    }
+
     public void addListener(PendingListener listener) {
         listeners.add(listener);
     }
@@ -48,6 +54,18 @@ public final class PendingIndex {
     /** Adds (or replaces) a pending transaction that a snapshot may already hold (recovery). */
     void put(PendingTransaction t) {
         put(t, false);
+    }
+
+    /**
+     * Adds a pending transaction exactly as the snapshot holds it (recovery): not written again by the next snapshot,
+     * which a restart with a million pending spent most of its time on (encoding each, one batch of them all).
+     */
+    void restore(PendingTransaction t) {
+        synchronized (this) {
+            byOffset.put(t.halfOffset(), t);
+            byTransactionId.put(t.transactionId(), t.halfOffset());
+        }
+        listeners.forEach(l -> l.onPending(t));
     }
 
     /**

@@ -52,13 +52,13 @@ public record PendingTransaction(long halfOffset, String transactionId, String p
             history.remove(0);
         }
         return new PendingTransaction(halfOffset, transactionId, producerGroup, topic, queueId, bornHost, storeTimestamp,
-                timeoutMs, attempt.number(), nextDueMs, "sent to " + attempt.target(), history, state);
+                timeoutMs, attempt.number(), nextDueMs, SharedNames.of("sent to " + attempt.target()), history, state);
     }
 
     /** A check could not be sent: not counted, tried again at {@code nextDueMs}. */
     PendingTransaction withDeferredCheck(String why, long nextDueMs) {
         return new PendingTransaction(halfOffset, transactionId, producerGroup, topic, queueId, bornHost, storeTimestamp,
-                timeoutMs, checkCount, nextDueMs, why, checks, state);
+                timeoutMs, checkCount, nextDueMs, SharedNames.of(why), checks, state);
     }
 
     /** The same transaction with its next check at {@code nextDueMs}. */

@@ -69,8 +69,8 @@ final class RetriedHalves {
     }
 
     /** Pairs the copies among the transactions pending after recovery. */
-    void recovered(Iterable<PendingTransaction> pending) {
-        Map<String, PendingTransaction> first = new HashMap<>();
+    void recovered(java.util.Collection<PendingTransaction> pending) {
+        Map<String, PendingTransaction> first = new HashMap<>(pending.size() * 4 / 3 + 16);
         for (PendingTransaction t : pending) {
             if (t.transactionId() != null) {
                 PendingTransaction earlier = first.putIfAbsent(t.transactionId(), t);

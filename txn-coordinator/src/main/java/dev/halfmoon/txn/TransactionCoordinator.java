@@ -78,10 +78,11 @@ public final class TransactionCoordinator {
      */
     public static TransactionCoordinator open(LogStore store, MetadataStore metadata, Clock clock,
                                               InetSocketAddress storeHost, long defaultTimeoutMs) {
-        PendingIndex index = new PendingIndex();
         CoordinatorSnapshots snapshots = new CoordinatorSnapshots(metadata);
+        List<PendingTransaction> snapshot = snapshots.pending();
+        PendingIndex index = new PendingIndex(snapshot.size());
         CoordinatorRecovery recovery = new CoordinatorRecovery(index, defaultTimeoutMs);
-        recovery.recover(store, snapshots);
+        recovery.recover(store, snapshot, snapshots.position());
         snapshots.reconcileResumed(recovery.resumedHalves(), store.recoveredEndOffset());
         TransactionCoordinator coordinator = new TransactionCoordinator(store, index, snapshots, clock, storeHost,
                 defaultTimeoutMs);

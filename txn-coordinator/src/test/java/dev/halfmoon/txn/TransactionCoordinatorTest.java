@@ -207,6 +207,25 @@ class TransactionCoordinatorTest {
         assertEquals(2, consumable("orders").size());
     }
 
+    /** Restarts read the snapshot's transactions without writing them back; they stay in it for the next restart. */
+    @Test
+    void theSnapshotsTransactionsSurviveRestartAfterRestart() {
+        PrepareResult a = prepare("orders", "a");
+        PrepareResult b = prepare("orders", "b");
+        fx.coordinator.checkpoint();
+        fx.reopen();
+        fx.reopen();
+        assertEquals(2, fx.coordinator.index().size());
+        assertEquals(EndStatus.APPLIED, end(a, Decision.COMMIT, Resolver.PRODUCER).status());
+        fx.coordinator.checkpoint();
+        fx.reopen();
+        assertEquals(1, fx.coordinator.index().size());
+        assertTrue(fx.coordinator.index().get(b.half().commitLogOffset()).isPresent());
+        assertEquals(EndStatus.ALREADY_RESOLVED, end(a, Decision.COMMIT, Resolver.PRODUCER).status());
+        assertEquals(EndStatus.APPLIED, end(b, Decision.ROLLBACK, Resolver.PRODUCER).status());
+        assertEquals(1, consumable("orders").size());
+    }
+
     @Test
     void aTransactionResolvedBetweenSnapshotsLeavesNothingInTheNextOne() {
         PrepareResult quick = prepare("orders", "quick");
