@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *                               outcome CHAR(1) DEFAULT 'C' NOT NULL)   -- C committed, R rolled back
  * CREATE INDEX halfmoon_outbox_created ON halfmoon_outbox (created_at)
  * </pre>
- * Rows older than the retention (7 days by default) are deleted hourly. Thread-safe.
+ * Rows older than the retention (7 days by default) are deleted hourly; a check-back for a message older than the
+ * retention that finds no row answers UNKNOWN (and logs an error), never ROLLBACK. Checks read at READ COMMITTED or
+ * stricter whatever the pool's default. Thread-safe.
  *
  * <pre>{@code
  * JdbcOutbox outbox = JdbcOutbox.create(dataSource);
@@ -86,10 +88,16 @@ public final class JdbcOutbox implements AutoCloseable {
 
     /**
      * @param localDeadline after this age a message without an outbox row is rolled back
-     * @param retention     rows older than this are deleted
+     * @param retention     rows older than this are deleted; longer than {@code localDeadline}. A check-back for a
+     *                      message older than this answers UNKNOWN when it finds no row (it may have been pruned)
      * @throws ClientException if the table cannot be created
      */
     public static JdbcOutbox create(DataSource dataSource, Duration localDeadline, Duration retention) {
+        if (localDeadline.isNegative() || localDeadline.isZero() || retention.compareTo(localDeadline) <= 0) {
+            throw new IllegalArgumentException("the outbox needs a positive local deadline and a longer retention (it "
+                    + "was given " + localDeadline + " and " + retention + "): a check finding no row must tell a "
+                    + "transaction that never committed from a row already pruned");
+        }
         JdbcOutbox outbox = new JdbcOutbox(Objects.requireNonNull(dataSource), localDeadline, retention, Clock.systemUTC());
         outbox.createSchema();
         outbox.pruner.scheduleWithFixedDelay(outbox::pruneQuietly, 1, 60, TimeUnit.MINUTES);
@@ -167,7 +175,7 @@ public final class JdbcOutbox implements AutoCloseable {
             } catch (Exception e) { // (a checked one thrown sneakily too: some drivers commit an open one on close)
                 c.rollback();
                 c.setAutoCommit(autoCommit);
-                LOG.info("local transaction {} rolled back: {}", transactionId, e.getMessage());
+                LOG.warn("local transaction {} rolled back, its work failed: {}", transactionId, e.toString());
                 return TransactionOutcome.ROLLBACK;
             } catch (Error e) { // (never leave an open transaction to a pool that may commit it on close)
                 try {
@@ -211,8 +219,15 @@ public final class JdbcOutbox implements AutoCloseable {
                 if (recorded != null) {
                     return recorded;
                 }
-                if (clock.millis() - bornTimestamp <= localDeadline.toMillis()) {
+                long age = clock.millis() - bornTimestamp;
+                if (age <= localDeadline.toMillis()) {
                     return TransactionOutcome.UNKNOWN; // it may still be running
+                }
+                if (age >= retention.toMillis()) { // its row, if it ever had one, may have been pruned: never guess
+                    LOG.error("transaction {} is {} old, past the outbox's {} retention, and has no row: it may have "
+                            + "committed and its row been pruned, so it is left UNKNOWN (resolve it by hand: "
+                            + "halfmoon-admin pending commit/rollback)", transactionId, Duration.ofMillis(age), retention);
+                    return TransactionOutcome.UNKNOWN;
                 }
                 try {
                     // committed as it is written: the local transaction's own insert now fails. A pool handing out
@@ -275,12 +290,22 @@ public final class JdbcOutbox implements AutoCloseable {
     private <T> T autoCommitted(Statements<T> statements) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
+            int isolation = c.getTransactionIsolation();
             if (!autoCommit) {
                 c.setAutoCommit(true);
+            }
+            // a check must never see a local transaction's row before it commits (READ UNCOMMITTED would answer
+            // COMMIT for one whose commit then fails)
+            boolean raised = isolation == Connection.TRANSACTION_READ_UNCOMMITTED;
+            if (raised) {
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
             try {
                 return statements.run(c);
             } finally {
+                if (raised) {
+                    c.setTransactionIsolation(isolation);
+                }
                 if (!autoCommit) {
                     c.setAutoCommit(false);
                 }

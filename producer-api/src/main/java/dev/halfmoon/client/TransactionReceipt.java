@@ -33,7 +33,12 @@ public record TransactionReceipt(SendReceipt receipt, TransactionOutcome localOu
         return receipt.messageId();
     }
 
-    /** Whether the message is committed: the local transaction said COMMIT and the broker applied it. */
+    /**
+     * Whether the commit is confirmed: the local transaction said COMMIT and the broker applied it. False is not "lost":
+     * with a local COMMIT and {@link End#UNCONFIRMED}, the broker checks back and the listener's COMMIT (the outbox
+     * finds its row) delivers the message, so never send the work again under a new id on false alone; only
+     * {@link End#REFUSED} means a committed local transaction's message will not be delivered.
+     */
     public boolean committed() {
         return localOutcome == TransactionOutcome.COMMIT && end == End.APPLIED;
     }

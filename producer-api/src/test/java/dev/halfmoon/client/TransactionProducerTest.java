@@ -3,6 +3,7 @@ package dev.halfmoon.client;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -298,6 +299,51 @@ class TransactionProducerTest extends ClientTestBase {
                 () -> producer.sendInTransaction(message("Outboxed", "x"), "not a Work"));
         assertTrue(wrong.getMessage().contains("JdbcOutbox.Work"), wrong.getMessage());
         assertEquals(0, halfmoon.running.broker().transactions().index().size(), "no half stored");
+    }
+
+    /**
+     * A message older than the outbox's retention with no row may have committed and had its row pruned: the check
+     * answers UNKNOWN (and logs an error), never ROLLBACK; within the retention, no row after the deadline is ROLLBACK.
+     */
+    @Test
+    void aCheckPastTheRetentionFindingNoRowNeverAnswersRollback() throws Exception {
+        JdbcDataSource ds = ordersDatabase("pruned-");
+        JdbcOutbox outbox = track(JdbcOutbox.create(ds, Duration.ofMillis(100), Duration.ofSeconds(10)));
+        long now = System.currentTimeMillis();
+        assertEquals(TransactionOutcome.UNKNOWN, outbox.check("tx-ancient", now - 60_000));
+        assertEquals(TransactionOutcome.UNKNOWN, outbox.check("tx-ancient", now - 60_000), "nothing was written for it");
+        assertEquals(TransactionOutcome.ROLLBACK, outbox.check("tx-late", now - 1_000));
+        IllegalArgumentException shorter = assertThrows(IllegalArgumentException.class,
+                () -> JdbcOutbox.create(ds, Duration.ofSeconds(10), Duration.ofSeconds(5)));
+        assertTrue(shorter.getMessage().contains("longer retention"), shorter.getMessage());
+    }
+
+    /** A pool handing out READ UNCOMMITTED connections: a check does not take a row not yet committed for COMMIT. */
+    @Test
+    void aCheckNeverSeesALocalTransactionsRowBeforeItCommits() throws Exception {
+        JdbcDataSource h2 = ordersDatabase("dirty-read-");
+        javax.sql.DataSource pool = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                javax.sql.DataSource.class.getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (ds, m, a) -> {
+                    if (m.getName().equals("getConnection")) {
+                        Connection c = h2.getConnection();
+                        c.setTransactionIsolation(Connection.TRANSACTION_READ_UNCOMMITTED);
+                        return c;
+                    }
+                    return m.invoke(h2, a);
+                });
+        JdbcOutbox outbox = track(JdbcOutbox.create(pool, Duration.ofSeconds(10), Duration.ofDays(7)));
+        try (Connection local = h2.getConnection()) { // a local transaction between its outbox insert and its commit
+            local.setAutoCommit(false);
+            try (var insert = local.prepareStatement("INSERT INTO " + JdbcOutbox.TABLE + " (txn_id, created_at, outcome) "
+                    + "VALUES ('tx-committing', CURRENT_TIMESTAMP, 'C')")) {
+                insert.executeUpdate();
+            }
+            assertEquals(TransactionOutcome.UNKNOWN, outbox.check("tx-committing", System.currentTimeMillis()));
+            try (Connection reader = pool.getConnection()) {
+                assertEquals(Connection.TRANSACTION_READ_UNCOMMITTED, reader.getTransactionIsolation(), "the pool's own");
+            }
+            local.rollback(); // its commit failed
+        }
     }
 
     /** Pools set up with auto-commit off (HikariCP autoCommit=false, common with Spring): the ROLLBACK row still holds. */
