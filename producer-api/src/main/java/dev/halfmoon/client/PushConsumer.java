@@ -228,7 +228,11 @@ public final class PushConsumer implements AutoCloseable {
             try {
                 core.fetchRoute(topic);
             } catch (ClientException e) {
-                LOG.warn("no route for subscribed topic {} yet: {}", topic, e.getMessage());
+                if (topic.startsWith("%RETRY%")) { // a new group's: the broker makes it on the heartbeat that follows
+                    LOG.debug("no route for retry topic {} yet: {}", topic, e.getMessage());
+                } else {
+                    LOG.warn("no route for subscribed topic {} yet: {}", topic, e.getMessage());
+                }
             }
         }
         core.heartbeatAll();
