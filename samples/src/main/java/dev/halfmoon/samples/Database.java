@@ -93,7 +93,7 @@ final class Database {
                 seen.executeUpdate();
             } catch (SQLException e) {
                 c.rollback();
-                if (isDuplicateKey(e)) {
+                if (isDuplicateKey(e) && processed(c, eventId)) {
                     return false;
                 }
                 throw e; // a lock timeout, a full disk...: not processed; the message is delivered again
@@ -109,7 +109,20 @@ final class Database {
         }
     }
 
-    /** A unique-key violation (SQLState class 23, integrity constraint), and not any other failure of the insert. */
+    /** Whether {@code eventId} is recorded as processed (a constraint failure is a duplicate only then). */
+    private static boolean processed(Connection c, String eventId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM processed_events WHERE event_id = ?")) {
+            s.setString(1, eventId);
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    /**
+     * An integrity-constraint violation (SQLState class 23): a unique key, but also a NOT NULL, CHECK or foreign key
+     * one, so {@link #once} takes it for a duplicate only if the event's row is there.
+     */
     static boolean isDuplicateKey(SQLException e) {
         return e instanceof java.sql.SQLIntegrityConstraintViolationException
                 || (e.getSQLState() != null && e.getSQLState().startsWith("23"));

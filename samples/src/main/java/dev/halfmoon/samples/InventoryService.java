@@ -19,14 +19,18 @@ final class InventoryService implements AutoCloseable {
                         try (PreparedStatement reserve = c.prepareStatement(
                                 "INSERT INTO reservations (order_id, sku, quantity) VALUES (?, ?, ?)");
                              PreparedStatement stock = c.prepareStatement(
-                                     "UPDATE stock SET available = available - ? WHERE sku = ?")) {
+                                     "UPDATE stock SET available = available - ? WHERE sku = ? AND available >= ?")) {
                             reserve.setString(1, order.orderId());
                             reserve.setString(2, order.sku());
                             reserve.setInt(3, order.quantity());
                             reserve.executeUpdate();
                             stock.setInt(1, order.quantity());
                             stock.setString(2, order.sku());
-                            stock.executeUpdate();
+                            stock.setInt(3, order.quantity());
+                            if (stock.executeUpdate() != 1) { // rolled back with the reservation; delivered again, then
+                                throw new IllegalStateException("not enough " + order.sku() // to the dead letters
+                                        + " in stock for order " + order.orderId());
+                            }
                         }
                     });
                     return ConsumeResult.SUCCESS;

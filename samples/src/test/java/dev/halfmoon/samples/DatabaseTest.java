@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The demo's idempotent consumer: the pattern users copy, so it must tell a duplicate from a failure. */
 class DatabaseTest {
     private final Database db = new Database("idempotent",
-            "CREATE TABLE processed_events (event_id VARCHAR(8) PRIMARY KEY)",
+            "CREATE TABLE processed_events (event_id VARCHAR(8) PRIMARY KEY CHECK (event_id <> 'refused'))",
             "CREATE TABLE payments (order_id VARCHAR(8) PRIMARY KEY)");
 
     private void pay(java.sql.Connection c, String order) throws SQLException {
@@ -36,5 +36,12 @@ class DatabaseTest {
         assertThrows(SQLException.class, () -> db.once("event-id-too-long", c -> pay(c, "B")));
         assertEquals(Set.of(), db.ids("SELECT order_id FROM payments"));
         assertEquals(Set.of(), db.ids("SELECT event_id FROM processed_events"));
+    }
+
+    @Test
+    void anotherConstraintOfTheEventsTableIsNotTakenForADuplicate() throws SQLException {
+        // a CHECK (or NOT NULL, or foreign key) failure is SQLState class 23 as a duplicate key is; the event is new
+        assertThrows(SQLException.class, () -> db.once("refused", c -> pay(c, "C")));
+        assertEquals(Set.of(), db.ids("SELECT order_id FROM payments"));
     }
 }
