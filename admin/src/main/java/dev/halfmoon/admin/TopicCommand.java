@@ -110,7 +110,7 @@ final class TopicCommand {
         for (Map.Entry<AdminClient.BrokerRef, Map<String, TopicConfig>> answer : reached.answers()) {
             AdminClient.BrokerRef b = answer.getKey();
             for (TopicConfig t : answer.getValue().values()) {
-                if (system || !SystemNames.isSystemTopic(t.topicName())) {
+                if (system || !SystemNames.isSystemTopic(t)) {
                     rows.add(row("topic", t.topicName(), "broker", b.name(), "readQueues", t.readQueueNums(),
                             "writeQueues", t.writeQueueNums(), "perm", Perm.text(t.perm()), "order", t.order()));
                 }

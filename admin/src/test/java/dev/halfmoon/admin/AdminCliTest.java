@@ -174,6 +174,7 @@ class AdminCliTest extends LiveBrokerTest {
         assertTrue(list.stream().anyMatch(t -> t.get("topic").equals("Payments") && ((Number) t.get("writeQueues")).intValue() == 3),
                 list.toString());
         assertTrue(list.stream().noneMatch(t -> dev.halfmoon.remoting.body.SystemNames.isSystemTopic((String) t.get("topic"))), list.toString());
+        assertEquals(List.of("Payments"), list.stream().map(t -> t.get("topic")).toList(), "only the application's topics");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             try (Producer p = Producer.start(options, "PG-pay")) {

@@ -4,6 +4,7 @@ import dev.halfmoon.broker.acl.AccessControl;
 import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ClientService;
 import dev.halfmoon.broker.config.BrokerConfig;
+import dev.halfmoon.broker.config.StartTopics;
 import dev.halfmoon.broker.config.TransactionConfig;
 import dev.halfmoon.broker.delay.DelayLevels;
 import dev.halfmoon.broker.delay.ScheduleService;
@@ -157,6 +158,12 @@ public final class Broker implements AutoCloseable {
         topics.ensureAtStart(Scheduling.TOPIC, config.messaging().delayLevels().max(), Perm.READ_WRITE);
         // request/reply: responders send replies here (MessageUtil.createReplyMessage names it from the CLUSTER property)
         topics.ensureAtStart(config.identity().clusterName() + "_REPLY_TOPIC", 1, Perm.READ_WRITE);
+        StartTopics named = config.startTopics(); // RocketMQ's: tools look the cluster's brokers up through these
+        topics.ensureAtStart(config.identity().clusterName(), 16, Perm.INHERIT | (named.clusterTopic() ? Perm.READ_WRITE : 0));
+        topics.ensureAtStart(config.identity().brokerName(), 1, Perm.INHERIT | (named.brokerTopic() ? Perm.READ_WRITE : 0));
+        if (named.traceTopic() != null) {
+            topics.ensureAtStart(named.traceTopic(), 1, Perm.READ_WRITE);
+        }
         SubscriptionGroups groups = new SubscriptionGroups(new ConfigTable<>(metadata.table(MetadataTable.SUBSCRIPTION_GROUPS,
                 Codec.STRING, new JsonCodec<>(SubscriptionGroupConfig.class)), clock), config.messaging().autoCreateSubscriptionGroup());
         ConsumerOffsets offsets = ConsumerOffsets.load(metadata);

@@ -62,6 +62,9 @@ class AdminToolTest {
                 ClusterInfo cluster = admin.examineBrokerClusterInfo();
                 assertTrue(cluster.getClusterAddrTable().get("DefaultCluster").contains("broker-a"));
                 assertEquals(halfmoon.brokerAddress(), cluster.getBrokerAddrTable().get("broker-a").getBrokerAddrs().get(0L));
+                // mqadmin topicStatus -c DefaultCluster (and other tools) find the cluster's brokers by its topic
+                TopicRouteData byCluster = admin.examineTopicRouteInfo("DefaultCluster");
+                assertEquals(halfmoon.brokerAddress(), byCluster.getBrokerDatas().get(0).getBrokerAddrs().get(0L));
 
                 DefaultMQProducer producer = Clients.producer(halfmoon.namesrv(), "PG-audit");
                 producer.start();

@@ -32,6 +32,14 @@ final class Clients {
         return p;
     }
 
+    /** A producer with message traces on (sent to RMQ_SYS_TRACE_TOPIC by the client's trace dispatcher). */
+    static DefaultMQProducer tracedProducer(String namesrv, String group) {
+        DefaultMQProducer p = new DefaultMQProducer(group, (org.apache.rocketmq.remoting.RPCHook) null, true, null);
+        configure(p, namesrv);
+        p.setSendMsgTimeout(5000);
+        return p;
+    }
+
     static TransactionMQProducer transactionProducer(String namesrv, String group) {
         TransactionMQProducer p = new TransactionMQProducer(group);
         configure(p, namesrv);

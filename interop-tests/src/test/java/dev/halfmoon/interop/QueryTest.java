@@ -73,4 +73,28 @@ class QueryTest {
         long offset = producer.searchOffset(queue, times.get(3));
         assertEquals(sent.get(3).getQueueOffset(), offset);
     }
+
+    /** A client with traces on finds the trace topic (made at start: topics are not made on first send by default). */
+    @Test
+    void aTracedSendsTraceReachesTheTraceTopic() throws Exception {
+        DefaultMQProducer traced = Clients.tracedProducer(halfmoon.namesrv(), "PG-traced");
+        traced.start();
+        org.apache.rocketmq.client.consumer.DefaultLitePullConsumer traces = Clients.litePullConsumer(halfmoon.namesrv(),
+                "CG-traces");
+        try {
+            SendResult sent = traced.send(new Message("Invoices", "traced".getBytes()));
+            traces.subscribe("RMQ_SYS_TRACE_TOPIC", "*");
+            traces.start();
+            StringBuilder seen = new StringBuilder();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (MessageExt m : traces.poll(200)) {
+                    seen.append(new String(m.getBody(), StandardCharsets.UTF_8));
+                }
+                return seen.indexOf(sent.getMsgId()) >= 0;
+            });
+        } finally {
+            traces.shutdown();
+            traced.shutdown();
+        }
+    }
 }

@@ -12,7 +12,7 @@ import java.util.Objects;
  */
 public record BrokerConfig(BrokerIdentity identity, NettyConfig network, StoreConfig store, MessagingConfig messaging,
                            NamesrvClientConfig namesrv, TransactionConfig transactions, HttpConfig http,
-                           SecurityConfig security, Map<String, String> settings) {
+                           SecurityConfig security, StartTopics startTopics, Map<String, String> settings) {
     public BrokerConfig {
         settings = Map.copyOf(Objects.requireNonNull(settings));
         Objects.requireNonNull(identity);
@@ -23,15 +23,16 @@ public record BrokerConfig(BrokerIdentity identity, NettyConfig network, StoreCo
         Objects.requireNonNull(transactions);
         Objects.requireNonNull(http);
         Objects.requireNonNull(security);
+        Objects.requireNonNull(startTopics);
     }
 
     public BrokerConfig withNetwork(NettyConfig n) {
-        return new BrokerConfig(identity, n, store, messaging, namesrv, transactions, http, security, settings);
+        return new BrokerConfig(identity, n, store, messaging, namesrv, transactions, http, security, startTopics, settings);
     }
 
     public BrokerConfig withNamesrv(NamesrvClientConfig n) {
         Map<String, String> updated = new java.util.HashMap<>(settings);
         updated.put("namesrvAddr", String.join(";", n.addresses()));
-        return new BrokerConfig(identity, network, store, messaging, n, transactions, http, security, updated);
+        return new BrokerConfig(identity, network, store, messaging, n, transactions, http, security, startTopics, updated);
     }
 }

@@ -57,6 +57,12 @@ public final class BrokerSettings {
                     "a deleted commit-log segment's disk space is given back this long after, ms, at least 10000 (its readers finish)"),
             new Setting("autoCreateTopicEnable", "false", "create unknown topics on first send"),
             new Setting("defaultTopicQueueNums", "8", "queues of an auto-created topic"),
+            new Setting("clusterTopicEnable", "true", "the topic named after the cluster (made at start, so tools "
+                    + "find the cluster's brokers through it) is readable and writable"),
+            new Setting("brokerTopicEnable", "true", "the same for the topic named after the broker"),
+            new Setting("traceTopicEnable", "true", "make the message-trace topic at start, for clients with "
+                    + "enableTrace (RocketMQ's default is false, but it auto-creates topics; Halfmoon does not by default)"),
+            new Setting("msgTraceTopicName", "RMQ_SYS_TRACE_TOPIC", "the message-trace topic"),
             new Setting("maxMessageSize", "4194304", "largest message body, bytes"),
             new Setting("autoCreateSubscriptionGroup", "true", "create a consumer group on its first heartbeat"),
             new Setting("sendMessageThreadPoolNums", "4", "send executor threads"),
@@ -115,7 +121,7 @@ public final class BrokerSettings {
      */
     public static final java.util.Set<String> ROCKETMQ_ONLY_KEYS = java.util.Set.of("deleteWhen", "brokerRole",
             "storePathCommitLog", "storePathConsumeQueue", "storePathIndex", "storeCheckpoint", "abortFile",
-            "haListenPort", "haMasterAddress", "fetchNamesrvAddrByAddressServer", "traceTopicEnable",
+            "haListenPort", "haMasterAddress", "fetchNamesrvAddrByAddressServer",
             "enablePropertyFilter", "waitTimeMillsInSendQueue", "osPageCacheBusyTimeOutMills", "transientStorePoolEnable",
             "warmMapedFileEnable", "slaveReadEnable", "enableDLegerCommitLog", "useReentrantLockWhenPutMessage",
             "sendThreadPoolQueueCapacity", "pullThreadPoolQueueCapacity", "enableControllerMode", "brokerPermission",
@@ -210,7 +216,10 @@ public final class BrokerSettings {
             effective.put(setting.key(), setting.key().toLowerCase().contains("password") && v != null && !v.isEmpty()
                     ? "********" : v == null ? "" : v);
         }
-        return new BrokerConfig(identity, network, store, messaging, namesrv, tx, http, security(s), effective);
+        StartTopics startTopics = new StartTopics(s.bool("clusterTopicEnable"), s.bool("brokerTopicEnable"),
+                s.bool("traceTopicEnable") ? s.required("msgTraceTopicName") : null);
+        return new BrokerConfig(identity, network, store, messaging, namesrv, tx, http, security(s), startTopics,
+                effective);
     }
 
     private static SecurityConfig security(Settings s) {

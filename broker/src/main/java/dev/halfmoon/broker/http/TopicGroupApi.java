@@ -44,7 +44,7 @@ public final class TopicGroupApi {
     HttpReply topics(boolean system) {
         List<Map<String, Object>> result = new ArrayList<>();
         for (TopicConfig t : new java.util.TreeMap<>(topics.all()).values()) {
-            if (!system && SystemNames.isSystemTopic(t.topicName())) {
+            if (!system && SystemNames.isSystemTopic(t)) {
                 continue;
             }
             long messages = 0;

@@ -30,6 +30,16 @@ public final class SystemNames {
                 || topic.startsWith("%RETRY%") || topic.startsWith("%DLQ%");
     }
 
+    /**
+     * {@link #isSystemTopic(String)}, and the topics a broker makes at start under its cluster's and its own name
+     * (marked, as in RocketMQ, by the INHERIT permission, which only templates have: mqadmin sets 2, 4 or 6) and its
+     * cluster's reply topic.
+     */
+    public static boolean isSystemTopic(TopicConfig topic) {
+        return isSystemTopic(topic.topicName()) || topic.topicName().endsWith("_REPLY_TOPIC")
+                || (topic.perm() & Perm.INHERIT) != 0;
+    }
+
     /** RocketMQ tooling's consumer groups, and the broker's own. */
     public static boolean isSystemGroup(String group) {
         return GROUPS.contains(group) || group.startsWith("CID_RMQ_SYS_");
