@@ -216,6 +216,7 @@ public final class CompareBenchmark implements Callable<Integer> {
         for (ServerUnderTest s : running) {
             s.close();
         }
+        ServerUnderTest.leaveNothing(); // (a broker still starting is not in running yet)
     }
 
     static Map<String, Object> machine() {
@@ -234,6 +235,7 @@ public final class CompareBenchmark implements Callable<Integer> {
         System.out.printf("%-28s %14s %14s %10s%n", "", r == null ? "" : r.broker(), h == null ? "" : h.broker(),
                 r != null && h != null ? "ratio" : "");
         line("transactions/s", r, h, x -> x.transactions().perSecond());
+        line("tx/s to last delivery", r, h, x -> x.transactions().completedPerSecond());
         line("tx end-to-end p50 ms", r, h, x -> x.transactions().e2eP50Ms());
         line("tx end-to-end p99 ms", r, h, x -> x.transactions().e2eP99Ms());
         line("tx end-to-end max ms", r, h, x -> x.transactions().e2eMaxMs());

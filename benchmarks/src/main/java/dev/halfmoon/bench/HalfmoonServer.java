@@ -2,7 +2,6 @@ package dev.halfmoon.bench;
 
 import dev.halfmoon.testkit.ScriptProcess;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,7 @@ final class HalfmoonServer implements ServerUnderTest {
 
     static HalfmoonServer start(String flushMode, long transactionTimeoutMs) throws IOException, InterruptedException {
         Path script = ServerUnderTest.home().resolve("bin/halfmoon-standalone");
-        Path dir = Files.createTempDirectory("halfmoon-compare-halfmoon");
+        Path dir = ServerUnderTest.scratch("halfmoon-compare-halfmoon");
         long launched = System.nanoTime();
         ScriptProcess p = ScriptProcess.start(script, List.of("--data", dir.resolve("data").toString(), "--namesrv-port", "0",
                 "--port", "0", "--set", "brokerIP1=127.0.0.1", "--set", "bindAddress=127.0.0.1", "--set", "httpPort=0",
@@ -43,7 +42,7 @@ final class HalfmoonServer implements ServerUnderTest {
         } catch (IOException | RuntimeException | InterruptedException e) {
             p.stop();
             p.close();
-            LogBenchmark.deleteQuietly(dir);
+            ServerUnderTest.delete(dir);
             throw e;
         }
     }
@@ -94,6 +93,6 @@ final class HalfmoonServer implements ServerUnderTest {
             process.close();
             Thread.currentThread().interrupt();
         }
-        LogBenchmark.deleteQuietly(dir);
+        ServerUnderTest.delete(dir);
     }
 }

@@ -55,7 +55,7 @@ final class RocketMqServer implements ServerUnderTest {
         if (!Files.isDirectory(lib())) {
             throw new IOException(lib() + " is missing; build first with: mvn -B -q package -DskipTests");
         }
-        Path dir = Files.createTempDirectory("halfmoon-compare-rocketmq");
+        Path dir = ServerUnderTest.scratch("halfmoon-compare-rocketmq");
         Process ns = null;
         Process br = null;
         try {
@@ -83,7 +83,7 @@ final class RocketMqServer implements ServerUnderTest {
         } catch (IOException | RuntimeException | InterruptedException e) {
             ServerUnderTest.stop(br);
             ServerUnderTest.stop(ns);
-            LogBenchmark.deleteQuietly(dir);
+            ServerUnderTest.delete(dir);
             throw e;
         }
     }
@@ -143,6 +143,6 @@ final class RocketMqServer implements ServerUnderTest {
     public void close() {
         ServerUnderTest.stop(brokerProcess);
         ServerUnderTest.stop(namesrvProcess);
-        LogBenchmark.deleteQuietly(dir);
+        ServerUnderTest.delete(dir);
     }
 }

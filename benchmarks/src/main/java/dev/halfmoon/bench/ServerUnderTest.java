@@ -39,6 +39,33 @@ interface ServerUnderTest extends AutoCloseable {
     void close();
 
     /** A free loopback port such that {@code port + offsets} are free too. */
+    /** Scratch directories of servers made in this JVM and not yet deleted (deleted by {@link #leaveNothing}). */
+    java.util.Set<Path> SCRATCH = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A new scratch directory, deleted by the server's close, or by {@link #leaveNothing} if the JVM exits first. */
+    static Path scratch(String prefix) throws IOException {
+        Path dir = java.nio.file.Files.createTempDirectory(prefix);
+        SCRATCH.add(dir);
+        return dir;
+    }
+
+    /** Deletes a scratch directory. */
+    static void delete(Path dir) {
+        LogBenchmark.deleteQuietly(dir);
+        SCRATCH.remove(dir);
+    }
+
+    /**
+     * At exit (a time limit, Ctrl-C): kills every process this JVM started that is still running, a broker still
+     * starting included, and deletes every scratch directory left.
+     */
+    static void leaveNothing() {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        for (Path dir : java.util.List.copyOf(SCRATCH)) {
+            delete(dir);
+        }
+    }
+
     static int freePort(int... offsets) throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
             int port;

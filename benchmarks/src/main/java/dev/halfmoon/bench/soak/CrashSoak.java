@@ -52,6 +52,8 @@ public final class CrashSoak {
     private final AtomicInteger deliveries = new AtomicInteger();
     private final AtomicInteger nextId = new AtomicInteger();
     private final AtomicInteger failedSends = new AtomicInteger();
+    /** Transactions whose outcome was sent on send but which were checked back all the same: their END was lost. */
+    private final Set<Integer> endsLost = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** After a restart the broker must acknowledge transactions again within this long. */
     static final int SERVES_AGAIN_S = 30;
     private int stalledCycles;
@@ -174,6 +176,8 @@ public final class CrashSoak {
             TimeUnit.SECONDS.sleep(2);
         }
         TimeUnit.SECONDS.sleep(1);
+        out.printf("  [crash soak] %,d transactions whose outcome was sent with their half were checked back: the kills "
+                + "caught them between half and END%n", endsLost.size());
         Set<Integer> audited = audit(broker, mustDeliver);
         long auditMissing = mustDeliver.stream().filter(id -> !audited.contains(id)).count();
         long auditWrong = audited.stream().filter(id -> !mustDeliver.contains(id)).count();
@@ -262,6 +266,9 @@ public final class CrashSoak {
                 int id = ByteBuffer.wrap(msg.getBody()).getInt();
                 if (!executed.containsKey(id)) {
                     return LocalTransactionState.ROLLBACK_MESSAGE;
+                }
+                if (fate(id) == Fate.COMMIT || fate(id) == Fate.ROLLBACK) {
+                    endsLost.add(id); // (a kill between its half and its END, or its END in flight: what the soak is for)
                 }
                 return switch (fate(id)) {
                     case COMMIT, UNKNOWN_THEN_COMMIT -> LocalTransactionState.COMMIT_MESSAGE;
