@@ -58,7 +58,7 @@ final class TopicCommand {
             if (now != null) {
                 changes.put(b, new TopicConfig(topic, queues != null ? queues : now.readQueueNums(),
                         queues != null ? queues : now.writeQueueNums(), perm != null ? perm(perm) : now.perm(),
-                        now.topicFilterType(), now.topicSysFlag(), order != null ? order : now.order()));
+                        now.topicFilterType(), now.topicSysFlag(), order != null ? order : now.order(), now.attributes()));
             }
         }
         if (changes.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.halfmoon.interop;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.halfmoon.testkit.HalfmoonFixture;
@@ -68,7 +69,10 @@ class AdminTool5Test {
         } finally {
             System.setOut(console);
         }
-        String out = printed.toString(StandardCharsets.UTF_8);
+        // (the broker runs in this JVM and logs to the console too: its lines are left out)
+        String out = printed.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +(TRACE|DEBUG|INFO|WARN|ERROR) .*"))
+                .collect(java.util.stream.Collectors.joining("\n"));
         console.println("mqadmin " + command.commandName() + ":\n" + out);
         return out;
     }
@@ -81,8 +85,31 @@ class AdminTool5Test {
             String broker = halfmoon.brokerAddress();
             assertTrue(mqadmin(new UpdateTopicSubCommand(), "-n", n, "-c", "DefaultCluster", "-t", "Ledger", "-r", "3", "-w", "3")
                     .contains("success"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> mqadmin(new TopicListSubCommand(), "-n", n).contains("Ledger"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> mqadmin(new TopicListSubCommand(), "-n", n).lines()
+                    .anyMatch("Ledger"::equals));
             assertTrue(mqadmin(new TopicRouteSubCommand(), "-n", n, "-t", "Ledger").contains(broker));
+            // RocketMQ 5's topic attributes: kept, shown, kept by an update that names none, refused when unknown
+            mqadmin(new UpdateTopicSubCommand(), "-n", n, "-c", "DefaultCluster", "-t", "Payments", "-r", "2", "-w", "2",
+                    "-a", "+message.type=TRANSACTION");
+            org.apache.rocketmq.tools.admin.DefaultMQAdminExt admin = new org.apache.rocketmq.tools.admin.DefaultMQAdminExt();
+            admin.setNamesrvAddr(n);
+            admin.setInstanceName(Clients.instance());
+            admin.start();
+            try {
+                assertEquals(java.util.Map.of("message.type", "TRANSACTION"),
+                        admin.examineTopicConfig(broker, "Payments").getAttributes());
+                mqadmin(new UpdateTopicSubCommand(), "-n", n, "-c", "DefaultCluster", "-t", "Payments", "-r", "4", "-w", "4");
+                assertEquals(java.util.Map.of("message.type", "TRANSACTION"),
+                        admin.examineTopicConfig(broker, "Payments").getAttributes());
+                org.apache.rocketmq.tools.command.SubCommandException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                        org.apache.rocketmq.tools.command.SubCommandException.class, () -> mqadmin(new UpdateTopicSubCommand(),
+                                "-n", n, "-c", "DefaultCluster", "-t", "Payments", "-r", "4", "-w", "4", "-a", "+retention=7d"));
+                assertTrue(String.valueOf(org.apache.commons.lang3.exception.ExceptionUtils.getRootCause(refused).getMessage())
+                        .contains("unsupported topic attribute"), refused.toString());
+                assertEquals(4, admin.examineTopicConfig(broker, "Payments").getWriteQueueNums());
+            } finally {
+                admin.shutdown();
+            }
 
             DefaultMQProducer producer = Clients.producer(n, "PG-ledger");
             producer.start();

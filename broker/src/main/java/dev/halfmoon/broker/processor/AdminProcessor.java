@@ -1,6 +1,7 @@
 package dev.halfmoon.broker.processor;
 
 import dev.halfmoon.broker.send.SystemTopics;
+import dev.halfmoon.broker.topic.TopicAttributes;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.log.LogStore;
 import dev.halfmoon.remoting.Headers;
@@ -16,6 +17,8 @@ import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.TopicConfig;
 import dev.halfmoon.remoting.body.TopicValidator;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -54,9 +57,17 @@ public final class AdminProcessor {
             throw new RequestException(ResponseCode.SYSTEM_ERROR, "queue numbers must be 1.." + TopicConfig.MAX_QUEUES
                     + ", were read " + read + " write " + write);
         }
+        Optional<TopicConfig> now = topics.get(topic);
+        Map<String, String> attributes;
+        try { // (an update without attributes keeps the topic's, as RocketMQ's does)
+            attributes = TopicAttributes.apply(now.map(TopicConfig::attributes).orElse(Map.of()),
+                    Headers.optional(r, "attributes", null), now.isEmpty());
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, e.getMessage());
+        }
         topics.put(new TopicConfig(topic, read, write, Headers.optionalInt(r, "perm", Perm.READ_WRITE),
                 Headers.optional(r, "topicFilterType", "SINGLE_TAG"), Headers.optionalInt(r, "topicSysFlag", 0),
-                Headers.optionalBoolean(r, "order", false)));
+                Headers.optionalBoolean(r, "order", false), attributes));
         return published(r);
     }
 
