@@ -190,7 +190,7 @@ final class TransactionLoad {
                 // the broker's deadline runs from when it stored the half, after the send began: from the send's
                 // start, a delay is at most the send's time too long, never too short
                 long deadline = sentAt.get(i) + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-                early += firstCheck.get(i) < deadline ? 1 : 0;
+                early += firstCheck.get(i) < deadline - TimeUnit.MILLISECONDS.toNanos(1) ? 1 : 0; // (ms clocks)
                 checkDelay.record(i, Math.max(0, firstCheck.get(i) - deadline) / 1000);
             }
         }

@@ -296,20 +296,40 @@ public final class JdbcOutbox implements AutoCloseable {
             }
             // a check must never see a local transaction's row before it commits (READ UNCOMMITTED would answer
             // COMMIT for one whose commit then fails)
-            boolean raised = isolation == Connection.TRANSACTION_READ_UNCOMMITTED;
-            if (raised) {
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            }
+            boolean raised = isolation == Connection.TRANSACTION_READ_UNCOMMITTED && readCommitted(c);
+            T result;
             try {
-                return statements.run(c);
+                result = statements.run(c);
             } finally {
-                if (raised) {
-                    c.setTransactionIsolation(isolation);
-                }
-                if (!autoCommit) {
-                    c.setAutoCommit(false);
-                }
+                restore(c, raised, isolation, autoCommit);
             }
+            return result;
+        }
+    }
+
+    /** Raises {@code c} to READ COMMITTED; false if its driver cannot (it is used as it is, with a warning). */
+    private static boolean readCommitted(Connection c) {
+        try {
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            return true;
+        } catch (SQLException e) {
+            LOG.warn("the outbox's connection reads uncommitted rows and cannot be set to READ COMMITTED ({}): a "
+                    + "check may answer COMMIT for a local transaction whose commit then fails", e.getMessage());
+            return false;
+        }
+    }
+
+    /** Puts the pool's settings back; a failure doing so is logged, not thrown over the statements' result. */
+    private static void restore(Connection c, boolean raised, int isolation, boolean autoCommit) {
+        try {
+            if (raised) {
+                c.setTransactionIsolation(isolation);
+            }
+            if (!autoCommit) {
+                c.setAutoCommit(false);
+            }
+        } catch (SQLException e) {
+            LOG.warn("cannot restore the outbox connection's settings: {}", e.getMessage());
         }
     }
 

@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One copy of each producer group, topic, producer address and check target that pending transactions name: a
  * million pending transactions name a few of each, and each decoded from a record or a snapshot would otherwise hold
- * copies of its own. Bounded: past {@value #MAX} names, new ones are kept as they are. Thread-safe.
+ * copies of its own. Bounded: at {@value #MAX} names it starts over (names still in use stay shared among the
+ * transactions holding them). Thread-safe.
  */
 final class SharedNames {
     static final int MAX = 10_000;
@@ -24,8 +25,8 @@ final class SharedNames {
         if (shared != null) {
             return shared;
         }
-        if (NAMES.size() >= MAX) {
-            return name;
+        if (NAMES.size() >= MAX) { // (producers' addresses change as they reconnect: start over rather than stop sharing)
+            NAMES.clear();
         }
         shared = NAMES.putIfAbsent(name, name);
         return shared != null ? shared : name;

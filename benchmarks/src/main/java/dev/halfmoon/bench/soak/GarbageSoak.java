@@ -102,10 +102,10 @@ public final class GarbageSoak {
             AtomicBoolean attacking = new AtomicBoolean(true);
             ClientStats stats = new ClientStats();
             ClientStats routes = new ClientStats();
-            // the client's first send looks its route up and connects, on a cold JVM (once 1.3 s on a loaded 2-core
-            // machine): that is not the broker stalling, so it is made before the timed sends begin (id -1: not counted)
-            producer.send(new Message(TOPIC, ByteBuffer.allocate(64).putLong(-1).array()));
             try (Hiccups hiccups = new Hiccups()) {
+                // the client's first send looks its route up and connects, on a cold JVM (once 1.3 s on a loaded 2-core
+                // machine): not the broker stalling, so it is made before the timed sends begin (id -1: not counted)
+                producer.send(new Message(TOPIC, ByteBuffer.allocate(64).putLong(-1).array()));
                 clientStart = System.nanoTime();
                 Thread client = new Thread(() -> wellBehaved(producer, attacking, stats, hiccups), "well-behaved-client");
                 client.start();

@@ -24,14 +24,15 @@ public final class ClientProcessor {
     }
 
     /**
-     * Registers the requests on {@code executor} except a client's leaving, UNREGISTER_CLIENT or its connection
-     * closing, which go to {@code inOrder}: a single thread that also takes offset commits. A leaving consumer sends
-     * its last offsets one way and then leaves; taken in parallel, the leaving could tell the rest of the group first,
-     * and the member taking over its queues would read the offsets before the last commits and get those messages
-     * again.
+     * Registers the requests on {@code executor} except a client's heartbeats and its leaving (UNREGISTER_CLIENT or
+     * its connection closing), which go to {@code inOrder}: a single thread that also takes offset commits, so each
+     * client's are taken in the order it sent them. A leaving consumer sends its last offsets one way and then leaves;
+     * taken in parallel, the leaving could tell the rest of the group first, and the member taking over its queues
+     * would read the offsets before the last commits and get those messages again; a heartbeat taken after the leaving
+     * would bring the member back for two minutes.
      */
     public void registerWith(RemotingServer server, Executor executor, Executor inOrder) {
-        server.register(RequestCode.HEART_BEAT, this::heartbeat, executor);
+        server.register(RequestCode.HEART_BEAT, this::heartbeat, inOrder); // (never taken after the same client's leaving)
         server.register(RequestCode.UNREGISTER_CLIENT, this::unregister, inOrder);
         server.register(RequestCode.GET_CONSUMER_LIST_BY_GROUP, this::consumerList, executor);
         server.register(RequestCode.CHECK_CLIENT_CONFIG, this::checkConfig, executor);
