@@ -165,8 +165,9 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
         long nowNanos = System.nanoTime();
         long nextWindowEnd = Long.MAX_VALUE;
         answeredNow.clear(); // (every held pull of a stream answered in this pass: broadcasting members)
-        List<TopicQueue> waiting = new ArrayList<>();
-        for (TopicQueue queue : List.copyOf(everyQueue ? held.keySet() : due)) {
+        List<TopicQueue> waiting = null;
+        // (the concurrent views are walked as they are, no copy: this runs after every dispatch turn under load)
+        for (TopicQueue queue : everyQueue ? held.keySet() : due) {
             due.remove(queue); // before looking: a pull held or a record dispatched meanwhile makes it due again
             ConcurrentLinkedQueue<Held> pulls = held.get(queue);
             if (pulls == null) {
@@ -174,11 +175,14 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
             }
             long windowEnd = check(queue, pulls, now, nowNanos);
             if (windowEnd != Long.MAX_VALUE) {
+                waiting = waiting == null ? new ArrayList<>() : waiting;
                 waiting.add(queue);
                 nextWindowEnd = Math.min(nextWindowEnd, windowEnd);
             }
         }
-        due.addAll(waiting);
+        if (waiting != null) { // (after the walk: added during it, they could be looked at twice in one check)
+            due.addAll(waiting);
+        }
         nextWindowEndsInNanos = nextWindowEnd;
         if (nextWindowEnd != Long.MAX_VALUE && nowNanos + nextWindowEnd - pullHoldWakesAtNanos < 0) {
             arrived.raise(); // a window ends before the pull-hold thread would look again: it waits anew
