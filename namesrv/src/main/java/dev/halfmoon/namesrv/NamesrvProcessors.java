@@ -117,7 +117,11 @@ final class NamesrvProcessors {
         if (!channel.isActive()) { // closed while this waited its turn: registering it would route a gone broker for 120 s
             return ok(request, null);
         }
-        registry.register(registration, channel, clock.millis());
+        try {
+            registry.register(registration, channel, clock.millis());
+        } catch (IllegalStateException full) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, full.getMessage());
+        }
         if (!channel.isActive()) { // closed while it registered: the close may have found nothing to remove
             registry.connectionClosed(channel);
         }

@@ -43,18 +43,28 @@ public final class RouteRegistry {
     /** Connections brokers registered over (clients' connections are far more numerous and never are). */
     private final Set<Object> brokerConnections = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final int PERM_WRITE = 2;
+    /**
+     * Broker addresses registered at once, at most: far beyond any cluster, but a bound on what registrations from
+     * anyone who can reach the name server (it has no ACL, as RocketMQ's has none) can make it hold.
+     */
+    static final int MAX_BROKERS = 4096;
 
     /**
      * Records a registration (first or periodic). Only a master's (id 0) topic table changes routes: a whole table
      * replaces the group's topics, a partial one (an Apache broker's) adds to them and changes those it names.
      *
      * @param connection identifies the broker's connection, so that closing it drops the broker
+     * @throws IllegalStateException if it is a new address and {@value #MAX_BROKERS} are registered already
      */
     public void register(BrokerRegistration r, Object connection, long nowMs) {
-        brokerConnections.add(connection);
         lock.writeLock().lock();
         try {
             Live before = live.get(r.brokerAddr());
+            if (before == null && live.size() >= MAX_BROKERS) {
+                throw new IllegalStateException("this name server holds " + live.size() + " broker addresses, the most "
+                        + "it keeps; " + r.brokerAddr() + " (" + r.brokerName() + ") is not registered");
+            }
+            brokerConnections.add(connection);
             if (before != null && (!before.brokerName().equals(r.brokerName()) || !before.clusterName().equals(r.clusterName())
                     || before.brokerId() != r.brokerId())) { // renamed at the same address: its old identity goes
                 unregister(r.brokerAddr(), "it registered again as " + r.brokerName() + " id " + r.brokerId() + " of cluster "

@@ -76,4 +76,22 @@ class RouteRegistryTest {
         routes.unregister("10.0.0.1:10911", "broker-b", 0, "it unregistered");
         assertTrue(routes.route("Orders").isEmpty());
     }
+
+    /** Registrations from anyone who can reach the name server cannot make it hold brokers without bound. */
+    @Test
+    void newBrokerAddressesPastTheMostItKeepsAreRefusedAndKnownOnesStillRegister() {
+        RouteRegistry routes = new RouteRegistry();
+        for (int i = 0; i < RouteRegistry.MAX_BROKERS; i++) {
+            routes.register(new BrokerRegistration("c", "b-" + i, 0, "10.1." + (i / 256) + "." + (i % 256) + ":10911",
+                    ORDERS, true), new Object(), 0);
+        }
+        IllegalStateException full = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> routes.register(new BrokerRegistration("c", "b-new", 0, "10.2.0.1:10911", ORDERS, true), new Object(), 0));
+        assertTrue(full.getMessage().contains("the most it keeps"), full.getMessage());
+        assertTrue(routes.route("Orders").orElseThrow().brokerDatas().stream().noneMatch(b -> b.brokerName().equals("b-new")));
+        routes.register(new BrokerRegistration("c", "b-0", 0, "10.1.0.0:10911", ORDERS, true), new Object(), 1); // known
+        routes.unregister("10.1.0.1:10911", "it left");
+        routes.register(new BrokerRegistration("c", "b-new", 0, "10.2.0.1:10911", ORDERS, true), new Object(), 2);
+        assertTrue(routes.route("Orders").orElseThrow().brokerDatas().stream().anyMatch(b -> b.brokerName().equals("b-new")));
+    }
 }
