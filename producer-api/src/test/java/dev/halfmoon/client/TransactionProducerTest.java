@@ -318,19 +318,29 @@ class TransactionProducerTest extends ClientTestBase {
         assertTrue(shorter.getMessage().contains("longer retention"), shorter.getMessage());
     }
 
-    /** A pool handing out READ UNCOMMITTED connections: a check does not take a row not yet committed for COMMIT. */
-    @Test
-    void aCheckNeverSeesALocalTransactionsRowBeforeItCommits() throws Exception {
-        JdbcDataSource h2 = ordersDatabase("dirty-read-");
-        javax.sql.DataSource pool = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
-                javax.sql.DataSource.class.getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (ds, m, a) -> {
+    /** What a connection pool does to each connection it hands out. */
+    interface PoolSetup {
+        void apply(Connection c) throws SQLException;
+    }
+
+    /** A pool over {@code h2} handing out connections set up as some pools do (HikariCP, Spring). */
+    static javax.sql.DataSource pool(JdbcDataSource h2, PoolSetup setup) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(javax.sql.DataSource.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (ds, m, a) -> {
                     if (m.getName().equals("getConnection")) {
                         Connection c = h2.getConnection();
-                        c.setTransactionIsolation(Connection.TRANSACTION_READ_UNCOMMITTED);
+                        setup.apply(c);
                         return c;
                     }
                     return m.invoke(h2, a);
                 });
+    }
+
+    /** A pool handing out READ UNCOMMITTED connections: a check does not take a row not yet committed for COMMIT. */
+    @Test
+    void aCheckNeverSeesALocalTransactionsRowBeforeItCommits() throws Exception {
+        JdbcDataSource h2 = ordersDatabase("dirty-read-");
+        javax.sql.DataSource pool = pool(h2, c -> c.setTransactionIsolation(Connection.TRANSACTION_READ_UNCOMMITTED));
         JdbcOutbox outbox = track(JdbcOutbox.create(pool, Duration.ofSeconds(10), Duration.ofDays(7)));
         try (Connection local = h2.getConnection()) { // a local transaction between its outbox insert and its commit
             local.setAutoCommit(false);
@@ -350,15 +360,7 @@ class TransactionProducerTest extends ClientTestBase {
     @Test
     void aCheckBacksRollbackHoldsOnAPoolWhoseConnectionsHaveAutoCommitOff() throws Exception {
         JdbcDataSource h2 = ordersDatabase("no-autocommit-");
-        javax.sql.DataSource pool = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
-                javax.sql.DataSource.class.getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (ds, m, a) -> {
-                    if (m.getName().equals("getConnection")) {
-                        Connection c = h2.getConnection();
-                        c.setAutoCommit(false);
-                        return c;
-                    }
-                    return m.invoke(h2, a);
-                });
+        javax.sql.DataSource pool = pool(h2, c -> c.setAutoCommit(false));
         JdbcOutbox outbox = track(JdbcOutbox.create(pool, Duration.ofMillis(100), Duration.ofDays(7)));
         assertEquals(TransactionOutcome.ROLLBACK, outbox.check("tx-slow", System.currentTimeMillis() - 1000));
         // the local transaction finishes after the answer: it must roll back, not commit an order the broker dropped
