@@ -287,7 +287,7 @@ public final class Broker implements AutoCloseable {
         ThreadPoolExecutor pullPool = pools.create("pull", config.messaging().pullThreads(), 100_000);
         ThreadPoolExecutor txPool = pools.create("end-tx", 4, 100_000);
         ThreadPoolExecutor adminPool = pools.create("admin", 4, 10_000);
-        ThreadPoolExecutor inOrder = pools.create("offsets", 1, 100_000); // commits, then leaving (ClientProcessor)
+        ThreadPoolExecutor inOrder = pools.create("clients", 1, 100_000); // heartbeats, commits, leaving: in order
         InetSocketAddress storeHost = config.identity().storeHost(port);
         DelayLevels delays = config.messaging().delayLevels();
         NetworkThreadRules inline = new NetworkThreadRules(s.store(), s.topics(), config.messaging(),
