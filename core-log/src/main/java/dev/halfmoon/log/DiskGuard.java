@@ -25,6 +25,14 @@ final class DiskGuard {
         this.health = health;
     }
 
+    /**
+     * Below this much free space (or a 64th of the disk, if that is less) the appends that let retention give space
+     * back (carrying pending halves out of a segment before it goes), which a full disk lets through, are refused too:
+     * they could otherwise fill the disk to the last byte, and the metadata database and the consume queues would fail
+     * with it. The segment then stays until space returns.
+     */
+    static final long FREEING_FLOOR_BYTES = 16L << 20;
+
     /** Probes the disk once and updates the store's health. */
     void check() {
         try {
@@ -32,6 +40,11 @@ final class DiskGuard {
             health.diskFull(used > refuseAbove,
                     String.format("%.1f%% of the disk used, appends refused above %.1f%% (diskSpaceWarningLevelRatio)",
                             used * 100, refuseAbove * 100));
+            long usable = usage.usableBytes();
+            long total = usage.totalBytes();
+            long floor = total > 0 ? Math.min(FREEING_FLOOR_BYTES, total / 64) : FREEING_FLOOR_BYTES;
+            health.diskCritical(usable < floor, String.format("%,d bytes free, under the %,d bytes that retention's own "
+                    + "writes keep free", usable, floor));
         } catch (IOException e) {
             LOG.warn("cannot read disk usage: {}", e.toString());
         }

@@ -16,6 +16,11 @@ public interface DiskUsage {
         return 0;
     }
 
+    /** Bytes free for this process's writes, or Long.MAX_VALUE if unknown. */
+    default long usableBytes() throws IOException {
+        return Long.MAX_VALUE;
+    }
+
     /** The share of the disk in use once {@code freeing} bytes, about to be given back, are (0..1). */
     default double usedRatioAfterFreeing(long freeing) throws IOException {
         double used = usedRatio();
@@ -36,6 +41,11 @@ public interface DiskUsage {
             @Override
             public long totalBytes() throws IOException {
                 return Files.getFileStore(dir).getTotalSpace();
+            }
+
+            @Override
+            public long usableBytes() throws IOException {
+                return Files.getFileStore(dir).getUsableSpace();
             }
         };
     }

@@ -32,7 +32,7 @@ public interface RecordAppender {
     /**
      * Like {@link #append(List)}, for what a {@link RetentionHook} carries out of a segment about to be deleted: taken
      * even while appends are refused for a disk over {@code diskSpaceWarningLevelRatio} (that last share of the disk is
-     * kept for it), or retention could never free such a disk.
+     * kept for it), or retention could never free such a disk; refused, like the rest, with less than 16 MiB free.
      */
     default CompletableFuture<AppendResult> appendToFreeSpace(List<ByteBuffer> records) {
         return append(records);

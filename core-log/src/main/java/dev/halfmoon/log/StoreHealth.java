@@ -13,6 +13,7 @@ public final class StoreHealth {
     private static final Logger LOG = LoggerFactory.getLogger(StoreHealth.class);
 
     private volatile boolean diskFull;
+    private volatile boolean diskCritical;
     private final java.util.concurrent.atomic.AtomicLong corruptRecords = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.Set<Long> reportedCorruption = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -39,6 +40,19 @@ public final class StoreHealth {
                 LOG.error("store refuses appends: disk full ({})", why);
             } else {
                 LOG.info("store accepts appends again: disk space returned ({})", why);
+            }
+        }
+    }
+
+    /** The disk is so full that even retention's own writes (carrying records forward) are refused. */
+    void diskCritical(boolean critical, String why) {
+        if (critical != diskCritical) {
+            diskCritical = critical;
+            if (critical) {
+                LOG.error("store refuses even retention's carries: disk almost full ({}); old segments holding pending "
+                        + "transactions stay until space is freed", why);
+            } else {
+                LOG.info("retention may carry records forward again ({})", why);
             }
         }
     }
@@ -83,11 +97,14 @@ public final class StoreHealth {
         return appendStatus(false);
     }
 
-    /** @param freeing the append lets retention give space back: a full disk does not refuse it (a failed store does) */
+    /**
+     * @param freeing the append lets retention give space back: a full disk does not refuse it (a failed store, or a
+     *                disk under {@link DiskGuard#FREEING_FLOOR_BYTES} free, does)
+     */
     AppendStatus appendStatus(boolean freeing) {
         if (failure.get() != null) {
             return AppendStatus.STORE_FAILED;
         }
-        return diskFull && !freeing ? AppendStatus.DISK_FULL : AppendStatus.OK;
+        return (freeing ? diskCritical : diskFull) ? AppendStatus.DISK_FULL : AppendStatus.OK;
     }
 }

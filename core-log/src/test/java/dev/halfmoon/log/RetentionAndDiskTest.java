@@ -189,4 +189,37 @@ class RetentionAndDiskTest {
         assertEquals(1, after.first().queueOffset());
         assertFalse(store.health().diskFull());
     }
+
+    /**
+     * Retention's own writes (carrying pending halves forward) go through a full disk, but not through the last
+     * {@link DiskGuard#FREEING_FLOOR_BYTES}: they could fill it to the last byte.
+     */
+    @Test
+    void retentionsCarriesAreRefusedOnlyWhenTheDiskIsAlmostOutOfSpace() {
+        java.util.concurrent.atomic.AtomicLong usable = new java.util.concurrent.atomic.AtomicLong(1L << 30);
+        fixture = new StoreFixture(dir);
+        fixture.config = fixture.config.withRetention(new RetentionConfig(3_600_000, 75, 0.90, 50, 20));
+        fixture.hooks = fixture.hooks.withDiskUsage(new DiskUsage() {
+            @Override
+            public double usedRatio() {
+                return used;
+            }
+
+            @Override
+            public long usableBytes() {
+                return usable.get();
+            }
+        });
+        LogStore store = fixture.open();
+        used = 0.95;
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.health().diskFull());
+        assertEquals(AppendStatus.DISK_FULL, store.append(record("t", 0, "refused")).join().status());
+        assertTrue(store.appendToFreeSpace(List.of(record("t", 0, "carried"))).join().ok(), "a carry still goes");
+
+        usable.set(DiskGuard.FREEING_FLOOR_BYTES - 1);
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                store.appendToFreeSpace(List.of(record("t", 0, "probe"))).join().status() == AppendStatus.DISK_FULL);
+        usable.set(1L << 30);
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.appendToFreeSpace(List.of(record("t", 0, "again"))).join().ok());
+    }
 }
