@@ -65,7 +65,7 @@ public final class CheckBook {
         ByteBuffer op = TransactionRecords.op(OpKind.CHECK, halfOffset, target, number, nextDueMs, storeHost, now);
         return appends.appendUnhurried(List.of(op), (AppendResult result) -> {
             if (result.ok()) {
-                index.modify(halfOffset, p -> p.withCheck(new CheckAttempt(number, now, SharedNames.of(target)), nextDueMs));
+                index.modify(halfOffset, p -> p.withCheck(new CheckAttempt(number, now, target), nextDueMs));
             }
             return result.ok();
         });

@@ -148,7 +148,7 @@ final class CoordinatorRecovery {
             case CHECK -> {
                 PendingTransaction t = aside != null ? aside : index.get(op.halfOffset()).orElse(null);
                 if (t != null && op.count() > t.checkCount()) {
-                    PendingTransaction checked = t.withCheck(new CheckAttempt((int) op.count(), op.atMs(), SharedNames.of(op.by())), op.next());
+                    PendingTransaction checked = t.withCheck(new CheckAttempt((int) op.count(), op.atMs(), op.by()), op.next());
                     if (aside != null) {
                         carried.put(op.halfOffset(), checked);
                     } else {

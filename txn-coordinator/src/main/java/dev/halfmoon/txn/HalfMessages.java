@@ -27,10 +27,10 @@ final class HalfMessages {
         String txId = transactionId(props, offset);
         long timeout = timeoutMs(MessageProperties.find(props, MessageProperty.CHECK_IMMUNITY_TIME_IN_SECONDS), defaultTimeoutMs);
         InetSocketAddress born = half.bornHost();
-        String bornHost = SharedNames.of(born.getAddress().getHostAddress() + ":" + born.getPort());
+        String bornHost = born.getAddress().getHostAddress() + ":" + born.getPort();
         return new PendingTransaction(offset, txId,
-                SharedNames.of(orEmpty(MessageProperties.find(props, MessageProperty.PRODUCER_GROUP))),
-                SharedNames.of(orEmpty(MessageProperties.find(props, MessageProperty.REAL_TOPIC))),
+                orEmpty(MessageProperties.find(props, MessageProperty.PRODUCER_GROUP)),
+                orEmpty(MessageProperties.find(props, MessageProperty.REAL_TOPIC)),
                 TransactionRecords.realQueueId(props), bornHost, half.storeTimestamp(),
                 timeout, 0, half.storeTimestamp() + timeout, null, List.of(), TransactionState.PENDING);
     }

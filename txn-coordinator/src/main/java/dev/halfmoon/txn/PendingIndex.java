@@ -53,7 +53,7 @@ public final class PendingIndex {
 
     /** Adds (or replaces) a pending transaction that a snapshot may already hold (recovery). */
     void put(PendingTransaction t) {
-        put(t, false);
+        put(t, true, false);
     }
 
     /**
@@ -61,11 +61,7 @@ public final class PendingIndex {
      * which a restart with a million pending spent most of its time on (encoding each, one batch of them all).
      */
     void restore(PendingTransaction t) {
-        synchronized (this) {
-            byOffset.put(t.halfOffset(), t);
-            byTransactionId.put(t.transactionId(), t.halfOffset());
-        }
-        listeners.forEach(l -> l.onPending(t));
+        put(t, false, false);
     }
 
     /**
@@ -74,15 +70,18 @@ public final class PendingIndex {
      * milliseconds; this spares the metadata store a put or a tombstone for each).
      */
     void putNew(PendingTransaction t) {
-        put(t, true);
+        put(t, true, true);
     }
 
-    private void put(PendingTransaction t, boolean isNew) {
+    /** @param changed whether the next snapshot must write it; {@code isNew}: no snapshot holds it yet */
+    private void put(PendingTransaction t, boolean changed, boolean isNew) {
         synchronized (this) {
             Long offset = t.halfOffset();
             byOffset.put(offset, t);
             byTransactionId.put(t.transactionId(), offset);
-            dirty.put(offset, t);
+            if (changed) {
+                dirty.put(offset, t);
+            }
             if (isNew) {
                 unsaved.add(offset);
             }

@@ -44,21 +44,27 @@ public record PendingTransaction(long halfOffset, String transactionId, String p
                 timeoutMs, checkCount, nextCheckMs, lastCheckResult, checks, state.to(next));
     }
 
-    /** A check-back was sent: counted, remembered, next one scheduled. */
+    /**
+     * A check-back was sent: counted, remembered, next one scheduled. From its first check on, a transaction may stay
+     * pending for long: its names are shared ({@link SharedNames}) from here, not on the path every half takes.
+     */
     PendingTransaction withCheck(CheckAttempt attempt, long nextDueMs) {
+        String target = SharedNames.of(attempt.target());
         List<CheckAttempt> history = new ArrayList<>(checks);
-        history.add(attempt);
+        history.add(new CheckAttempt(attempt.number(), attempt.atMs(), target));
         if (history.size() > HISTORY) {
             history.remove(0);
         }
-        return new PendingTransaction(halfOffset, transactionId, producerGroup, topic, queueId, bornHost, storeTimestamp,
-                timeoutMs, attempt.number(), nextDueMs, SharedNames.of("sent to " + attempt.target()), history, state);
+        return new PendingTransaction(halfOffset, transactionId, SharedNames.of(producerGroup), SharedNames.of(topic),
+                queueId, SharedNames.of(bornHost), storeTimestamp, timeoutMs, attempt.number(), nextDueMs,
+                SharedNames.of("sent to " + target), history, state);
     }
 
-    /** A check could not be sent: not counted, tried again at {@code nextDueMs}. */
+    /** A check could not be sent: not counted, tried again at {@code nextDueMs} (names shared, as by withCheck). */
     PendingTransaction withDeferredCheck(String why, long nextDueMs) {
-        return new PendingTransaction(halfOffset, transactionId, producerGroup, topic, queueId, bornHost, storeTimestamp,
-                timeoutMs, checkCount, nextDueMs, SharedNames.of(why), checks, state);
+        return new PendingTransaction(halfOffset, transactionId, SharedNames.of(producerGroup), SharedNames.of(topic),
+                queueId, SharedNames.of(bornHost), storeTimestamp, timeoutMs, checkCount, nextDueMs, SharedNames.of(why),
+                checks, state);
     }
 
     /** The same transaction with its next check at {@code nextDueMs}. */
