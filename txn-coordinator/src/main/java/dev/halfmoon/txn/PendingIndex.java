@@ -3,7 +3,6 @@ package dev.halfmoon.txn;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * changes are refused by {@link TransactionState#to}.
  */
 public final class PendingIndex {
-    private static final int RESOLVED_MEMORY = 100_000;
+    /** Resolved transactions remembered (by half offset and by transaction id). */
+    static final int RESOLVED_MEMORY = 50_000;
 
     private final Map<Long, PendingTransaction> byOffset;
     private final Map<String, Long> byTransactionId;
@@ -33,12 +33,7 @@ public final class PendingIndex {
      * is resolved before the next snapshot there is nothing to delete from it.
      */
     private final Set<Long> unsaved = new HashSet<>();
-    private final Map<Object, TransactionState> resolved = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Object, TransactionState> eldest) {
-            return size() > RESOLVED_MEMORY;
-        }
-    };
+    private final ResolvedMemory resolved = new ResolvedMemory(RESOLVED_MEMORY);
     private final List<PendingListener> listeners = new CopyOnWriteArrayList<>();
 
     /** An index sized for {@code expected} transactions (a restart's snapshot: no rehashing a million entries). */
@@ -114,11 +109,8 @@ public final class PendingIndex {
 
     /** The final state of a recently resolved transaction (by half offset or transaction id), if remembered. */
     public synchronized Optional<TransactionState> resolvedState(long halfOffset, String transactionId) {
-        TransactionState s = resolved.get(halfOffset);
-        if (s == null && transactionId != null) {
-            s = resolved.get(transactionId);
-        }
-        return Optional.ofNullable(s);
+        Optional<TransactionState> s = resolved.byOffset(halfOffset);
+        return s.isPresent() ? s : resolved.byTransactionId(transactionId);
     }
 
     /**
@@ -173,8 +165,7 @@ public final class PendingIndex {
                     ? TransactionState.PENDING.to(TransactionState.RESOLVING) : removed.state();
             current.to(outcome);
             byTransactionId.remove(removed.transactionId(), halfOffset);
-            resolved.put(halfOffset, remembered);
-            resolved.put(removed.transactionId(), remembered);
+            resolved.remember(halfOffset, removed.transactionId(), remembered);
             forget(halfOffset);
         }
         PendingTransaction gone = removed;
