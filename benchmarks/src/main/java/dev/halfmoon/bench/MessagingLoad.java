@@ -3,6 +3,8 @@ package dev.halfmoon.bench;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,19 +50,20 @@ final class MessagingLoad {
         Latencies send = new Latencies(messages);
         AtomicInteger received = new AtomicInteger();
         long base = System.nanoTime();
-        DefaultMQPushConsumer consumer = consumer(topic, base, e2e, received);
+        Set<Integer> probed = ConcurrentHashMap.newKeySet();
+        DefaultMQPushConsumer consumer = consumer(topic, base, e2e, received, probed);
         DefaultMQProducer producer = new DefaultMQProducer("bench-producer");
         producer.setNamesrvAddr(namesrv);
         producer.setInstanceName("bench-p-" + System.nanoTime());
         producer.setSendMsgTimeout(10_000);
         producer.start();
         try {
-            producer.send(new Message(topic, body(-1, base)));
+            ConsumerReady.await(producer, topic, probed, 30_000);
             AtomicLong failed = new AtomicLong();
             double seconds = send(label, topic, producer, base, send, failed);
             Progress drain = new Progress(label + " receive", messages, "msgs");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (received.get() < messages + 1 && System.nanoTime() < deadline) {
+            while (received.get() < messages && System.nanoTime() < deadline) {
                 drain.update(received.get());
                 TimeUnit.MILLISECONDS.sleep(20);
             }
@@ -102,7 +105,8 @@ final class MessagingLoad {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private DefaultMQPushConsumer consumer(String topic, long base, Latencies e2e, AtomicInteger received) throws Exception {
+    private DefaultMQPushConsumer consumer(String topic, long base, Latencies e2e, AtomicInteger received, Set<Integer> probed)
+            throws Exception {
         DefaultMQPushConsumer c = new DefaultMQPushConsumer("bench-consumer-" + System.nanoTime());
         c.setNamesrvAddr(namesrv);
         c.setInstanceName("bench-c-" + System.nanoTime());
@@ -112,6 +116,10 @@ final class MessagingLoad {
         c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             long now = System.nanoTime();
             for (MessageExt m : msgs) {
+                if (ConsumerReady.isProbe(m)) {
+                    probed.add(m.getQueueId());
+                    continue;
+                }
                 ByteBuffer b = ByteBuffer.wrap(m.getBody());
                 int id = b.getInt();
                 e2e.record(id, (now - base - b.getLong()) / 1000);

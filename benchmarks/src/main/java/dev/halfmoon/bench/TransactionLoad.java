@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,9 +60,11 @@ final class TransactionLoad {
         Map<Integer, Integer> received = new ConcurrentHashMap<>();
         AtomicLong deliveries = new AtomicLong();
         AtomicLong lastCommitted = new AtomicLong(); // when the last message committed on send was first delivered
-        DefaultMQPushConsumer consumer = consumer(topic, base, e2e, received, deliveries, lastCommitted);
+        Set<Integer> probed = ConcurrentHashMap.newKeySet();
+        DefaultMQPushConsumer consumer = consumer(topic, base, e2e, received, deliveries, lastCommitted, probed);
         TransactionMQProducer producer = producer(topic, base, firstCheck);
         try {
+            ConsumerReady.await(producer, topic, probed, 30_000);
             long sendStart = System.nanoTime() - base;
             double seconds = send(label, topic, producer, base, sentAt);
             int expected = 0;
@@ -147,7 +150,8 @@ final class TransactionLoad {
     }
 
     private DefaultMQPushConsumer consumer(String topic, long base, Latencies e2e, Map<Integer, Integer> received,
-                                           AtomicLong deliveries, AtomicLong lastCommitted) throws Exception {
+                                           AtomicLong deliveries, AtomicLong lastCommitted, Set<Integer> probed)
+            throws Exception {
         DefaultMQPushConsumer c = new DefaultMQPushConsumer("bench-tx-consumer-" + System.nanoTime());
         c.setNamesrvAddr(namesrv);
         c.setInstanceName("bench-txc-" + System.nanoTime());
@@ -156,8 +160,14 @@ final class TransactionLoad {
         c.subscribe(topic, "*");
         c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             long now = System.nanoTime() - base;
-            deliveries.incrementAndGet();
+            if (!ConsumerReady.isProbe(msgs.get(0))) {
+                deliveries.incrementAndGet();
+            }
             for (MessageExt m : msgs) {
+                if (ConsumerReady.isProbe(m)) {
+                    probed.add(m.getQueueId());
+                    continue;
+                }
                 ByteBuffer b = ByteBuffer.wrap(m.getBody());
                 int id = b.getInt();
                 long sent = b.getLong();
