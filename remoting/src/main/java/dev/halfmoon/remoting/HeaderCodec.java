@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -57,10 +56,9 @@ public final class HeaderCodec {
             g.writeNumberField("code", cmd.code());
             if (cmd.extFields() != null) {
                 g.writeObjectFieldStart("extFields");
-                for (Map.Entry<String, String> e : cmd.extFields().entrySet()) {
-                    if (e.getValue() != null) {
-                        g.writeStringField(e.getKey(), e.getValue());
-                    }
+                ExtFields ext = (ExtFields) cmd.extFields(); // (a command's always are; no null values)
+                for (int i = 0; i < ext.size(); i++) {
+                    g.writeStringField(ext.keyAt(i), ext.valueAt(i));
                 }
                 g.writeEndObject();
             }
@@ -85,12 +83,10 @@ public final class HeaderCodec {
         int extAt = out.writerIndex();
         out.writeInt(0);
         if (cmd.extFields() != null) {
-            for (Map.Entry<String, String> e : cmd.extFields().entrySet()) {
-                if (e.getKey() != null && e.getValue() != null) {
-                    writeString(out, e.getKey(), true);
-                    writeString(out, e.getValue(), false);
-                }
-            }
+            cmd.extFields().forEach((key, value) -> { // (no null keys or values: ExtFields keeps none)
+                writeString(out, key, true);
+                writeString(out, value, false);
+            });
         }
         out.setInt(extAt, out.writerIndex() - extAt - 4);
     }
@@ -165,15 +161,15 @@ public final class HeaderCodec {
                 SerializeType.JSON);
     }
 
-    private static Map<String, String> extFields(JsonParser p) throws IOException {
-        Map<String, String> ext = new HashMap<>(32); // a send carries 13 fields: no resize
+    private static ExtFields extFields(JsonParser p) throws IOException {
+        ExtFields ext = new ExtFields(16); // a send carries 13 fields: no resize
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonToken value = p.nextToken();
             if (value == JsonToken.VALUE_NULL) {
                 continue;
             }
-            ext.put(key, value.isScalarValue() ? p.getValueAsString() : READER.readTree(p).toString());
+            ext.add(key, value.isScalarValue() ? p.getValueAsString() : READER.readTree(p).toString());
         }
         return ext;
     }
@@ -204,16 +200,14 @@ public final class HeaderCodec {
             if (extLength < 0 || extLength > b.remaining()) {
                 throw new RemotingDecodeException("extFields length " + extLength + " exceeds the header");
             }
-            Map<String, String> ext = null;
+            ExtFields ext = null;
             if (extLength > 0) {
-                ext = new HashMap<>();
+                ext = new ExtFields(16);
                 int end = b.position() + extLength;
                 while (b.position() < end) {
                     String key = string(b, b.getShort());
                     String value = string(b, b.getInt());
-                    if (key != null && value != null) {
-                        ext.put(key, value);
-                    }
+                    ext.add(key, value); // (not if either is null)
                 }
             }
             return new RemotingCommand(code, language, version, opaque, flag, remark, ext, body, null,

@@ -1,8 +1,6 @@
 package dev.halfmoon.remoting;
 
 import java.nio.ByteBuffer;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -40,7 +38,7 @@ public final class RemotingCommand {
         this.opaque = opaque;
         this.flag = flag;
         this.remark = remark;
-        this.extFields = extFields == null ? null : Collections.unmodifiableMap(extFields);
+        this.extFields = extFields == null ? null : extFields instanceof ExtFields e ? e : ExtFields.copyOf(extFields, 0);
         this.body = body;
         this.bodyParts = bodyParts == null ? NO_PARTS : bodyParts;
         this.serializeType = serializeType == null ? SerializeType.JSON : serializeType;
@@ -49,18 +47,18 @@ public final class RemotingCommand {
     /** A request with a custom header (may be null) and a body (may be null); the opaque is set when sent. */
     public static RemotingCommand request(int code, Map<String, String> extFields, byte[] body) {
         return new RemotingCommand(code, LanguageCode.JAVA, VERSION, 0, 0, null,
-                extFields == null ? null : new HashMap<>(extFields), body, null, SerializeType.JSON);
+                extFields == null ? null : ExtFields.copyOf(extFields, 0), body, null, SerializeType.JSON);
     }
 
     /** A response to {@code request}: same opaque and header encoding, response flag set, no header fields. */
     public static RemotingCommand response(RemotingCommand request, int code, String remark) {
         return new RemotingCommand(code, LanguageCode.JAVA, VERSION, request.opaque, FLAG_RESPONSE, remark,
-                new HashMap<>(), null, null, request.serializeType);
+                ExtFields.EMPTY, null, null, request.serializeType);
     }
 
     /** A response that is not tied to a decoded request (framework errors). */
     public static RemotingCommand response(int opaque, int code, String remark) {
-        return new RemotingCommand(code, LanguageCode.JAVA, VERSION, opaque, FLAG_RESPONSE, remark, new HashMap<>(),
+        return new RemotingCommand(code, LanguageCode.JAVA, VERSION, opaque, FLAG_RESPONSE, remark, ExtFields.EMPTY,
                 null, null, SerializeType.JSON);
     }
 
@@ -156,19 +154,21 @@ public final class RemotingCommand {
 
     /** A copy with these header fields added (null values are left out). */
     public RemotingCommand withExt(Map<String, String> fields) {
-        Map<String, String> merged = extFields == null ? new HashMap<>() : new HashMap<>(extFields);
-        fields.forEach((k, v) -> {
-            if (v != null) {
-                merged.put(k, v);
-            }
-        });
+        ExtFields merged = ExtFields.copyOf(extFields, fields.size());
+        fields.forEach(merged::add); // (null values are left out)
         return new RemotingCommand(code, language, version, opaque, flag, remark, merged, body, bodyParts,
                 serializeType);
     }
 
     /** A copy with one header field added (a null value is left out). */
     public RemotingCommand withExt(String name, Object value) {
-        return value == null ? this : withExt(Map.of(name, value.toString()));
+        if (value == null) {
+            return this;
+        }
+        ExtFields merged = ExtFields.copyOf(extFields, 1);
+        merged.add(name, value.toString());
+        return new RemotingCommand(code, language, version, opaque, flag, remark, merged, body, bodyParts,
+                serializeType);
     }
 
     public RemotingCommand withBody(byte[] newBody) {
