@@ -180,7 +180,7 @@ public final class RecordView {
     public String topic() {
         int position = topicLengthPosition();
         int length = buffer.get(base + position);
-        return string(base + position + 1, length);
+        return TopicNames.decode(buffer, base + position + 1, length);
     }
 
     /** The raw properties string. */

@@ -2,6 +2,7 @@ package dev.halfmoon.message;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.InetAddress;
@@ -75,6 +76,18 @@ class RecordCodecTest {
         badLength.putInt(RecordLayout.bodyLengthPosition(0), 1_000_000);
         assertEquals(RecordView.Check.BAD_LENGTH, RecordView.of(badLength).check(true));
         assertEquals(RecordView.Check.TRUNCATED, RecordView.of(ByteBuffer.allocate(40)).check(true));
+    }
+
+    @Test
+    void recordsOfOneTopicShareItsNameAndOthersReadTheirOwn() {
+        String first = RecordView.of(RecordEncoder.encode(draft("orders", "a", Map.of()))).topic();
+        String again = RecordView.of(RecordEncoder.encode(draft(new String("orders"), "b", Map.of()))).topic();
+        assertSame(first, again);
+        for (int i = 0; i < 5_000; i++) { // more names than the table's slots: each still reads back as written
+            String topic = "topic-" + i + "-\u00e9";
+            assertEquals(topic, RecordView.of(RecordEncoder.encode(draft(topic, "c", Map.of()))).topic());
+        }
+        assertEquals("orders", RecordView.of(RecordEncoder.encode(draft("orders", "d", Map.of()))).topic());
     }
 
     @Test
