@@ -4,6 +4,7 @@ import dev.halfmoon.broker.acl.AccessControl;
 import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ClientService;
 import dev.halfmoon.broker.config.BrokerConfig;
+import dev.halfmoon.broker.config.LiveSettings;
 import dev.halfmoon.broker.config.StartTopics;
 import dev.halfmoon.broker.config.TransactionConfig;
 import dev.halfmoon.broker.delay.DelayLevels;
@@ -172,10 +173,10 @@ public final class Broker implements AutoCloseable {
         return new Storage(metadata, store, transactions, topics, groups, offsets);
     }
 
-    /** How long a transaction may stay pending: {@code fileReservedTime} (RocketMQ drops older halves); 0 is no limit. */
-    private static long maxPendingMs(BrokerConfig config) {
+    /** Check-backs as the settings say; a transaction stays pending at most {@code fileReservedTime} (0: no limit). */
+    private static CheckPolicy checkPolicy(TransactionConfig tx, BrokerConfig config) {
         long reserved = config.store().retention().fileReservedTimeMs();
-        return reserved > 0 ? reserved : Long.MAX_VALUE;
+        return new CheckPolicy(tx.checkMax(), tx.checkIntervalMs(), 1000, 5000, reserved > 0 ? reserved : Long.MAX_VALUE);
     }
 
     private static Broker serve(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,
@@ -197,7 +198,7 @@ public final class Broker implements AutoCloseable {
         CheckBackService checks = new CheckBackService(s.transactions(), new BrokerCheckTransport(clients, s.transactions(), window,
                 acl == null ? BrokerCheckTransport.Eligible.ANY
                         : (p, topic) -> acl.mayPublish(p.channel().remoteAddress(), p.accessKey(), topic)),
-                new CheckPolicy(tx.checkMax(), tx.checkIntervalMs(), 1000, 5000, maxPendingMs(config)), clock);
+                checkPolicy(tx, config), clock);
         GroupProgress progress = new GroupProgress(s.store(), s.topics(), s.offsets(), clients);
         BrokerMetrics metrics = new BrokerMetrics(s.store(), progress, s.transactions(), checks,
                 config.store().rootDir(), clock);
@@ -206,6 +207,11 @@ public final class Broker implements AutoCloseable {
         // the settings mqadmin getBrokerConfig shows, with the ports as bound (0 in the file picks a free one)
         Map<String, String> effective = new java.util.concurrent.ConcurrentHashMap<>(config.settings());
         effective.put("listenPort", Integer.toString(port));
+        LiveSettings live = new LiveSettings(effective, config.origin()); // (mqadmin updateBrokerConfig)
+        live.addListener((messaging, changed) -> {
+            s.transactions().defaultTimeoutMs(changed.timeoutMs());
+            checks.policy(checkPolicy(changed, config));
+        });
         String address = config.identity().address(port);
         RemotingClient namesrvClient = new RemotingClient("broker-register");
         if (config.security().tlsToNamesrv()) {
@@ -213,7 +219,7 @@ public final class Broker implements AutoCloseable {
         }
         started.add(namesrvClient);
         NamesrvRegistrar registrar = new NamesrvRegistrar(config.namesrv(), config.identity(), address, s.topics(), namesrvClient);
-        registerProcessors(config, clock, server, port, s, clients, holds, pools, metrics, progress, window, effective,
+        registerProcessors(config, clock, server, port, s, clients, holds, pools, metrics, progress, window, live,
                 registrar);
         started.add(server);
         started.add(holds);
@@ -282,7 +288,7 @@ public final class Broker implements AutoCloseable {
     private static void registerProcessors(BrokerConfig config, Clock clock, RemotingServer server, int port, Storage s,
                                            ClientRegistry clients, PullHolds holds, WorkerPools pools,
                                            BrokerMetrics metrics, GroupProgress progress, CheckWindow window,
-                                           Map<String, String> settings, NamesrvRegistrar registrar) {
+                                           LiveSettings live, NamesrvRegistrar registrar) {
         ThreadPoolExecutor sendPool = pools.create("send", config.messaging().sendThreads(), 10_000);
         ThreadPoolExecutor pullPool = pools.create("pull", config.messaging().pullThreads(), 100_000);
         ThreadPoolExecutor txPool = pools.create("end-tx", 4, 100_000);
@@ -294,6 +300,7 @@ public final class Broker implements AutoCloseable {
                 s.transactions().index()::isPending);
         SendService sends = new SendService(s.topics(), config.messaging(), s.store(), s.transactions(), delays, storeHost,
                 config.identity().clusterName(), clock);
+        live.addListener((messaging, transactions) -> sends.config(messaging));
         SendProcessor send = new SendProcessor(sends, metrics, inline);
         ReplyProcessor reply = new ReplyProcessor(sends, clients, storeHost);
         server.register(RequestCode.SEND_MESSAGE, send, sendPool)
@@ -333,7 +340,7 @@ public final class Broker implements AutoCloseable {
                 s.offsets(), clients, config.identity().brokerName()), adminPool);
         new ClientProcessor(new ClientService(clients, s.topics(), s.groups(), clock)).registerWith(server, adminPool, inOrder);
         new GroupAdminProcessor(s.groups(), s.offsets()).registerWith(server, adminPool);
-        new ToolingProcessor(s.topics(), progress, clients, settings).registerWith(server, adminPool);
+        new ToolingProcessor(s.topics(), progress, clients, live).registerWith(server, adminPool);
         new ClientRelayProcessor(clients, s.store(), config.identity().brokerName()).registerWith(server, adminPool);
         new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store(), s.topics())
                 .registerWith(server, adminPool, inOrder);

@@ -4,6 +4,7 @@ import dev.halfmoon.broker.config.BrokerConfig;
 import dev.halfmoon.broker.config.BrokerSettings;
 import dev.halfmoon.broker.config.ConfigException;
 import dev.halfmoon.broker.config.Setting;
+import dev.halfmoon.broker.config.SettingsOrigin;
 import dev.halfmoon.namesrv.StartupCommand;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -50,7 +51,16 @@ final class StartupOptions {
         Map<String, String> flags = new HashMap<>(extra);
         flags.put("listenPort", port == null ? null : port.toString());
         flags.put("storePathRootDir", data);
-        return BrokerSettings.load(values(flags));
+        java.util.Set<String> commandLine = new java.util.HashSet<>();
+        for (String s : sets) {
+            commandLine.add(s.substring(0, Math.max(0, s.indexOf('='))).trim());
+        }
+        flags.forEach((k, v) -> {
+            if (v != null) {
+                commandLine.add(k);
+            }
+        });
+        return BrokerSettings.load(values(flags)).withOrigin(new SettingsOrigin(config, commandLine));
     }
 
     private Map<String, String> values(Map<String, String> flags) {

@@ -31,7 +31,8 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
 
     private final TransactionCoordinator coordinator;
     private final CheckTransport transport;
-    private final CheckPolicy policy;
+    /** Read afresh at each use: an operator may change the check settings while the broker runs. */
+    private volatile CheckPolicy policy;
     private final Clock clock;
     private final CheckSchedule schedule = new CheckSchedule();
     private final Signal wake = new Signal();
@@ -57,6 +58,14 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
         this.clock = clock;
         this.loop = new ServiceThread("check-back", this::turn, wake,
                 () -> Math.min(policy.tickMs(), Math.max(1, schedule.nextDue() - clock.millis())));
+    }
+
+    /**
+     * Changes the check settings while running: checks already scheduled keep their time, the next ones follow the new
+     * settings (the most checks and the longest interval apply to every transaction from its next check on).
+     */
+    public void policy(CheckPolicy policy) {
+        this.policy = java.util.Objects.requireNonNull(policy);
     }
 
     /** Schedules every pending transaction and starts the loop. */

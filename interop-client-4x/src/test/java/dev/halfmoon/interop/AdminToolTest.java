@@ -166,7 +166,20 @@ class AdminToolTest {
                 change.setProperty("flushDiskType", "ASYNC_FLUSH");
                 Exception update = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> admin.updateBrokerConfig(
                         halfmoon.brokerAddress(), change));
-                assertTrue(update.getMessage().contains("conf/broker.conf"), update.getMessage());
+                assertTrue(update.getMessage().contains("flushDiskType cannot change while the broker runs"),
+                        update.getMessage());
+                assertEquals("SYNC_FLUSH", admin.getBrokerConfig(halfmoon.brokerAddress()).getProperty("flushDiskType"));
+                // updateBrokerConfig -k maxMessageSize: applied at once, shown, and a larger body is refused
+                change.clear();
+                change.setProperty("maxMessageSize", "1024");
+                admin.updateBrokerConfig(halfmoon.brokerAddress(), change);
+                assertEquals("1024", admin.getBrokerConfig(halfmoon.brokerAddress()).getProperty("maxMessageSize"));
+                org.apache.rocketmq.client.exception.MQBrokerException tooLarge = org.junit.jupiter.api.Assertions.assertThrows(
+                        org.apache.rocketmq.client.exception.MQBrokerException.class, () -> producer.send(
+                                new Message("Watched", new byte[2048])));
+                assertTrue(tooLarge.getErrorMessage().contains("maxMessageSize 1024"), tooLarge.getErrorMessage());
+                change.setProperty("maxMessageSize", "4194304");
+                admin.updateBrokerConfig(halfmoon.brokerAddress(), change); // (the stats below count 20 messages)
                 await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> admin.examineProducerConnectionInfo(
                         "PG-watched", "Watched").getConnectionSet().size() == 1);
 

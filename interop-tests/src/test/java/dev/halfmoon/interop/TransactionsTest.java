@@ -141,6 +141,31 @@ class TransactionsTest {
         assertTrue(consumed.isEmpty());
     }
 
+    /** mqadmin updateBrokerConfig: the transaction settings change for the transactions that come after. */
+    @Test
+    void anOperatorChangesTheCheckSettingsWhileTheBrokerRuns() throws Exception {
+        try (RemotingClient client = new RemotingClient("operator")) {
+            RemotingCommand r = client.invokeSync(halfmoon.brokerAddress(), RemotingCommand.request(
+                    RequestCode.UPDATE_BROKER_CONFIG, null, "transactionTimeOut=4000\ntransactionCheckMax=1\n"
+                            .getBytes(StandardCharsets.UTF_8)), 5000);
+            assertEquals(0, r.code(), r.remark());
+            RemotingCommand refused = client.invokeSync(halfmoon.brokerAddress(), RemotingCommand.request(
+                    RequestCode.UPDATE_BROKER_CONFIG, null, "transactionCheckMax=0\n".getBytes(StandardCharsets.UTF_8)), 5000);
+            assertTrue(refused.code() != 0 && refused.remark().contains("transactionCheckMax"), refused.remark());
+        }
+        List<Long> checks = new CopyOnWriteArrayList<>();
+        TransactionMQProducer p = producer("PG-retuned", m -> LocalTransactionState.UNKNOW, m -> {
+            checks.add(System.currentTimeMillis());
+            return LocalTransactionState.UNKNOW;
+        });
+        long sent = System.currentTimeMillis();
+        p.sendMessageInTransaction(new Message("Orders", "retuned".getBytes()), null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> halfmoon.running.broker().transactions().index().size() == 0);
+        assertEquals(1, checks.size(), "given up after the one check now allowed");
+        assertTrue(checks.get(0) >= sent + 4000, "checked before the new timeout: " + (checks.get(0) - sent) + " ms");
+        assertTrue(consumed.isEmpty());
+    }
+
     @Test
     void manyConcurrentTransactionsWithDuplicateEndsDeliverExactlyTheCommittedOnce() throws Exception {
         Set<String> committed = ConcurrentHashMap.newKeySet();

@@ -43,7 +43,8 @@ public final class TransactionCoordinator {
     private final CoordinatorSnapshots snapshots;
     private final Clock clock;
     private final InetSocketAddress storeHost;
-    private final long defaultTimeoutMs;
+    /** {@code transactionTimeOut}: for halves stored from now on (an operator may change it while running). */
+    private volatile long defaultTimeoutMs;
     private final GivenUpResumer resumer;
     private final RetriedHalves retried;
     private final HalfCarrier carrier;
@@ -93,6 +94,17 @@ public final class TransactionCoordinator {
     /** The pending transactions (register listeners here; read it for admin queries). */
     public PendingIndex index() {
         return index;
+    }
+
+    /**
+     * Changes {@code transactionTimeOut} for halves stored from now on (those pending keep the deadline they were
+     * stored with, which their snapshot and check state already hold).
+     */
+    public void defaultTimeoutMs(long timeoutMs) {
+        if (timeoutMs <= 0) {
+            throw new IllegalArgumentException("transaction timeout must be positive, was " + timeoutMs);
+        }
+        this.defaultTimeoutMs = timeoutMs;
     }
 
     /**

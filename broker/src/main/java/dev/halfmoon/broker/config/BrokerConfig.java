@@ -8,11 +8,12 @@ import java.util.Objects;
 /**
  * The whole broker configuration: one record per component, each handed only its own part, and
  * {@code settings}, every key with its effective value as text (passwords masked), for RocketMQ's
- * GET_BROKER_CONFIG. Immutable; built by {@link BrokerSettings#load}.
+ * GET_BROKER_CONFIG, and {@code origin}, where they came from. Immutable; built by {@link BrokerSettings#load}.
  */
 public record BrokerConfig(BrokerIdentity identity, NettyConfig network, StoreConfig store, MessagingConfig messaging,
                            NamesrvClientConfig namesrv, TransactionConfig transactions, HttpConfig http,
-                           SecurityConfig security, StartTopics startTopics, Map<String, String> settings) {
+                           SecurityConfig security, StartTopics startTopics, Map<String, String> settings,
+                           SettingsOrigin origin) {
     public BrokerConfig {
         settings = Map.copyOf(Objects.requireNonNull(settings));
         Objects.requireNonNull(identity);
@@ -24,15 +25,21 @@ public record BrokerConfig(BrokerIdentity identity, NettyConfig network, StoreCo
         Objects.requireNonNull(http);
         Objects.requireNonNull(security);
         Objects.requireNonNull(startTopics);
+        Objects.requireNonNull(origin);
+    }
+
+    public BrokerConfig withOrigin(SettingsOrigin o) {
+        return new BrokerConfig(identity, network, store, messaging, namesrv, transactions, http, security, startTopics,
+                settings, o);
     }
 
     public BrokerConfig withNetwork(NettyConfig n) {
-        return new BrokerConfig(identity, n, store, messaging, namesrv, transactions, http, security, startTopics, settings);
+        return new BrokerConfig(identity, n, store, messaging, namesrv, transactions, http, security, startTopics, settings, origin);
     }
 
     public BrokerConfig withNamesrv(NamesrvClientConfig n) {
         Map<String, String> updated = new java.util.HashMap<>(settings);
         updated.put("namesrvAddr", String.join(";", n.addresses()));
-        return new BrokerConfig(identity, network, store, messaging, n, transactions, http, security, startTopics, updated);
+        return new BrokerConfig(identity, network, store, messaging, n, transactions, http, security, startTopics, updated, origin);
     }
 }

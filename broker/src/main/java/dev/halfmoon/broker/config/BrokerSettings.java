@@ -63,7 +63,7 @@ public final class BrokerSettings {
             new Setting("traceTopicEnable", "true", "make the message-trace topic at start, for clients with "
                     + "enableTrace (RocketMQ's default is false, but it auto-creates topics; Halfmoon does not by default)"),
             new Setting("msgTraceTopicName", "RMQ_SYS_TRACE_TOPIC", "the message-trace topic"),
-            new Setting("maxMessageSize", "4194304", "largest message body, bytes"),
+            new Setting("maxMessageSize", "4194304", "largest message body, bytes (can change while running)"),
             new Setting("autoCreateSubscriptionGroup", "true", "create a consumer group on its first heartbeat"),
             new Setting("sendMessageThreadPoolNums", "4", "send executor threads"),
             new Setting("pullMessageThreadPoolNums", "8", "pull executor threads"),
@@ -81,9 +81,11 @@ public final class BrokerSettings {
             new Setting("channelExpiredTimeout", "120000", "forget a client silent this long, ms"),
             new Setting("messageDelayLevel", DelayLevels.DEFAULT, "delay of each level, 1-based (units s, m, h, d)"),
             new Setting("rebalanceLockMaxLiveTime", "60000", "an ordered consumer's queue lock lapses after this long unrenewed, ms"),
-            new Setting("transactionTimeOut", "6000", "first check-back after this long without an end, ms"),
-            new Setting("transactionCheckMax", "15", "check-backs before a transaction is given up"),
-            new Setting("transactionCheckInterval", "60000", "longest wait between two check-backs, ms"),
+            new Setting("transactionTimeOut", "6000", "first check-back after this long without an end, ms (can change while "
+                    + "running, for halves stored from then on)"),
+            new Setting("transactionCheckMax", "15", "check-backs before a transaction is given up (can change while running)"),
+            new Setting("transactionCheckInterval", "60000", "longest wait between two check-backs, ms (can change while "
+                    + "running)"),
             new Setting("transactionCheckWindow", "500", "most check-backs a producer connection has unanswered at once "
                     + "(its client queues 2000 from all brokers together and drops the rest: keep brokers x window below)"),
             new Setting("httpEnable", "true", "serve /metrics, /health, the operator API and the web console over HTTP"),
@@ -188,14 +190,7 @@ public final class BrokerSettings {
                         s.number("cleanResourceInterval", 10, 3_600_000), 1000,
                         s.number("destroyMapedFileIntervalForcibly", 10_000, 3_600_000)),
                 1000);
-        MessagingConfig messaging = new MessagingConfig(s.bool("autoCreateTopicEnable"),
-                s.integer("defaultTopicQueueNums", 1, 1024), s.integer("maxMessageSize", 1, 64 << 20),
-                s.bool("autoCreateSubscriptionGroup"), s.integer("sendMessageThreadPoolNums", 1, 256),
-                s.integer("pullMessageThreadPoolNums", 1, 256), s.bool("longPollingEnable"),
-                s.number("shortPollingTimeMills", 1, 60_000), s.integer("maxTransferBytesOnMessageInDisk", 1024, 64 << 20),
-                s.number("channelExpiredTimeout", 1000, 3_600_000), DelayLevels.parse(s.required("messageDelayLevel")),
-                s.number("rebalanceLockMaxLiveTime", 1000, 3_600_000), s.number("pullBatchWindowMicros", 0, 100_000),
-                s.number("pullOnNetworkThreadMaxLag", -1, 1_000_000), s.bool("sendOnNetworkThread"));
+        MessagingConfig messaging = messaging(s);
         List<String> namesrvs = Arrays.stream(s.string("namesrvAddr").split(";")).map(String::trim)
                 .filter(a -> !a.isEmpty()).toList();
         for (String a : namesrvs) {
@@ -204,9 +199,7 @@ public final class BrokerSettings {
             }
         }
         NamesrvClientConfig namesrv = new NamesrvClientConfig(namesrvs, s.number("registerNameServerPeriod", 100, 60_000));
-        TransactionConfig tx = new TransactionConfig(s.number("transactionTimeOut", 100, 3_600_000),
-                s.integer("transactionCheckMax", 1, 1000), s.number("transactionCheckInterval", 100, 86_400_000),
-                s.integer("transactionCheckWindow", 1, 1_000_000));
+        TransactionConfig tx = transactions(s);
         int httpPort = s.given("httpPort") || network.listenPort() != 0 ? s.integer("httpPort", 0, 65535) : 0;
         HttpConfig http = new HttpConfig(s.bool("httpEnable"), s.required("httpBindAddress"), httpPort,
                 s.required("httpTls").trim().toLowerCase());
@@ -219,7 +212,26 @@ public final class BrokerSettings {
         StartTopics startTopics = new StartTopics(s.bool("clusterTopicEnable"), s.bool("brokerTopicEnable"),
                 s.bool("traceTopicEnable") ? s.required("msgTraceTopicName") : null);
         return new BrokerConfig(identity, network, store, messaging, namesrv, tx, http, security(s), startTopics,
-                effective);
+                effective, SettingsOrigin.NONE);
+    }
+
+    /** The send, pull and client settings, checked. */
+    static MessagingConfig messaging(Settings s) {
+        return new MessagingConfig(s.bool("autoCreateTopicEnable"),
+                s.integer("defaultTopicQueueNums", 1, 1024), s.integer("maxMessageSize", 1, 64 << 20),
+                s.bool("autoCreateSubscriptionGroup"), s.integer("sendMessageThreadPoolNums", 1, 256),
+                s.integer("pullMessageThreadPoolNums", 1, 256), s.bool("longPollingEnable"),
+                s.number("shortPollingTimeMills", 1, 60_000), s.integer("maxTransferBytesOnMessageInDisk", 1024, 64 << 20),
+                s.number("channelExpiredTimeout", 1000, 3_600_000), DelayLevels.parse(s.required("messageDelayLevel")),
+                s.number("rebalanceLockMaxLiveTime", 1000, 3_600_000), s.number("pullBatchWindowMicros", 0, 100_000),
+                s.number("pullOnNetworkThreadMaxLag", -1, 1_000_000), s.bool("sendOnNetworkThread"));
+    }
+
+    /** The transaction settings, checked. */
+    static TransactionConfig transactions(Settings s) {
+        return new TransactionConfig(s.number("transactionTimeOut", 100, 3_600_000),
+                s.integer("transactionCheckMax", 1, 1000), s.number("transactionCheckInterval", 100, 86_400_000),
+                s.integer("transactionCheckWindow", 1, 1_000_000));
     }
 
     private static SecurityConfig security(Settings s) {

@@ -2,6 +2,8 @@ package dev.halfmoon.broker.processor;
 
 import dev.halfmoon.broker.client.ClientChannel;
 import dev.halfmoon.broker.client.ClientRegistry;
+import dev.halfmoon.broker.config.ConfigException;
+import dev.halfmoon.broker.config.LiveSettings;
 import dev.halfmoon.broker.offset.GroupProgress;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.remoting.Headers;
@@ -14,6 +16,7 @@ import dev.halfmoon.remoting.RequestException;
 import dev.halfmoon.remoting.RequestProcessor;
 import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.ConsumerConnectionBody;
+import dev.halfmoon.remoting.body.PropertiesText;
 import dev.halfmoon.remoting.body.TopicConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,18 +29,17 @@ import java.util.concurrent.Executor;
  * The rest of what RocketMQ's admin tool ({@code mqadmin}) asks a broker: one topic's config (GET_TOPIC_CONFIG, which
  * 5.x's topicStatus and consumerProgress send first), the groups consuming a topic (QUERY_TOPIC_CONSUME_BY_WHO, for
  * queryMsgById, topicList -c, statsAll), a producer group's connections (GET_PRODUCER_CONNECTION_LIST), the effective
- * settings (GET_BROKER_CONFIG; UPDATE_BROKER_CONFIG is refused saying how to change them), and
+ * settings (GET_BROKER_CONFIG) and the few that may change while it runs (UPDATE_BROKER_CONFIG, {@link LiveSettings}), and
  * CLEAN_EXPIRED_CONSUMEQUEUE, which has nothing to do here. Each only translates the request.
  */
 public final class ToolingProcessor {
     private final TopicRegistry topics;
     private final GroupProgress progress;
     private final ClientRegistry clients;
-    private final Map<String, String> settings;
+    private final LiveSettings settings;
 
-    /** @param settings the broker's effective settings (passwords masked), for GET_BROKER_CONFIG; read at each request */
-    public ToolingProcessor(TopicRegistry topics, GroupProgress progress, ClientRegistry clients,
-                            Map<String, String> settings) {
+    /** @param settings the broker's effective settings (passwords masked), read at each request, and their changes */
+    public ToolingProcessor(TopicRegistry topics, GroupProgress progress, ClientRegistry clients, LiveSettings settings) {
         this.topics = topics;
         this.progress = progress;
         this.clients = clients;
@@ -49,10 +51,7 @@ public final class ToolingProcessor {
         server.register(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, this::consumedBy, executor);
         server.register(RequestCode.GET_PRODUCER_CONNECTION_LIST, this::producers, executor);
         server.register(RequestCode.GET_BROKER_CONFIG, this::brokerConfig, executor);
-        server.register(RequestCode.UPDATE_BROKER_CONFIG, (ch, r) -> {
-            throw new RequestException(ResponseCode.SYSTEM_ERROR, "Halfmoon reads its settings at start: change "
-                    + "conf/broker.conf (or --set KEY=VALUE) and restart the broker");
-        }, executor);
+        server.register(RequestCode.UPDATE_BROKER_CONFIG, this::updateBrokerConfig, executor);
         server.register(RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE, (ch, r) -> RequestProcessor.done(RemotingCommand.response(r,
                 ResponseCode.SUCCESS, "nothing to clean: retention trims consume queues with the commit log")), executor);
     }
@@ -84,7 +83,22 @@ public final class ToolingProcessor {
 
     /** Every setting with its effective value, as a properties text (mqadmin getBrokerConfig prints it). */
     private CompletableFuture<RemotingCommand> brokerConfig(RemotingChannel channel, RemotingCommand r) {
-        return ok(r, dev.halfmoon.remoting.body.PropertiesText.encode(settings));
+        return ok(r, PropertiesText.encode(settings.effective()));
+    }
+
+    /** mqadmin updateBrokerConfig: a properties text of the changes; the remark says whether they were saved. */
+    private CompletableFuture<RemotingCommand> updateBrokerConfig(RemotingChannel channel, RemotingCommand r) {
+        Map<String, String> changes;
+        try {
+            changes = r.body() == null ? Map.of() : PropertiesText.decode(r.body());
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, "the body is not a properties text: " + e.getMessage());
+        }
+        try {
+            return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, settings.update(changes)));
+        } catch (ConfigException e) {
+            throw new RequestException(ResponseCode.SYSTEM_ERROR, e.getMessage());
+        }
     }
 
     private static CompletableFuture<RemotingCommand> ok(RemotingCommand r, byte[] body) {

@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
  */
 public final class SendService {
     private final TopicRegistry topics;
-    private final MessagingConfig config;
+    /** Read afresh at each send: an operator may change {@code maxMessageSize} while the broker runs. */
+    private volatile MessagingConfig config;
     private final RecordAppender appender;
     private final TransactionCoordinator transactions;
     private final DelayLevels delays;
@@ -57,6 +58,11 @@ public final class SendService {
         this.delays = delays;
         this.storeHost = storeHost;
         this.clusterName = clusterName;
+    }
+
+    /** Takes changed settings (only what is read per send, such as {@code maxMessageSize}, can change while running). */
+    public void config(MessagingConfig config) {
+        this.config = java.util.Objects.requireNonNull(config);
     }
 
     /** Sends a plain message or batch. */

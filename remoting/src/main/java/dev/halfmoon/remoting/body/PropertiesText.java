@@ -15,6 +15,23 @@ public final class PropertiesText {
     private PropertiesText() {
     }
 
+    /**
+     * A UTF-8 properties text (what mqadmin updateBrokerConfig sends) as a map, in no particular order.
+     *
+     * @throws IllegalArgumentException if it is not one (a malformed escape)
+     */
+    public static Map<String, String> decode(byte[] text) {
+        Properties properties = new Properties();
+        try {
+            properties.load(new java.io.StringReader(new String(text, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // (a StringReader does not fail)
+        }
+        Map<String, String> values = new java.util.HashMap<>();
+        properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
+        return values;
+    }
+
     /** {@code values} as UTF-8 properties text, escaped as the tools' parser expects. */
     public static byte[] encode(Map<String, String> values) {
         Properties properties = new Properties();

@@ -1,0 +1,89 @@
+package dev.halfmoon.broker.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings changed while the broker runs (mqadmin updateBrokerConfig): applied, shown, kept for the next start. */
+class LiveSettingsTest {
+    @TempDir
+    Path dir;
+
+    private final List<String> told = new ArrayList<>();
+
+    private LiveSettings started(Path file, Set<String> commandLine) {
+        Map<String, String> values = file == null ? Map.of() : BrokerSettings.readFile(file);
+        BrokerConfig config = BrokerSettings.load(values);
+        LiveSettings live = new LiveSettings(new ConcurrentHashMap<>(config.settings()), new SettingsOrigin(file, commandLine));
+        live.addListener((messaging, transactions) -> told.add(messaging.maxMessageSize() + "/" + transactions.timeoutMs()
+                + "/" + transactions.checkMax()));
+        return live;
+    }
+
+    @Test
+    void aChangeIsAppliedShownAndWrittenToTheFileTheNextStartReads() throws Exception {
+        Path file = dir.resolve("broker.conf");
+        Files.writeString(file, "# orders cluster\nbrokerName=broker-x\nmaxMessageSize = 4194304\n\n! old style comment\n"
+                + "transactionTimeOut=6000\n");
+        LiveSettings live = started(file, Set.of());
+
+        String said = live.update(Map.of("maxMessageSize", "1024", "transactionCheckMax", "3"));
+
+        assertTrue(said.contains("saved to " + file), said);
+        assertEquals(List.of("1024/6000/3"), told);
+        assertEquals("1024", live.effective().get("maxMessageSize"));
+        assertEquals("3", live.effective().get("transactionCheckMax"));
+        assertEquals("# orders cluster\nbrokerName=broker-x\nmaxMessageSize=1024\n\n! old style comment\n"
+                + "transactionTimeOut=6000\ntransactionCheckMax=3\n", Files.readString(file, StandardCharsets.UTF_8),
+                "the changed line replaced in place, the new key appended, comments and others kept");
+        BrokerConfig restarted = BrokerSettings.load(BrokerSettings.readFile(file));
+        assertEquals(1024, restarted.messaging().maxMessageSize());
+        assertEquals(3, restarted.transactions().checkMax());
+    }
+
+    @Test
+    void keysReadOnlyAtStartUnknownKeysAndBadValuesAreRefusedAndChangeNothing() throws Exception {
+        Path file = dir.resolve("broker.conf");
+        Files.writeString(file, "maxMessageSize=4194304\n");
+        LiveSettings live = started(file, Set.of());
+
+        ConfigException fixed = assertThrows(ConfigException.class, () -> live.update(Map.of("flushDiskType", "SYNC_FLUSH",
+                "maxMessageSize", "1024")));
+        assertTrue(fixed.getMessage().contains("flushDiskType cannot change while the broker runs"), fixed.getMessage());
+        assertTrue(fixed.getMessage().contains("maxMessageSize"), "names what can change: " + fixed.getMessage());
+        ConfigException unknown = assertThrows(ConfigException.class, () -> live.update(Map.of("noSuchKey", "1")));
+        assertTrue(unknown.getMessage().contains("unknown setting(s) [noSuchKey]"), unknown.getMessage());
+        ConfigException bad = assertThrows(ConfigException.class, () -> live.update(Map.of("transactionCheckMax", "0")));
+        assertTrue(bad.getMessage().contains("transactionCheckMax"), bad.getMessage());
+        assertThrows(ConfigException.class, () -> live.update(Map.of("transactionTimeOut", "soon")));
+
+        assertEquals(List.of(), told);
+        assertEquals("4194304", live.effective().get("maxMessageSize"));
+        assertEquals("maxMessageSize=4194304\n", Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void saysWhenNothingWillKeepTheChangeOrTheCommandLineWillOverrideIt() throws Exception {
+        String unsaved = started(null, Set.of()).update(Map.of("transactionTimeOut", "3000"));
+        assertTrue(unsaved.startsWith("not saved: the broker was started without a settings file"), unsaved);
+        assertEquals(List.of("4194304/3000/15"), told);
+
+        Path file = dir.resolve("broker.conf");
+        Files.writeString(file, "");
+        String shadowed = started(file, Set.of("maxMessageSize")).update(Map.of("maxMessageSize", "2048"));
+        assertTrue(shadowed.contains("the command line's [maxMessageSize] will override the file at the next start"),
+                shadowed);
+        assertEquals("maxMessageSize=2048\n", Files.readString(file, StandardCharsets.UTF_8));
+    }
+}
