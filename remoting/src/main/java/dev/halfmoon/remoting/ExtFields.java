@@ -20,6 +20,12 @@ import java.util.function.BiConsumer;
  */
 final class ExtFields extends AbstractMap<String, String> {
     static final ExtFields EMPTY = new ExtFields(0);
+    /**
+     * The most fields a command may carry: RocketMQ's headers have at most a few dozen, and each field added is
+     * compared with those before it, so a header of many thousands (a frame may be 16 MiB) would hold a network thread
+     * for seconds before any access check.
+     */
+    static final int MAX_FIELDS = 256;
 
     private String[] keys;
     private String[] values;
@@ -39,7 +45,11 @@ final class ExtFields extends AbstractMap<String, String> {
         return copy;
     }
 
-    /** Adds a field or replaces its value (building only); a null value (or key) is left out. */
+    /**
+     * Adds a field or replaces its value (building only); a null value (or key) is left out.
+     *
+     * @throws RemotingDecodeException if it would be field {@value #MAX_FIELDS} + 1
+     */
     void add(String key, String value) {
         if (key == null || value == null) {
             return;
@@ -48,6 +58,9 @@ final class ExtFields extends AbstractMap<String, String> {
         if (at >= 0) {
             values[at] = value;
             return;
+        }
+        if (size == MAX_FIELDS) {
+            throw new RemotingDecodeException("a header may have at most " + MAX_FIELDS + " fields");
         }
         if (size == keys.length) {
             int capacity = Math.max(8, size * 2);

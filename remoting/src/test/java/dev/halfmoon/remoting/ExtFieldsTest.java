@@ -31,6 +31,17 @@ class ExtFieldsTest {
     }
 
     @Test
+    void aHeaderWithMoreFieldsThanAnyCommandHasIsRefusedWhenDecoded() {
+        StringBuilder json = new StringBuilder("{\"code\":10,\"extFields\":{");
+        for (int i = 0; i <= ExtFields.MAX_FIELDS; i++) {
+            json.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"v\"");
+        }
+        byte[] header = json.append("}}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        RemotingDecodeException e = assertThrows(RemotingDecodeException.class, () -> HeaderCodec.decodeJson(header, null));
+        assertTrue(e.getMessage().contains("at most " + ExtFields.MAX_FIELDS + " fields"), e.getMessage());
+    }
+
+    @Test
     void aCommandsFieldsCannotBeChangedAndWithExtCopies() {
         RemotingCommand r = RemotingCommand.request(RequestCode.SEND_MESSAGE, Map.of("topic", "orders"), null);
         assertThrows(UnsupportedOperationException.class, () -> r.extFields().put("topic", "x"));
