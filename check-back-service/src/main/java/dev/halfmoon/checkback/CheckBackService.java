@@ -57,7 +57,7 @@ public final class CheckBackService implements PendingListener, AutoCloseable {
         this.policy = policy;
         this.clock = clock;
         this.loop = new ServiceThread("check-back", this::turn, wake,
-                () -> Math.min(policy.tickMs(), Math.max(1, schedule.nextDue() - clock.millis())));
+                () -> Math.min(this.policy.tickMs(), Math.max(1, schedule.nextDue() - clock.millis())));
     }
 
     /**

@@ -9,8 +9,10 @@ import java.util.Optional;
  * <p>Kept in primitive arrays allocated once, not in a map of entries: at thousands of transactions a second, each
  * entry of a map lived through some twenty young collections before it was forgotten, and copying those entries
  * was most of every young pause (about 4 MB of survivors per collection in the ASYNC_FLUSH benchmark). A transaction
- * id is kept as a 64-bit hash of its characters, not as the string, so two ids that differ could be taken for one
- * another with a probability of about {@code capacity / 2^64} per look-up.
+ * id is kept as a 64-bit hash of its characters, not as the string: two ids that differ could be taken for one
+ * another, by chance with a probability of about {@code capacity / 2^64} per look-up (the hash is not cryptographic:
+ * a client could craft such ids, which would only get a late answer for its own forgotten id told another's outcome).
+ * Half offsets are kept exactly.
  *
  * <p>Not thread-safe: {@link PendingIndex} calls it under its monitor.
  */
@@ -69,11 +71,15 @@ final class ResolvedMemory {
         return slot < 0 ? Optional.empty() : Optional.of(TransactionState.values()[states[slot] - 1]);
     }
 
-    /** A 64-bit hash of the characters (a polynomial, then mixed so that similar ids spread over the table). */
+    /**
+     * A 64-bit hash of the characters: each one multiplied in and folded back (not a plain polynomial, whose
+     * collisions are as easy to find as {@code String.hashCode}'s, such as "Aa" and "BB"), then mixed.
+     */
     static long hash(String s) {
-        long h = 1125899906842597L;
+        long h = 0x243F6A8885A308D3L;
         for (int i = 0; i < s.length(); i++) {
-            h = 31 * h + s.charAt(i);
+            h = (h ^ s.charAt(i)) * 0x9E3779B97F4A7C15L;
+            h ^= h >>> 29;
         }
         return mix(h ^ s.length());
     }

@@ -84,6 +84,8 @@ class ResolvedMemoryTest {
         }
         assertEquals(100_000, hashes.size());
         assertNotEquals(ResolvedMemory.hash("ab"), ResolvedMemory.hash("ba"));
+        assertNotEquals(ResolvedMemory.hash("xAb"), ResolvedMemory.hash("xBC"), "String.hashCode's collisions are not ours");
+        assertNotEquals(ResolvedMemory.hash("Aa"), ResolvedMemory.hash("BB"));
     }
 
     private static Optional<TransactionState> expectedByOffset(Deque<Outcome> last, long offset) {
