@@ -1,5 +1,6 @@
 package dev.halfmoon.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -12,34 +13,45 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * Waits until a freshly started push consumer pulls every queue of its topic, so that the measured sends do not wait
  * for the consumer's own start (route look-up, rebalance, first pulls: about 100 ms on the 2-core VM, in which the
  * first sends' messages waited and made up most of the end-to-end p99 sample, against either broker). A probe message
- * goes to each queue; the wait ends when all have come back. The loads' listeners skip probes ({@link #isProbe}).
+ * goes to each queue, naming this wait and its queue; the wait ends when all have come back (probes of an earlier run
+ * on the same topic do not count). The loads' listeners skip probes ({@link #isProbe}) and report them ({@link #seen}).
  */
 final class ConsumerReady {
-    private static final String PROBE_TAG = "bench-probe";
+    private static final String PROBE = "benchProbe";
 
     private ConsumerReady() {
     }
 
     static boolean isProbe(MessageExt m) {
-        return PROBE_TAG.equals(m.getTags());
+        return m.getUserProperty(PROBE) != null;
+    }
+
+    /** Records a probe the consumer received. */
+    static void seen(MessageExt m, Set<String> probes) {
+        probes.add(m.getUserProperty(PROBE));
     }
 
     /**
-     * Sends one probe to each queue of {@code topic} and waits until the consumer's listener has put each queue's id in
-     * {@code probed}.
+     * Sends one probe to each queue of {@code topic} and waits until the consumer's listener has {@link #seen} them all.
      *
      * @throws IllegalStateException if that takes longer than {@code timeoutMs}
      */
-    static void await(DefaultMQProducer producer, String topic, Set<Integer> probed, long timeoutMs) throws Exception {
-        List<MessageQueue> queues = producer.fetchPublishMessageQueues(topic);
-        for (MessageQueue q : queues) {
-            producer.send(new Message(topic, PROBE_TAG, new byte[16]), q);
+    static void await(DefaultMQProducer producer, String topic, Set<String> seen, long timeoutMs) throws Exception {
+        String wait = Long.toString(System.nanoTime());
+        List<String> expected = new ArrayList<>();
+        for (MessageQueue q : producer.fetchPublishMessageQueues(topic)) {
+            String name = wait + "/" + q.getBrokerName() + "/" + q.getQueueId();
+            Message probe = new Message(topic, new byte[16]);
+            probe.putUserProperty(PROBE, name);
+            producer.send(probe, q);
+            expected.add(name);
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (probed.size() < queues.size()) {
+        while (!seen.containsAll(expected)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the consumer of " + topic + " received probes from " + probed.size()
-                        + " of its " + queues.size() + " queues within " + timeoutMs + " ms");
+                throw new IllegalStateException("the consumer of " + topic + " received " + expected.stream()
+                        .filter(seen::contains).count() + " of the " + expected.size() + " probes sent to its queues within "
+                        + timeoutMs + " ms");
             }
             TimeUnit.MILLISECONDS.sleep(5);
         }

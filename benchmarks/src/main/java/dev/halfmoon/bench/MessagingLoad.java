@@ -50,7 +50,7 @@ final class MessagingLoad {
         Latencies send = new Latencies(messages);
         AtomicInteger received = new AtomicInteger();
         long base = System.nanoTime();
-        Set<Integer> probed = ConcurrentHashMap.newKeySet();
+        Set<String> probed = ConcurrentHashMap.newKeySet();
         DefaultMQPushConsumer consumer = consumer(topic, base, e2e, received, probed);
         DefaultMQProducer producer = new DefaultMQProducer("bench-producer");
         producer.setNamesrvAddr(namesrv);
@@ -105,7 +105,7 @@ final class MessagingLoad {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private DefaultMQPushConsumer consumer(String topic, long base, Latencies e2e, AtomicInteger received, Set<Integer> probed)
+    private DefaultMQPushConsumer consumer(String topic, long base, Latencies e2e, AtomicInteger received, Set<String> probed)
             throws Exception {
         DefaultMQPushConsumer c = new DefaultMQPushConsumer("bench-consumer-" + System.nanoTime());
         c.setNamesrvAddr(namesrv);
@@ -117,7 +117,7 @@ final class MessagingLoad {
             long now = System.nanoTime();
             for (MessageExt m : msgs) {
                 if (ConsumerReady.isProbe(m)) {
-                    probed.add(m.getQueueId());
+                    ConsumerReady.seen(m, probed);
                     continue;
                 }
                 ByteBuffer b = ByteBuffer.wrap(m.getBody());

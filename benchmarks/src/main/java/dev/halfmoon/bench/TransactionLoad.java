@@ -60,7 +60,7 @@ final class TransactionLoad {
         Map<Integer, Integer> received = new ConcurrentHashMap<>();
         AtomicLong deliveries = new AtomicLong();
         AtomicLong lastCommitted = new AtomicLong(); // when the last message committed on send was first delivered
-        Set<Integer> probed = ConcurrentHashMap.newKeySet();
+        Set<String> probed = ConcurrentHashMap.newKeySet();
         DefaultMQPushConsumer consumer = consumer(topic, base, e2e, received, deliveries, lastCommitted, probed);
         TransactionMQProducer producer = producer(topic, base, firstCheck);
         try {
@@ -150,7 +150,7 @@ final class TransactionLoad {
     }
 
     private DefaultMQPushConsumer consumer(String topic, long base, Latencies e2e, Map<Integer, Integer> received,
-                                           AtomicLong deliveries, AtomicLong lastCommitted, Set<Integer> probed)
+                                           AtomicLong deliveries, AtomicLong lastCommitted, Set<String> probed)
             throws Exception {
         DefaultMQPushConsumer c = new DefaultMQPushConsumer("bench-tx-consumer-" + System.nanoTime());
         c.setNamesrvAddr(namesrv);
@@ -165,7 +165,7 @@ final class TransactionLoad {
             }
             for (MessageExt m : msgs) {
                 if (ConsumerReady.isProbe(m)) {
-                    probed.add(m.getQueueId());
+                    ConsumerReady.seen(m, probed);
                     continue;
                 }
                 ByteBuffer b = ByteBuffer.wrap(m.getBody());
