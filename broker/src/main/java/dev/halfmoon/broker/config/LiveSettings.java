@@ -1,14 +1,18 @@
 package dev.halfmoon.broker.config;
 
 import java.io.IOException;
+import java.io.StringReader;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -108,31 +112,80 @@ public final class LiveSettings {
     }
 
     /**
-     * Sets each key in a properties file, keeping its other lines (comments too): a line assigning the key is
-     * replaced, a key not yet there is appended. Written to a temporary file beside it, then moved over it.
+     * Sets each key in a properties file, keeping its other lines (comments too): the lines assigning the key (with their
+     * continuation lines) are replaced by one {@code key=value} where the first was, a key not yet there is appended.
+     * If reading the result back would not give the new values (a key written with escapes elsewhere in the file), the
+     * assignments are appended at the end, where they win. Written to a new file beside it (the same permissions, synced)
+     * that is then moved over it; a symbolic link is followed to the file it names.
      */
     static void rewrite(Path file, Map<String, String> changes) throws IOException {
-        List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+        Path target = Files.exists(file) ? file.toRealPath() : file;
+        List<String> out = replaced(Files.exists(target) ? Files.readAllLines(target, StandardCharsets.UTF_8) : List.of(),
+                changes);
+        Properties check = new Properties();
+        check.load(new StringReader(String.join("\n", out)));
+        changes.forEach((k, v) -> {
+            if (!v.trim().equals(check.getProperty(k))) {
+                out.add(k + "=" + v.trim());
+            }
+        });
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, out, StandardCharsets.UTF_8);
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            if (Files.exists(target)) {
+                try {
+                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+                } catch (UnsupportedOperationException e) {
+                    // (not a POSIX file system: the new file has the directory's defaults)
+                }
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The lines with each changed key's assignments replaced (see {@link #rewrite}), before the check. */
+    private static List<String> replaced(List<String> lines, Map<String, String> changes) {
         List<String> out = new ArrayList<>(lines.size() + changes.size());
         Set<String> written = new TreeSet<>();
+        boolean continued = false; // the line before ends in an unescaped backslash: this one is part of its value
+        boolean dropping = false; // ... of an assignment being replaced
         for (String line : lines) {
-            String key = assignedKey(line);
-            if (key != null && changes.containsKey(key)) {
-                if (written.add(key)) {
-                    out.add(key + "=" + changes.get(key).trim());
+            if (continued) {
+                continued = endsWithContinuation(line);
+                if (!dropping) {
+                    out.add(line);
                 }
-                continue; // (a later line for the same key would win on reading: dropped)
+                continue;
             }
-            out.add(line);
+            String key = assignedKey(line);
+            continued = key != null && endsWithContinuation(line); // (comment lines never continue)
+            dropping = key != null && changes.containsKey(key);
+            if (!dropping) {
+                out.add(line);
+            } else if (written.add(key)) {
+                out.add(key + "=" + changes.get(key).trim());
+            }
         }
         changes.forEach((k, v) -> {
             if (!written.contains(k)) {
                 out.add(k + "=" + v.trim());
             }
         });
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, out, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return out;
+    }
+
+    private static boolean endsWithContinuation(String line) {
+        int backslashes = 0;
+        for (int i = line.length() - 1; i >= 0 && line.charAt(i) == '\\'; i--) {
+            backslashes++;
+        }
+        return backslashes % 2 == 1;
     }
 
     /** The key a properties line assigns, or null for a comment or blank line. */
