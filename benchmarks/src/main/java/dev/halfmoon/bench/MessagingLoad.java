@@ -58,7 +58,8 @@ final class MessagingLoad {
         producer.setSendMsgTimeout(10_000);
         producer.start();
         try {
-            ConsumerReady.await(producer, topic, probed, 30_000);
+            // (a topic made before may hold earlier runs' messages, which this fresh group reads first)
+            ConsumerReady.await(producer, topic, probed, broker != null ? 30_000 : 300_000);
             AtomicLong failed = new AtomicLong();
             double seconds = send(label, topic, producer, base, send, failed);
             Progress drain = new Progress(label + " receive", messages, "msgs");
