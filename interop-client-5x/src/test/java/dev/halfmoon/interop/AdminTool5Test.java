@@ -24,6 +24,7 @@ import org.apache.rocketmq.srvutil.ServerUtil;
 import org.apache.rocketmq.tools.command.SubCommand;
 import org.apache.rocketmq.tools.command.broker.BrokerStatusSubCommand;
 import org.apache.rocketmq.tools.command.broker.GetBrokerConfigCommand;
+import org.apache.rocketmq.tools.command.broker.UpdateBrokerConfigSubCommand;
 import org.apache.rocketmq.tools.command.cluster.ClusterListSubCommand;
 import org.apache.rocketmq.tools.command.connection.ConsumerConnectionSubCommand;
 import org.apache.rocketmq.tools.command.consumer.ConsumerProgressSubCommand;
@@ -124,6 +125,10 @@ class AdminTool5Test {
             assertTrue(mqadmin(new ClusterListSubCommand(), "-n", n).contains("broker-a"));
             assertTrue(mqadmin(new BrokerStatusSubCommand(), "-n", n, "-b", broker).contains("brokerVersionDesc"));
             assertTrue(mqadmin(new GetBrokerConfigCommand(), "-n", n, "-b", broker).contains("brokerClusterName"));
+            assertTrue(mqadmin(new UpdateBrokerConfigSubCommand(), "-n", n, "-b", broker, "-k", "transactionCheckMax", "-v",
+                    "9").contains("update broker config success"));
+            String changed = mqadmin(new GetBrokerConfigCommand(), "-n", n, "-b", broker);
+            assertTrue(changed.lines().anyMatch(l -> l.matches("\\s*transactionCheckMax\\s*=\\s*9\\s*")), changed);
             await().atMost(Duration.ofSeconds(10)).until(() -> mqadmin(new QueryMsgByUniqueKeySubCommand(), "-n", n,
                     "-t", "Ledger", "-i", sent.getMsgId()).contains(sent.getMsgId()));
 
