@@ -148,8 +148,13 @@ public final class AdminClient implements AutoCloseable {
      * and how to find out ({@code checkWith}).
      */
     public RemotingCommand change(String address, int code, Map<String, String> headers, String checkWith) {
+        return change(address, code, headers, null, checkWith);
+    }
+
+    /** As {@link #change(String, int, Map, String)}, with a body. */
+    public RemotingCommand change(String address, int code, Map<String, String> headers, byte[] body, String checkWith) {
         try {
-            return expect(address, client.invokeSync(address, RemotingCommand.request(code, headers, null), timeoutMs),
+            return expect(address, client.invokeSync(address, RemotingCommand.request(code, headers, body), timeoutMs),
                     ResponseCode.SUCCESS);
         } catch (RemotingException.Timeout e) {
             throw AdminException.unreachable("no answer from " + address + " within " + timeoutMs + " ms: the change may or "

@@ -3,15 +3,22 @@ package dev.halfmoon.admin;
 import static dev.halfmoon.admin.Output.row;
 
 import dev.halfmoon.remoting.Json;
+import dev.halfmoon.remoting.body.PropertiesText;
 import dev.halfmoon.remoting.RequestCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code cluster list}: every broker the name servers know, and whether it answers. */
-@Command(name = "cluster", description = "Brokers of the cluster.", mixinStandardHelpOptions = true, footer = ExitCodes.HELP)
+/**
+ * {@code cluster list}: every broker the name servers know, and whether it answers; {@code cluster settings} and
+ * {@code cluster set}: the brokers' settings, and the few that can change while they run.
+ */
+@Command(name = "cluster", description = "Brokers of the cluster, and their settings.", mixinStandardHelpOptions = true,
+        footer = ExitCodes.HELP)
 final class ClusterCommand {
     @ParentCommand
     AdminMain root;
@@ -49,5 +56,47 @@ final class ClusterCommand {
         // a monitoring script must tell "all up" from "none answers"
         boolean anyDown = rows.stream().anyMatch(r -> !"up".equals(r.get("status")));
         return anyDown ? ExitCodes.UNREACHABLE : ExitCodes.OK;
+    }
+
+    @Command(name = "settings", mixinStandardHelpOptions = true,
+            description = "Each broker's effective settings (passwords masked); with KEYs, only those.")
+    int settings(@Parameters(paramLabel = "KEY", arity = "0..*", description = "settings to show (default: all)")
+                 List<String> keys) {
+        AdminClient.Reached<Map<String, String>> reached = root.client().eachMaster(b -> PropertiesText.decode(
+                root.client().call(b.address(), RequestCode.GET_BROKER_CONFIG, Map.of()).body()));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Map.Entry<AdminClient.BrokerRef, Map<String, String>> answer : reached.answers()) {
+            Map<String, String> values = new TreeMap<>(answer.getValue());
+            for (String key : keys == null || keys.isEmpty() ? values.keySet() : keys) {
+                rows.add(row("broker", answer.getKey().name(), "key", key, "value", values.getOrDefault(key, "(unknown)")));
+            }
+        }
+        reached.unreachable().forEach(b -> root.tell(b + ": unreachable"));
+        root.output().table(List.of("broker", "key", "value"), rows);
+        return reached.unreachable().isEmpty() ? ExitCodes.OK : ExitCodes.UNREACHABLE;
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = {"Changes settings on every broker while it runs, as mqadmin updateBrokerConfig does: "
+                    + "maxMessageSize, transactionTimeOut, transactionCheckMax, transactionCheckInterval. Each broker "
+                    + "checks them as at start and saves them to the settings file it was started with (-c); any "
+                    + "other key is refused and nothing changes."})
+    int set(@Parameters(paramLabel = "KEY=VALUE", arity = "1..*") List<String> assignments) {
+        Map<String, String> changes = new TreeMap<>();
+        for (String a : assignments) {
+            int eq = a.indexOf('=');
+            if (eq <= 0) {
+                throw new AdminException(ExitCodes.USAGE, "settings are given as KEY=VALUE, not '" + a + "'");
+            }
+            changes.put(a.substring(0, eq).trim(), a.substring(eq + 1).trim());
+        }
+        byte[] body = PropertiesText.encode(changes);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        AdminClient.onEach(root.client().masters(), b -> rows.add(row("broker", b.name(), "address", b.address(),
+                "result", root.client().change(b.address(), RequestCode.UPDATE_BROKER_CONFIG, Map.of(), body,
+                        "see with: halfmoon-admin cluster settings " + String.join(" ", changes.keySet())).remark())),
+                "changed " + changes);
+        root.output().table(List.of("broker", "address", "result"), rows);
+        return ExitCodes.OK;
     }
 }

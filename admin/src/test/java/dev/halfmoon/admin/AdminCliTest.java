@@ -32,32 +32,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class AdminCliTest extends LiveBrokerTest {
     /** One run: exit code, standard output, standard error. */
-    record Run(int code, String out, String err) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> json() {
-            return Json.decode(out.getBytes(StandardCharsets.UTF_8), Map.class);
-        }
-
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> jsonList() {
-            return Json.decode(out.getBytes(StandardCharsets.UTF_8), List.class);
-        }
-    }
-
-    private Run answering(String stdin, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> all = new ArrayList<>(List.of("--namesrv", halfmoon.namesrv()));
-        all.addAll(List.of(args));
-        int code = AdminMain.run(all.toArray(String[]::new), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private Run admin(String... args) {
-        return answering("", args);
-    }
-
     /** A producer whose transactions stay pending: the local outcome and every check answer UNKNOWN. */
     private TransactionProducer undecided() {
         return track(TransactionProducer.start(options, "PG-undecided", new TransactionListener() {

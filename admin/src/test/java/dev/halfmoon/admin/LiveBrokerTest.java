@@ -4,15 +4,21 @@ import dev.halfmoon.client.ClientOptions;
 import dev.halfmoon.client.ConsumeResult;
 import dev.halfmoon.client.Message;
 import dev.halfmoon.client.PushConsumer;
+import dev.halfmoon.remoting.Json;
 import dev.halfmoon.remoting.RemotingClient;
 import dev.halfmoon.remoting.RemotingCommand;
 import dev.halfmoon.remoting.RequestCode;
 import dev.halfmoon.testkit.Closer;
 import dev.halfmoon.testkit.HalfmoonFixture;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
@@ -70,5 +76,32 @@ abstract class LiveBrokerTest {
                     return ConsumeResult.SUCCESS;
                 }).start());
         return seen;
+    }
+
+    /** What a run of the admin tool printed and its exit code. */
+    record Run(int code, String out, String err) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json() {
+            return Json.decode(out.getBytes(StandardCharsets.UTF_8), Map.class);
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> jsonList() {
+            return Json.decode(out.getBytes(StandardCharsets.UTF_8), List.class);
+        }
+    }
+
+    Run answering(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("--namesrv", halfmoon.namesrv()));
+        all.addAll(List.of(args));
+        int code = AdminMain.run(all.toArray(String[]::new), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    Run admin(String... args) {
+        return answering("", args);
     }
 }
