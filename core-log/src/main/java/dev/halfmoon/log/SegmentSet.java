@@ -26,6 +26,11 @@ final class SegmentSet implements AutoCloseable {
     private final Path dir;
     private final int segmentSize;
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    /**
+     * The newest segment (null when none), set after each change of {@link #segments}: most look-ups are for the
+     * active segment, and {@code floorEntry} allocates an entry and a boxed key for each, many times per message.
+     */
+    private volatile Segment newest;
     private final Object nextLock = new Object();
     /** The file of the segment after the active one, created ahead of the roll; guarded by nextLock. */
     private Segment prepared;
@@ -70,6 +75,7 @@ final class SegmentSet implements AutoCloseable {
                             + " before " + file);
                 }
                 set.segments.put(start, Segment.open(file, start, segmentSize));
+                set.newest = set.lastOrNull();
                 expected = start + segmentSize;
             }
         } catch (RuntimeException e) {
@@ -97,6 +103,10 @@ final class SegmentSet implements AutoCloseable {
 
     /** The segment holding {@code offset}, or null. */
     Segment find(long offset) {
+        Segment active = newest;
+        if (active != null && active.contains(offset)) {
+            return active;
+        }
         Map.Entry<Long, Segment> e = segments.floorEntry(offset);
         return e != null && e.getValue().contains(offset) ? e.getValue() : null;
     }
@@ -107,10 +117,14 @@ final class SegmentSet implements AutoCloseable {
         return e == null ? null : e.getValue();
     }
 
-    /** The active (newest) segment, or null. */
-    Segment last() {
+    private Segment lastOrNull() {
         Map.Entry<Long, Segment> e = segments.lastEntry();
         return e == null ? null : e.getValue();
+    }
+
+    /** The active (newest) segment, or null. */
+    Segment last() {
+        return lastOrNull();
     }
 
     /** The segment after {@code segment}, or null. */
@@ -145,6 +159,7 @@ final class SegmentSet implements AutoCloseable {
             }
             prepared = null;
             segments.put(startOffset, segment); // under the lock: the allocator sees it taken, never missing
+            newest = lastOrNull();
         }
         return segment;
     }
@@ -228,6 +243,7 @@ final class SegmentSet implements AutoCloseable {
      */
     void deleteFirst() {
         Map.Entry<Long, Segment> e = segments.pollFirstEntry();
+        newest = lastOrNull();
         if (e != null) {
             e.getValue().unlink();
             retired.retire(e.getValue(), e.getValue().size());
@@ -249,6 +265,7 @@ final class SegmentSet implements AutoCloseable {
         // newest first: a crash part way through leaves a shorter log, never one with a gap the next start refuses
         for (Segment s : new ArrayList<>(segments.tailMap(offset, true).descendingMap().values())) {
             segments.remove(s.startOffset());
+            newest = lastOrNull();
             s.delete();
         }
     }
