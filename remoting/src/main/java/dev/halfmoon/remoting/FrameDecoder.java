@@ -115,8 +115,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         if (headerLength > frame.readableBytes()) {
             throw new RemotingDecodeException("header length " + headerLength + " exceeds the frame (" + length + " bytes)");
         }
-        byte[] header = new byte[headerLength];
-        frame.readBytes(header);
+        ByteBuf header = frame.readSlice(headerLength); // (read where it is, before the frame is released)
         byte[] body = null;
         if (frame.isReadable()) {
             body = new byte[frame.readableBytes()];

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
@@ -113,11 +114,30 @@ public final class HeaderCodec {
     }
 
     /**
+     * As {@link #decode(SerializeType, byte[], byte[])}, reading the header where it is (a frame's slice): no copy of
+     * it into an array of its own first, which every request paid.
+     */
+    static RemotingCommand decode(SerializeType type, ByteBuf header, byte[] body) {
+        return type == SerializeType.ROCKETMQ ? decodeBinary(header.nioBuffer(), body)
+                : decodeJson(() -> READER.createParser((java.io.InputStream) new ByteBufInputStream(header)), body);
+    }
+
+    /** Opens a JSON parser over a header, wherever it is. */
+    @FunctionalInterface
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    /**
      * Decodes a JSON header by streaming through it (no tree): it is parsed for every request a
      * 4.x client sends. Unknown properties are skipped; {@code extFields} values that are not
      * strings keep their JSON text, nulls are left out.
      */
     static RemotingCommand decodeJson(byte[] header, byte[] body) {
+        return decodeJson(() -> READER.createParser(header), body);
+    }
+
+    private static RemotingCommand decodeJson(ParserSource header, byte[] body) {
         Integer code = null;
         String language = "JAVA";
         int version = 0;
@@ -125,7 +145,7 @@ public final class HeaderCodec {
         int flag = 0;
         String remark = null;
         Map<String, String> ext = null;
-        try (JsonParser p = READER.createParser(header)) {
+        try (JsonParser p = header.open()) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new RemotingDecodeException("header is not a JSON object");
             }
@@ -188,7 +208,10 @@ public final class HeaderCodec {
     }
 
     static RemotingCommand decodeBinary(byte[] header, byte[] body) {
-        ByteBuffer b = ByteBuffer.wrap(header);
+        return decodeBinary(ByteBuffer.wrap(header), body);
+    }
+
+    private static RemotingCommand decodeBinary(ByteBuffer b, byte[] body) {
         try {
             int code = b.getShort();
             LanguageCode language = LanguageCode.of(b.get());
