@@ -80,15 +80,23 @@ abstract class LiveBrokerTest {
 
     /** What a run of the admin tool printed and its exit code. */
     record Run(int code, String out, String err) {
-        @SuppressWarnings("unchecked")
         Map<String, Object> json() {
-            return Json.decode(out.getBytes(StandardCharsets.UTF_8), Map.class);
+            return jsonObject(out);
         }
 
-        @SuppressWarnings("unchecked")
         List<Map<String, Object>> jsonList() {
-            return Json.decode(out.getBytes(StandardCharsets.UTF_8), List.class);
+            return jsonArray(out);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> jsonObject(String text) {
+        return Json.decode(text.getBytes(StandardCharsets.UTF_8), Map.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> jsonArray(String text) {
+        return Json.decode(text.getBytes(StandardCharsets.UTF_8), List.class);
     }
 
     Run answering(String stdin, String... args) {

@@ -10,7 +10,6 @@ import dev.halfmoon.client.Producer;
 import dev.halfmoon.client.TransactionListener;
 import dev.halfmoon.client.TransactionOutcome;
 import dev.halfmoon.client.TransactionProducer;
-import dev.halfmoon.remoting.Json;
 import dev.halfmoon.testkit.Admin;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,14 +41,12 @@ class OperatorHttpTest extends LiveBrokerTest {
     }
 
     record Reply(int status, String body) {
-        @SuppressWarnings("unchecked")
         Map<String, Object> json() {
-            return Json.decode(body.getBytes(StandardCharsets.UTF_8), Map.class);
+            return jsonObject(body);
         }
 
-        @SuppressWarnings("unchecked")
         List<Map<String, Object>> list() {
-            return Json.decode(body.getBytes(StandardCharsets.UTF_8), List.class);
+            return jsonArray(body);
         }
     }
 
