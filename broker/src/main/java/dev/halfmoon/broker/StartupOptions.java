@@ -51,23 +51,18 @@ final class StartupOptions {
         Map<String, String> flags = new HashMap<>(extra);
         flags.put("listenPort", port == null ? null : port.toString());
         flags.put("storePathRootDir", data);
-        java.util.Set<String> commandLine = new java.util.HashSet<>();
-        for (String s : sets) {
-            commandLine.add(s.substring(0, Math.max(0, s.indexOf('='))).trim());
-        }
-        flags.forEach((k, v) -> {
-            if (v != null) {
-                commandLine.add(k);
-            }
-        });
-        return BrokerSettings.load(values(flags)).withOrigin(new SettingsOrigin(config, commandLine));
-    }
-
-    private Map<String, String> values(Map<String, String> flags) {
+        Map<String, String> commandLine = commandLine(flags);
         Map<String, String> values = new LinkedHashMap<>();
         if (config != null) {
             values.putAll(BrokerSettings.readFile(config));
         }
+        values.putAll(commandLine);
+        return BrokerSettings.load(values).withOrigin(new SettingsOrigin(config, commandLine.keySet()));
+    }
+
+    /** Each {@code --set}, then the given flags that have a value on top. */
+    private Map<String, String> commandLine(Map<String, String> flags) {
+        Map<String, String> values = new LinkedHashMap<>();
         for (String s : sets) {
             int eq = s.indexOf('=');
             if (eq <= 0) {
