@@ -61,12 +61,14 @@ public final class LiveSettings {
     }
 
     /**
-     * Applies {@code changes} (key to new value), all or none.
+     * Applies {@code given} (key to new value, trimmed), all or none.
      *
      * @return what became of them, for the operator: saved to the settings file, or why not
      * @throws ConfigException naming a key that cannot change while running, or a bad value; nothing changed
      */
-    public synchronized String update(Map<String, String> changes) {
+    public synchronized String update(Map<String, String> given) {
+        Map<String, String> changes = new TreeMap<>();
+        given.forEach((k, v) -> changes.put(k, v.trim()));
         if (changes.isEmpty()) {
             throw new ConfigException("no settings given");
         }
@@ -80,16 +82,16 @@ public final class LiveSettings {
                     + "file (or --set KEY=VALUE) and restart") + "; these can: " + new TreeSet<>(KEYS));
         }
         Map<String, String> merged = new HashMap<>(effective);
-        changes.forEach((k, v) -> merged.put(k, v.trim()));
+        merged.putAll(changes);
         Settings s = new Settings(BrokerSettings.ALL, merged);
         MessagingConfig messaging = BrokerSettings.messaging(s);
         TransactionConfig transactions = BrokerSettings.transactions(s);
         String saved = save(changes);
         Map<String, String> before = new TreeMap<>();
         changes.keySet().forEach(k -> before.put(k, effective.get(k)));
-        changes.forEach((k, v) -> effective.put(k, v.trim()));
+        effective.putAll(changes);
         listeners.forEach(l -> l.changed(messaging, transactions));
-        LOG.info("settings changed while running: {} (were {}); {}", new TreeMap<>(changes), before, saved);
+        LOG.info("settings changed while running: {} (were {}); {}", changes, before, saved);
         return saved;
     }
 
@@ -112,8 +114,9 @@ public final class LiveSettings {
     }
 
     /**
-     * Sets each key in a properties file, keeping its other lines (comments too): the lines assigning the key (with their
-     * continuation lines) are replaced by one {@code key=value} where the first was, a key not yet there is appended.
+     * Sets each key in a properties file (values trimmed already), keeping its other lines (comments too): the lines
+     * assigning the key (with their continuation lines) are replaced by one {@code key=value} where the first was, a
+     * key not yet there is appended.
      * If reading the result back would not give the new values (a key written with escapes elsewhere in the file), the
      * assignments are appended at the end, where they win. Written to a new file beside it (the same permissions, synced)
      * that is then moved over it; a symbolic link is followed to the file it names.
@@ -125,8 +128,8 @@ public final class LiveSettings {
         Properties check = new Properties();
         check.load(new StringReader(String.join("\n", out)));
         changes.forEach((k, v) -> {
-            if (!v.trim().equals(check.getProperty(k))) {
-                out.add(k + "=" + v.trim());
+            if (!v.equals(check.getProperty(k))) {
+                out.add(k + "=" + v);
             }
         });
         Path dir = target.toAbsolutePath().getParent();
@@ -169,12 +172,12 @@ public final class LiveSettings {
             if (!dropping) {
                 out.add(line);
             } else if (written.add(key)) {
-                out.add(key + "=" + changes.get(key).trim());
+                out.add(key + "=" + changes.get(key));
             }
         }
         changes.forEach((k, v) -> {
             if (!written.contains(k)) {
-                out.add(k + "=" + v.trim());
+                out.add(k + "=" + v);
             }
         });
         return out;
