@@ -75,7 +75,7 @@ final class SegmentSet implements AutoCloseable {
                             + " before " + file);
                 }
                 set.segments.put(start, Segment.open(file, start, segmentSize));
-                set.newest = set.lastOrNull();
+                set.newest = set.last();
                 expected = start + segmentSize;
             }
         } catch (RuntimeException e) {
@@ -117,14 +117,10 @@ final class SegmentSet implements AutoCloseable {
         return e == null ? null : e.getValue();
     }
 
-    private Segment lastOrNull() {
-        Map.Entry<Long, Segment> e = segments.lastEntry();
-        return e == null ? null : e.getValue();
-    }
-
     /** The active (newest) segment, or null. */
     Segment last() {
-        return lastOrNull();
+        Map.Entry<Long, Segment> e = segments.lastEntry();
+        return e == null ? null : e.getValue();
     }
 
     /** The segment after {@code segment}, or null. */
@@ -159,7 +155,7 @@ final class SegmentSet implements AutoCloseable {
             }
             prepared = null;
             segments.put(startOffset, segment); // under the lock: the allocator sees it taken, never missing
-            newest = lastOrNull();
+            newest = last();
         }
         return segment;
     }
@@ -243,7 +239,7 @@ final class SegmentSet implements AutoCloseable {
      */
     void deleteFirst() {
         Map.Entry<Long, Segment> e = segments.pollFirstEntry();
-        newest = lastOrNull();
+        newest = last();
         if (e != null) {
             e.getValue().unlink();
             retired.retire(e.getValue(), e.getValue().size());
@@ -265,7 +261,7 @@ final class SegmentSet implements AutoCloseable {
         // newest first: a crash part way through leaves a shorter log, never one with a gap the next start refuses
         for (Segment s : new ArrayList<>(segments.tailMap(offset, true).descendingMap().values())) {
             segments.remove(s.startOffset());
-            newest = lastOrNull();
+            newest = last();
             s.delete();
         }
     }

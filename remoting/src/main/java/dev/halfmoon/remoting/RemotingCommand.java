@@ -156,8 +156,7 @@ public final class RemotingCommand {
     public RemotingCommand withExt(Map<String, String> fields) {
         ExtFields merged = ExtFields.copyOf(extFields, fields.size());
         fields.forEach(merged::add); // (null values are left out)
-        return new RemotingCommand(code, language, version, opaque, flag, remark, merged, body, bodyParts,
-                serializeType);
+        return withFields(merged);
     }
 
     /** A copy with one header field added (a null value is left out). */
@@ -167,8 +166,11 @@ public final class RemotingCommand {
         }
         ExtFields merged = ExtFields.copyOf(extFields, 1);
         merged.add(name, value.toString());
-        return new RemotingCommand(code, language, version, opaque, flag, remark, merged, body, bodyParts,
-                serializeType);
+        return withFields(merged);
+    }
+
+    private RemotingCommand withFields(ExtFields fields) {
+        return new RemotingCommand(code, language, version, opaque, flag, remark, fields, body, bodyParts, serializeType);
     }
 
     public RemotingCommand withBody(byte[] newBody) {

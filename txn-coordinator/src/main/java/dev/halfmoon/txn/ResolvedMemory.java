@@ -17,8 +17,6 @@ import java.util.Optional;
  * <p>Not thread-safe: {@link PendingIndex} calls it under its monitor.
  */
 final class ResolvedMemory {
-    private static final long NO_OFFSET = Long.MIN_VALUE;
-
     /** The ring, slot by slot: half offset, id hash, outcome's ordinal + 1 (0: an empty slot). */
     private final long[] offsets;
     private final long[] idHashes;
@@ -49,9 +47,7 @@ final class ResolvedMemory {
         offsets[slot] = halfOffset;
         idHashes[slot] = transactionId == null ? 0 : hash(transactionId);
         states[slot] = (byte) (state.ordinal() + 1);
-        if (halfOffset != NO_OFFSET) {
-            byOffset.add(slot);
-        }
+        byOffset.add(slot);
         if (transactionId != null) {
             byId.add(slot);
         }
