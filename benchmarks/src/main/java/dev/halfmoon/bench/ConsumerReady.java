@@ -14,7 +14,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * for the consumer's own start (route look-up, rebalance, first pulls: about 100 ms on the 2-core VM, in which the
  * first sends' messages waited and made up most of the end-to-end p99 sample, against either broker). A probe message
  * goes to each queue, naming this wait and its queue; the wait ends when all have come back (probes of an earlier run
- * on the same topic do not count). The loads' listeners skip probes ({@link #isProbe}) and report them ({@link #seen}).
+ * on the same topic do not count). The loads' listeners report probes and skip them ({@link #seen}).
  */
 final class ConsumerReady {
     private static final String PROBE = "benchProbe";
@@ -22,13 +22,18 @@ final class ConsumerReady {
     private ConsumerReady() {
     }
 
+    /** Whether {@code m} is a probe (not a message of the load). */
     static boolean isProbe(MessageExt m) {
         return m.getUserProperty(PROBE) != null;
     }
 
-    /** Records a probe the consumer received. */
-    static void seen(MessageExt m, Set<String> probes) {
-        probes.add(m.getUserProperty(PROBE));
+    /** Records {@code m} in {@code probes} if it is a probe; whether it was (the listener then skips it). */
+    static boolean seen(MessageExt m, Set<String> probes) {
+        String probe = m.getUserProperty(PROBE);
+        if (probe != null) {
+            probes.add(probe);
+        }
+        return probe != null;
     }
 
     /**

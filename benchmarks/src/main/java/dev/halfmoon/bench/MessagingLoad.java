@@ -117,8 +117,7 @@ final class MessagingLoad {
         c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             long now = System.nanoTime();
             for (MessageExt m : msgs) {
-                if (ConsumerReady.isProbe(m)) {
-                    ConsumerReady.seen(m, probed);
+                if (ConsumerReady.seen(m, probed)) {
                     continue;
                 }
                 ByteBuffer b = ByteBuffer.wrap(m.getBody());

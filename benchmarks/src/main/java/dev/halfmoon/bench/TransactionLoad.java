@@ -164,8 +164,7 @@ final class TransactionLoad {
                 deliveries.incrementAndGet();
             }
             for (MessageExt m : msgs) {
-                if (ConsumerReady.isProbe(m)) {
-                    ConsumerReady.seen(m, probed);
+                if (ConsumerReady.seen(m, probed)) {
                     continue;
                 }
                 ByteBuffer b = ByteBuffer.wrap(m.getBody());
