@@ -89,14 +89,23 @@ class AdminToolTest {
                 });
                 consumer.start();
                 try {
-                    await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    // the client commits a queue's offset on its next pull or, for a queue whose last pull is held
+                    // waiting, by its periodic commit, which first runs 10 s after the client starts (4.9.8)
+                    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                         ConsumeStats progress = admin.examineConsumeStats("CG-audit");
-                        Map<MessageQueue, OffsetWrapper> table = progress.getOffsetTable();
-                        long lag = table.entrySet().stream().filter(e -> e.getKey().getTopic().equals("Audited"))
-                                .mapToLong(e -> e.getValue().getBrokerOffset() - e.getValue().getConsumerOffset()).sum();
-                        long broker = table.entrySet().stream().filter(e -> e.getKey().getTopic().equals("Audited"))
-                                .mapToLong(e -> e.getValue().getBrokerOffset()).sum();
-                        return broker == 30 && lag == 0;
+                        StringBuilder seen = new StringBuilder("consumed " + consumed[0] + "; queue broker/consumer offsets:");
+                        long broker = 0;
+                        long lag = 0;
+                        for (Map.Entry<MessageQueue, OffsetWrapper> e : progress.getOffsetTable().entrySet()) {
+                            if (e.getKey().getTopic().equals("Audited")) {
+                                OffsetWrapper o = e.getValue();
+                                broker += o.getBrokerOffset();
+                                lag += o.getBrokerOffset() - o.getConsumerOffset();
+                                seen.append(' ').append(e.getKey().getQueueId()).append(':').append(o.getBrokerOffset())
+                                        .append('/').append(o.getConsumerOffset());
+                            }
+                        }
+                        assertTrue(broker == 30 && lag == 0, seen.toString());
                     });
                     ConsumerConnection connection = admin.examineConsumerConnectionInfo("CG-audit");
                     assertEquals(1, connection.getConnectionSet().size());
@@ -138,7 +147,8 @@ class AdminToolTest {
                 for (int i = 0; i < 20; i++) {
                     lastOffsetMsgId = producer.send(new Message("Watched", ("w-" + i).getBytes())).getOffsetMsgId();
                 }
-                await().atMost(Duration.ofSeconds(30)).until(() -> admin.examineConsumeStats("CG-watched").getOffsetTable()
+                // (the last queue position is committed by the client's periodic commit, first run 10 s after its start)
+                await().atMost(Duration.ofSeconds(60)).until(() -> admin.examineConsumeStats("CG-watched").getOffsetTable()
                         .values().stream().mapToLong(OffsetWrapper::getConsumerOffset).sum() == 20);
                 await().atMost(Duration.ofSeconds(10)).until(() -> Double.parseDouble(admin.fetchBrokerRuntimeStats(
                         halfmoon.brokerAddress()).getTable().get("putTps").split(" ")[1]) > 0);
