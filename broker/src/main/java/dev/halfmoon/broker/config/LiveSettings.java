@@ -2,12 +2,9 @@ package dev.halfmoon.broker.config;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -118,11 +115,11 @@ public final class LiveSettings {
      * assigning the key (with their continuation lines) are replaced by one {@code key=value} where the first was, a
      * key not yet there is appended.
      * If reading the result back would not give the new values (a key written with escapes elsewhere in the file), the
-     * assignments are appended at the end, where they win. Written to a new file beside it (the same permissions, synced)
-     * that is then moved over it; a symbolic link is followed to the file it names.
+     * assignments are appended at the end, where they win. Replaced as {@link FileReplace} does
+     * (all or nothing, the same permissions, through a symbolic link).
      */
     static void rewrite(Path file, Map<String, String> changes) throws IOException {
-        Path target = Files.exists(file) ? file.toRealPath() : file;
+        Path target = FileReplace.target(file);
         List<String> out = replaced(Files.exists(target) ? Files.readAllLines(target, StandardCharsets.UTF_8) : List.of(),
                 changes);
         Properties check = new Properties();
@@ -132,24 +129,7 @@ public final class LiveSettings {
                 out.add(k + "=" + v);
             }
         });
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-        try {
-            Files.write(tmp, out, StandardCharsets.UTF_8);
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            if (Files.exists(target)) {
-                try {
-                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
-                } catch (UnsupportedOperationException e) {
-                    // (not a POSIX file system: the new file has the directory's defaults)
-                }
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        FileReplace.write(target, out);
     }
 
     /** The lines with each changed key's assignments replaced (see {@link #rewrite}), before the check. */
