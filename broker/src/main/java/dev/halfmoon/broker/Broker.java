@@ -1,6 +1,7 @@
 package dev.halfmoon.broker;
 
 import dev.halfmoon.broker.acl.AccessControl;
+import dev.halfmoon.broker.acl.AclFileEditor;
 import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ClientService;
 import dev.halfmoon.broker.config.BrokerConfig;
@@ -23,6 +24,7 @@ import dev.halfmoon.broker.http.ConsoleApi;
 import dev.halfmoon.broker.http.HttpServer;
 import dev.halfmoon.broker.http.TopicGroupApi;
 import dev.halfmoon.broker.http.TransactionApi;
+import dev.halfmoon.broker.processor.AclAdminProcessor;
 import dev.halfmoon.broker.processor.AdminProcessor;
 import dev.halfmoon.broker.processor.ClientProcessor;
 import dev.halfmoon.broker.processor.ClientRelayProcessor;
@@ -221,6 +223,9 @@ public final class Broker implements AutoCloseable {
         NamesrvRegistrar registrar = new NamesrvRegistrar(config.namesrv(), config.identity(), address, s.topics(), namesrvClient);
         registerProcessors(config, clock, server, port, s, clients, holds, pools, metrics, progress, window, live,
                 registrar);
+        new AclAdminProcessor(acl == null ? null : new AclFileEditor(config.security().aclFile(), acl), Map.of("brokerName",
+                config.identity().brokerName(), "brokerAddr", address, "clusterName", config.identity().clusterName()))
+                .registerWith(server, pools.create("acl-admin", 1, 100)); // (one change at a time)
         started.add(server);
         started.add(holds);
 

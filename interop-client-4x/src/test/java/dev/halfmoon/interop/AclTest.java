@@ -114,6 +114,10 @@ class AclTest {
     }
 
     DefaultMQProducer producer(String group, RPCHook hook) throws Exception {
+        return producer(halfmoon, group, hook);
+    }
+
+    static DefaultMQProducer producer(HalfmoonFixture halfmoon, String group, RPCHook hook) throws Exception {
         DefaultMQProducer p = hook == null ? new DefaultMQProducer(group) : new DefaultMQProducer(group, hook);
         p.setNamesrvAddr(halfmoon.namesrv());
         p.setInstanceName(Clients.instance());

@@ -29,6 +29,9 @@ public final class ResponseCode {
     public static final int TRANSACTION_STATE_UNKNOW = 202;
     public static final int TRANSACTION_STATE_GROUP_WRONG = 203;
     public static final int CONSUMER_NOT_ONLINE = 206;
+    public static final int UPDATE_AND_CREATE_ACL_CONFIG_FAILED = 209;
+    public static final int DELETE_ACL_CONFIG_FAILED = 210;
+    public static final int UPDATE_GLOBAL_WHITE_ADDRS_CONFIG_FAILED = 211;
     public static final int FLOW_CONTROL = 215;
     public static final int ILLEGAL_OPERATION = 604;
 

@@ -68,8 +68,11 @@ public final class AccessControl implements RequestGuard {
         }
     }
 
-    /** Re-reads the file if its content changed; keeps the current rules if the new content is malformed. */
-    public void reloadIfChanged() {
+    /**
+     * Re-reads the file if its content changed; keeps the current rules if the new content is malformed. One at a time
+     * (the watch and an edit over the wire): the last to run has read the file as it is now.
+     */
+    public synchronized void reloadIfChanged() {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

@@ -41,7 +41,10 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
             RequestCode.RESUME_CHECK_HALF_MESSAGE, RequestCode.GET_TOPIC_CONFIG, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO,
             RequestCode.GET_PRODUCER_CONNECTION_LIST, RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE, RequestCode.GET_BROKER_CONFIG,
             RequestCode.UPDATE_BROKER_CONFIG, RequestCode.GET_CONSUMER_RUNNING_INFO, RequestCode.CONSUME_MESSAGE_DIRECTLY,
-            RequestCode.VIEW_BROKER_STATS_DATA, RequestCode.GET_BROKER_CONSUME_STATS);
+            RequestCode.VIEW_BROKER_STATS_DATA, RequestCode.GET_BROKER_CONSUME_STATS,
+            // (RocketMQ 4.x lets any account change the ACL file; here it takes an admin)
+            RequestCode.UPDATE_AND_CREATE_ACL_CONFIG, RequestCode.DELETE_ACL_CONFIG, RequestCode.GET_BROKER_CLUSTER_ACL_INFO,
+            RequestCode.UPDATE_GLOBAL_WHITE_ADDRS_CONFIG);
 
     private static final AclNeeds ADMIN = new AclNeeds(true, Map.of(), Map.of());
 
