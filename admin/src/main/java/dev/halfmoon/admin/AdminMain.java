@@ -25,7 +25,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "halfmoon-admin", mixinStandardHelpOptions = true, version = "halfmoon-admin 0.1",
         description = "Operate a Halfmoon cluster: pending transactions, topics, consumer groups, brokers, messages.",
         footer = ExitCodes.HELP,
-        subcommands = {PendingCommand.class, TopicCommand.class, GroupCommand.class, ClusterCommand.class,
+        subcommands = {PendingCommand.class, TopicCommand.class, GroupCommand.class, ClusterCommand.class, AclCommand.class,
             MessageCommand.class, CommandLine.HelpCommand.class})
 public final class AdminMain implements Callable<Integer> {
     @Option(names = {"-n", "--namesrv"}, scope = ScopeType.INHERIT, paramLabel = "HOST:PORT[;HOST:PORT]",
