@@ -300,6 +300,31 @@ class AdminToolTest {
         }
     }
 
+    /** mqadmin exportMetadata: the user's topics and groups, without the broker's own. */
+    @Test
+    void theOfficialAdminToolExportsTheUsersTopicsAndGroups() throws Exception {
+        try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).start()) {
+            DefaultMQAdminExt admin = new DefaultMQAdminExt();
+            admin.setNamesrvAddr(halfmoon.namesrv());
+            admin.setInstanceName(Clients.instance());
+            admin.start();
+            try {
+                admin.createAndUpdateTopicConfig(halfmoon.brokerAddress(), new TopicConfig("Exported", 2, 2, 6));
+                org.apache.rocketmq.common.subscription.SubscriptionGroupConfig group =
+                        new org.apache.rocketmq.common.subscription.SubscriptionGroupConfig();
+                group.setGroupName("CG-exported");
+                admin.createAndUpdateSubscriptionGroupConfig(halfmoon.brokerAddress(), group);
+                Set<String> topics = admin.getUserTopicConfig(halfmoon.brokerAddress(), false, 5000).getTopicConfigTable()
+                        .keySet();
+                assertEquals(Set.of("Exported"), topics);
+                assertTrue(admin.getUserSubscriptionGroup(halfmoon.brokerAddress(), 5000).getSubscriptionGroupTable()
+                        .containsKey("CG-exported"));
+            } finally {
+                admin.shutdown();
+            }
+        }
+    }
+
     /** mqadmin resumeCheckHalfMessage: a transaction given up after its check-backs is pending again. */
     @Test
     void theOfficialAdminToolResumesAGivenUpTransaction() throws Exception {

@@ -80,6 +80,8 @@ public final class RequestCode {
     public static final int GET_BROKER_CONSUME_STATS = 317;
     public static final int SEND_BATCH_MESSAGE = 320;
     public static final int QUERY_DATA_VERSION = 322;
+    /** The broker's system topics (mqadmin exportMetadata leaves them out of the topic configs it exports). */
+    public static final int GET_SYSTEM_TOPIC_LIST_FROM_BROKER = 305;
     public static final int RESUME_CHECK_HALF_MESSAGE = 323;
 
     /** Halfmoon: list pending transactions (ext topic?, producerGroup?, olderThanMs?, offset?, limit?). */

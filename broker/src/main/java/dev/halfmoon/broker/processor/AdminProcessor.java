@@ -14,7 +14,9 @@ import dev.halfmoon.remoting.RequestException;
 import dev.halfmoon.remoting.RequestProcessor;
 import dev.halfmoon.remoting.ResponseCode;
 import dev.halfmoon.remoting.body.Perm;
+import dev.halfmoon.remoting.body.SystemNames;
 import dev.halfmoon.remoting.body.TopicConfig;
+import dev.halfmoon.remoting.body.TopicList;
 import dev.halfmoon.remoting.body.TopicValidator;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -41,6 +43,14 @@ public final class AdminProcessor {
         server.register(RequestCode.DELETE_TOPIC_IN_BROKER, this::deleteTopic, executor);
         server.register(RequestCode.GET_ALL_TOPIC_CONFIG, (ch, r) -> RequestProcessor.done(
                 RemotingCommand.response(r, ResponseCode.SUCCESS, null).withBody(Json.encode(topics.snapshot()))), executor);
+        // mqadmin exportMetadata / exportMetrics: the topics to leave out of GET_ALL_TOPIC_CONFIG's (retry and dead-letter
+        // topics it leaves out itself unless asked)
+        server.register(RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, (ch, r) -> RequestProcessor.done(
+                RemotingCommand.response(r, ResponseCode.SUCCESS, null).withBody(Json.encode(new TopicList(
+                        new java.util.TreeSet<>(topics.all().values().stream().filter(t -> SystemNames.isSystemTopic(t)
+                                && !t.topicName().startsWith(SystemTopics.RETRY_PREFIX)
+                                && !t.topicName().startsWith(SystemTopics.DLQ_PREFIX)).map(TopicConfig::topicName).toList()),
+                        null)))), executor);
         server.register(RequestCode.VIEW_MESSAGE_BY_ID, this::viewMessage, executor);
     }
 
