@@ -143,10 +143,6 @@ class AclAdminTest {
     }
 
     private static DefaultMQAdminExt admin(HalfmoonFixture halfmoon, String ak, String sk) throws Exception {
-        DefaultMQAdminExt a = new DefaultMQAdminExt(hook(ak, sk));
-        a.setNamesrvAddr(halfmoon.namesrv());
-        a.setInstanceName(Clients.instance());
-        a.start();
-        return a;
+        return Clients.admin(halfmoon.namesrv(), hook(ak, sk));
     }
 }

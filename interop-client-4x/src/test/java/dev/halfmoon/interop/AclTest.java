@@ -369,13 +369,8 @@ class AclTest {
 
     @Test
     void adminCallsNeedAnAdminAccountAndTheFileIsReloaded() throws Exception {
-        DefaultMQAdminExt asOrder = new DefaultMQAdminExt(hook(ORDER_AK, ORDER_SK));
-        DefaultMQAdminExt asAdmin = new DefaultMQAdminExt(hook(ADMIN_AK, ADMIN_SK));
-        for (DefaultMQAdminExt a : List.of(asOrder, asAdmin)) {
-            a.setNamesrvAddr(halfmoon.namesrv());
-            a.setInstanceName(Clients.instance());
-            a.start();
-        }
+        DefaultMQAdminExt asOrder = Clients.admin(halfmoon.namesrv(), hook(ORDER_AK, ORDER_SK));
+        DefaultMQAdminExt asAdmin = Clients.admin(halfmoon.namesrv(), hook(ADMIN_AK, ADMIN_SK));
         DefaultMQProducer order = producer("PG-order", hook(ORDER_AK, ORDER_SK));
         try {
             Exception refused = assertThrows(Exception.class, () -> asOrder.createAndUpdateTopicConfig(halfmoon.brokerAddress(),

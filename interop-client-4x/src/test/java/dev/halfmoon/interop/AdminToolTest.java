@@ -44,10 +44,7 @@ class AdminToolTest {
     @Test
     void theOfficialAdminToolCreatesListsRoutesAndShowsProgress() throws Exception {
         try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).start()) {
-            DefaultMQAdminExt admin = new DefaultMQAdminExt();
-            admin.setNamesrvAddr(halfmoon.namesrv());
-            admin.setInstanceName(Clients.instance());
-            admin.start();
+            DefaultMQAdminExt admin = Clients.admin(halfmoon.namesrv(), null);
             try {
                 TopicConfig topic = new TopicConfig("Audited", 3, 3, 6);
                 admin.createAndUpdateTopicConfig(halfmoon.brokerAddress(), topic);
@@ -132,10 +129,7 @@ class AdminToolTest {
         try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).set("flushDiskType", "SYNC_FLUSH")
                 .set("tls.server.keyPassword", "hush").start()) {
             dev.halfmoon.testkit.Admin.createTopic(halfmoon, "Watched", 1);
-            DefaultMQAdminExt admin = new DefaultMQAdminExt();
-            admin.setNamesrvAddr(halfmoon.namesrv());
-            admin.setInstanceName(Clients.instance());
-            admin.start();
+            DefaultMQAdminExt admin = Clients.admin(halfmoon.namesrv(), null);
             DefaultMQProducer producer = Clients.producer(halfmoon.namesrv(), "PG-watched");
             producer.start();
             DefaultMQPushConsumer consumer = Clients.pushConsumer(halfmoon.namesrv(), "CG-watched");
@@ -255,10 +249,7 @@ class AdminToolTest {
     void theOfficialAdminToolTakesABrokersWritePermissionAwayAndGivesItBack() throws Exception {
         try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).set("registerNameServerPeriod", "200").start()) {
             dev.halfmoon.testkit.Admin.createTopic(halfmoon, "Drained", 2);
-            DefaultMQAdminExt admin = new DefaultMQAdminExt();
-            admin.setNamesrvAddr(halfmoon.namesrv());
-            admin.setInstanceName(Clients.instance());
-            admin.start();
+            DefaultMQAdminExt admin = Clients.admin(halfmoon.namesrv(), null);
             try {
                 assertTrue(admin.wipeWritePermOfBroker(halfmoon.namesrv(), "broker-a") >= 1);
                 // and the broker's own registrations (every 200 ms here) do not give it back
@@ -304,10 +295,7 @@ class AdminToolTest {
     @Test
     void theOfficialAdminToolExportsTheUsersTopicsAndGroups() throws Exception {
         try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).start()) {
-            DefaultMQAdminExt admin = new DefaultMQAdminExt();
-            admin.setNamesrvAddr(halfmoon.namesrv());
-            admin.setInstanceName(Clients.instance());
-            admin.start();
+            DefaultMQAdminExt admin = Clients.admin(halfmoon.namesrv(), null);
             try {
                 admin.createAndUpdateTopicConfig(halfmoon.brokerAddress(), new TopicConfig("Exported", 2, 2, 6));
                 org.apache.rocketmq.common.subscription.SubscriptionGroupConfig group =
@@ -333,10 +321,7 @@ class AdminToolTest {
             dev.halfmoon.testkit.Admin.createTopic(halfmoon, "Refunds", 1);
             AtomicReference<LocalTransactionState> answer = new AtomicReference<>(LocalTransactionState.UNKNOW);
             TransactionMQProducer producer = undecidedUntilTold(halfmoon.namesrv(), answer);
-            DefaultMQAdminExt admin = new DefaultMQAdminExt();
-            admin.setNamesrvAddr(halfmoon.namesrv());
-            admin.setInstanceName(Clients.instance());
-            admin.start();
+            DefaultMQAdminExt admin = Clients.admin(halfmoon.namesrv(), null);
             DefaultMQPushConsumer consumer = Clients.pushConsumer(halfmoon.namesrv(), "CG-refunds");
             Set<String> received = ConcurrentHashMap.newKeySet();
             consumer.subscribe("Refunds", "*");

@@ -63,6 +63,17 @@ final class Clients {
         };
     }
 
+    /** The official admin API (what mqadmin runs), started; {@code hook} signs its requests (null: unsigned). */
+    static org.apache.rocketmq.tools.admin.DefaultMQAdminExt admin(String namesrv, org.apache.rocketmq.remoting.RPCHook hook)
+            throws org.apache.rocketmq.client.exception.MQClientException {
+        org.apache.rocketmq.tools.admin.DefaultMQAdminExt a = hook == null ? new org.apache.rocketmq.tools.admin.DefaultMQAdminExt()
+                : new org.apache.rocketmq.tools.admin.DefaultMQAdminExt(hook);
+        a.setNamesrvAddr(namesrv);
+        a.setInstanceName(instance());
+        a.start();
+        return a;
+    }
+
     static DefaultMQPushConsumer pushConsumer(String namesrv, String group) {
         DefaultMQPushConsumer c = new DefaultMQPushConsumer(group);
         configure(c, namesrv);
