@@ -134,7 +134,8 @@ public final class AclFileEditor {
         try {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
         } catch (YAMLException e) {
-            throw new IllegalArgumentException("the ACL file " + file + " is not valid YAML; correct it by hand first");
+            throw new IllegalArgumentException("the ACL file " + file + " is not valid YAML ("
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); correct it by hand first");
         }
         if (root == null) {
             return new LinkedHashMap<>();

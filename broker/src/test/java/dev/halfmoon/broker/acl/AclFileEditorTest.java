@@ -105,6 +105,16 @@ class AclFileEditorTest {
     }
 
     @Test
+    void aFileBrokenByHandIsNotChangedOverTheWire() throws Exception {
+        Files.writeString(file, "accounts: [ this is : not yaml");
+        IllegalArgumentException broken = assertThrows(IllegalArgumentException.class, () -> editor.delete("order-service"));
+        assertTrue(broken.getMessage().contains("not valid YAML") && broken.getMessage().contains("by hand"),
+                broken.getMessage());
+        assertEquals("accounts: [ this is : not yaml", Files.readString(file));
+        assertTrue(acl.account("order-service", "order-secret-key").isPresent(), "the rules in force stay");
+    }
+
+    @Test
     void aDeletedAccountNoLongerSignsAndTheWhiteListIsReplaced() throws Exception {
         assertTrue(editor.delete("order-service"));
         assertTrue(acl.account("order-service", "order-secret-key").isEmpty());
