@@ -319,6 +319,15 @@ public final class LogStore implements RecordAppender, AutoCloseable {
     }
 
     /**
+     * Asks for a retention pass now rather than at its next interval ({@code cleanResourceInterval}); returns at once.
+     * Segments past {@code fileReservedTime} go, and more while the disk is fuller than {@code diskMaxUsedSpaceRatio},
+     * as in every pass.
+     */
+    public void requestRetention() {
+        services.requestRetention();
+    }
+
+    /**
      * Asks for a flush and waits, at most {@code timeoutMs}, until the log is on disk below
      * {@code offset}; false if it is not by then (a failed store never gets there).
      */

@@ -20,6 +20,9 @@ final class Services {
     private final ServiceThread flush;
     private final ServiceThread dispatch;
     private final ServiceThread retention;
+    private final Signal retentionSignal = new Signal();
+    /** When the next retention pass is due (set on the retention thread; 0 by {@link #requestRetention}). */
+    private volatile long nextCleanMs;
     private final long checkpointIntervalMs;
     private final Signal flushSignal;
     private final Flusher flusher;
@@ -46,7 +49,6 @@ final class Services {
         DiskGuard guard = new DiskGuard(usage, rc.diskSpaceWarningLevelRatio(), health);
         Retention retentionPass = new Retention(segments, trimBelow, rc, hooks.retentionHook(), usage, hooks.clock(),
                 () -> Math.min(commitLog.flushedOffset(), dispatcher.dispatchedOffset()), commitLog, this::awaitFlushed);
-        long[] nextClean = {0};
         long graceNanos = rc.releaseGraceMs() * 1_000_000;
         SpaceReserve reserve = new SpaceReserve(config.rootDir(), usage, rc.diskMaxUsedSpaceRatio() / 100.0);
         long reserveFrom = System.nanoTime() + RESERVE_AFTER_NANOS;
@@ -55,12 +57,12 @@ final class Services {
             guard.check();
             reserve.keep(System.nanoTime() - reserveFrom >= 0);
             long now = hooks.clock().millis();
-            if (now >= nextClean[0]) {
-                nextClean[0] = now + rc.cleanIntervalMs();
+            if (now >= nextCleanMs) {
+                nextCleanMs = now + rc.cleanIntervalMs();
                 retentionPass.pass();
             }
             return 0;
-        }, new Signal(), rc.diskCheckIntervalMs());
+        }, retentionSignal, rc.diskCheckIntervalMs());
         guard.check();
     }
 
@@ -78,6 +80,12 @@ final class Services {
 
     Flusher flusher() {
         return flusher;
+    }
+
+    /** Asks for a retention pass now rather than at its next interval (mqadmin deleteExpiredCommitLog). */
+    void requestRetention() {
+        nextCleanMs = 0;
+        retentionSignal.raise();
     }
 
     /** Asks the flush loop to flush now rather than at its next interval. */

@@ -102,6 +102,19 @@ class RetentionAndDiskTest {
         assertEquals(100, reopened.append(record("t", 0, "next")).join().first().queueOffset());
     }
 
+    /** mqadmin deleteExpiredCommitLog: a pass now, not at the next interval (an hour here). */
+    @Test
+    void aPassAskedForRunsAtOnce() throws Exception {
+        fixture((start, end) -> { });
+        fixture.config = fixture.config.withRetention(new RetentionConfig(3_600_000, 75, 0.90, 3_600_000, 20));
+        LogStore store = fixture.open();
+        fill(store, 100);
+        assertTrue(segmentCount() >= 4);
+        ageAllSegments();
+        store.requestRetention();
+        await().atMost(Duration.ofSeconds(10)).until(() -> segmentCount() == 1);
+    }
+
     @Test
     void whatTheHookCarriesForwardIsOnDiskBeforeTheSegmentGoes() throws Exception {
         List<Long> carriedEnds = new CopyOnWriteArrayList<>();

@@ -291,9 +291,12 @@ class AdminToolTest {
         }
     }
 
-    /** mqadmin exportMetadata: the user's topics and groups, without the broker's own. */
+    /**
+     * mqadmin exportMetadata: the user's topics and groups, without the broker's own; deleteExpiredCommitLog: a retention
+     * pass now (RetentionAndDiskTest shows what it deletes).
+     */
     @Test
-    void theOfficialAdminToolExportsTheUsersTopicsAndGroups() throws Exception {
+    void theOfficialAdminToolExportsTheUsersTopicsAndGroupsAndAsksForRetention() throws Exception {
         try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).start()) {
             DefaultMQAdminExt admin = Clients.admin(halfmoon.namesrv(), null);
             try {
@@ -307,6 +310,7 @@ class AdminToolTest {
                 assertEquals(Set.of("Exported"), topics);
                 assertTrue(admin.getUserSubscriptionGroup(halfmoon.brokerAddress(), 5000).getSubscriptionGroupTable()
                         .containsKey("CG-exported"));
+                assertTrue(admin.deleteExpiredCommitLogByAddr(halfmoon.brokerAddress()));
             } finally {
                 admin.shutdown();
             }

@@ -83,6 +83,8 @@ public final class RequestCode {
     /** The broker's system topics (mqadmin exportMetadata leaves them out of the topic configs it exports). */
     public static final int GET_SYSTEM_TOPIC_LIST_FROM_BROKER = 305;
     public static final int RESUME_CHECK_HALF_MESSAGE = 323;
+    /** mqadmin deleteExpiredCommitLog: a retention pass now. */
+    public static final int DELETE_EXPIRED_COMMITLOG = 329;
 
     /** Halfmoon: list pending transactions (ext topic?, producerGroup?, olderThanMs?, offset?, limit?). */
     public static final int HM_LIST_PENDING_TRANSACTIONS = 9901;

@@ -52,6 +52,12 @@ public final class AdminProcessor {
                                 && !t.topicName().startsWith(SystemTopics.DLQ_PREFIX)).map(TopicConfig::topicName).toList()),
                         null)))), executor);
         server.register(RequestCode.VIEW_MESSAGE_BY_ID, this::viewMessage, executor);
+        server.register(RequestCode.DELETE_EXPIRED_COMMITLOG, (ch, r) -> {
+            store.requestRetention();
+            return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, "a retention pass was asked "
+                    + "for: commit-log segments older than fileReservedTime go now (retention also runs by itself every "
+                    + "cleanResourceInterval, and deletes more while the disk is above diskMaxUsedSpaceRatio)"));
+        }, executor);
     }
 
     private CompletableFuture<RemotingCommand> createTopic(RemotingChannel channel, RemotingCommand r) {
