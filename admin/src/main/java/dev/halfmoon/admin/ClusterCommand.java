@@ -78,7 +78,8 @@ final class ClusterCommand {
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = {"Changes settings on every broker while it runs, as mqadmin updateBrokerConfig does: "
-                    + "maxMessageSize, transactionTimeOut, transactionCheckMax, transactionCheckInterval. Each broker "
+                    + "maxMessageSize, transactionTimeOut, transactionCheckMax, transactionCheckInterval, fileReservedTime, "
+                    + "diskMaxUsedSpaceRatio. Each broker "
                     + "checks them as at start and saves them to the settings file it was started with (-c); any "
                     + "other key is refused and nothing changes."})
     int set(@Parameters(paramLabel = "KEY=VALUE", arity = "1..*") List<String> assignments) {

@@ -50,6 +50,7 @@ import dev.halfmoon.broker.txn.CheckWindow;
 import dev.halfmoon.checkback.CheckBackService;
 import dev.halfmoon.checkback.CheckPolicy;
 import dev.halfmoon.log.LogStore;
+import dev.halfmoon.log.RetentionConfig;
 import dev.halfmoon.log.RetentionHook;
 import dev.halfmoon.log.SpaceReserve;
 import dev.halfmoon.log.StoreHooks;
@@ -176,8 +177,8 @@ public final class Broker implements AutoCloseable {
     }
 
     /** Check-backs as the settings say; a transaction stays pending at most {@code fileReservedTime} (0: no limit). */
-    private static CheckPolicy checkPolicy(TransactionConfig tx, BrokerConfig config) {
-        long reserved = config.store().retention().fileReservedTimeMs();
+    private static CheckPolicy checkPolicy(TransactionConfig tx, RetentionConfig retention) {
+        long reserved = retention.fileReservedTimeMs();
         return new CheckPolicy(tx.checkMax(), tx.checkIntervalMs(), 1000, 5000, reserved > 0 ? reserved : Long.MAX_VALUE);
     }
 
@@ -200,7 +201,7 @@ public final class Broker implements AutoCloseable {
         CheckBackService checks = new CheckBackService(s.transactions(), new BrokerCheckTransport(clients, s.transactions(), window,
                 acl == null ? BrokerCheckTransport.Eligible.ANY
                         : (p, topic) -> acl.mayPublish(p.channel().remoteAddress(), p.accessKey(), topic)),
-                checkPolicy(tx, config), clock);
+                checkPolicy(tx, config.store().retention()), clock);
         GroupProgress progress = new GroupProgress(s.store(), s.topics(), s.offsets(), clients);
         BrokerMetrics metrics = new BrokerMetrics(s.store(), progress, s.transactions(), checks,
                 config.store().rootDir(), clock);
@@ -210,9 +211,10 @@ public final class Broker implements AutoCloseable {
         Map<String, String> effective = new java.util.concurrent.ConcurrentHashMap<>(config.settings());
         effective.put("listenPort", Integer.toString(port));
         LiveSettings live = new LiveSettings(effective, config.origin()); // (mqadmin updateBrokerConfig)
-        live.addListener((messaging, changed) -> {
+        live.addListener((messaging, changed, retention) -> {
             s.transactions().defaultTimeoutMs(changed.timeoutMs());
-            checks.policy(checkPolicy(changed, config));
+            checks.policy(checkPolicy(changed, retention));
+            s.store().retention(retention);
         });
         String address = config.identity().address(port);
         RemotingClient namesrvClient = new RemotingClient("broker-register");
@@ -305,7 +307,7 @@ public final class Broker implements AutoCloseable {
                 s.transactions().index()::isPending);
         SendService sends = new SendService(s.topics(), config.messaging(), s.store(), s.transactions(), delays, storeHost,
                 config.identity().clusterName(), clock);
-        live.addListener((messaging, transactions) -> sends.config(messaging));
+        live.addListener((messaging, transactions, retention) -> sends.config(messaging));
         SendProcessor send = new SendProcessor(sends, metrics, inline);
         ReplyProcessor reply = new ReplyProcessor(sends, clients, storeHost);
         server.register(RequestCode.SEND_MESSAGE, send, sendPool)

@@ -328,6 +328,15 @@ public final class LogStore implements RecordAppender, AutoCloseable {
     }
 
     /**
+     * Changes how long segments are kept ({@code fileReservedTime}) and the disk usage above which older ones go early
+     * ({@code diskMaxUsedSpaceRatio}), from the next retention pass on; the other fields of {@code next} are read once,
+     * at open.
+     */
+    public void retention(RetentionConfig next) {
+        services.retention(next);
+    }
+
+    /**
      * Asks for a flush and waits, at most {@code timeoutMs}, until the log is on disk below
      * {@code offset}; false if it is not by then (a failed store never gets there).
      */

@@ -23,7 +23,7 @@ final class Retention {
 
     private final SegmentSet segments;
     private final LongConsumer trimBelow;
-    private final RetentionConfig config;
+    private volatile RetentionConfig config;
     private final RetentionHook hook;
     private final DiskUsage usage;
     private final Clock clock;
@@ -54,6 +54,11 @@ final class Retention {
         this.safeOffset = safeOffset;
         this.log = log;
         this.flushWait = flushWait;
+    }
+
+    /** Judges segments by {@code next}'s fileReservedTime and diskMaxUsedSpaceRatio from the next pass on. */
+    void config(RetentionConfig next) {
+        this.config = next;
     }
 
     /** One retention pass; returns the number of segments deleted. */
@@ -91,6 +96,7 @@ final class Retention {
     }
 
     private boolean due(Segment segment) {
+        RetentionConfig config = this.config;
         try {
             long age = clock.millis() - Files.getLastModifiedTime(segment.file()).toMillis();
             // the blocks of segments deleted before are given back only after a grace period: count them as free,

@@ -21,6 +21,7 @@ final class Services {
     private final ServiceThread dispatch;
     private final ServiceThread retention;
     private final Signal retentionSignal = new Signal();
+    private final Retention retentionPass;
     /** When the next retention pass is due (set on the retention thread; 0 by {@link #requestRetention}). */
     private volatile long nextCleanMs;
     private final long checkpointIntervalMs;
@@ -47,7 +48,7 @@ final class Services {
         RetentionConfig rc = config.retention();
         DiskUsage usage = hooks.diskUsage() != null ? hooks.diskUsage() : DiskUsage.of(config.rootDir());
         DiskGuard guard = new DiskGuard(usage, rc.diskSpaceWarningLevelRatio(), health);
-        Retention retentionPass = new Retention(segments, trimBelow, rc, hooks.retentionHook(), usage, hooks.clock(),
+        this.retentionPass = new Retention(segments, trimBelow, rc, hooks.retentionHook(), usage, hooks.clock(),
                 () -> Math.min(commitLog.flushedOffset(), dispatcher.dispatchedOffset()), commitLog, this::awaitFlushed);
         long graceNanos = rc.releaseGraceMs() * 1_000_000;
         SpaceReserve reserve = new SpaceReserve(config.rootDir(), usage, rc.diskMaxUsedSpaceRatio() / 100.0);
@@ -80,6 +81,11 @@ final class Services {
 
     Flusher flusher() {
         return flusher;
+    }
+
+    /** Retention's fileReservedTime and diskMaxUsedSpaceRatio from the next pass on (mqadmin updateBrokerConfig). */
+    void retention(RetentionConfig next) {
+        retentionPass.config(next);
     }
 
     /** Asks for a retention pass now rather than at its next interval (mqadmin deleteExpiredCommitLog). */

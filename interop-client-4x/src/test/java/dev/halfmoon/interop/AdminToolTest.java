@@ -292,11 +292,45 @@ class AdminToolTest {
     }
 
     /**
-     * mqadmin exportMetadata: the user's topics and groups, without the broker's own; deleteExpiredCommitLog: a retention
-     * pass now (RetentionAndDiskTest shows what it deletes).
+     * A filling disk, as a RocketMQ operator meets it: mqadmin updateBrokerConfig -k fileReservedTime shortens retention
+     * while the broker runs, deleteExpiredCommitLog deletes what is now past it at once.
      */
     @Test
-    void theOfficialAdminToolExportsTheUsersTopicsAndGroupsAndAsksForRetention() throws Exception {
+    void anOperatorShortensRetentionAndDeletesWhatIsPastItAtOnce() throws Exception {
+        try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).set("mappedFileSizeCommitLog", "65536").start()) {
+            dev.halfmoon.testkit.Admin.createTopic(halfmoon, "Bulky", 1);
+            DefaultMQAdminExt admin = Clients.admin(halfmoon.namesrv(), null);
+            DefaultMQProducer producer = Clients.producer(halfmoon.namesrv(), "PG-bulky");
+            producer.start();
+            try {
+                java.util.Random random = new java.util.Random(7);
+                for (int i = 0; i < 20; i++) { // (random bytes: the client compresses bodies over 4 KiB)
+                    byte[] body = new byte[16 << 10];
+                    random.nextBytes(body);
+                    producer.send(new Message("Bulky", body));
+                }
+                try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir.resolve("commitlog"))) {
+                    for (java.nio.file.Path f : files.toList()) { // written two hours ago, kept 72 h by default
+                        java.nio.file.Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(
+                                System.currentTimeMillis() - 7_200_000));
+                    }
+                }
+                java.util.Properties shorter = new java.util.Properties();
+                shorter.setProperty("fileReservedTime", "1");
+                admin.updateBrokerConfig(halfmoon.brokerAddress(), shorter);
+                assertTrue(admin.deleteExpiredCommitLogByAddr(halfmoon.brokerAddress()));
+                await().atMost(Duration.ofSeconds(10)).until(() -> admin.examineTopicStats("Bulky").getOffsetTable().values()
+                        .stream().mapToLong(o -> o.getMinOffset()).sum() > 0);
+            } finally {
+                producer.shutdown();
+                admin.shutdown();
+            }
+        }
+    }
+
+    /** mqadmin exportMetadata: the user's topics and groups, without the broker's own. */
+    @Test
+    void theOfficialAdminToolExportsTheUsersTopicsAndGroups() throws Exception {
         try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir).start()) {
             DefaultMQAdminExt admin = Clients.admin(halfmoon.namesrv(), null);
             try {
@@ -310,7 +344,6 @@ class AdminToolTest {
                 assertEquals(Set.of("Exported"), topics);
                 assertTrue(admin.getUserSubscriptionGroup(halfmoon.brokerAddress(), 5000).getSubscriptionGroupTable()
                         .containsKey("CG-exported"));
-                assertTrue(admin.deleteExpiredCommitLogByAddr(halfmoon.brokerAddress()));
             } finally {
                 admin.shutdown();
             }

@@ -49,8 +49,8 @@ public final class BrokerSettings {
             new Setting("flushIntervalCommitLog", "500", "background flush period under ASYNC_FLUSH, ms"),
             new Setting("checkCRCOnRecover", "true", "verify body CRCs when recovering the log tail"),
             new Setting("messageIndexEnable", "true", "index message keys and unique ids"),
-            new Setting("fileReservedTime", "72", "keep commit-log segments at least this many hours; a transaction still pending after this long is given up (none if 0)"),
-            new Setting("diskMaxUsedSpaceRatio", "75", "above this disk usage (percent) delete old segments early"),
+            new Setting("fileReservedTime", "72", "keep commit-log segments at least this many hours; a transaction still pending after this long is given up (none if 0) (can change while running)"),
+            new Setting("diskMaxUsedSpaceRatio", "75", "above this disk usage (percent) delete old segments early (can change while running)"),
             new Setting("diskSpaceWarningLevelRatio", "0.90", "above this disk usage (0..1) refuse writes"),
             new Setting("cleanResourceInterval", "10000", "retention pass period, ms"),
             new Setting("destroyMapedFileIntervalForcibly", "120000",
@@ -185,11 +185,7 @@ public final class BrokerSettings {
                         s.choice("flushDiskType", FlushMode.class), s.integer("flushIntervalCommitLog", 1, 60_000),
                         s.bool("checkCRCOnRecover")),
                 new ConsumeQueueConfig(cqBytes / 20, s.bool("messageIndexEnable")),
-                new RetentionConfig(s.number("fileReservedTime", 0, 24L * 365 * 10) * 3_600_000L,
-                        s.integer("diskMaxUsedSpaceRatio", 10, 95), s.decimal("diskSpaceWarningLevelRatio", 0.01, 1.0),
-                        s.number("cleanResourceInterval", 10, 3_600_000), 1000,
-                        s.number("destroyMapedFileIntervalForcibly", 10_000, 3_600_000)),
-                1000);
+                retention(s), 1000);
         MessagingConfig messaging = messaging(s);
         List<String> namesrvs = Arrays.stream(s.string("namesrvAddr").split(";")).map(String::trim)
                 .filter(a -> !a.isEmpty()).toList();
@@ -216,6 +212,14 @@ public final class BrokerSettings {
     }
 
     /** The send, pull and client settings, checked. */
+    /** Commit-log retention: fileReservedTime and diskMaxUsedSpaceRatio may change while running (LiveSettings). */
+    static RetentionConfig retention(Settings s) {
+        return new RetentionConfig(s.number("fileReservedTime", 0, 24L * 365 * 10) * 3_600_000L,
+                s.integer("diskMaxUsedSpaceRatio", 10, 95), s.decimal("diskSpaceWarningLevelRatio", 0.01, 1.0),
+                s.number("cleanResourceInterval", 10, 3_600_000), 1000,
+                s.number("destroyMapedFileIntervalForcibly", 10_000, 3_600_000));
+    }
+
     static MessagingConfig messaging(Settings s) {
         return new MessagingConfig(s.bool("autoCreateTopicEnable"),
                 s.integer("defaultTopicQueueNums", 1, 1024), s.integer("maxMessageSize", 1, 64 << 20),

@@ -31,11 +31,11 @@ public final class LiveSettings {
 
     /** What may change while running; the rest is read once, at start. */
     public static final Set<String> KEYS = Set.of("maxMessageSize", "transactionTimeOut", "transactionCheckMax",
-            "transactionCheckInterval");
+            "transactionCheckInterval", "fileReservedTime", "diskMaxUsedSpaceRatio");
 
     /** Told the checked settings after each update. */
     public interface Listener {
-        void changed(MessagingConfig messaging, TransactionConfig transactions);
+        void changed(MessagingConfig messaging, TransactionConfig transactions, dev.halfmoon.log.RetentionConfig retention);
     }
 
     private final Map<String, String> effective;
@@ -83,11 +83,12 @@ public final class LiveSettings {
         Settings s = new Settings(BrokerSettings.ALL, merged);
         MessagingConfig messaging = BrokerSettings.messaging(s);
         TransactionConfig transactions = BrokerSettings.transactions(s);
+        dev.halfmoon.log.RetentionConfig retention = BrokerSettings.retention(s);
         String saved = save(changes);
         Map<String, String> before = new TreeMap<>();
         changes.keySet().forEach(k -> before.put(k, effective.get(k)));
         effective.putAll(changes);
-        listeners.forEach(l -> l.changed(messaging, transactions));
+        listeners.forEach(l -> l.changed(messaging, transactions, retention));
         LOG.info("settings changed while running: {} (were {}); {}", changes, before, saved);
         return saved;
     }

@@ -26,8 +26,9 @@ class LiveSettingsTest {
         Map<String, String> values = file == null ? Map.of() : BrokerSettings.readFile(file);
         BrokerConfig config = BrokerSettings.load(values);
         LiveSettings live = new LiveSettings(new ConcurrentHashMap<>(config.settings()), new SettingsOrigin(file, commandLine));
-        live.addListener((messaging, transactions) -> told.add(messaging.maxMessageSize() + "/" + transactions.timeoutMs()
-                + "/" + transactions.checkMax()));
+        live.addListener((messaging, transactions, retention) -> told.add(messaging.maxMessageSize() + "/"
+                + transactions.timeoutMs() + "/" + transactions.checkMax() + "/" + retention.fileReservedTimeMs() / 3_600_000
+                + "h/" + retention.diskMaxUsedSpaceRatio() + "%"));
         return live;
     }
 
@@ -41,7 +42,7 @@ class LiveSettingsTest {
         String said = live.update(Map.of("maxMessageSize", "1024", "transactionCheckMax", "3"));
 
         assertTrue(said.contains("saved to " + file), said);
-        assertEquals(List.of("1024/6000/3"), told);
+        assertEquals(List.of("1024/6000/3/72h/75%"), told);
         assertEquals("1024", live.effective().get("maxMessageSize"));
         assertEquals("3", live.effective().get("transactionCheckMax"));
         assertEquals("# orders cluster\nbrokerName=broker-x\nmaxMessageSize=1024\n\n! old style comment\n"
@@ -87,17 +88,28 @@ class LiveSettingsTest {
         ConfigException bad = assertThrows(ConfigException.class, () -> live.update(Map.of("transactionCheckMax", "0")));
         assertTrue(bad.getMessage().contains("transactionCheckMax"), bad.getMessage());
         assertThrows(ConfigException.class, () -> live.update(Map.of("transactionTimeOut", "soon")));
+        ConfigException ratio = assertThrows(ConfigException.class, () -> live.update(Map.of("diskMaxUsedSpaceRatio", "99")));
+        assertTrue(ratio.getMessage().contains("diskMaxUsedSpaceRatio"), ratio.getMessage());
 
         assertEquals(List.of(), told);
         assertEquals("4194304", live.effective().get("maxMessageSize"));
         assertEquals("maxMessageSize=4194304\n", Files.readString(file, StandardCharsets.UTF_8));
     }
 
+    /** mqadmin updateBrokerConfig -k fileReservedTime: the retention the store and the check-backs are told. */
+    @Test
+    void retentionChangesWhileRunning() throws Exception {
+        LiveSettings live = started(null, Set.of());
+        live.update(Map.of("fileReservedTime", "12", "diskMaxUsedSpaceRatio", "60"));
+        assertEquals(List.of("4194304/6000/15/12h/60%"), told);
+        assertEquals("12", live.effective().get("fileReservedTime"));
+    }
+
     @Test
     void saysWhenNothingWillKeepTheChangeOrTheCommandLineWillOverrideIt() throws Exception {
         String unsaved = started(null, Set.of()).update(Map.of("transactionTimeOut", "3000"));
         assertTrue(unsaved.startsWith("not saved: the broker was started without a settings file"), unsaved);
-        assertEquals(List.of("4194304/3000/15"), told);
+        assertEquals(List.of("4194304/3000/15/72h/75%"), told);
 
         Path file = dir.resolve("broker.conf");
         Files.writeString(file, "");
