@@ -61,11 +61,15 @@ class AclCommandTest extends LiveBrokerTest {
         assertEquals(0, white.code(), white.err());
         assertTrue(Files.readString(aclFile).contains("10.0.0.*"), Files.readString(aclFile));
 
+        Run none = asAdmin("acl", "white", "");
+        assertEquals(0, none.code(), none.err());
+        assertTrue(!Files.readString(aclFile).contains("10.0.0.*"), Files.readString(aclFile));
+
         assertEquals(0, asAdmin("acl", "delete", "shop-service").code());
         Run again = asAdmin("acl", "delete", "shop-service");
         assertEquals(ExitCodes.FAILED, again.code(), again.out());
         assertTrue(again.err().contains("not in the ACL file"), again.err());
-        assertEquals(3, counter());
+        assertEquals(4, counter());
 
         Run unsigned = admin("acl", "delete", "halfmoon-admin");
         assertEquals(ExitCodes.FAILED, unsigned.code(), unsigned.out());

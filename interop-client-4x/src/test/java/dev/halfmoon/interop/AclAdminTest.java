@@ -45,7 +45,7 @@ class AclAdminTest {
     void theOfficialAdminToolAddsChangesAndDeletesAccountsInForceAtOnce() throws Exception {
         Path aclFile = dir.resolve("plain_acl.yml");
         Files.writeString(aclFile, AclTest.acl("      - Orders=PUB"));
-        Files.setPosixFilePermissions(aclFile, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(aclFile, PosixFilePermissions.fromString("rw-r-----"));
         try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir.resolve("data")).set("aclEnable", "true")
                 .set("aclConfigFile", aclFile.toString()).start()) {
             for (String topic : List.of("Orders", "Secret")) {
@@ -79,7 +79,7 @@ class AclAdminTest {
                 String file = Files.readString(aclFile);
                 assertTrue(file.contains("accessKey: order-service") && file.contains("accessKey: halfmoon-admin")
                         && file.contains("accessKey: shop-service"), file);
-                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(aclFile)));
+                assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(aclFile)));
 
                 account.setTopicPerms(List.of("Orders=PUB", "Secret=PUB"));
                 asAdmin.createAndUpdatePlainAccessConfig(broker, account);
@@ -118,6 +118,39 @@ class AclAdminTest {
                     shop.shutdown();
                 }
                 asAdmin.shutdown();
+                asOrder.shutdown();
+            }
+        }
+    }
+
+    /**
+     * A white-listed address needs no account for anything else, but a change of the ACL must be signed by an admin:
+     * else access from one host would become access from anywhere (an admin account, or a white list of *).
+     */
+    @Test
+    void aWhiteListedAddressStillNeedsAnAdminAccountToChangeTheAcl() throws Exception {
+        Path aclFile = dir.resolve("plain_acl.yml");
+        Files.writeString(aclFile, "globalWhiteRemoteAddresses:\n  - 127.0.0.1\n" + AclTest.acl("      - Orders=PUB"));
+        try (HalfmoonFixture halfmoon = new HalfmoonFixture(dir.resolve("data")).set("aclEnable", "true")
+                .set("aclConfigFile", aclFile.toString()).start()) {
+            DefaultMQAdminExt unsigned = Clients.admin(halfmoon.namesrv(), null);
+            DefaultMQAdminExt asOrder = admin(halfmoon, ORDER_AK, ORDER_SK);
+            try {
+                unsigned.createAndUpdateTopicConfig(halfmoon.brokerAddress(), new org.apache.rocketmq.common.TopicConfig(
+                        "Open", 1, 1, 6)); // (white-listed: not checked)
+                Exception wide = assertThrows(Exception.class, () -> unsigned.updateGlobalWhiteAddrConfig(
+                        halfmoon.brokerAddress(), "*"));
+                assertEquals(ResponseCode.NO_PERMISSION, refusal(wide), wide.toString());
+                PlainAccessConfig intruder = new PlainAccessConfig();
+                intruder.setAccessKey("intruder-key");
+                intruder.setSecretKey("intruder-secret");
+                intruder.setAdmin(true);
+                Exception signedNotAdmin = assertThrows(Exception.class, () -> asOrder.createAndUpdatePlainAccessConfig(
+                        halfmoon.brokerAddress(), intruder));
+                assertEquals(ResponseCode.NO_PERMISSION, refusal(signedNotAdmin), signedNotAdmin.toString());
+                assertTrue(!Files.readString(aclFile).contains("intruder") && !Files.readString(aclFile).contains("'*'"));
+            } finally {
+                unsigned.shutdown();
                 asOrder.shutdown();
             }
         }

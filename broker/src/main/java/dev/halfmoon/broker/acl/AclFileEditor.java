@@ -24,8 +24,10 @@ import org.yaml.snakeyaml.representer.Representer;
  * {@code updateGlobalWhiteAddr} do: an account added or changed (the fields given replace the file's, the others stay),
  * an account removed, the global white list replaced; each change counts up the file's {@code dataVersion}, as RocketMQ
  * writes it. A change that would make the file's rules invalid is refused and the file is left as it was; an accepted
- * one is written all or nothing ({@link FileReplace}) and is in force when the call returns. The file is written anew,
- * so comments in it are not kept (as with RocketMQ). Thread-safe: one change at a time.
+ * one is written all or nothing ({@link FileReplace}) and is in force when the call returns. The account that signed a
+ * change must still be an admin after it, and a missing or emptied file is not edited (it would become a file of the
+ * change alone): nobody is locked out. The file is written anew, so comments in it are not kept (as with RocketMQ).
+ * Thread-safe: one change at a time.
  */
 public final class AclFileEditor {
     private static final Logger LOG = LoggerFactory.getLogger(AclFileEditor.class);
@@ -51,6 +53,17 @@ public final class AclFileEditor {
                                 String defaultTopicPerm, String defaultGroupPerm, String topicPerms, String groupPerms) {
     }
 
+    /**
+     * Who asks for a change: the account that signed the request (null when it came unsigned from a white-listed
+     * address) and where it came from, for the log.
+     */
+    public record Who(String accessKey, String address) {
+        @Override
+        public String toString() {
+            return (accessKey == null ? "an unsigned request" : "accessKey " + accessKey) + " from " + address;
+        }
+    }
+
     /** The file this editor changes. */
     public Path file() {
         return file;
@@ -62,7 +75,7 @@ public final class AclFileEditor {
      * @throws IllegalArgumentException what is wrong with the change (nothing was written)
      * @throws IOException              if the file could not be read or written (nothing changed)
      */
-    public synchronized void upsert(AccountChange c) throws IOException {
+    public synchronized void upsert(AccountChange c, Who who) throws IOException {
         if (c.accessKey() == null || c.accessKey().trim().length() <= 6 || c.secretKey() == null
                 || c.secretKey().trim().length() <= 6) {
             throw new IllegalArgumentException("the accessKey and secretKey must both be given, each longer than 6 characters");
@@ -89,8 +102,8 @@ public final class AclFileEditor {
         if (c.groupPerms() != null) {
             account.put("groupPerms", entries(c.groupPerms()));
         }
-        write(doc);
-        LOG.info("ACL account {} {} in {}", c.accessKey().trim(), added ? "added" : "changed", file);
+        write(doc, who);
+        LOG.info("ACL account {} {} in {} by {}", c.accessKey().trim(), added ? "added" : "changed", file, who);
     }
 
     /**
@@ -98,7 +111,7 @@ public final class AclFileEditor {
      *
      * @return false if the file has no such account (nothing was written)
      */
-    public synchronized boolean delete(String accessKey) throws IOException {
+    public synchronized boolean delete(String accessKey, Who who) throws IOException {
         Map<String, Object> doc = read();
         List<Object> accounts = accounts(doc);
         Map<String, Object> account = find(accounts, accessKey == null ? "" : accessKey.trim());
@@ -106,17 +119,17 @@ public final class AclFileEditor {
             return false;
         }
         accounts.remove(account);
-        write(doc);
-        LOG.info("ACL account {} deleted from {}", accessKey.trim(), file);
+        write(doc, who);
+        LOG.info("ACL account {} deleted from {} by {}", accessKey.trim(), file, who);
         return true;
     }
 
     /** Replaces the addresses that need no account ({@code globalWhiteRemoteAddresses}); blank entries are dropped. */
-    public synchronized void globalWhiteAddresses(String commaSeparated) throws IOException {
+    public synchronized void globalWhiteAddresses(String commaSeparated, Who who) throws IOException {
         Map<String, Object> doc = read();
         doc.put(WHITE, entries(commaSeparated == null ? "" : commaSeparated));
-        write(doc);
-        LOG.info("ACL global white addresses in {} set to {}", file, doc.get(WHITE));
+        write(doc, who);
+        LOG.info("ACL global white addresses in {} set to {} by {}", file, doc.get(WHITE), who);
     }
 
     /** The file's {@code dataVersion} as RocketMQ's DataVersion JSON; counter 0 and the file's time if it has none. */
@@ -129,16 +142,21 @@ public final class AclFileEditor {
     }
 
     private Map<String, Object> read() throws IOException {
-        String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        // the rules in force came from this file: an edit of a missing or emptied one (a copy half done, a file moved
+        // aside) would write a file of the change alone and lock everyone else out
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException("the ACL file " + file + " is missing; restore it first");
+        }
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("the ACL file " + file + " is empty; restore it first");
+        }
         Object root;
         try {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
         } catch (YAMLException e) {
             throw new IllegalArgumentException("the ACL file " + file + " is not valid YAML ("
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); correct it by hand first");
-        }
-        if (root == null) {
-            return new LinkedHashMap<>();
         }
         if (!(root instanceof Map<?, ?> m)) {
             throw new IllegalArgumentException("the ACL file " + file + " is not a mapping of keys to values; correct it by"
@@ -149,8 +167,11 @@ public final class AclFileEditor {
         return doc;
     }
 
-    /** Counts up the version, checks the rules the document makes, writes it and puts it in force. */
-    private void write(Map<String, Object> doc) throws IOException {
+    /**
+     * Counts up the version, checks the rules the document makes (the account that signed the change must still be an
+     * admin: nobody locks themselves out), writes it and puts it in force.
+     */
+    private void write(Map<String, Object> doc, Who who) throws IOException {
         Map<String, Object> version = new LinkedHashMap<>();
         Object old = doc.get(VERSION);
         long counter = old instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Map<?, ?> m ? number(m.get("counter")) : 0;
@@ -163,7 +184,15 @@ public final class AclFileEditor {
         options.setIndicatorIndent(2);
         options.setIndentWithIndicator(true); // ("  - accessKey: ..." under "accounts:", as the files are written by hand)
         String text = new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(options), options).dump(doc);
-        AclRules.parse(text); // (IllegalArgumentException naming the account and key: nothing written)
+        AclRules rules = AclRules.parse(text); // (IllegalArgumentException naming the account and key: nothing written)
+        if (who.accessKey() != null) {
+            AclAccount signer = rules.accounts().get(who.accessKey());
+            if (signer == null || !signer.admin()) {
+                throw new IllegalArgumentException("accessKey " + who.accessKey() + " signed this change, after which it "
+                        + "would no longer be an admin account: an account cannot delete itself or take away its own "
+                        + "admin right (use another admin account)");
+            }
+        }
         FileReplace.write(file, Arrays.asList(text.split("\n")));
         acl.reloadIfChanged();
     }

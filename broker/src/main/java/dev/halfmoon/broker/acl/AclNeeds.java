@@ -50,6 +50,15 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
     private static final AclNeeds ADMIN = new AclNeeds(true, Map.of(), Map.of());
 
     /**
+     * Whether {@code code} changes the ACL file: it must be signed by an admin account even from a white-listed address
+     * (else access from one host would become access from anywhere, for good: an admin account, or a white list of *).
+     */
+    public static boolean changesAcl(int code) {
+        return code == RequestCode.UPDATE_AND_CREATE_ACL_CONFIG || code == RequestCode.DELETE_ACL_CONFIG
+                || code == RequestCode.UPDATE_GLOBAL_WHITE_ADDRS_CONFIG;
+    }
+
+    /**
      * The needs of {@code r}.
      *
      * @param halfTopic the real topic of the pending transaction whose half is at an offset, if any

@@ -44,11 +44,11 @@ public final class AclAdminProcessor {
 
     public void registerWith(RemotingServer server, Executor executor) {
         server.register(RequestCode.UPDATE_AND_CREATE_ACL_CONFIG, (ch, r) -> change(ch, r,
-                ResponseCode.UPDATE_AND_CREATE_ACL_CONFIG_FAILED, () -> upsert(r)), executor);
+                ResponseCode.UPDATE_AND_CREATE_ACL_CONFIG_FAILED, () -> upsert(ch, r)), executor);
         server.register(RequestCode.DELETE_ACL_CONFIG, (ch, r) -> change(ch, r, ResponseCode.DELETE_ACL_CONFIG_FAILED,
-                () -> delete(r)), executor);
+                () -> delete(ch, r)), executor);
         server.register(RequestCode.UPDATE_GLOBAL_WHITE_ADDRS_CONFIG, (ch, r) -> change(ch, r,
-                ResponseCode.UPDATE_GLOBAL_WHITE_ADDRS_CONFIG_FAILED, () -> whiteAddresses(r)), executor);
+                ResponseCode.UPDATE_GLOBAL_WHITE_ADDRS_CONFIG_FAILED, () -> whiteAddresses(ch, r)), executor);
         server.register(RequestCode.GET_BROKER_CLUSTER_ACL_INFO, this::info, executor);
     }
 
@@ -71,35 +71,35 @@ public final class AclAdminProcessor {
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
     }
 
-    private void upsert(RemotingCommand r) throws IOException {
-        String accessKey = Headers.required(r, "accessKey");
-        boolean admin = Headers.optionalBoolean(r, "admin", false);
-        if (!admin && accessKey.trim().equals(r.ext(AclSignature.ACCESS_KEY))) {
-            throw new IllegalArgumentException("accessKey " + accessKey.trim() + " signed this request: an account cannot"
-                    + " take away its own admin right (give admin=true, or use another admin account)");
-        }
-        editor.upsert(new AclFileEditor.AccountChange(accessKey, r.ext("secretKey"), r.ext("whiteRemoteAddress"), admin,
-                r.ext("defaultTopicPerm"), r.ext("defaultGroupPerm"), r.ext("topicPerms"), r.ext("groupPerms")));
+    private void upsert(RemotingChannel channel, RemotingCommand r) throws IOException {
+        editor.upsert(new AclFileEditor.AccountChange(Headers.required(r, "accessKey"), r.ext("secretKey"),
+                r.ext("whiteRemoteAddress"), Headers.optionalBoolean(r, "admin", false), r.ext("defaultTopicPerm"),
+                r.ext("defaultGroupPerm"), r.ext("topicPerms"), r.ext("groupPerms")), who(channel, r));
     }
 
-    private void delete(RemotingCommand r) throws IOException {
+    private void delete(RemotingChannel channel, RemotingCommand r) throws IOException {
         String accessKey = Headers.required(r, "accessKey").trim();
-        if (accessKey.equals(r.ext(AclSignature.ACCESS_KEY))) {
-            throw new IllegalArgumentException("accessKey " + accessKey + " signed this request: an account cannot delete"
-                    + " itself (use another admin account)");
-        }
-        if (!editor.delete(accessKey)) {
+        if (!editor.delete(accessKey, who(channel, r))) {
             throw new IllegalArgumentException("accessKey " + accessKey + " is not in the ACL file " + editor.file());
         }
     }
 
-    private void whiteAddresses(RemotingCommand r) throws IOException {
+    private void whiteAddresses(RemotingChannel channel, RemotingCommand r) throws IOException {
         String path = r.ext("aclFileFullPath");
         if (path != null && !path.isBlank() && !same(Path.of(path.trim()), editor.file())) {
             throw new IllegalArgumentException("this broker has one ACL file, " + editor.file() + "; aclFileFullPath names "
                     + "another (" + path.trim() + ")");
         }
-        editor.globalWhiteAddresses(Headers.required(r, "globalWhiteAddrs"));
+        String addresses = r.ext("globalWhiteAddrs"); // ("" leaves none)
+        if (addresses == null) {
+            throw new IllegalArgumentException("globalWhiteAddrs is missing (\"\" leaves no white address)");
+        }
+        editor.globalWhiteAddresses(addresses, who(channel, r));
+    }
+
+    /** The account that signed (ACL checked the signature: these requests are never let through unsigned). */
+    private static AclFileEditor.Who who(RemotingChannel channel, RemotingCommand r) {
+        return new AclFileEditor.Who(r.ext(AclSignature.ACCESS_KEY), channel.remoteAddress());
     }
 
     private CompletableFuture<RemotingCommand> info(RemotingChannel channel, RemotingCommand r) {

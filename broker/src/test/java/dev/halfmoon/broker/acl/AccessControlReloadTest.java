@@ -34,6 +34,10 @@ class AccessControlReloadTest {
         acl.reloadIfChanged();
         assertTrue(acl.admin("second-admin", "secret-of-second-admin").isPresent(), "a malformed file keeps the rules");
 
+        Files.writeString(file, ""); // (a copy half done: not "no accounts, refuse everyone")
+        acl.reloadIfChanged();
+        assertTrue(acl.admin("second-admin", "secret-of-second-admin").isPresent(), "an emptied file keeps the rules");
+
         Files.delete(file);
         acl.reloadIfChanged();
         assertTrue(acl.admin("second-admin", "secret-of-second-admin").isPresent(), "an unreadable file keeps the rules");

@@ -38,6 +38,8 @@ class AclFileEditorTest {
     Path file;
     AccessControl acl;
     AclFileEditor editor;
+    static final AclFileEditor.Who ADMIN = new AclFileEditor.Who("halfmoon-admin", "127.0.0.1:1");
+    static final AclFileEditor.Who UNSIGNED = new AclFileEditor.Who(null, "10.10.103.7:1");
 
     @BeforeEach
     void write() throws Exception {
@@ -54,7 +56,7 @@ class AclFileEditorTest {
     @Test
     void anAddedAccountIsInForceAtOnceAndTheRestOfTheFileStays() throws Exception {
         editor.upsert(new AclFileEditor.AccountChange("shop-service", "shop-secret-key", null, false, "PUB", "SUB",
-                "Secret=DENY", null));
+                "Secret=DENY", null), ADMIN);
         assertTrue(acl.account("shop-service", "shop-secret-key").isPresent(), "in force without waiting for the watch");
         AclRules rules = rules();
         assertEquals(3, rules.accounts().size());
@@ -72,7 +74,7 @@ class AclFileEditorTest {
     @Test
     void aChangedAccountKeepsWhatTheChangeDoesNotGive() throws Exception {
         editor.upsert(new AclFileEditor.AccountChange("order-service", "new-order-secret", null, false, null, null, null,
-                "order-group=PUB|SUB"));
+                "order-group=PUB|SUB"), ADMIN);
         AclAccount order = rules().accounts().get("order-service");
         assertEquals("new-order-secret", order.secretKey());
         assertEquals(AclPerm.PUB, order.topicPerm("Orders"), "topicPerms not given: kept");
@@ -80,7 +82,8 @@ class AclFileEditorTest {
         assertEquals(AclPerm.PUB | AclPerm.SUB, order.groupPerm("order-group"));
         assertFalse(acl.account("order-service", "order-secret-key").isPresent(), "the old secret no longer signs");
 
-        editor.upsert(new AclFileEditor.AccountChange("order-service", "new-order-secret", "", false, null, null, "", null));
+        editor.upsert(new AclFileEditor.AccountChange("order-service", "new-order-secret", "", false, null, null, "", null),
+                ADMIN);
         order = rules().accounts().get("order-service");
         assertTrue(order.topicPerms().isEmpty(), "blank topicPerms: cleared");
         assertEquals(AclPerm.PUB | AclPerm.SUB, order.groupPerm("order-group"));
@@ -92,22 +95,51 @@ class AclFileEditorTest {
         byte[] before = Files.readAllBytes(file);
         IllegalArgumentException perm = assertThrows(IllegalArgumentException.class, () -> editor.upsert(
                 new AclFileEditor.AccountChange("shop-service", "shop-secret-key", null, false, null, null, "Orders=WRITE",
-                        null)));
+                        null), ADMIN));
         assertTrue(perm.getMessage().contains("shop-service"), perm.getMessage());
         assertThrows(IllegalArgumentException.class, () -> editor.upsert(new AclFileEditor.AccountChange("shop-service",
-                "short", null, false, null, null, null, null)));
+                "short", null, false, null, null, null, null), ADMIN));
         assertThrows(IllegalArgumentException.class, () -> editor.upsert(new AclFileEditor.AccountChange("shop-service",
-                "shop-secret-key", "10.300.*", false, null, null, null, null)));
-        assertThrows(IllegalArgumentException.class, () -> editor.globalWhiteAddresses("not an address"));
-        assertFalse(editor.delete("nobody-at-all"));
+                "shop-secret-key", "10.300.*", false, null, null, null, null), ADMIN));
+        assertThrows(IllegalArgumentException.class, () -> editor.globalWhiteAddresses("not an address", ADMIN));
+        assertFalse(editor.delete("nobody-at-all", ADMIN));
         assertArrayEquals(before, Files.readAllBytes(file));
         assertTrue(acl.account("shop-service", "shop-secret-key").isEmpty());
     }
 
     @Test
+    void noAccountLocksItselfOutAndAMissingOrEmptiedFileIsNotRewritten() throws Exception {
+        byte[] before = Files.readAllBytes(file);
+        IllegalArgumentException self = assertThrows(IllegalArgumentException.class, () -> editor.delete("halfmoon-admin",
+                ADMIN));
+        assertTrue(self.getMessage().contains("no longer be an admin account"), self.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> editor.upsert(new AclFileEditor.AccountChange("halfmoon-admin",
+                "admin-secret-key", null, false, null, null, null, null), ADMIN));
+        editor.upsert(new AclFileEditor.AccountChange("second-admin", "second-secret-key", null, true, null, null, null,
+                null), ADMIN);
+        editor.upsert(new AclFileEditor.AccountChange("halfmoon-admin", "admin-secret-key", null, false, null, null, null,
+                null), new AclFileEditor.Who("second-admin", "127.0.0.1:1")); // (another admin may)
+        assertFalse(rules().accounts().get("halfmoon-admin").admin());
+        Files.write(file, before);
+
+        Files.writeString(file, "");
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> editor.upsert(
+                new AclFileEditor.AccountChange("shop-service", "shop-secret-key", null, false, null, null, null, null),
+                UNSIGNED));
+        assertTrue(empty.getMessage().contains("is empty; restore it first"), empty.getMessage());
+        assertEquals("", Files.readString(file));
+        Files.delete(file);
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> editor.globalWhiteAddresses(
+                "10.0.0.*", UNSIGNED));
+        assertTrue(missing.getMessage().contains("is missing; restore it first"), missing.getMessage());
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
     void aFileBrokenByHandIsNotChangedOverTheWire() throws Exception {
         Files.writeString(file, "accounts: [ this is : not yaml");
-        IllegalArgumentException broken = assertThrows(IllegalArgumentException.class, () -> editor.delete("order-service"));
+        IllegalArgumentException broken = assertThrows(IllegalArgumentException.class, () -> editor.delete("order-service",
+                ADMIN));
         assertTrue(broken.getMessage().contains("not valid YAML") && broken.getMessage().contains("by hand"),
                 broken.getMessage());
         assertEquals("accounts: [ this is : not yaml", Files.readString(file));
@@ -116,14 +148,14 @@ class AclFileEditorTest {
 
     @Test
     void aDeletedAccountNoLongerSignsAndTheWhiteListIsReplaced() throws Exception {
-        assertTrue(editor.delete("order-service"));
+        assertTrue(editor.delete("order-service", ADMIN));
         assertTrue(acl.account("order-service", "order-secret-key").isEmpty());
         assertEquals(1, rules().accounts().size());
-        editor.globalWhiteAddresses(" 172.16.0.* , ,192.168.1.1");
+        editor.globalWhiteAddresses(" 172.16.0.* , ,192.168.1.1", ADMIN);
         AclRules rules = rules();
         assertEquals(2, rules.globalWhiteRemoteAddresses().size());
         assertTrue(rules.globalWhiteRemoteAddresses().get(1).matches("192.168.1.1"));
-        editor.globalWhiteAddresses("");
+        editor.globalWhiteAddresses("", ADMIN);
         assertTrue(rules().globalWhiteRemoteAddresses().isEmpty());
     }
 
@@ -133,7 +165,7 @@ class AclFileEditorTest {
         Files.createDirectories(real.getParent());
         Files.move(file, real);
         Files.createSymbolicLink(file, real);
-        editor.delete("order-service");
+        editor.delete("order-service", ADMIN);
         assertTrue(Files.isSymbolicLink(file), "still a link");
         assertEquals(1, AclRules.parse(Files.readString(real)).accounts().size());
     }
