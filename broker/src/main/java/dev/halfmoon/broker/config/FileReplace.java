@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * Replaces a file an operator keeps (the settings file, the ACL file) with new lines, all or nothing: they are written
- * to a new file beside it, with the old one's permissions, synced, then moved over it. A symbolic link is followed to
- * the file it names, so a link into a configuration-management directory stays a link.
+ * to a new file beside it, with the old one's permissions (and owner and group, where allowed), synced, then moved over
+ * it, and the directory synced. A symbolic link is followed to the file it names, so a link into a
+ * configuration-management directory stays a link. Needs write access to the file's directory.
  */
 public final class FileReplace {
     private FileReplace() {
@@ -32,15 +33,37 @@ public final class FileReplace {
                 channel.force(true);
             }
             if (Files.exists(target)) {
-                try {
-                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
-                } catch (UnsupportedOperationException e) {
-                    // (not a POSIX file system: the new file has the directory's defaults)
-                }
+                keepOwnership(target, tmp);
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+        try (FileChannel dir = FileChannel.open(target.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            dir.force(true); // (the rename itself on disk: a crash now brings back the new file, not the old)
+        } catch (IOException | UnsupportedOperationException e) {
+            // (a file system that cannot sync a directory: the rename is as durable as it makes it)
+        }
+    }
+
+    /** The old file's permissions, and its owner and group where this process may set them (root may, others not). */
+    private static void keepOwnership(Path from, Path to) throws IOException {
+        try {
+            Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from));
+        } catch (UnsupportedOperationException e) {
+            return; // (not a POSIX file system: the new file has the directory's defaults)
+        }
+        var old = Files.readAttributes(from, java.nio.file.attribute.PosixFileAttributes.class);
+        var view = Files.getFileAttributeView(to, java.nio.file.attribute.PosixFileAttributeView.class);
+        try {
+            if (!old.group().equals(view.readAttributes().group())) {
+                view.setGroup(old.group());
+            }
+            if (!old.owner().equals(view.readAttributes().owner())) {
+                view.setOwner(old.owner());
+            }
+        } catch (IOException e) {
+            // (not allowed to give the file away: it is this process's user's, with the old permissions)
         }
     }
 }

@@ -58,14 +58,14 @@ class LiveSettingsTest {
         Path real = dir.resolve("real.conf");
         Files.writeString(real, "maxMessageSize=4194\\\n  304\nbrokerName=broker-\\\n  x\n# a comment \\\n"
                 + "transactionCheckMax=4\ntransaction\\CheckMax=5\n");
-        Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
         Path link = Files.createSymbolicLink(dir.resolve("broker.conf"), real);
         LiveSettings live = started(link, Set.of());
 
         live.update(Map.of("maxMessageSize", "2048", "transactionCheckMax", "6"));
 
         assertTrue(Files.isSymbolicLink(link), "the link stays a link");
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(real)));
+        assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(real)));
         BrokerConfig restarted = BrokerSettings.load(BrokerSettings.readFile(link));
         assertEquals(2048, restarted.messaging().maxMessageSize(), "the continuation went with its line");
         assertEquals(6, restarted.transactions().checkMax(), "the escaped spelling of the key does not win");
