@@ -43,14 +43,15 @@ public final class AdminProcessor {
         server.register(RequestCode.DELETE_TOPIC_IN_BROKER, this::deleteTopic, executor);
         server.register(RequestCode.GET_ALL_TOPIC_CONFIG, (ch, r) -> RequestProcessor.done(
                 RemotingCommand.response(r, ResponseCode.SUCCESS, null).withBody(Json.encode(topics.snapshot()))), executor);
-        // mqadmin exportMetadata / exportMetrics: the topics to leave out of GET_ALL_TOPIC_CONFIG's (retry and dead-letter
-        // topics it leaves out itself unless asked)
-        server.register(RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, (ch, r) -> RequestProcessor.done(
-                RemotingCommand.response(r, ResponseCode.SUCCESS, null).withBody(Json.encode(new TopicList(
-                        new java.util.TreeSet<>(topics.all().values().stream().filter(t -> SystemNames.isSystemTopic(t)
-                                && !t.topicName().startsWith(SystemTopics.RETRY_PREFIX)
-                                && !t.topicName().startsWith(SystemTopics.DLQ_PREFIX)).map(TopicConfig::topicName).toList()),
-                        null)))), executor);
+        // mqadmin exportMetadata / exportMetrics: the topics to leave out of GET_ALL_TOPIC_CONFIG's, the broker's own
+        // (retry and dead-letter topics the tool leaves out itself unless asked; a user's topic is never named here)
+        server.register(RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, (ch, r) -> {
+            java.util.Set<String> own = new java.util.TreeSet<>(topics.own());
+            topics.all().keySet().stream().filter(t -> SystemNames.isSystemTopic(t) && !t.startsWith(SystemTopics.RETRY_PREFIX)
+                    && !t.startsWith(SystemTopics.DLQ_PREFIX)).forEach(own::add);
+            return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null)
+                    .withBody(Json.encode(new TopicList(own, null))));
+        }, executor);
         server.register(RequestCode.VIEW_MESSAGE_BY_ID, this::viewMessage, executor);
         server.register(RequestCode.DELETE_EXPIRED_COMMITLOG, (ch, r) -> {
             store.requestRetention();

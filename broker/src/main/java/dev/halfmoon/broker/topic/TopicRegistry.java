@@ -21,6 +21,7 @@ public final class TopicRegistry {
     /** The topic producers ask the route of when theirs is unknown ({@code TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC}). */
     public static final String AUTO_CREATE_TOPIC_KEY = "TBW102";
 
+    private final java.util.Set<String> own = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ConfigTable<TopicConfig> topics;
 
     private TopicRegistry(ConfigTable<TopicConfig> topics) {
@@ -58,7 +59,13 @@ public final class TopicRegistry {
 
     /** A broker's own topic, made at every start: written without waiting for the disk. */
     public TopicConfig ensureAtStart(String topic, int queues, int perm) {
+        own.add(topic);
         return topics.ensure(topic, name -> created(name, queues, perm), false);
+    }
+
+    /** The topics the broker makes for itself at start (schedule, transactions, cluster, broker, reply, trace). */
+    public java.util.Set<String> own() {
+        return java.util.Collections.unmodifiableSet(own);
     }
 
     private static TopicConfig created(String name, int queues, int perm) {
