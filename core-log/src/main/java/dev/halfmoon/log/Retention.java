@@ -61,13 +61,18 @@ final class Retention {
         this.config = next;
     }
 
-    /** One retention pass; returns the number of segments deleted. */
-    int pass() {
+    /**
+     * One retention pass; returns the number of segments deleted.
+     *
+     * @param asked an operator asked for it (deleteExpiredCommitLog): a full segment not yet on disk is flushed first
+     *              rather than left to a later pass
+     */
+    int pass(boolean asked) {
         List<Segment> all = segments.snapshot();
         int deleted = 0;
         for (int i = 0; i < all.size() - 1; i++) {
             Segment segment = all.get(i);
-            if (segment.endOffset() > safeOffset.getAsLong() || !due(segment)) {
+            if (!due(segment) || !settled(segment, asked)) {
                 break;
             }
             long before = log.writtenOffset();
@@ -93,6 +98,18 @@ final class Retention {
             trimBelow.accept(segments.minOffset(0));
         }
         return deleted;
+    }
+
+    /**
+     * Whether the segment is on disk and dispatched. In a pass an operator asked for, a full one that is not yet (right
+     * after writing, under ASYNC_FLUSH) has a flush asked for and awaited, a few seconds at most.
+     */
+    private boolean settled(Segment segment, boolean asked) {
+        if (segment.endOffset() <= safeOffset.getAsLong()) {
+            return true;
+        }
+        return asked && segment.endOffset() <= log.writtenOffset() && flushWait.awaitFlushed(segment.endOffset(), FLUSH_WAIT_MS)
+                && segment.endOffset() <= safeOffset.getAsLong();
     }
 
     private boolean due(Segment segment) {

@@ -24,6 +24,8 @@ final class Services {
     private final Retention retentionPass;
     /** When the next retention pass is due (set on the retention thread; 0 by {@link #requestRetention}). */
     private volatile long nextCleanMs;
+    /** An operator asked for the next pass (deleteExpiredCommitLog). */
+    private volatile boolean retentionAsked;
     private final long checkpointIntervalMs;
     private final Signal flushSignal;
     private final Flusher flusher;
@@ -60,7 +62,9 @@ final class Services {
             long now = hooks.clock().millis();
             if (now >= nextCleanMs) {
                 nextCleanMs = now + rc.cleanIntervalMs();
-                retentionPass.pass();
+                boolean asked = retentionAsked;
+                retentionAsked = false;
+                retentionPass.pass(asked);
             }
             return 0;
         }, retentionSignal, rc.diskCheckIntervalMs());
@@ -90,6 +94,7 @@ final class Services {
 
     /** Asks for a retention pass now rather than at its next interval (mqadmin deleteExpiredCommitLog). */
     void requestRetention() {
+        retentionAsked = true;
         nextCleanMs = 0;
         retentionSignal.raise();
     }

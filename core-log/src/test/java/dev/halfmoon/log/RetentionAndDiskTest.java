@@ -115,6 +115,23 @@ class RetentionAndDiskTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> segmentCount() == 1);
     }
 
+    /** A pass asked for right after writing, under ASYNC_FLUSH: the full segments are flushed first, then go. */
+    @Test
+    void aPassAskedForRightAfterWritingFlushesThenDeletes() throws Exception {
+        fixture((start, end) -> { });
+        fixture.config = fixture.config.withRetention(new RetentionConfig(3_600_000, 75, 0.90, 3_600_000, 20))
+                .withCommitLog(fixture.config.commitLog().withFlushIntervalMs(60_000)); // (flushes only when asked)
+        LogStore store = fixture.open();
+        String body = "z".repeat(3000);
+        for (int i = 0; i < 100; i++) {
+            store.append(record("t", 0, body + i)).join();
+        }
+        assertTrue(store.flushedOffset() < store.writtenOffset());
+        ageAllSegments();
+        store.requestRetention();
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.minCommitLogOffset() > 0);
+    }
+
     @Test
     void whatTheHookCarriesForwardIsOnDiskBeforeTheSegmentGoes() throws Exception {
         List<Long> carriedEnds = new CopyOnWriteArrayList<>();
