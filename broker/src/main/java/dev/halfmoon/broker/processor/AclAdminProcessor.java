@@ -64,6 +64,8 @@ public final class AclAdminProcessor {
             change.apply();
         } catch (IllegalArgumentException e) {
             throw new RequestException(failed, e.getMessage());
+        } catch (RequestException e) { // (a header missing or malformed: said with the request's own code, as RocketMQ)
+            throw e.responseCode() == failed ? e : new RequestException(failed, e.getMessage());
         } catch (IOException e) {
             LOG.error("ACL change from {} not made: cannot write {}: {}", channel.remoteAddress(), editor.file(), e.toString());
             throw new RequestException(failed, "cannot write the ACL file " + editor.file() + " (nothing changed): " + e);
