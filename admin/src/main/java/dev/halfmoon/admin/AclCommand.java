@@ -33,7 +33,8 @@ final class AclCommand {
     int set(@Parameters(paramLabel = "ACCESS_KEY", description = "the account's access key (more than 6 characters)")
             String accessKey,
             @Option(names = "--secret", required = true, paramLabel = "SECRET_KEY",
-                    description = "its secret key (more than 6 characters)") String secretKey,
+                    description = "its secret key (more than 6 characters); - reads it from the first line of standard "
+                            + "input, out of the process list and shell history") String secretKey,
             @Option(names = "--admin", description = "an admin account (may change topics, groups, accounts, "
                     + "transactions)") boolean admin,
             @Option(names = "--default-topic-perm", paramLabel = "PERM", description = "DENY, PUB, SUB or PUB|SUB")
@@ -48,7 +49,7 @@ final class AclCommand {
                     + "(e.g. 192.168.0.*)") String white) {
         Map<String, String> headers = new HashMap<>();
         headers.put("accessKey", accessKey);
-        headers.put("secretKey", secretKey);
+        headers.put("secretKey", "-".equals(secretKey) ? root.readSecret("the secret key of " + accessKey) : secretKey);
         headers.put("admin", Boolean.toString(admin));
         putIfGiven(headers, "defaultTopicPerm", defaultTopicPerm);
         putIfGiven(headers, "defaultGroupPerm", defaultGroupPerm);

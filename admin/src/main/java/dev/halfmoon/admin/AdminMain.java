@@ -203,6 +203,24 @@ public final class AdminMain implements Callable<Integer> {
     }
 
     /**
+     * The first line of standard input, for a secret that should not be seen in the process list ({@code --secret -}).
+     *
+     * @throws AdminException (usage) if there is none
+     */
+    String readSecret(String what) {
+        String line;
+        try {
+            line = in.readLine();
+        } catch (IOException e) {
+            line = null;
+        }
+        if (line == null || line.isBlank()) {
+            throw new AdminException(ExitCodes.USAGE, what + " was to come on standard input, but none came");
+        }
+        return line.trim();
+    }
+
+    /**
      * Asks before a change unless {@code yes}.
      *
      * @throws AdminException with {@link ExitCodes#NOT_CONFIRMED} unless the answer is yes

@@ -57,6 +57,15 @@ class AclCommandTest extends LiveBrokerTest {
         assertEquals(ExitCodes.FAILED, demoted.code(), demoted.out());
         assertTrue(demoted.err().contains("own admin right"), demoted.err());
 
+        // the secret from standard input, out of the process list
+        Run fromStdin = answering("piped-secret-key\n", "--access-key", "halfmoon-admin", "--secret-key", "admin-secret-key",
+                "acl", "set", "pipe-service", "--secret", "-");
+        assertEquals(0, fromStdin.code(), fromStdin.err());
+        assertTrue(Files.readString(aclFile).contains("piped-secret-key"), Files.readString(aclFile));
+        Run noSecret = asAdmin("acl", "set", "pipe-service", "--secret", "-");
+        assertEquals(ExitCodes.USAGE, noSecret.code(), noSecret.out());
+        assertTrue(noSecret.err().contains("standard input"), noSecret.err());
+
         Run white = asAdmin("acl", "white", "10.0.0.*");
         assertEquals(0, white.code(), white.err());
         assertTrue(Files.readString(aclFile).contains("10.0.0.*"), Files.readString(aclFile));
@@ -69,7 +78,7 @@ class AclCommandTest extends LiveBrokerTest {
         Run again = asAdmin("acl", "delete", "shop-service");
         assertEquals(ExitCodes.FAILED, again.code(), again.out());
         assertTrue(again.err().contains("not in the ACL file"), again.err());
-        assertEquals(4, counter());
+        assertEquals(5, counter());
 
         Run unsigned = admin("acl", "delete", "halfmoon-admin");
         assertEquals(ExitCodes.FAILED, unsigned.code(), unsigned.out());
