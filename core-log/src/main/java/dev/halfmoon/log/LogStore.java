@@ -4,9 +4,7 @@ import dev.halfmoon.log.meta.Checkpoint;
 import dev.halfmoon.log.meta.CheckpointStore;
 import dev.halfmoon.log.meta.MessageIndex;
 import dev.halfmoon.log.meta.MetadataStore;
-import dev.halfmoon.message.RecordView;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongPredicate;
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogStore implements RecordAppender, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogStore.class);
-    private static final long INDEX_WAIT_MS = 1000;
 
     private final StoreConfig config;
     private final SegmentSet segments;
@@ -38,7 +35,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
     private final LogScanner scanner;
     private final Dispatcher dispatcher;
     private final QueueReader reader;
-    private final MessageIndex index;
+    private final KeyLookup keys;
     private final CheckpointStore checkpoints;
     private final StoreHealth health;
     private final Services services;
@@ -59,7 +56,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         this.dispatcher = dispatcher;
         this.reads = new LogReads(segments, commitLog);
         this.reader = new QueueReader(queues, reads, health);
-        this.index = index;
+        this.keys = new KeyLookup(index, dispatcher, commitLog::writtenOffset, offset -> checked(offset, "query by key"));
         this.checkpoints = checkpoints;
         this.health = health;
         this.services = services;
@@ -263,27 +260,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
      * is indexed (records written in the last moments may be missing), for callers that must not block.
      */
     public List<ByteBuffer> findByKey(String topic, String key, long beginMs, long endMs, int max, boolean waitForIndex) {
-        List<ByteBuffer> found = new ArrayList<>();
-        if (index == null) {
-            return found;
-        }
-        // what was written before the query is found (the dispatcher batches index writes); bounded, and a
-        // store that cannot dispatch (failed) just answers with what is indexed
-        if (waitForIndex && !dispatcher.awaitIndexed(commitLog.writtenOffset(), INDEX_WAIT_MS)) {
-            LOG.warn("query {}#{}: the index has not caught up with the log after {} ms; answering with what it holds",
-                    topic, key, INDEX_WAIT_MS);
-        }
-        for (long offset : index.find(topic, key, beginMs, endMs, max)) {
-            ByteBuffer record = checked(offset, "query by key");
-            if (record != null && carriesKey(RecordView.of(record), topic, key)) {
-                found.add(record);
-            }
-        }
-        return found;
-    }
-
-    private static boolean carriesKey(RecordView record, String topic, String key) {
-        return record.topic().equals(topic) && IndexKeys.of(record.propertiesString()).contains(key);
+        return keys.find(topic, key, beginMs, endMs, max, waitForIndex);
     }
 
     /** The first commit-log offset still held. */
