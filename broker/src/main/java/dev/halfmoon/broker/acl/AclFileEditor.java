@@ -132,13 +132,13 @@ public final class AclFileEditor {
         LOG.info("ACL global white addresses in {} set to {} by {}", file, doc.get(WHITE), who);
     }
 
-    /** The file's {@code dataVersion} as RocketMQ's DataVersion JSON; counter 0 and the file's time if it has none. */
-    public synchronized String version() throws IOException {
+    /** The file's {@code dataVersion} (counter, timestamp), as RocketMQ's DataVersion; counter 0 and the file's time if none. */
+    public synchronized Map<String, Long> version() throws IOException {
         Object v = read().get(VERSION);
         if (v instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Map<?, ?> m) {
-            return "{\"counter\":" + number(m.get("counter")) + ",\"timestamp\":" + number(m.get("timestamp")) + "}";
+            return Map.of("counter", number(m.get("counter")), "timestamp", number(m.get("timestamp")));
         }
-        return "{\"counter\":0,\"timestamp\":" + Files.getLastModifiedTime(file).toMillis() + "}";
+        return Map.of("counter", 0L, "timestamp", Files.getLastModifiedTime(file).toMillis());
     }
 
     private Map<String, Object> read() throws IOException {

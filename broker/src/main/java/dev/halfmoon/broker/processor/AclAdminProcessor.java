@@ -108,17 +108,17 @@ public final class AclAdminProcessor {
         if (editor == null) {
             throw new RequestException(ResponseCode.SYSTEM_ERROR, OFF);
         }
-        String version;
+        Map<String, Long> version;
         try {
             version = editor.version();
         } catch (IllegalArgumentException | IOException e) {
             throw new RequestException(ResponseCode.SYSTEM_ERROR, "cannot read the ACL file " + editor.file() + ": "
                     + e.getMessage());
         }
-        String all = new String(Json.encode(Map.of(editor.file().toAbsolutePath().toString(),
-                Json.decode(version.getBytes(StandardCharsets.UTF_8), Map.class))), StandardCharsets.UTF_8);
+        String all = new String(Json.encode(Map.of(editor.file().toAbsolutePath().toString(), version)),
+                StandardCharsets.UTF_8);
         return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null).withExt(identity)
-                .withExt("version", version).withExt("allAclFileVersion", all));
+                .withExt("version", new String(Json.encode(version), StandardCharsets.UTF_8)).withExt("allAclFileVersion", all));
     }
 
     private static boolean same(Path a, Path b) {

@@ -68,7 +68,7 @@ class AclFileEditorTest {
         assertEquals(AclPerm.PUB, order.topicPerm("Orders"));
         assertTrue(order.whiteRemoteAddress().matches("192.168.0.7"));
         assertTrue(rules.globalWhiteRemoteAddresses().get(0).matches("10.10.103.1"));
-        assertTrue(editor.version().startsWith("{\"counter\":1,\"timestamp\":"), editor.version());
+        assertEquals(1L, editor.version().get("counter"));
     }
 
     @Test
@@ -87,7 +87,7 @@ class AclFileEditorTest {
         order = rules().accounts().get("order-service");
         assertTrue(order.topicPerms().isEmpty(), "blank topicPerms: cleared");
         assertEquals(AclPerm.PUB | AclPerm.SUB, order.groupPerm("order-group"));
-        assertEquals(2, Long.parseLong(editor.version().replaceAll(".*\"counter\":(\\d+).*", "$1")));
+        assertEquals(2L, editor.version().get("counter"));
     }
 
     @Test
