@@ -16,6 +16,18 @@ public record TopicQueue(String topic, int queueId) {
         }
     }
 
+    // equals and hashCode written out: a record's own are bootstrapped by invokedynamic on first use (a dozen
+    // method-handle classes spun on the start's main thread), and this is the key of every queue map
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TopicQueue q && queueId == q.queueId && topic.equals(q.topic);
+    }
+
+    @Override
+    public int hashCode() {
+        return topic.hashCode() * 31 + queueId;
+    }
+
     @Override
     public String toString() {
         return topic + ":" + queueId;

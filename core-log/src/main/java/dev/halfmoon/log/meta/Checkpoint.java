@@ -16,4 +16,17 @@ public record Checkpoint(long flushedOffset, long dispatchedOffset, Map<TopicQue
     public Checkpoint {
         queueEnds = Map.copyOf(queueEnds);
     }
+
+    // equals and hashCode written out: a record's own are bootstrapped by invokedynamic on first use, which spins
+    // some fifteen method-handle classes on the start's main thread (the store compares checkpoints as it opens)
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Checkpoint c && flushedOffset == c.flushedOffset && dispatchedOffset == c.dispatchedOffset
+                && queueEnds.equals(c.queueEnds);
+    }
+
+    @Override
+    public int hashCode() {
+        return (Long.hashCode(flushedOffset) * 31 + Long.hashCode(dispatchedOffset)) * 31 + queueEnds.hashCode();
+    }
 }
