@@ -32,6 +32,7 @@ import dev.halfmoon.broker.processor.EndTransactionProcessor;
 import dev.halfmoon.broker.processor.GroupAdminProcessor;
 import dev.halfmoon.broker.processor.LockProcessor;
 import dev.halfmoon.broker.processor.QueryProcessor;
+import dev.halfmoon.broker.processor.QueueToolProcessor;
 import dev.halfmoon.broker.processor.ReplyProcessor;
 import dev.halfmoon.broker.processor.SendBackProcessor;
 import dev.halfmoon.broker.processor.OffsetProcessor;
@@ -348,6 +349,7 @@ public final class Broker implements AutoCloseable {
         new ClientProcessor(new ClientService(clients, s.topics(), s.groups(), clock)).registerWith(server, adminPool, inOrder);
         new GroupAdminProcessor(s.groups(), s.offsets()).registerWith(server, adminPool);
         new ToolingProcessor(s.topics(), progress, clients, live).registerWith(server, adminPool);
+        new QueueToolProcessor(s.store(), s.topics(), clients).registerWith(server, adminPool);
         new ClientRelayProcessor(clients, s.store(), config.identity().brokerName()).registerWith(server, adminPool);
         new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store(), s.topics())
                 .registerWith(server, adminPool, inOrder);

@@ -182,6 +182,11 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         return reader.maxOffset(new TopicQueue(topic, queueId));
     }
 
+    /** Up to {@code count} (at most 16 000) entries of a queue from {@code from}, as stored (mqadmin queryCq). */
+    public List<QueueEntry> queueEntries(String topic, int queueId, long from, int count) {
+        return reader.entries(new TopicQueue(topic, queueId), from, count);
+    }
+
     /** Whether a record of the queue in [{@code from}, {@code to}) has a tags code {@code filter} accepts (no read). */
     public boolean anyTagMatch(String topic, int queueId, long from, long to, LongPredicate filter) {
         return reader.anyTagMatch(new TopicQueue(topic, queueId), from, to, filter);

@@ -108,6 +108,20 @@ final class QueueReader {
         return false;
     }
 
+    /** Up to {@code count} entries of queue {@code id} from {@code from}, as stored; none outside [min, max). */
+    List<QueueEntry> entries(TopicQueue id, long from, int count) {
+        ConsumeQueue queue = queues.find(id);
+        if (queue == null || from < queue.minOffset()) {
+            return List.of();
+        }
+        long end = Math.min(queue.maxOffset(), from + Math.max(0, Math.min(count, MAX_ENTRIES_SCANNED)));
+        List<QueueEntry> entries = new ArrayList<>();
+        for (long offset = from; offset < end; offset++) {
+            entries.add(new QueueEntry(offset, queue.commitLogOffset(offset), queue.size(offset), queue.tagsCode(offset)));
+        }
+        return entries;
+    }
+
     long minOffset(TopicQueue id) {
         ConsumeQueue q = queues.find(id);
         return q == null ? 0 : q.minOffset();

@@ -78,7 +78,13 @@ public final class RequestCode {
     public static final int VIEW_BROKER_STATS_DATA = 315;
     /** Every group's progress on this broker (mqadmin brokerConsumeStats; RocketMQ spells it GET_BROKE_CONSUME_STATS). */
     public static final int GET_BROKER_CONSUME_STATS = 317;
+    /** mqadmin cleanUnusedTopic: drop the consume queues of topics no longer configured. */
+    public static final int CLEAN_UNUSED_TOPIC = 316;
     public static final int SEND_BATCH_MESSAGE = 320;
+    /** mqadmin queryCq: a queue's raw entries (commit-log offset, size, tags code) from an index. */
+    public static final int QUERY_CONSUME_QUEUE = 321;
+    /** mqadmin producer: every producer group's live connections on the broker. */
+    public static final int GET_ALL_PRODUCER_INFO = 328;
     public static final int QUERY_DATA_VERSION = 322;
     /** The broker's system topics (mqadmin exportMetadata leaves them out of the topic configs it exports). */
     public static final int GET_SYSTEM_TOPIC_LIST_FROM_BROKER = 305;

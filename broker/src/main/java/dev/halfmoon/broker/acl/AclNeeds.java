@@ -45,7 +45,8 @@ public record AclNeeds(boolean admin, Map<String, Byte> topics, Map<String, Byte
             // (RocketMQ 4.x lets any account change the ACL file; here it takes an admin)
             RequestCode.UPDATE_AND_CREATE_ACL_CONFIG, RequestCode.DELETE_ACL_CONFIG, RequestCode.GET_BROKER_CLUSTER_ACL_INFO,
             RequestCode.UPDATE_GLOBAL_WHITE_ADDRS_CONFIG, RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER,
-            RequestCode.DELETE_EXPIRED_COMMITLOG);
+            RequestCode.DELETE_EXPIRED_COMMITLOG, RequestCode.GET_ALL_PRODUCER_INFO, RequestCode.QUERY_CONSUME_QUEUE,
+            RequestCode.CLEAN_UNUSED_TOPIC);
 
     private static final AclNeeds ADMIN = new AclNeeds(true, Map.of(), Map.of());
 

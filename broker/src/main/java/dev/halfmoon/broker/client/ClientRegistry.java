@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -147,6 +148,18 @@ public final class ClientRegistry {
             }
         }
         return Optional.empty();
+    }
+
+    /** Every producer group with live connections, by name, and those connections (mqadmin producer). */
+    public Map<String, List<ClientChannel>> producerGroups() {
+        Map<String, List<ClientChannel>> groups = new TreeMap<>();
+        for (String name : producers.keySet()) {
+            List<ClientChannel> live = producers(name);
+            if (!live.isEmpty()) {
+                groups.put(name, live);
+            }
+        }
+        return groups;
     }
 
     /** Live connections of a producer group, for check-backs. */

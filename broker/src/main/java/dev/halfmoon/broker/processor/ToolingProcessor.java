@@ -28,7 +28,8 @@ import java.util.concurrent.Executor;
 /**
  * The rest of what RocketMQ's admin tool ({@code mqadmin}) asks a broker: one topic's config (GET_TOPIC_CONFIG, which
  * 5.x's topicStatus and consumerProgress send first), the groups consuming a topic (QUERY_TOPIC_CONSUME_BY_WHO, for
- * queryMsgById, topicList -c, statsAll), a producer group's connections (GET_PRODUCER_CONNECTION_LIST), the effective
+ * queryMsgById, topicList -c, statsAll), a producer group's connections (GET_PRODUCER_CONNECTION_LIST) or every group's
+ * (GET_ALL_PRODUCER_INFO, mqadmin producer), the effective
  * settings (GET_BROKER_CONFIG) and the few that may change while it runs (UPDATE_BROKER_CONFIG, {@link LiveSettings}), and
  * CLEAN_EXPIRED_CONSUMEQUEUE, which has nothing to do here. Each only translates the request.
  */
@@ -50,6 +51,7 @@ public final class ToolingProcessor {
         server.register(RequestCode.GET_TOPIC_CONFIG, this::topicConfig, executor);
         server.register(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, this::consumedBy, executor);
         server.register(RequestCode.GET_PRODUCER_CONNECTION_LIST, this::producers, executor);
+        server.register(RequestCode.GET_ALL_PRODUCER_INFO, this::allProducers, executor);
         server.register(RequestCode.GET_BROKER_CONFIG, this::brokerConfig, executor);
         server.register(RequestCode.UPDATE_BROKER_CONFIG, this::updateBrokerConfig, executor);
         server.register(RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE, (ch, r) -> RequestProcessor.done(RemotingCommand.response(r,
@@ -79,6 +81,18 @@ public final class ToolingProcessor {
             throw new RequestException(ResponseCode.SYSTEM_ERROR, "the producer group[" + group + "] not exist");
         }
         return ok(r, Json.encode(Map.of("connectionSet", connections)));
+    }
+
+    /** RocketMQ's ProducerTableInfo: each group's live connections, as mqadmin producer prints them. */
+    private CompletableFuture<RemotingCommand> allProducers(RemotingChannel channel, RemotingCommand r) {
+        Map<String, List<ProducerInfo>> table = new java.util.TreeMap<>();
+        clients.producerGroups().forEach((group, members) -> table.put(group, members.stream().map(c -> new ProducerInfo(
+                c.clientId(), c.channel().remoteAddress(), c.language(), c.version(), c.lastHeartbeatMs())).toList()));
+        return ok(r, Json.encode(Map.of("data", table)));
+    }
+
+    /** One producer instance in ProducerTableInfo (lastUpdateTimestamp: its last heartbeat). */
+    private record ProducerInfo(String clientId, String remoteIP, String language, int version, long lastUpdateTimestamp) {
     }
 
     /** Every setting with its effective value, as a properties text (mqadmin getBrokerConfig prints it). */
