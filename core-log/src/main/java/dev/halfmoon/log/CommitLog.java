@@ -147,6 +147,22 @@ final class CommitLog implements RecordAppender {
         }
     }
 
+    /**
+     * Under the append lock, so that no record of {@code topic} takes a queue offset meanwhile: calls {@code dropped}
+     * with the offset below which every record so far lies, then starts the topic's queues (those counted and the ids
+     * {@code queueIds} gives) again at queue offset 0.
+     */
+    void restartQueues(String topic, java.util.function.Supplier<java.util.Collection<Integer>> queueIds,
+                       java.util.function.LongConsumer dropped) {
+        appendLock.lock();
+        try {
+            dropped.accept(writtenOffset);
+            queueOffsets.restart(topic, queueIds.get());
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
     private CompletableFuture<AppendResult> appendLocked(List<ByteBuffer> records, int recordBytes, int frameSize,
                                                          Kind kind) {
         AppendStatus refusal = gate != AppendStatus.OK ? gate : health.appendStatus(kind == Kind.FREEING);

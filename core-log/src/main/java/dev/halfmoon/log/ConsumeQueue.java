@@ -242,6 +242,22 @@ final class ConsumeQueue {
     }
 
     /**
+     * A dropped queue (its topic deleted): removes the names of all its files, leaving it empty. A reader may still be
+     * reading one: the caller releases them later.
+     *
+     * @return the files removed, not yet {@link QueueFile#release released}
+     */
+    synchronized List<QueueFile> unlinkAll() {
+        List<QueueFile> removed = new ArrayList<>(files.values());
+        files.clear();
+        removed.forEach(QueueFile::unlink);
+        minOffset = 0;
+        maxOffset = 0;
+        flushedOffset = 0;
+        return removed;
+    }
+
+    /**
      * The first queue offset whose record was stored at or after {@code timestampMs}, or
      * {@link #maxOffset()} if none was.
      *

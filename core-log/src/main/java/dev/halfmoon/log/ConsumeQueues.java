@@ -19,6 +19,7 @@ import java.util.stream.Stream;
  * <p>Thread-safe: the dispatch thread creates queues, everyone looks them up.
  */
 final class ConsumeQueues implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsumeQueues.class);
     private final Path dir;
     private final int entriesPerFile;
     private final Map<TopicQueue, ConsumeQueue> queues = new ConcurrentHashMap<>();
@@ -89,6 +90,80 @@ final class ConsumeQueues implements AutoCloseable {
     ConsumeQueue getOrCreate(TopicQueue id) {
         return queues.computeIfAbsent(id, q -> ConsumeQueue.create(q,
                 dir.resolve(encode(q.topic())).resolve(Integer.toString(q.queueId())), entriesPerFile));
+    }
+
+    /** The ids of {@code topic}'s queues. */
+    java.util.Set<Integer> queueIdsOf(String topic) {
+        java.util.Set<Integer> ids = new java.util.TreeSet<>();
+        queues.keySet().forEach(id -> {
+            if (id.topic().equals(topic)) {
+                ids.add(id.queueId());
+            }
+        });
+        return ids;
+    }
+
+    /** Topics with a consume queue holding entries. */
+    java.util.Set<String> topics() {
+        java.util.Set<String> topics = new java.util.TreeSet<>();
+        queues.forEach((id, q) -> {
+            if (q.maxOffset() > q.minOffset()) {
+                topics.add(id.topic());
+            }
+        });
+        return topics;
+    }
+
+    /**
+     * Drops every queue of {@code topic} (deleted): gone from lookups, files unlinked and given back at a later trim,
+     * empty directories removed. Dispatch thread, or the opening of the store. Returns how many.
+     */
+    int drop(String topic) {
+        return drop(id -> id.topic().equals(topic));
+    }
+
+    /**
+     * Opening: drops the queues of dropped topics that still hold entries from before their drop (a crash came between
+     * the drop's record and the removal of its files). {@code droppedAt}: topic → offset of its drop.
+     *
+     * @return the lowest drop offset of the topics so treated, from which the log must be replayed to queue their
+     *         records written since ({@code Long.MAX_VALUE}: none)
+     */
+    long dropStale(Map<String, Long> droppedAt) {
+        long[] replayFrom = {Long.MAX_VALUE};
+        int n = drop(id -> {
+            Long at = droppedAt.get(id.topic());
+            ConsumeQueue q = queues.get(id);
+            boolean stale = at != null && q.maxOffset() > q.minOffset() && q.commitLogOffset(q.minOffset()) < at;
+            if (stale) {
+                replayFrom[0] = Math.min(replayFrom[0], at);
+            }
+            return stale;
+        });
+        if (n > 0) {
+            LOG.info("{} consume queues of dropped topics removed at open; the log is replayed from {}", n, replayFrom[0]);
+        }
+        return replayFrom[0];
+    }
+
+    private int drop(java.util.function.Predicate<TopicQueue> which) {
+        List<TopicQueue> doomed = queues.keySet().stream().filter(which).toList();
+        for (TopicQueue id : doomed) {
+            ConsumeQueue q = queues.remove(id);
+            q.unlinkAll().forEach(f -> retired.retire(f, 0));
+            Path queueDir = dir.resolve(encode(id.topic())).resolve(Integer.toString(id.queueId()));
+            deleteIfEmpty(queueDir);
+            deleteIfEmpty(queueDir.getParent());
+        }
+        return doomed.size();
+    }
+
+    private static void deleteIfEmpty(Path directory) {
+        try {
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            // not empty (another queue of the topic), or not ours to remove: left
+        }
     }
 
     /** Where a queue's offsets start the first time the appender sees it: its current end. */

@@ -38,6 +38,7 @@ final class Dispatcher implements ServiceThread.Work {
     private final ConsumeQueues queues;
     private final MessageIndex index;
     private final DispatchFilter filter;
+    private final TopicDrops drops;
     private final LongSupplier limit;
     private List<DispatchListener> listeners = List.of();
     /** The queues the current turn added entries to (told to listeners at its end). */
@@ -54,14 +55,16 @@ final class Dispatcher implements ServiceThread.Work {
 
     /**
      * @param index  message index, or null when {@code messageIndexEnable} is off
+     * @param drops  topics whose queues were dropped: their older records are not queued again
      * @param limit  how far records may be made visible (written offset, or flushed offset under SYNC)
      */
-    Dispatcher(LogScanner scanner, ConsumeQueues queues, MessageIndex index, DispatchFilter filter,
+    Dispatcher(LogScanner scanner, ConsumeQueues queues, MessageIndex index, DispatchFilter filter, TopicDrops drops,
                LongSupplier limit, long startOffset, Signal wake) {
         this.scanner = scanner;
         this.queues = queues;
         this.index = index;
         this.filter = filter;
+        this.drops = drops;
         this.limit = limit;
         this.dispatchedOffset = startOffset;
         this.indexedOffset = startOffset;
@@ -113,9 +116,17 @@ final class Dispatcher implements ServiceThread.Work {
         indexedOffset = Math.min(indexedOffset, offset);
     }
 
+    /** Asks the dispatch thread for a turn now (a drop waits for it). */
+    void wake() {
+        wake.raise();
+    }
+
     @Override
     public int doWork() {
         long to = limit.getAsLong();
+        // after reading the limit: a drop whose offset lies below it was asked for before the records above it were
+        // written, so it is carried out before any of them goes to a queue
+        drops.runPending(queues);
         long from = dispatchedOffset;
         if (from >= to) {
             if (indexWanted || indexedOffset < from && System.nanoTime() - batchStartedNanos >= INDEX_COMMIT_MS * 1_000_000) {
@@ -171,7 +182,7 @@ final class Dispatcher implements ServiceThread.Work {
     private void dispatch(RecordView record, long offset, MessageIndex.Batch batch) {
         String topic = record.topic();
         String properties = record.propertiesString();
-        if (filter.toQueue(record)) {
+        if (filter.toQueue(record) && !drops.covers(topic, offset)) {
             long tagsCode = TagsCode.of(MessageProperties.find(properties, MessageProperty.TAGS));
             TopicQueue id = new TopicQueue(topic, record.queueId());
             if (!listeners.isEmpty()) {

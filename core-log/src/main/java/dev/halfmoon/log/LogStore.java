@@ -37,6 +37,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
     private final QueueReader reader;
     private final KeyLookup keys;
     private final CheckpointStore checkpoints;
+    private final TopicDrops drops;
     private final StoreHealth health;
     private final Services services;
     private final long recoveredEnd;
@@ -45,9 +46,9 @@ public final class LogStore implements RecordAppender, AutoCloseable {
     private boolean started;
     private boolean closed;
 
-    private LogStore(StoreConfig config, SegmentSet segments, ConsumeQueues queues, CommitLog commitLog,
-                     Dispatcher dispatcher, MessageIndex index, CheckpointStore checkpoints, StoreHealth health,
-                     Services services, long recoveredEnd) {
+    LogStore(StoreConfig config, SegmentSet segments, ConsumeQueues queues, CommitLog commitLog,
+                     Dispatcher dispatcher, MessageIndex index, CheckpointStore checkpoints, TopicDrops drops,
+                     StoreHealth health, Services services, long recoveredEnd) {
         this.config = config;
         this.segments = segments;
         this.queues = queues;
@@ -58,6 +59,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         this.reader = new QueueReader(queues, reads, health);
         this.keys = new KeyLookup(index, dispatcher, commitLog::writtenOffset, offset -> checked(offset, "query by key"));
         this.checkpoints = checkpoints;
+        this.drops = drops;
         this.health = health;
         this.services = services;
         this.recoveredEnd = recoveredEnd;
@@ -71,65 +73,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
      * @throws IllegalStateException if the directory holds something that is not a store of this configuration
      */
     public static LogStore open(StoreConfig config, MetadataStore metadata, StoreHooks hooks) {
-        CheckpointStore checkpoints = new CheckpointStore(metadata);
-        Checkpoint checkpoint = checkpoints.load();
-        SegmentSet segments = SegmentSet.open(config.commitLogDir(), config.commitLog().segmentSizeBytes());
-        ConsumeQueues queues = null;
-        try {
-            long end = CommitLogRecovery.recoverToDisk(segments, checkpoint.flushedOffset(),
-                    checkpoint != Checkpoint.NONE, config.commitLog().checkBodyCrcOnRecover());
-            ConsumeQueues.Loaded loaded = ConsumeQueues.load(config.consumeQueueDir(),
-                    config.consumeQueue().entriesPerFile(), checkpoint.queueEnds());
-            queues = loaded.queues();
-            queues.truncateAbove(end);
-            StoreHealth health = new StoreHealth();
-            boolean sync = config.commitLog().flushMode() == FlushMode.SYNC_FLUSH;
-            Signal dispatchSignal = new Signal();
-            Signal flushSignal = new Signal();
-            GroupCommit groupCommit = sync ? new GroupCommit() : null;
-            ConsumeQueues q = queues;
-            Signal allocateSignal = new Signal();
-            CommitLog commitLog = new CommitLog(segments, end, hooks.clock(), hooks.dispatchFilter(), health,
-                    groupCommit, sync ? flushSignal : dispatchSignal, allocateSignal, q::end);
-            MessageIndex index = config.consumeQueue().messageIndexEnable() ? new MessageIndex(metadata) : null;
-            long min = segments.minOffset(end);
-            Segment holding = segments.find(loaded.replayFrom()); // (a frame boundary: a segment's start, not a record)
-            long behindFrom = loaded.behind().isEmpty() ? Long.MAX_VALUE : holding == null ? min : holding.startOffset();
-            long replayFrom = checkpoint == Checkpoint.NONE ? min
-                    : Math.max(min, Math.min(Math.min(checkpoint.dispatchedOffset(), end), behindFrom));
-            if (!loaded.behind().isEmpty()) {
-                LOG.warn("consume queues {} hold fewer entries than the last checkpoint; rebuilding from the log",
-                        loaded.behind());
-            }
-            Dispatcher dispatcher = new Dispatcher(new LogScanner(segments), queues, index, hooks.dispatchFilter(),
-                    sync ? commitLog::flushedOffset : commitLog::writtenOffset, replayFrom, dispatchSignal);
-            replay(dispatcher, min);
-            queues.trimBelow(min);
-            ConsumeQueues trimmed = queues;
-            Services services = new Services(config, hooks, health, commitLog, groupCommit, dispatcher,
-                    dispatchSignal, flushSignal, allocateSignal, segments, newMin -> trimBelow(trimmed, index, newMin));
-            LogStore store = new LogStore(config, segments, queues, commitLog, dispatcher, index, checkpoints, health,
-                    services, end);
-            store.checkpoint();
-            return store;
-        } catch (RuntimeException e) {
-            if (queues != null) {
-                queues.close();
-            }
-            segments.close();
-            throw e;
-        }
-    }
-
-    private static void replay(Dispatcher dispatcher, long logMin) {
-        long from = dispatcher.dispatchedOffset();
-        dispatcher.drain();
-        if (dispatcher.takeGaps() > 0) {
-            LOG.warn("consume queues had gaps after replaying from {}; replaying the whole log from {}", from, logMin);
-            dispatcher.rewind(logMin);
-            dispatcher.drain();
-            dispatcher.takeGaps();
-        }
+        return StoreOpening.open(config, metadata, hooks);
     }
 
     /**
@@ -187,6 +131,37 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         return reader.entries(new TopicQueue(topic, queueId), from, count);
     }
 
+    /**
+     * Drops {@code topic}'s consume queues (a deleted topic, as RocketMQ's deleteTopic does): its records stay in the
+     * log until retention but no queue serves them again, after a restart or a crash either, and the topic's queues
+     * start again at queue offset 0. Appends wait for the drop's synced record (a few ms); the queues' files go on the
+     * dispatch thread, which this waits for, at most {@code timeoutMs}, then checkpoints.
+     *
+     * @return false if the dispatch thread had not dropped them by then (it still will)
+     */
+    public boolean dropTopic(String topic, long timeoutMs) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        commitLog.restartQueues(topic, () -> queues.queueIdsOf(topic), offset -> drops.add(topic, offset, done));
+        dispatcher.wake();
+        try {
+            done.get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+        checkpoint();
+        return true;
+    }
+
+    /** Topics with a consume queue holding entries (mqadmin cleanUnusedTopic drops those no longer configured). */
+    public java.util.Set<String> queueTopics() {
+        return queues.topics();
+    }
+
     /** Whether a record of the queue in [{@code from}, {@code to}) has a tags code {@code filter} accepts (no read). */
     public boolean anyTagMatch(String topic, int queueId, long from, long to, LongPredicate filter) {
         return reader.anyTagMatch(new TopicQueue(topic, queueId), from, to, filter);
@@ -195,15 +170,6 @@ public final class LogStore implements RecordAppender, AutoCloseable {
     /** The first queue offset stored at or after {@code timestampMs} (the max offset if none). */
     public long queueOffsetByTime(String topic, int queueId, long timestampMs) {
         return reader.offsetByTime(new TopicQueue(topic, queueId), timestampMs);
-    }
-
-    /** After retention: consume queues and the key index forget what points below {@code newMin}. */
-    private static void trimBelow(ConsumeQueues queues, MessageIndex index, long newMin) {
-        queues.trimBelow(newMin);
-        if (index != null) {
-            long pruned = index.pruneBelow(newMin);
-            LOG.info("retention: {} key index entries below offset {} pruned", pruned, newMin);
-        }
     }
 
     /**

@@ -31,6 +31,14 @@ final class QueueOffsets {
         return counter[0]++;
     }
 
+    /** {@code topic}'s queues (those counted here and {@code queueIds}) start again at offset 0: its queues were dropped. */
+    void restart(String topic, java.util.Collection<Integer> queueIds) {
+        next.keySet().removeIf(q -> q.topic().equals(topic));
+        for (int id : queueIds) {
+            next.put(new TopicQueue(topic, id), new long[] {0});
+        }
+    }
+
     /** The current append succeeded: forget the undo list. */
     void commit() {
         undo.clear();

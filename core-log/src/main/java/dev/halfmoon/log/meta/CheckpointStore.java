@@ -14,7 +14,7 @@ import org.rocksdb.WriteBatch;
  *
  * <pre>
  * "log"                          → int64 flushedOffset, int64 dispatchedOffset
- * "cq/" + topic + "\u0000" + id  → int64 queue end   (written only when it changed)
+ * "cq/" + topic + "\u0000" + id  → int64 queue end   (written only when it changed; deleted with its queue)
  * </pre>
  * Thread-safe for one writer (the checkpoint thread) and readers at open.
  */
@@ -65,7 +65,13 @@ public final class CheckpointStore {
                             ByteBuffer.allocate(8).putLong(e.getValue()).array());
                 }
             }
+            for (TopicQueue gone : written.keySet()) {
+                if (!checkpoint.queueEnds().containsKey(gone)) { // (a dropped topic's queue)
+                    batch.delete(family, (QUEUE_PREFIX + gone.topic() + '\u0000' + gone.queueId()).getBytes(StandardCharsets.UTF_8));
+                }
+            }
             store.write(batch, true);
+            written.keySet().retainAll(checkpoint.queueEnds().keySet());
             written.putAll(checkpoint.queueEnds());
         } catch (RocksDBException e) {
             throw new MetadataException("save checkpoint", e);
