@@ -353,7 +353,7 @@ public final class Broker implements AutoCloseable {
         new ClientRelayProcessor(clients, s.store(), config.identity().brokerName()).registerWith(server, adminPool);
         new OffsetProcessor(s.offsets(), new OffsetQueries(s.offsets(), s.store()), s.store(), s.topics())
                 .registerWith(server, adminPool, inOrder);
-        new AdminProcessor(s.topics(), s.store(), registrar::registerNow).registerWith(server, adminPool);
+        new AdminProcessor(s.topics(), s.store(), s.offsets(), registrar::registerNow).registerWith(server, adminPool);
         new TransactionAdminProcessor(s.transactions(), clock).registerWith(server, adminPool);
     }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** mqadmin producer, queryCq and cleanUnusedTopic (rocketmq-tools 4.9.8 DefaultMQAdminExt) against Halfmoon. */
+/** mqadmin producer and queryCq (rocketmq-tools 4.9.8 DefaultMQAdminExt) against Halfmoon. */
 @Timeout(120)
 class QueueAndProducerToolsTest {
     @TempDir
@@ -111,8 +111,6 @@ class QueueAndProducerToolsTest {
                         halfmoon.brokerAddress(), "Inspected", 7, 0, 5, null));
                 assertTrue(noQueue.getMessage().contains("7@Inspected is not exist!"), noQueue.getMessage());
 
-                // mqadmin cleanUnusedTopic: answered (retention removes deleted topics' entries with the log)
-                assertTrue(admin.cleanUnusedTopicByAddr(halfmoon.brokerAddress()));
             } finally {
                 consumer.shutdown();
                 producer.shutdown();

@@ -222,6 +222,19 @@ public final class ConsumerOffsets implements AutoCloseable {
     public void removeGroup(String group) {
         java.util.List<String> keys = new java.util.ArrayList<>();
         forEachKeyOf(group, (key, topic) -> keys.add(key));
+        remove(keys);
+    }
+
+    /**
+     * Forgets every group's offsets on {@code topic} (deleted: its queues start again at 0, where an old offset would
+     * skip the first messages of a topic made again under that name), in memory and on disk.
+     */
+    public void removeTopic(String topic) {
+        String prefix = topic + "@"; // (no topic name holds '@')
+        remove(offsets.keySet().stream().filter(k -> k.startsWith(prefix)).toList());
+    }
+
+    private void remove(java.util.List<String> keys) {
         synchronized (writing) {
             cut.writeLock().lock();
             try {

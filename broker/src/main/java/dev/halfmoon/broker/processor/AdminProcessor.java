@@ -1,5 +1,6 @@
 package dev.halfmoon.broker.processor;
 
+import dev.halfmoon.broker.offset.ConsumerOffsets;
 import dev.halfmoon.broker.send.SystemTopics;
 import dev.halfmoon.broker.topic.TopicAttributes;
 import dev.halfmoon.broker.topic.TopicRegistry;
@@ -24,23 +25,33 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
-/** Topic administration and lookups: UPDATE_AND_CREATE_TOPIC, DELETE_TOPIC_IN_BROKER, GET_ALL_TOPIC_CONFIG, VIEW_MESSAGE_BY_ID. */
+/**
+ * Topic administration and lookups: UPDATE_AND_CREATE_TOPIC, DELETE_TOPIC_IN_BROKER (with the topic's queues and
+ * offsets), CLEAN_UNUSED_TOPIC (the queues of topics no longer configured), GET_ALL_TOPIC_CONFIG, VIEW_MESSAGE_BY_ID.
+ */
 public final class AdminProcessor {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminProcessor.class);
+    /** How long a delete waits for the store to drop the topic's queues (it answers then, and the store goes on). */
+    static final long DROP_WAIT_MS = 10_000;
+
     private final TopicRegistry topics;
     private final LogStore store;
+    private final ConsumerOffsets offsets;
     private final java.util.function.Supplier<CompletableFuture<Void>> routesPublished;
 
     /** @param routesPublished registers the broker's topics with the name servers, completing once they answered */
-    public AdminProcessor(TopicRegistry topics, LogStore store,
+    public AdminProcessor(TopicRegistry topics, LogStore store, ConsumerOffsets offsets,
                           java.util.function.Supplier<CompletableFuture<Void>> routesPublished) {
         this.topics = topics;
         this.store = store;
+        this.offsets = offsets;
         this.routesPublished = routesPublished;
     }
 
     public void registerWith(RemotingServer server, Executor executor) {
         server.register(RequestCode.UPDATE_AND_CREATE_TOPIC, this::createTopic, executor);
         server.register(RequestCode.DELETE_TOPIC_IN_BROKER, this::deleteTopic, executor);
+        server.register(RequestCode.CLEAN_UNUSED_TOPIC, this::cleanUnusedTopics, executor);
         server.register(RequestCode.GET_ALL_TOPIC_CONFIG, (ch, r) -> RequestProcessor.done(
                 RemotingCommand.response(r, ResponseCode.SUCCESS, null).withBody(Json.encode(topics.snapshot()))), executor);
         // mqadmin exportMetadata / exportMetrics: the topics to leave out of GET_ALL_TOPIC_CONFIG's, the broker's own
@@ -95,11 +106,34 @@ public final class AdminProcessor {
                 .handle((ignored, error) -> RemotingCommand.response(r, ResponseCode.SUCCESS, null));
     }
 
+    /**
+     * As RocketMQ 5 does: the topic's config, its consume queues (its records stay in the log until retention, never
+     * served again; a topic made again under the name starts at queue offset 0) and every group's offsets on it.
+     */
     private CompletableFuture<RemotingCommand> deleteTopic(RemotingChannel channel, RemotingCommand r) {
         String topic = Headers.required(r, "topic");
         refuseSystemTopic(topic, "deleted");
         topics.delete(topic);
+        dropQueues(topic);
         return published(r);
+    }
+
+    /** mqadmin cleanUnusedTopic: drops the queues of topics the broker holds records of but no longer configures. */
+    private CompletableFuture<RemotingCommand> cleanUnusedTopics(RemotingChannel channel, RemotingCommand r) {
+        java.util.List<String> unused = store.queueTopics().stream()
+                .filter(t -> topics.get(t).isEmpty() && !SystemTopics.isInternal(t)).toList();
+        unused.forEach(this::dropQueues);
+        LOG.info("cleanUnusedTopic: the queues of {} topics no longer configured dropped: {}", unused.size(), unused);
+        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
+    }
+
+    /** The consume queues and consumer offsets of {@code topic}, no longer configured. */
+    private void dropQueues(String topic) {
+        if (!store.dropTopic(topic, DROP_WAIT_MS)) {
+            LOG.warn("topic {}: its consume queues were not dropped within {} ms; the store drops them when it can",
+                    topic, DROP_WAIT_MS);
+        }
+        offsets.removeTopic(topic);
     }
 
     /**

@@ -21,9 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * What mqadmin asks of a broker's consume queues: a queue's raw entries (QUERY_CONSUME_QUEUE, mqadmin queryCq: where
- * each record lies in the commit log and its tags code, and whether a group's subscription takes it, for "stored but
- * not delivered") and CLEAN_UNUSED_TOPIC (mqadmin cleanUnusedTopic). Each only translates the request.
+ * QUERY_CONSUME_QUEUE (mqadmin queryCq): a queue's raw entries, where each record lies in the commit log and its tags
+ * code, and whether a group's subscription takes it, for "stored but not delivered". Only translates the request.
  */
 public final class QueueToolProcessor {
     /** Entries one queryCq answers at most. */
@@ -41,10 +40,6 @@ public final class QueueToolProcessor {
 
     public void registerWith(RemotingServer server, Executor executor) {
         server.register(RequestCode.QUERY_CONSUME_QUEUE, this::queryConsumeQueue, executor);
-        // a deleted topic's queue entries are left to retention, which removes them with the log's segments
-        server.register(RequestCode.CLEAN_UNUSED_TOPIC, (ch, r) -> RequestProcessor.done(RemotingCommand.response(r,
-                ResponseCode.SUCCESS, "nothing to clean: the entries of deleted topics' queues go with the commit log's "
-                        + "segments that hold their records (fileReservedTime)")), executor);
     }
 
     private CompletableFuture<RemotingCommand> queryConsumeQueue(RemotingChannel channel, RemotingCommand r) {
