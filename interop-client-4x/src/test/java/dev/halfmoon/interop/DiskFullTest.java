@@ -94,4 +94,63 @@ class DiskFullTest {
             halfmoon.close();
         }
     }
+
+    /**
+     * The producer's commit of a transaction meets a full disk (at its check-back): the transaction stays pending, the
+     * check-backs that could not be recorded are not counted against transactionCheckMax (2 here: counted, it would
+     * have been given up) and come again without hammering, and once there is room the next answer commits it,
+     * delivered once.
+     */
+    @Test
+    @SuppressWarnings("deprecation") // (the client's heartbeat, called now: a restarted broker learns the producer)
+    void aCommitThatMeetsAFullDiskStaysPendingUncountedAndLandsOnceThereIsRoom() throws Exception {
+        HalfmoonFixture halfmoon = new HalfmoonFixture(dir).set("transactionTimeOut", "3000")
+                .set("transactionCheckInterval", "3000").set("transactionCheckMax", "2").start(); // (no check before the restart)
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        org.apache.rocketmq.client.producer.TransactionMQProducer producer = Clients.transactionProducer(
+                halfmoon.namesrv(), "PG-ledger-tx");
+        try {
+            Admin.createTopic(halfmoon, "Ledger", 1);
+            producer.setTransactionListener(Clients.listener(m -> org.apache.rocketmq.client.producer.LocalTransactionState.UNKNOW,
+                    m -> {
+                        checks.incrementAndGet();
+                        return org.apache.rocketmq.client.producer.LocalTransactionState.COMMIT_MESSAGE;
+                    }));
+            halfmoon.set("diskSpaceWarningLevelRatio", "0.01"); // (from the next start: the half is stored first)
+            producer.start();
+            producer.sendMessageInTransaction(message("paid"), null);
+            halfmoon.restart();
+            producer.getDefaultMQProducerImpl().getmQClientFactory().sendHeartbeatToAllBrokerWithLock();
+
+            // check-backs come and are answered COMMIT, which the full disk refuses: still pending, and asked again
+            await().atMost(Duration.ofSeconds(40)).until(() -> checks.get() >= 3);
+            assertEquals(1, Admin.pendingTransactionIds(halfmoon.brokerAddress()).size(),
+                    "pending after " + checks.get() + " checks that could not be recorded");
+
+            Set<String> read = ConcurrentHashMap.newKeySet();
+            java.util.concurrent.atomic.AtomicInteger deliveries = new java.util.concurrent.atomic.AtomicInteger();
+            halfmoon.set("diskSpaceWarningLevelRatio", "0.90").restart();
+            producer.getDefaultMQProducerImpl().getmQClientFactory().sendHeartbeatToAllBrokerWithLock();
+            DefaultMQPushConsumer consumer = Clients.pushConsumer(halfmoon.namesrv(), "CG-ledger-tx");
+            consumer.subscribe("Ledger", "*");
+            consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+                msgs.forEach(m -> {
+                    read.add(new String(m.getBody(), StandardCharsets.UTF_8));
+                    deliveries.incrementAndGet();
+                });
+                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+            consumer.start();
+            try {
+                await().atMost(Duration.ofSeconds(40)).until(() -> read.contains("paid"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> Admin.pendingTransactionIds(halfmoon.brokerAddress()).isEmpty());
+                assertEquals(1, deliveries.get(), "delivered once");
+            } finally {
+                consumer.shutdown();
+            }
+        } finally {
+            producer.shutdown();
+            halfmoon.close();
+        }
+    }
 }
