@@ -30,6 +30,8 @@ final class ConsumeQueue {
     private final Path dir;
     private final int entriesPerFile;
     private final ConcurrentSkipListMap<Long, QueueFile> files = new ConcurrentSkipListMap<>();
+    /** Its topic was deleted: its files are unlinked, given back by the caller; retention no longer trims it. */
+    private boolean dropped;
     private volatile long minOffset;
     private volatile long maxOffset;
     private long flushedOffset;
@@ -214,7 +216,10 @@ final class ConsumeQueue {
      *
      * @return the files removed, not yet {@link QueueFile#release released}
      */
-    List<QueueFile> trimBelow(long logMinOffset) {
+    synchronized List<QueueFile> trimBelow(long logMinOffset) {
+        if (dropped) {
+            return List.of();
+        }
         long low = minOffset;
         long high = maxOffset;
         while (low < high) {
@@ -242,18 +247,21 @@ final class ConsumeQueue {
     }
 
     /**
-     * A dropped queue (its topic deleted): removes the names of all its files, leaving it empty. A reader may still be
-     * reading one: the caller releases them later.
+     * A dropped queue (its topic deleted, the queue out of every lookup): removes the names of all its files; their
+     * entries stay readable until the caller releases them, later. Retention leaves it alone from then on.
      *
      * @return the files removed, not yet {@link QueueFile#release released}
      */
     synchronized List<QueueFile> unlinkAll() {
+        dropped = true; // (its entries stay readable: a reader that found it before the drop finishes on them)
         List<QueueFile> removed = new ArrayList<>(files.values());
-        files.clear();
-        removed.forEach(QueueFile::unlink);
-        minOffset = 0;
-        maxOffset = 0;
-        flushedOffset = 0;
+        for (QueueFile f : removed) {
+            try {
+                f.unlink();
+            } catch (LogIOException e) { // (its entries are older than the drop: removed at the next open)
+                LOG.warn("consume queue {}: could not delete {} of the dropped queue: {}", id, f, e.getMessage());
+            }
+        }
         return removed;
     }
 

@@ -43,9 +43,10 @@ final class ConsumeQueues implements AutoCloseable {
     /**
      * Opens every queue under {@code dir}.
      *
-     * @param endHints each queue's end as of the last checkpoint
+     * @param endHints  each queue's end as of the last checkpoint
+     * @param droppedAt dropped topics and the offset of their drop: a missing queue of one is rebuilt from there
      */
-    static Loaded load(Path dir, int entriesPerFile, Map<TopicQueue, Long> endHints) {
+    static Loaded load(Path dir, int entriesPerFile, Map<TopicQueue, Long> endHints, Map<String, Long> droppedAt) {
         ConsumeQueues set = new ConsumeQueues(dir, entriesPerFile);
         List<TopicQueue> behind = new ArrayList<>();
         long replayFrom = Long.MAX_VALUE;
@@ -75,7 +76,8 @@ final class ConsumeQueues implements AutoCloseable {
         for (Map.Entry<TopicQueue, Long> hint : endHints.entrySet()) {
             if (hint.getValue() > 0 && !set.queues.containsKey(hint.getKey())) {
                 behind.add(hint.getKey());
-                replayFrom = 0; // (its directory is gone: all of the log)
+                // its directory is gone: all of the log, or from its topic's drop (the records before are not queued)
+                replayFrom = Math.min(replayFrom, droppedAt.getOrDefault(hint.getKey().topic(), 0L));
             }
         }
         return new Loaded(set, behind, replayFrom);
@@ -134,7 +136,7 @@ final class ConsumeQueues implements AutoCloseable {
         int n = drop(id -> {
             Long at = droppedAt.get(id.topic());
             ConsumeQueue q = queues.get(id);
-            boolean stale = at != null && q.maxOffset() > q.minOffset() && q.commitLogOffset(q.minOffset()) < at;
+            boolean stale = at != null && q.maxOffset() > q.minOffset() && q.commitLogOffset(q.maxOffset() - 1) < at;
             if (stale) {
                 replayFrom[0] = Math.min(replayFrom[0], at);
             }
@@ -148,14 +150,22 @@ final class ConsumeQueues implements AutoCloseable {
 
     private int drop(java.util.function.Predicate<TopicQueue> which) {
         List<TopicQueue> doomed = queues.keySet().stream().filter(which).toList();
-        for (TopicQueue id : doomed) {
-            ConsumeQueue q = queues.remove(id);
+        List<ConsumeQueue> removed = new ArrayList<>();
+        for (TopicQueue id : doomed) { // first out of every lookup, all of them; then their files
+            removed.add(queues.remove(id));
+        }
+        for (ConsumeQueue q : removed) {
             q.unlinkAll().forEach(f -> retired.retire(f, 0));
-            Path queueDir = dir.resolve(encode(id.topic())).resolve(Integer.toString(id.queueId()));
+            Path queueDir = dir.resolve(encode(q.id().topic())).resolve(Integer.toString(q.id().queueId()));
             deleteIfEmpty(queueDir);
             deleteIfEmpty(queueDir.getParent());
         }
         return doomed.size();
+    }
+
+    /** Gives back the blocks of files deleted at least {@link #RELEASE_GRACE_NANOS} ago (a dropped topic's too). */
+    void releaseRetired() {
+        retired.releaseOlderThan(RELEASE_GRACE_NANOS);
     }
 
     private static void deleteIfEmpty(Path directory) {

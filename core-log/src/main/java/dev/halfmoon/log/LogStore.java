@@ -140,6 +140,11 @@ public final class LogStore implements RecordAppender, AutoCloseable {
      * @return false if the dispatch thread had not dropped them by then (it still will)
      */
     public boolean dropTopic(String topic, long timeoutMs) {
+        synchronized (this) {
+            if (!started || closed) {
+                throw new IllegalStateException("the store is " + (closed ? "closed" : "not started"));
+            }
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         commitLog.restartQueues(topic, () -> queues.queueIdsOf(topic), offset -> drops.add(topic, offset, done));
         dispatcher.wake();
@@ -323,6 +328,7 @@ public final class LogStore implements RecordAppender, AutoCloseable {
 
     /** Records durable positions (flushing consume queues first). Called by the checkpoint loop and at close. */
     void checkpoint() {
+        queues.releaseRetired(); // (a dropped topic's files: retention's passes may be hours apart)
         synchronized (checkpointLock) {
             saveCheckpoint();
         }

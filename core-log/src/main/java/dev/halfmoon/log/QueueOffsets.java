@@ -33,8 +33,13 @@ final class QueueOffsets {
 
     /** {@code topic}'s queues (those counted here and {@code queueIds}) start again at offset 0: its queues were dropped. */
     void restart(String topic, java.util.Collection<Integer> queueIds) {
-        next.keySet().removeIf(q -> q.topic().equals(topic));
-        for (int id : queueIds) {
+        java.util.Set<Integer> ids = new java.util.HashSet<>(queueIds);
+        next.keySet().forEach(q -> {
+            if (q.topic().equals(topic)) {
+                ids.add(q.queueId());
+            }
+        });
+        for (int id : ids) {
             next.put(new TopicQueue(topic, id), new long[] {0});
         }
     }

@@ -28,10 +28,10 @@ final class StoreOpening {
         try {
             long end = CommitLogRecovery.recoverToDisk(segments, checkpoint.flushedOffset(),
                     checkpoint != Checkpoint.NONE, config.commitLog().checkBodyCrcOnRecover());
-            ConsumeQueues.Loaded loaded = ConsumeQueues.load(config.consumeQueueDir(),
-                    config.consumeQueue().entriesPerFile(), checkpoint.queueEnds());
-            queues = loaded.queues();
             drops.clampTo(end);
+            ConsumeQueues.Loaded loaded = ConsumeQueues.load(config.consumeQueueDir(),
+                    config.consumeQueue().entriesPerFile(), checkpoint.queueEnds(), drops.all());
+            queues = loaded.queues();
             long staleFrom = queues.dropStale(drops.all());
             queues.truncateAbove(end);
             StoreHealth health = new StoreHealth();
@@ -57,6 +57,7 @@ final class StoreOpening {
                     sync ? commitLog::flushedOffset : commitLog::writtenOffset, replayFrom, dispatchSignal);
             replay(dispatcher, min);
             queues.trimBelow(min);
+            drops.pruneBelow(min);
             ConsumeQueues trimmed = queues;
             Services services = new Services(config, hooks, health, commitLog, groupCommit, dispatcher,
                     dispatchSignal, flushSignal, allocateSignal, segments, newMin -> {
