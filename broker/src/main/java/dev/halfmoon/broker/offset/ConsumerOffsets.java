@@ -234,6 +234,7 @@ public final class ConsumerOffsets implements AutoCloseable {
         remove(offsets.keySet().stream().filter(k -> k.startsWith(prefix)).toList());
     }
 
+    /** Removes {@code keys}, in memory and on disk, synced: an offset that came back after a crash would skip messages. */
     private void remove(java.util.List<String> keys) {
         synchronized (writing) {
             cut.writeLock().lock();
@@ -245,7 +246,12 @@ public final class ConsumerOffsets implements AutoCloseable {
             } finally {
                 cut.writeLock().unlock();
             }
-            keys.forEach(table::delete);
+            if (!keys.isEmpty()) {
+                try (MetadataBatch batch = metadata.batch()) {
+                    keys.forEach(k -> table.delete(batch, k));
+                    batch.write(true);
+                }
+            }
         }
     }
 

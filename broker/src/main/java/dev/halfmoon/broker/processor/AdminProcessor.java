@@ -113,27 +113,46 @@ public final class AdminProcessor {
     private CompletableFuture<RemotingCommand> deleteTopic(RemotingChannel channel, RemotingCommand r) {
         String topic = Headers.required(r, "topic");
         refuseSystemTopic(topic, "deleted");
-        topics.delete(topic);
-        dropQueues(topic);
+        // (mqadmin asks every broker of the cluster: one that never had the topic has nothing to drop)
+        if (topics.delete(topic) || store.queueTopics().contains(topic)) {
+            dropQueues(topic);
+        }
         return published(r);
     }
 
     /** mqadmin cleanUnusedTopic: drops the queues of topics the broker holds records of but no longer configures. */
     private CompletableFuture<RemotingCommand> cleanUnusedTopics(RemotingChannel channel, RemotingCommand r) {
-        java.util.List<String> unused = store.queueTopics().stream()
-                .filter(t -> topics.get(t).isEmpty() && !SystemTopics.isInternal(t)).toList();
-        unused.forEach(this::dropQueues);
-        LOG.info("cleanUnusedTopic: the queues of {} topics no longer configured dropped: {}", unused.size(), unused);
-        return RequestProcessor.done(RemotingCommand.response(r, ResponseCode.SUCCESS, null));
+        java.util.List<String> dropped = new java.util.ArrayList<>();
+        java.util.List<String> failed = new java.util.ArrayList<>();
+        for (String t : store.queueTopics()) {
+            if (topics.get(t).isPresent() || SystemTopics.isInternal(t)) { // (looked at just before its drop)
+                continue;
+            }
+            try {
+                dropQueues(t);
+                dropped.add(t);
+            } catch (RuntimeException e) {
+                LOG.error("cleanUnusedTopic: the queues of topic {} were not dropped", t, e);
+                failed.add(t);
+            }
+        }
+        LOG.info("cleanUnusedTopic: the queues of {} topics no longer configured dropped: {}", dropped.size(), dropped);
+        return RequestProcessor.done(failed.isEmpty() ? RemotingCommand.response(r, ResponseCode.SUCCESS, null)
+                : RemotingCommand.response(r, ResponseCode.SYSTEM_ERROR, "the queues of " + failed
+                        + " were not dropped; see the broker's log"));
     }
 
     /** The consume queues and consumer offsets of {@code topic}, no longer configured. */
     private void dropQueues(String topic) {
-        if (!store.dropTopic(topic, DROP_WAIT_MS)) {
-            LOG.warn("topic {}: its consume queues were not dropped within {} ms; the store drops them when it can",
-                    topic, DROP_WAIT_MS);
+        offsets.removeTopic(topic); // (synced before the drop's record: no old offset comes back after a crash)
+        try {
+            if (!store.dropTopic(topic, DROP_WAIT_MS)) {
+                LOG.warn("topic {}: its consume queues were not dropped within {} ms; the store drops them when it can",
+                        topic, DROP_WAIT_MS);
+            }
+        } finally {
+            offsets.removeTopic(topic); // (and any a consumer committed meanwhile, on the old queues)
         }
-        offsets.removeTopic(topic);
     }
 
     /**

@@ -204,13 +204,15 @@ public final class PullHolds implements DispatchListener, AutoCloseable {
         long windowEnd = Long.MAX_VALUE;
         for (Held h : pulls) {
             PullRequest r = h.request;
+            // its queue is shorter than where it waits: dropped (its topic deleted, maybe made again): answered now
+            boolean shrunk = max < h.seenTo;
             boolean grown = max > h.seenTo;
             if (grown && h.filter != null && now < h.deadlineMs
                     && !s.anyTagMatch(r.topic(), r.queueId(), h.seenTo, max, h.filter)) {
                 h.seenTo = max; // only messages its consumer filters out: it waits on
                 grown = false;
             }
-            if (!grown && now < h.deadlineMs) {
+            if (!grown && !shrunk && now < h.deadlineMs) {
                 continue;
             }
             if (grown && now < h.deadlineMs && batchWindowNanos > 0) {
