@@ -140,6 +140,19 @@ class BrokerAndNameServerTest extends LiveBrokers {
         assertEquals(ResponseCode.SUCCESS, ok.code());
         assertEquals("3", ok.ext("nextBeginOffset"));
         assertEquals("0", ok.ext("minOffset"));
+
+        // the topic deleted and made again: a position past the new queue's end is from before, and goes to its start
+        assertEquals(ResponseCode.SUCCESS, ask(broker.address(), RequestCode.DELETE_TOPIC_IN_BROKER,
+                Map.of("topic", "Moved"), null).code());
+        createTopic(broker, "Moved");
+        for (int i = 0; i < 2; i++) {
+            ask(broker.address(), RequestCode.SEND_MESSAGE_V2, send, "y".getBytes());
+        }
+        await().until(() -> broker.store().maxQueueOffset("Moved", 0) == 2);
+        RemotingCommand again = ask(broker.address(), RequestCode.PULL_MESSAGE, Map.of("consumerGroup", "g",
+                "topic", "Moved", "queueId", "0", "queueOffset", "3", "maxMsgNums", "32", "sysFlag", "0"), null);
+        assertEquals(ResponseCode.PULL_OFFSET_MOVED, again.code());
+        assertEquals("0", again.ext("nextBeginOffset"), "not 2: the two new messages are not skipped");
     }
 
     @Test

@@ -23,16 +23,20 @@ final class KeyLookup {
     private final Dispatcher dispatcher;
     private final LongSupplier writtenOffset;
     private final LongFunction<ByteBuffer> record;
+    private final TopicDrops drops;
 
     /**
      * @param index  the key index, or null when it is disabled (every query finds nothing)
      * @param record the record at a commit-log offset, checked; null if it is gone or damaged
+     * @param drops  dropped topics: their records from before the drop are not found
      */
-    KeyLookup(MessageIndex index, Dispatcher dispatcher, LongSupplier writtenOffset, LongFunction<ByteBuffer> record) {
+    KeyLookup(MessageIndex index, Dispatcher dispatcher, LongSupplier writtenOffset, LongFunction<ByteBuffer> record,
+              TopicDrops drops) {
         this.index = index;
         this.dispatcher = dispatcher;
         this.writtenOffset = writtenOffset;
         this.record = record;
+        this.drops = drops;
     }
 
     /** See {@link LogStore#findByKey(String, String, long, long, int, boolean)}. */
@@ -48,6 +52,9 @@ final class KeyLookup {
                     topic, key, INDEX_WAIT_MS);
         }
         for (long offset : index.find(topic, key, beginMs, endMs, max)) {
+            if (drops.covers(topic, offset)) {
+                continue; // (a deleted topic's message, though one of that name was made again)
+            }
             ByteBuffer r = record.apply(offset);
             if (r != null && carriesKey(RecordView.of(r), topic, key)) {
                 found.add(r);

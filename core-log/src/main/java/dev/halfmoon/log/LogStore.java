@@ -57,7 +57,8 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         this.dispatcher = dispatcher;
         this.reads = new LogReads(segments, commitLog);
         this.reader = new QueueReader(queues, reads, health);
-        this.keys = new KeyLookup(index, dispatcher, commitLog::writtenOffset, offset -> checked(offset, "query by key"));
+        this.keys = new KeyLookup(index, dispatcher, commitLog::writtenOffset, offset -> checked(offset, "query by key"),
+                drops);
         this.checkpoints = checkpoints;
         this.drops = drops;
         this.health = health;
@@ -160,6 +161,11 @@ public final class LogStore implements RecordAppender, AutoCloseable {
         }
         checkpoint();
         return true;
+    }
+
+    /** Whether {@code topic}'s queues were dropped (deleted) and retention has not yet passed the drop. */
+    public boolean wasDropped(String topic) {
+        return drops.droppedAt(topic) >= 0;
     }
 
     /** Topics with a consume queue holding entries (mqadmin cleanUnusedTopic drops those no longer configured). */

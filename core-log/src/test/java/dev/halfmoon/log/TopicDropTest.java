@@ -95,6 +95,18 @@ class TopicDropTest {
     }
 
     @Test
+    void aQueryByKeyFindsNoMessageOfTheTopicFromBeforeItsDrop() {
+        store.append(record("T", 0, "old", null, "order-1")).join();
+        append("T", 0, "filler-", 1);
+        assertEquals(1, store.findByKey("T", "order-1", 0, Long.MAX_VALUE, 10).size());
+        assertTrue(store.dropTopic("T", 10_000));
+        assertEquals(List.of(), store.findByKey("T", "order-1", 0, Long.MAX_VALUE, 10));
+        store.append(record("T", 0, "new", null, "order-1")).join();
+        List<String> found = store.findByKey("T", "order-1", 0, Long.MAX_VALUE, 10).stream().map(TestRecords::body).toList();
+        assertEquals(List.of("new"), found);
+    }
+
+    @Test
     void aReplayOfTheWholeLogDoesNotBringADroppedTopicBack() {
         append("T", 0, "old-", 30);
         append("U", 0, "u-", 10);

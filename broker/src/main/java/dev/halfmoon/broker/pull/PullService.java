@@ -144,9 +144,9 @@ public final class PullService {
     /**
      * Where a pull outside the queue goes on: before its start, the start; past its end, the group's committed
      * offset if it is within the queue (a consumer that kept its position across a restart that lost the log's tail
-     * goes back to where the group's progress was set back to, and gets the messages written since), else, as
-     * RocketMQ does, the queue's start if it still holds everything from 0 (a topic deleted and made again under a
-     * consumer that kept running: its first messages are not skipped), else the end.
+     * goes back to where the group's progress was set back to, and gets the messages written since), else the end,
+     * as RocketMQ does; but the start of a queue of a dropped topic that holds everything from 0 (a topic deleted and
+     * made again under a consumer that kept running: RocketMQ would skip its first messages).
      */
     private long movedTo(PullRequest request, QueueReadResult r) {
         if (r.status() == ReadStatus.OFFSET_TOO_SMALL) {
@@ -156,7 +156,7 @@ public final class PullService {
         if (committed >= r.minOffset() && committed <= r.maxOffset()) {
             return committed;
         }
-        return r.minOffset() == 0 ? 0 : r.nextOffset();
+        return r.minOffset() == 0 && store.wasDropped(request.topic()) ? 0 : r.nextOffset();
     }
 
     private static PullOutcome refusal(int code, String remark) {
