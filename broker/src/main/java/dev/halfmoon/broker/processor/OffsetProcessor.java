@@ -37,11 +37,14 @@ public final class OffsetProcessor {
     }
 
     /**
-     * Registers the queries on {@code executor} and UPDATE_CONSUMER_OFFSET on {@code inOrder}, the single thread
-     * that also takes a client's leaving (see {@link ClientProcessor#registerWith}).
+     * Registers the queries on {@code executor}, and UPDATE_CONSUMER_OFFSET and QUERY_CONSUMER_OFFSET on {@code inOrder},
+     * the single thread that also takes a client's leaving (see {@link ClientProcessor#registerWith}): a client's query
+     * sees the commits it sent before it. (The 4.9.8 client, after an offset reset, commits the reset offset oneway and
+     * at once asks for it back as it takes the queue again; answered first, the query got the offset from before the
+     * reset, and the queue was not read again.)
      */
     public void registerWith(RemotingServer server, Executor executor, Executor inOrder) {
-        server.register(RequestCode.QUERY_CONSUMER_OFFSET, this::query, executor);
+        server.register(RequestCode.QUERY_CONSUMER_OFFSET, this::query, inOrder);
         server.register(RequestCode.UPDATE_CONSUMER_OFFSET, this::update, inOrder);
         server.register(RequestCode.GET_MAX_OFFSET, (ch, r) -> offset(r,
                 store.maxQueueOffset(Headers.required(r, "topic"), Headers.requiredInt(r, "queueId"))), executor);
