@@ -6,11 +6,9 @@ import dev.halfmoon.broker.client.ClientRegistry;
 import dev.halfmoon.broker.client.ClientService;
 import dev.halfmoon.broker.config.BrokerConfig;
 import dev.halfmoon.broker.config.LiveSettings;
-import dev.halfmoon.broker.config.StartTopics;
 import dev.halfmoon.broker.config.TransactionConfig;
 import dev.halfmoon.broker.delay.DelayLevels;
 import dev.halfmoon.broker.delay.ScheduleService;
-import dev.halfmoon.broker.delay.Scheduling;
 import dev.halfmoon.broker.lock.QueueLocks;
 import dev.halfmoon.broker.retry.SendBackService;
 import dev.halfmoon.broker.group.SubscriptionGroups;
@@ -45,6 +43,7 @@ import dev.halfmoon.broker.processor.TransactionAdminProcessor;
 import dev.halfmoon.broker.pull.PullHolds;
 import dev.halfmoon.broker.pull.PullService;
 import dev.halfmoon.broker.send.SendService;
+import dev.halfmoon.broker.topic.OwnTopics;
 import dev.halfmoon.broker.topic.TopicRegistry;
 import dev.halfmoon.broker.txn.BrokerCheckTransport;
 import dev.halfmoon.broker.txn.CheckWindow;
@@ -61,7 +60,6 @@ import dev.halfmoon.log.meta.MetadataTable;
 import dev.halfmoon.remoting.RemotingClient;
 import dev.halfmoon.remoting.RemotingServer;
 import dev.halfmoon.remoting.RequestCode;
-import dev.halfmoon.remoting.body.Perm;
 import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
 import dev.halfmoon.remoting.body.SystemNames;
 import dev.halfmoon.remoting.body.TopicConfig;
@@ -155,20 +153,7 @@ public final class Broker implements AutoCloseable {
         started.add(transactions::checkpoint);
         TopicRegistry topics = TopicRegistry.load(metadata.table(MetadataTable.TOPICS, Codec.STRING,
                 new JsonCodec<>(TopicConfig.class)), clock);
-        if (config.messaging().autoCreateTopicEnable()) {
-            topics.ensureAtStart(TopicRegistry.AUTO_CREATE_TOPIC_KEY, config.messaging().defaultTopicQueueNums(),
-                    Perm.READ_WRITE | Perm.INHERIT);
-        }
-        topics.ensureAtStart(TxnTopics.CHECK_MAX_TIME, 1, Perm.READ);
-        topics.ensureAtStart(Scheduling.TOPIC, config.messaging().delayLevels().max(), Perm.READ_WRITE);
-        // request/reply: responders send replies here (MessageUtil.createReplyMessage names it from the CLUSTER property)
-        topics.ensureAtStart(config.identity().clusterName() + "_REPLY_TOPIC", 1, Perm.READ_WRITE);
-        StartTopics named = config.startTopics(); // RocketMQ's: tools look the cluster's brokers up through these
-        topics.ensureAtStart(config.identity().clusterName(), 16, Perm.INHERIT | (named.clusterTopic() ? Perm.READ_WRITE : 0));
-        topics.ensureAtStart(config.identity().brokerName(), 1, Perm.INHERIT | (named.brokerTopic() ? Perm.READ_WRITE : 0));
-        if (named.traceTopic() != null) {
-            topics.ensureAtStart(named.traceTopic(), 1, Perm.READ_WRITE);
-        }
+        OwnTopics.ensure(topics, config);
         SubscriptionGroups groups = new SubscriptionGroups(new ConfigTable<>(metadata.table(MetadataTable.SUBSCRIPTION_GROUPS,
                 Codec.STRING, new JsonCodec<>(SubscriptionGroupConfig.class)), clock), config.messaging().autoCreateSubscriptionGroup());
         ConsumerOffsets offsets = ConsumerOffsets.load(metadata);
