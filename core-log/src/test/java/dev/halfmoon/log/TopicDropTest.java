@@ -114,17 +114,34 @@ class TopicDropTest {
         append("T", 0, "new-", 3);
 
         // a crash that left no checkpoint of the queues: every record of the log is dispatched again
-        fixture.close();
-        try (MetadataStore meta = MetadataStore.open(fixture.config.metadataDir())) {
-            var table = meta.table(MetadataTable.CHECKPOINTS, Codec.STRING, Codec.BYTES);
-            List<String> keys = new ArrayList<>();
-            table.forEach((k, v) -> keys.add(k));
-            keys.stream().filter(k -> !k.startsWith("dropped/")).forEach(table::delete);
-        }
+        forgetCheckpointKeepingDrops();
         store = fixture.open();
         assertEquals(List.of("new-0", "new-1", "new-2"), bodies("T", 0));
         assertEquals(3, store.maxQueueOffset("T", 0));
         assertEquals(10, bodies("U", 0).size());
+    }
+
+    @Test
+    void aDropPastTheEndOfALogThatLostItsTailDoesNotHideTheRecordsWrittenThere() throws IOException {
+        append("T", 0, "old-", 5);
+        AppendedRecord firstLost = store.append(record("U", 0, "lost-0")).join().first();
+        append("U", 0, "lost-", 4);
+        assertTrue(store.dropTopic("T", 10_000)); // recorded at the end, past the U records
+        // ASYNC_FLUSH and a crash: the log's tail (the U records) is gone, the drop's synced record is not
+        forgetCheckpointKeepingDrops();
+        long cut = firstLost.commitLogOffset() - Frame.HEADER_SIZE;
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(dir.resolve("commitlog")
+                .resolve(String.format("%020d", cut - cut % StoreFixture.SEGMENT_BYTES)).toFile(), "rw")) {
+            raf.setLength(cut % StoreFixture.SEGMENT_BYTES);
+            raf.setLength(StoreFixture.SEGMENT_BYTES);
+        }
+
+        store = fixture.open();
+        assertEquals(cut, store.writtenOffset());
+        append("T", 0, "new-", 2); // written where the drop's offset used to point past
+        assertEquals(List.of("new-0", "new-1"), bodies("T", 0), "queued, not taken for records from before the drop");
+        store = fixture.reopen();
+        assertEquals(List.of("new-0", "new-1"), bodies("T", 0));
     }
 
     @Test
@@ -184,6 +201,17 @@ class TopicDropTest {
         }
         assertTrue(restart > 0);
         assertEquals(sent.subList(restart, sent.size()), bodies("T", 0), "exactly the records after the drop, in order");
+    }
+
+    /** Closes the store and deletes its checkpoint but not the records of its drops, as a crash before any checkpoint. */
+    private void forgetCheckpointKeepingDrops() {
+        fixture.close();
+        try (MetadataStore meta = MetadataStore.open(fixture.config.metadataDir())) {
+            var table = meta.table(MetadataTable.CHECKPOINTS, Codec.STRING, Codec.BYTES);
+            List<String> keys = new ArrayList<>();
+            table.forEach((k, v) -> keys.add(k));
+            keys.stream().filter(k -> !k.startsWith("dropped/")).forEach(table::delete);
+        }
     }
 
     private static void copy(Path from, Path to) throws IOException {
