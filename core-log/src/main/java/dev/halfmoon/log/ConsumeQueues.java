@@ -117,7 +117,7 @@ final class ConsumeQueues implements AutoCloseable {
     }
 
     /**
-     * Drops every queue of {@code topic} (deleted): gone from lookups, files unlinked and given back at a later trim,
+     * Drops every queue of {@code topic} (deleted): gone from lookups, files unlinked and given back after a grace,
      * empty directories removed. Dispatch thread, or the opening of the store. Returns how many.
      */
     int drop(String topic) {
