@@ -46,9 +46,9 @@ public final class LogStore implements RecordAppender, AutoCloseable {
     private boolean started;
     private boolean closed;
 
-    LogStore(StoreConfig config, SegmentSet segments, ConsumeQueues queues, CommitLog commitLog,
-                     Dispatcher dispatcher, MessageIndex index, CheckpointStore checkpoints, TopicDrops drops,
-                     StoreHealth health, Services services, long recoveredEnd) {
+    LogStore(StoreConfig config, SegmentSet segments, ConsumeQueues queues, CommitLog commitLog, Dispatcher dispatcher,
+             MessageIndex index, CheckpointStore checkpoints, TopicDrops drops, StoreHealth health, Services services,
+             long recoveredEnd) {
         this.config = config;
         this.segments = segments;
         this.queues = queues;

@@ -62,8 +62,7 @@ public final class QueueToolProcessor {
         }
         List<ConsumeQueueData> data = new ArrayList<>();
         for (QueueEntry e : store.queueEntries(topic, queueId, index, Math.min(count, MAX_ENTRIES))) {
-            boolean taken = subscription != null && (subscription.matchesAll()
-                    || subscription.codeSet().contains((int) e.tagsCode()));
+            boolean taken = subscription != null && subscription.takes(e.tagsCode());
             data.add(new ConsumeQueueData(e.commitLogOffset(), e.size(), e.tagsCode(), taken,
                     e.commitLogOffset() < 0 ? "removed by retention while read" : null));
         }

@@ -16,7 +16,6 @@ import dev.halfmoon.remoting.body.SubscriptionGroupConfig;
 import dev.halfmoon.remoting.body.TopicConfig;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongPredicate;
 
@@ -113,8 +112,7 @@ public final class PullService {
         if (sub == null || sub.matchesAll()) {
             return null;
         }
-        Set<Integer> codes = sub.codeSet();
-        return code -> codes.contains((int) code);
+        return sub::takes;
     }
 
     /** Reads once and maps the store's answer to a pull response code. */

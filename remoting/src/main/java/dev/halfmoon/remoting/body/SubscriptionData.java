@@ -41,4 +41,9 @@ public record SubscriptionData(String topic, String subString, Set<String> tagsS
     public boolean matchesAll() {
         return SUB_ALL.equals(subString) || subString == null || subString.isBlank() || codeSet.isEmpty();
     }
+
+    /** Whether a message with tags code {@code tagsCode} (a consume-queue entry's) is delivered to this subscription. */
+    public boolean takes(long tagsCode) {
+        return matchesAll() || codeSet.contains((int) tagsCode);
+    }
 }
